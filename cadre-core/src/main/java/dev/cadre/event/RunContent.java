@@ -1,0 +1,26 @@
+package dev.cadre.event;
+
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/** A piece of the answer, as the model streams it. Sent by an agent run. */
+public record RunContent(
+        Instant createdAt,
+        String runId,
+        String sessionId,
+        Optional<String> parentRunId,
+        String agentId,
+        String agentName,
+        String content) implements AgentRunEvent, ContentEvent {
+
+    public RunContent {
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(sessionId, "sessionId");
+        parentRunId = parentRunId == null ? Optional.empty() : parentRunId;
+        Objects.requireNonNull(agentId, "agentId");
+        Objects.requireNonNull(agentName, "agentName");
+        Objects.requireNonNull(content, "content");
+    }
+}

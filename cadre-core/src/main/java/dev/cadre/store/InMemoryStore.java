@@ -1,0 +1,204 @@
+package dev.cadre.store;
+
+import dev.cadre.run.RunResult;
+import dev.cadre.run.RunStatus;
+import dev.cadre.run.RunFailure;
+import dev.cadre.run.TeamRunOutput;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * A {@link Store} that keeps everything in this process's memory: for tests, examples and runs
+ * that need no durability. Same behaviour as the database stores, including the terminal
+ * compare-and-set; everything is lost when the process ends.
+ *
+ * <p>Thread-safe: every method holds one lock for its whole duration.
+ */
+public final class InMemoryStore implements Store {
+
+    private final String id;
+    private final Clock clock;
+    private final Map<String, SessionRecord> sessions = new HashMap<>();
+    /** Runs in insertion order, each without member responses (those are rows of their own). */
+    private final Map<String, StoredRun> runs = new LinkedHashMap<>();
+    private final Map<String, Instant> heartbeats = new HashMap<>();
+
+    public InMemoryStore() {
+        this("in-memory-" + UUID.randomUUID().toString().substring(0, 8), Clock.systemUTC());
+    }
+
+    public InMemoryStore(String id, Clock clock) {
+        this.id = id;
+        this.clock = clock;
+    }
+
+    @Override
+    public String id() {
+        return id;
+    }
+
+    @Override
+    public synchronized void saveSession(SessionRecord session) {
+        SessionRecord existing = sessions.get(session.sessionId());
+        if (existing == null) {
+            sessions.put(session.sessionId(), session);
+            return;
+        }
+        Instant updated = session.updatedAt().isAfter(existing.updatedAt()) ? session.updatedAt() : existing.updatedAt();
+        sessions.put(session.sessionId(), new SessionRecord(existing.sessionId(), existing.type(),
+                existing.componentId(), existing.userId().or(session::userId), existing.name(), existing.createdAt(),
+                updated));
+    }
+
+    @Override
+    public synchronized Optional<SessionRecord> getSession(String sessionId) {
+        return Optional.ofNullable(sessions.get(sessionId));
+    }
+
+    @Override
+    public synchronized Page<SessionRecord> listSessions(SessionQuery query) {
+        List<SessionRecord> matching = sessions.values().stream()
+                .filter(s -> query.type().map(t -> t == s.type()).orElse(true))
+                .filter(s -> query.componentId().map(c -> c.equals(s.componentId())).orElse(true))
+                .filter(s -> query.userId().map(u -> s.userId().map(u::equals).orElse(false)).orElse(true))
+                .sorted(Comparator.comparing(SessionRecord::createdAt).reversed()
+                        .thenComparing(SessionRecord::sessionId))
+                .toList();
+        List<SessionRecord> page = matching.stream().skip(query.offset()).limit(query.limit()).toList();
+        return new Page<>(page, query.page(), query.limit(), matching.size());
+    }
+
+    @Override
+    public synchronized boolean renameSession(String sessionId, String name) {
+        SessionRecord s = sessions.get(sessionId);
+        if (s == null) {
+            return false;
+        }
+        sessions.put(sessionId, s.withName(name));
+        return true;
+    }
+
+    @Override
+    public synchronized boolean deleteSession(String sessionId) {
+        if (sessions.remove(sessionId) == null) {
+            return false;
+        }
+        runs.values().removeIf(r -> r.run.sessionId().equals(sessionId));
+        return true;
+    }
+
+    @Override
+    public synchronized void insertRun(RunResult run, String ownerInstanceId) {
+        if (runs.containsKey(run.runId())) {
+            throw new StoreException("A run with id " + run.runId() + " exists already; run ids must be unique.");
+        }
+        if (!sessions.containsKey(run.sessionId())) {
+            throw new StoreException("Session " + run.sessionId() + " does not exist; save the session before its runs.");
+        }
+        runs.put(run.runId(), new StoredRun(stripMembers(run), ownerInstanceId));
+    }
+
+    @Override
+    public synchronized boolean updateRun(RunResult run) {
+        return replaceIfNotTerminal(run);
+    }
+
+    @Override
+    public synchronized boolean finishRun(RunResult run) {
+        if (!run.status().isTerminal()) {
+            throw new IllegalArgumentException("finishRun needs a terminal status, got " + run.status());
+        }
+        return replaceIfNotTerminal(run);
+    }
+
+    private boolean replaceIfNotTerminal(RunResult run) {
+        StoredRun stored = runs.get(run.runId());
+        if (stored == null) {
+            throw new StoreException("No run with id " + run.runId() + "; insert it before updating it.");
+        }
+        if (stored.run.status().isTerminal()) {
+            return false;
+        }
+        runs.put(run.runId(), new StoredRun(stripMembers(run), stored.owner));
+        touchSession(run.sessionId());
+        return true;
+    }
+
+    private void touchSession(String sessionId) {
+        SessionRecord s = sessions.get(sessionId);
+        if (s != null) {
+            sessions.put(sessionId, new SessionRecord(s.sessionId(), s.type(), s.componentId(), s.userId(), s.name(),
+                    s.createdAt(), clock.instant()));
+        }
+    }
+
+    @Override
+    public synchronized Optional<RunResult> getRun(String runId) {
+        return Optional.ofNullable(runs.get(runId)).map(r -> withMembers(r.run));
+    }
+
+    @Override
+    public synchronized List<RunResult> listRuns(String sessionId) {
+        List<RunResult> out = new ArrayList<>();
+        for (StoredRun r : runs.values()) {
+            if (r.run.sessionId().equals(sessionId) && r.run.parentRunId().isEmpty()) {
+                out.add(withMembers(r.run));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public synchronized void heartbeat(String instanceId) {
+        heartbeats.put(instanceId, clock.instant());
+    }
+
+    @Override
+    public synchronized List<String> failOrphanedRuns(Duration staleAfter, String reason) {
+        Instant cutoff = clock.instant().minus(staleAfter);
+        List<String> ended = new ArrayList<>();
+        for (var e : runs.entrySet()) {
+            StoredRun r = e.getValue();
+            if (r.run.status().isTerminal()) {
+                continue;
+            }
+            Instant beat = heartbeats.get(r.owner);
+            if (beat == null || beat.isBefore(cutoff)) {
+                RunResult failed = r.run.withStatus(RunStatus.ERROR,
+                        Optional.of(new RunFailure("orphaned_run", reason)));
+                e.setValue(new StoredRun(failed, r.owner));
+                ended.add(e.getKey());
+            }
+        }
+        return ended;
+    }
+
+    private RunResult withMembers(RunResult run) {
+        if (!(run instanceof TeamRunOutput team)) {
+            return run;
+        }
+        List<RunResult> members = new ArrayList<>();
+        for (StoredRun r : runs.values()) {
+            if (r.run.parentRunId().filter(run.runId()::equals).isPresent()) {
+                members.add(withMembers(r.run));
+            }
+        }
+        return team.withMemberResponses(members);
+    }
+
+    private static RunResult stripMembers(RunResult run) {
+        return run instanceof TeamRunOutput team ? team.withMemberResponses(List.of()) : run;
+    }
+
+    private record StoredRun(RunResult run, String owner) {
+    }
+}

@@ -1,0 +1,100 @@
+package dev.cadre.store;
+
+import dev.cadre.run.RunResult;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where sessions and runs are kept: one record per session and one per run (team runs and member
+ * runs alike; member runs point at their team run through {@code parentRunId}).
+ *
+ * <p>Implementations are thread-safe and must never lose a run when several runs of one session
+ * are written at once. Every method either does what it says or throws {@link StoreException} with
+ * a message that says what went wrong and what to do; no failure is swallowed.
+ *
+ * <p><b>Terminal statuses are final.</b> {@link #updateRun} and {@link #finishRun} only change a run
+ * whose stored status is not terminal (a compare-and-set), so a late {@code COMPLETED} can never
+ * overwrite {@code CANCELLED}.
+ */
+public interface Store extends AutoCloseable {
+
+    /** A stable id for this store, shown by the HTTP API as {@code db_id}. */
+    String id();
+
+    // ---- sessions ------------------------------------------------------------------------------
+
+    /**
+     * Creates the session if it does not exist; otherwise moves its {@code updatedAt} forward (and
+     * sets its user id if it had none). Never changes the session's type, component or name.
+     */
+    void saveSession(SessionRecord session);
+
+    Optional<SessionRecord> getSession(String sessionId);
+
+    /** Sessions matching the query, newest first. */
+    Page<SessionRecord> listSessions(SessionQuery query);
+
+    /** Renames a session; returns {@code false} when there is no such session. */
+    boolean renameSession(String sessionId, String name);
+
+    /** Deletes a session and all its runs; returns {@code false} when there is no such session. */
+    boolean deleteSession(String sessionId);
+
+    // ---- runs ------------------------------------------------------------------------------------
+
+    /**
+     * Writes a new run (status {@code PENDING} or {@code RUNNING}) owned by the process
+     * {@code ownerInstanceId}. The run's session must have been saved first.
+     *
+     * @throws StoreException when a run with that id exists already, or the write fails
+     */
+    void insertRun(RunResult run, String ownerInstanceId);
+
+    /**
+     * Replaces the stored state of a run that is not yet terminal, for example to move it from
+     * {@code PENDING} to {@code RUNNING} or to record progress.
+     *
+     * @return {@code false} when the stored run is already terminal (nothing was written)
+     * @throws StoreException when the run does not exist or the write fails
+     */
+    boolean updateRun(RunResult run);
+
+    /**
+     * Writes a run's terminal state, unless the stored run is already terminal. For a team run the
+     * member runs are not written here: each member run is finished on its own.
+     *
+     * @return {@code true} when this write was accepted; {@code false} when another terminal status
+     *     was stored first (nothing was written)
+     * @throws StoreException when the run does not exist or the write fails
+     */
+    boolean finishRun(RunResult run);
+
+    /**
+     * One run by id. A team run comes back with its member runs (and theirs, for nested teams) in
+     * {@code memberResponses}, in the order they started.
+     */
+    Optional<RunResult> getRun(String runId);
+
+    /** The top-level runs of a session (not member runs), oldest first, each with its members. */
+    List<RunResult> listRuns(String sessionId);
+
+    // ---- process liveness ------------------------------------------------------------------------
+
+    /** Records that the process {@code instanceId} is alive now. */
+    void heartbeat(String instanceId);
+
+    /**
+     * Ends as {@code ERROR}, with {@code reason} as message, every run that is still
+     * {@code PENDING} or {@code RUNNING} and whose owner process has not sent a heartbeat for
+     * {@code staleAfter}. Runs of live processes are not touched.
+     *
+     * @return the ids of the runs it ended
+     */
+    List<String> failOrphanedRuns(Duration staleAfter, String reason);
+
+    /** Releases connections and files. The store is unusable afterwards. */
+    @Override
+    default void close() {
+    }
+}
