@@ -365,7 +365,7 @@ class CancellationTest {
 
         reader.done.get(10, TimeUnit.SECONDS);
         assertThat(stream.result().content()).isEqualTo("partial ");
-        assertThat(model.abortedCalls()).isEqualTo(1);
+        assertThat(model.awaitAbortedCalls(1, WAIT)).isTrue();
     }
 
     @Test
@@ -381,7 +381,7 @@ class CancellationTest {
         RunOutput out = run.get(10, TimeUnit.SECONDS);
         assertThat(out.status()).isEqualTo(RunStatus.CANCELLED);
         assertThat(out.content()).isEqualTo("Run " + runId + " was cancelled");
-        assertThat(model.abortedCalls()).isEqualTo(1);
+        assertThat(model.awaitAbortedCalls(1, WAIT)).isTrue();
     }
 
     @Test

@@ -242,7 +242,7 @@ public final class RunEngine {
             try {
                 Store store = rt.store().get();
                 if (parent.isEmpty()) {
-                    Instant now = Instant.now();
+                    Instant now = Events.now();
                     store.saveSession(new SessionRecord(sessionId,
                             spec instanceof Spec.TeamSpec ? SessionType.TEAM : SessionType.AGENT, spec.id(),
                             request.userId(), Optional.empty(), now, now));
@@ -494,7 +494,7 @@ public final class RunEngine {
         for (ToolCall call : calls) {
             Optional<JsonNode> args = parseArguments(call.arguments());
             ToolExecution te = new ToolExecution(call.id(), call.name(), args.orElseGet(JSON::objectNode),
-                    Optional.empty(), false, Optional.empty(), false, Instant.now());
+                    Optional.empty(), false, Optional.empty(), false, Events.now());
             indexes.add(r.state.addTool(te));
             started.add(te);
             r.emit(r.events.toolStarted(te));
