@@ -269,7 +269,83 @@ class CancellationTest {
                 .allSatisfy(m -> assertThat(m.status()).isEqualTo(RunStatus.CANCELLED));
     }
 
+    @Test
+    void aCancelledTeamRunKeepsItsCancelledMemberRunWhenRunAsync() throws Exception {
+        ScriptedModel memberModel = ScriptedModel.of(Reply.text("half an answer").thenBlock());
+        Agent researcher = Agent.builder().name("Researcher").model(memberModel).build();
+        Team team = Team.builder().name("T").model(ScriptedModel.of(delegate("researcher", "research")))
+                .members(researcher).db(db).runManager(runs).build();
+        String runId = UUID.randomUUID().toString();
+        CompletableFuture<TeamRunOutput> run = team.runAsync(RunRequest.builder("go").runId(runId).build());
+        assertThat(memberModel.awaitCalls(1, WAIT)).isTrue();
+
+        team.cancelRun(runId);
+
+        TeamRunOutput out = run.get(10, TimeUnit.SECONDS);
+        assertThat(out.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(out.memberResponses()).singleElement().satisfies(m -> {
+            assertThat(m.status()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(m.parentRunId()).contains(runId);
+        });
+        assertThat(((TeamRunOutput) db.getRun(runId).orElseThrow()).memberResponses()).hasSize(1);
+    }
+
     // ---- agent (Agno test_agent_run_cancellation) ------------------------------------------------
+
+    @Test
+    void aCancelledAgentStreamKeepsItsPartialContentAndItsCancelledEventInTheDb() throws Exception {
+        Agent agent = streamingAgent();
+        RunStream stream = agent.stream("Write a long essay");
+        Reader reader = new Reader(stream, ev -> contentChunks(ev, 5));
+        reader.trigger.get(10, TimeUnit.SECONDS);
+
+        agent.cancelRun(stream.runId());
+
+        List<RunEvent> events = reader.done.get(10, TimeUnit.SECONDS);
+        assertThat(count(events, RunCancelled.class)).isEqualTo(1);
+        assertThat(events.stream().filter(e -> e instanceof ContentEvent).count()).isGreaterThanOrEqualTo(5);
+        RunResult stored = db.getRun(stream.runId()).orElseThrow();
+        assertThat(stored.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(stored.content()).startsWith("word0 ").hasSizeGreaterThan(20).doesNotContain("was cancelled");
+        assertThat(stored.messages()).isNotEmpty();
+        assertThat(stored.events()).anySatisfy(e -> assertThat(e).isInstanceOf(RunCancelled.class));
+        assertThat(runs.activeRunIds()).doesNotContain(stream.runId());
+    }
+
+    @Test
+    void aCancelBeforeStartEndsAnAgentRunCancelledBlockingOrAsync() throws Exception {
+        ScriptedModel model = ScriptedModel.of(Reply.text("never"));
+        Agent agent = Agent.builder().name("A").model(model).db(db).runManager(runs).build();
+        String blocking = UUID.randomUUID().toString();
+        String async = UUID.randomUUID().toString();
+        agent.cancelRun(blocking);
+        agent.cancelRun(async);
+
+        RunOutput first = agent.run(RunRequest.builder("go").runId(blocking).build());
+        RunOutput second = agent.runAsync(RunRequest.builder("go").runId(async).build()).get(10, TimeUnit.SECONDS);
+
+        assertThat(List.of(first, second)).allSatisfy(r -> assertThat(r.status()).isEqualTo(RunStatus.CANCELLED));
+        assertThat(db.getRun(blocking)).get().extracting(RunResult::status).isEqualTo(RunStatus.CANCELLED);
+        assertThat(db.getRun(async)).get().extracting(RunResult::status).isEqualTo(RunStatus.CANCELLED);
+        assertThat(model.requests()).isEmpty();
+    }
+
+    @Test
+    void anAgentSessionGoesOnAfterACancelledRun() throws Exception {
+        Agent agent = streamingAgent();
+        RunStream stream = agent.stream("first");
+        Reader reader = new Reader(stream, ev -> contentChunks(ev, 8));
+        reader.trigger.get(10, TimeUnit.SECONDS);
+        agent.cancelRun(stream.runId());
+        reader.done.get(10, TimeUnit.SECONDS);
+
+        RunOutput next = agent.run(RunRequest.builder("second").sessionId(stream.sessionId()).build());
+
+        assertThat(next.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(next.content()).isEqualTo("Follow-up answer.");
+        assertThat(db.listRuns(stream.sessionId())).extracting(RunResult::status)
+                .containsExactly(RunStatus.CANCELLED, RunStatus.COMPLETED);
+    }
 
     @Test
     void cancellingOnTheFirstEventGivesExactlyOneRunCancelled() throws Exception {
