@@ -1,5 +1,6 @@
 package dev.cadre.jdbc.internal;
 
+import com.zaxxer.hikari.HikariDataSource;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.TeamRunOutput;
@@ -442,15 +443,26 @@ public final class JdbcStore implements Store {
     public <T> T write(String action, SqlWork<T> work) {
         checkOpen(action);
         try (Connection c = writes.getConnection()) {
-            c.setAutoCommit(false);
             try {
-                T result = work.run(c);
-                c.commit();
-                return result;
+                c.setAutoCommit(false);
+            } catch (SQLException e) {
+                evict(c, e);
+                throw e;
+            }
+            T result;
+            try {
+                result = work.run(c);
             } catch (SQLException | RuntimeException e) {
                 rollback(c, e);
                 throw e;
             }
+            try {
+                c.commit();
+            } catch (SQLException e) {
+                rollback(c, e);
+                throw e;
+            }
+            return result;
         } catch (SQLException e) {
             throw errors.translate(action + " in the " + errors.target(), e);
         }
@@ -473,11 +485,27 @@ public final class JdbcStore implements Store {
         }
     }
 
-    private static void rollback(Connection c, Exception cause) {
+    private void rollback(Connection c, Exception cause) {
         try {
             c.rollback();
         } catch (SQLException e) {
             cause.addSuppressed(e);
+            evict(c, e);
+        }
+    }
+
+    /**
+     * Drops a connection whose transaction state is unknown after a failed begin, commit or
+     * rollback, so the pool never hands it out again. (The SQLite driver, for one, believes a
+     * transaction is open after {@code BEGIN} failed with "database is locked".)
+     */
+    private void evict(Connection c, Exception cause) {
+        if (writes instanceof HikariDataSource pool) {
+            try {
+                pool.evictConnection(c);
+            } catch (RuntimeException e) {
+                cause.addSuppressed(e);
+            }
         }
     }
 

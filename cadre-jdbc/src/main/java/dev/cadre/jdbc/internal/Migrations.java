@@ -27,8 +27,11 @@ public final class Migrations {
                     .locations(dialect.migrationLocation())
                     .placeholders(tables.placeholders())
                     .table(tables.history())
-                    // The tables may share a database (and schema) with other applications' tables.
-                    .baselineOnMigrate(false)
+                    // The tables may share a database (and schema) with other tables, which Flyway
+                    // would refuse as "non-empty schema": baseline below version 1, so all of
+                    // Cadre's migrations still run.
+                    .baselineOnMigrate(true)
+                    .baselineVersion("0")
                     .cleanDisabled(true)
                     .validateMigrationNaming(true);
             schema.ifPresent(s -> config.schemas(s).defaultSchema(s).createSchemas(true));
