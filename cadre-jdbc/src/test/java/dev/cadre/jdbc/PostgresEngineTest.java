@@ -20,7 +20,9 @@ class PostgresEngineTest extends EngineOnDatabaseContract {
     @AfterEach
     void dropSchema() {
         if (schema != null) {
-            db.close();
+            if (db != null) {
+                db.close(); // before the drop; closing again afterwards does nothing
+            }
             TestPostgres.dropSchema(schema);
         }
     }
