@@ -78,6 +78,7 @@ public final class PostgresDb extends JdbcDb {
         private String instanceTable;
         private int maxPoolSize = 10;
         private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration lockTimeout = Duration.ofSeconds(10);
         private String id;
         private Clock clock = Clock.systemUTC();
         private String instanceId = ProcessInstance.id();
@@ -186,6 +187,18 @@ public final class PostgresDb extends JdbcDb {
             return this;
         }
 
+        /**
+         * How long a write waits for a row another connection has locked before it fails with a
+         * {@link StoreException}; default 10 s. Cadre's own transactions hold locks for milliseconds.
+         */
+        public Builder lockTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("lockTimeout must be positive, was " + timeout);
+            }
+            this.lockTimeout = timeout;
+            return this;
+        }
+
         /** The store's id, shown by the HTTP API as {@code db_id}; default {@code postgres-<database>}. */
         public Builder id(String id) {
             this.id = Objects.requireNonNull(id, "id");
@@ -234,7 +247,7 @@ public final class PostgresDb extends JdbcDb {
             String where = describe(jdbcUrl);
             String storeId = id != null ? id : "postgres-" + where.substring(where.lastIndexOf('/') + 1);
             SqlErrors errors = new SqlErrors(Dialect.POSTGRES, "PostgreSQL database at " + where,
-                    "lock wait");
+                    "waited " + lockTimeout.toMillis() + " ms");
             List<AutoCloseable> opened = new ArrayList<>();
             try {
                 HikariConfig config = new HikariConfig();
@@ -256,6 +269,8 @@ public final class PostgresDb extends JdbcDb {
                 long seconds = Math.max(1, connectTimeout.toSeconds());
                 config.addDataSourceProperty("connectTimeout", Long.toString(seconds));
                 config.addDataSourceProperty("ApplicationName", "cadre");
+                // Without it a row locked by a stuck session would block a write forever.
+                config.setConnectionInitSql("SET lock_timeout = " + lockTimeout.toMillis());
                 HikariDataSource pool = new HikariDataSource(config);
                 opened.add(pool);
                 Migrations.apply(migrationSource(jdbcUrl, seconds), Dialect.POSTGRES, tables,

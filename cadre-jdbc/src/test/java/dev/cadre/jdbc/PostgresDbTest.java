@@ -45,6 +45,30 @@ class PostgresDbTest extends JdbcDbContract {
     }
 
     @Test
+    void a_row_locked_too_long_by_another_session_fails_the_write_and_says_why() throws SQLException {
+        try (PostgresDb db = TestPostgres.builder(schema).lockTimeout(Duration.ofMillis(300)).build();
+                Connection stuck = DriverManager.getConnection(TestPostgres.url())) {
+            db.saveSession(teamSession("s1", T0));
+            db.insertRun(teamRun("r1", "s1", RunStatus.RUNNING), "p");
+            stuck.setAutoCommit(false);
+            try (PreparedStatement lock = stuck.prepareStatement(
+                    "SELECT status FROM " + schema + ".cadre_runs WHERE run_id = 'r1' FOR UPDATE")) {
+                lock.executeQuery().close();
+            }
+
+            assertThatThrownBy(() -> db.finishRun(Runs.finished(teamRun("r1", "s1", RunStatus.RUNNING),
+                    RunStatus.COMPLETED, "done")))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("Finishing run r1")
+                    .hasMessageContaining("stayed locked by another connection too long (waited 300 ms)");
+
+            stuck.rollback();
+            assertThat(db.finishRun(Runs.finished(teamRun("r1", "s1", RunStatus.RUNNING), RunStatus.COMPLETED,
+                    "done"))).isTrue();
+        }
+    }
+
+    @Test
     void a_missing_database_is_named() {
         String url = "jdbc:postgresql://" + hostPort() + "/cadre_no_such_database?user=postgres";
 

@@ -54,6 +54,18 @@ class SqliteDbTest extends JdbcDbContract {
     }
 
     @Test
+    void a_run_is_split_into_columns_with_nothing_left_over() throws SQLException {
+        try (SqliteDb db = SqliteDb.file(file())) {
+            db.saveSession(teamSession("s1", T0));
+            db.insertRun(Runs.richAgentRun("r1", "s1"), "p");
+        }
+
+        assertThat(query("SELECT status || ' ' || component_type || ' ' || json_array_length(messages) || ' '"
+                + " || json_array_length(events) || ' ' || coalesce(extra, 'no extra') FROM cadre_runs"))
+                .containsExactly("CANCELLED agent 3 2 no extra");
+    }
+
+    @Test
     void table_names_are_configurable_and_other_tables_in_the_file_stay_apart() throws SQLException {
         try (SqliteDb seed = SqliteDb.builder().file(file()).sessionTable("team_bg_exec_sessions").build();
                 SqliteDb other = SqliteDb.file(file())) {

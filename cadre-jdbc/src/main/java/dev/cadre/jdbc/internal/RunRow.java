@@ -60,9 +60,7 @@ public record RunRow(
     /** Fields of the run JSON that have a column, or that are never stored in the row. */
     private static final Set<String> MAPPED = Set.of("run_id", "session_id", "parent_run_id", "user_id",
             "agent_id", "agent_name", "team_id", "team_name", "status", "error", "model", "model_provider",
-            "input", "content", "messages", "tools", "metrics", "events", "created_at", "member_responses",
-            // derived from status by the run types themselves, not state of its own
-            "cancelled");
+            "input", "content", "messages", "tools", "metrics", "events", "created_at", "member_responses");
 
     public static RunRow of(RunResult run) {
         ObjectNode tree = JSON.valueToTree(run);

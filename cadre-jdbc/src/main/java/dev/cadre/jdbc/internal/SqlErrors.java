@@ -72,6 +72,10 @@ public final class SqlErrors {
                 case "57P01", "57P02", "57P03" -> target + " is shutting down or starting up" + detail
                         + ". Retry when it is back.";
                 case "57014" -> "the statement was cancelled or timed out" + detail + ".";
+                case "55P03" -> "a row stayed locked by another connection too long (" + busyHint + ")" + detail
+                        + ". Retry, or find the session that holds the lock (pg_stat_activity).";
+                case "40001", "40P01" -> "the database aborted the transaction to resolve a conflict" + detail
+                        + ". Retry.";
                 default -> target + " reported an error, SQL state " + sqlState + detail + ".";
             };
         }
