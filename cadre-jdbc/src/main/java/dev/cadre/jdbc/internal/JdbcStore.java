@@ -21,10 +21,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
@@ -72,7 +74,7 @@ public final class JdbcStore implements Store {
         this.activeList = quoted(EnumSet.complementOf(EnumSet.copyOf(RunStatus.terminal())));
     }
 
-    private static String quoted(java.util.Set<RunStatus> statuses) {
+    private static String quoted(Set<RunStatus> statuses) {
         return statuses.stream().map(s -> "'" + s.name() + "'").sorted().collect(Collectors.joining(", "));
     }
 
@@ -340,27 +342,26 @@ public final class JdbcStore implements Store {
     }
 
     /** Builds run trees from rows in start order; returns the rows matching {@code isRoot}, with members. */
-    private static List<RunResult> assemble(List<RunRow> rows, java.util.function.Predicate<RunRow> isRoot) {
+    private static List<RunResult> assemble(List<RunRow> rows, Predicate<RunRow> isRoot) {
         Map<String, List<RunRow>> children = new HashMap<>();
         for (RunRow r : rows) {
             r.parentRunId().ifPresent(p -> children.computeIfAbsent(p, k -> new ArrayList<>()).add(r));
         }
         List<RunResult> out = new ArrayList<>();
-        Map<String, Boolean> visiting = new LinkedHashMap<>();
+        Set<String> path = new HashSet<>();
         for (RunRow r : rows) {
             if (isRoot.test(r)) {
-                out.add(withMembers(r, children, visiting));
+                out.add(withMembers(r, children, path));
             }
         }
         return out;
     }
 
-    private static RunResult withMembers(RunRow row, Map<String, List<RunRow>> children, Map<String, Boolean> path) {
+    private static RunResult withMembers(RunRow row, Map<String, List<RunRow>> children, Set<String> path) {
         RunResult run = row.toRun();
-        if (!(run instanceof TeamRunOutput team) || path.containsKey(row.runId())) {
+        if (!(run instanceof TeamRunOutput team) || !path.add(row.runId())) {
             return run;
         }
-        path.put(row.runId(), true);
         List<RunResult> members = new ArrayList<>();
         for (RunRow child : children.getOrDefault(row.runId(), List.of())) {
             members.add(withMembers(child, children, path));

@@ -1,6 +1,5 @@
 package dev.cadre.jdbc.internal;
 
-import dev.cadre.store.Store;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executors;
@@ -66,16 +65,12 @@ public final class Liveness implements AutoCloseable {
 
     private static void round(JdbcStore store, String instanceId, Duration staleAfter) {
         store.heartbeat(instanceId);
-        List<String> ended = sweep(store, staleAfter);
+        List<String> ended = store.failOrphanedRuns(staleAfter, ORPHAN_REASON);
         if (!ended.isEmpty()) {
             LOG.warn("Cadre store {}: ended {} run(s) as ERROR because the process running them stopped: {}",
                     store.id(), ended.size(), ended);
         }
         store.forgetInstances(FORGET_AFTER);
-    }
-
-    private static List<String> sweep(Store store, Duration staleAfter) {
-        return store.failOrphanedRuns(staleAfter, ORPHAN_REASON);
     }
 
     public String instanceId() {
