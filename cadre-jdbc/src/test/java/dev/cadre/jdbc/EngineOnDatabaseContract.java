@@ -29,6 +29,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -220,6 +221,52 @@ abstract class EngineOnDatabaseContract {
         RunResult stored = db.getRun("stream-1").orElseThrow();
         assertThat(stored.status()).isEqualTo(RunStatus.CANCELLED);
         assertThat(stored.content()).contains("partial");
+    }
+
+    @Test
+    void cancel_and_completion_at_the_same_instant_end_the_run_once_as_the_database_says() throws Exception {
+        for (int i = 0; i < 30; i++) {
+            CompletableFuture<Void> answerReady = new CompletableFuture<>();
+            CompletableFuture<Void> modelCalled = new CompletableFuture<>();
+            ScriptedModel leader = ScriptedModel.replying(request -> {
+                modelCalled.complete(null);
+                return Reply.text("the ").thenAwait(answerReady).thenText("answer");
+            });
+            Team team = Team.builder().name("Racing Team").model(leader)
+                    .members(Agent.builder().name("Idle").model(ScriptedModel.of()).build())
+                    .db(db).runManager(runs).build();
+            String runId = "race-" + i;
+
+            CompletableFuture<TeamRunOutput> result = team.runAsync(request("go", "race-session", runId));
+            modelCalled.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            CyclicBarrier together = new CyclicBarrier(2);
+            CancelResult cancelResult;
+            try (ExecutorService threads = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<?> complete = threads.submit(() -> {
+                    together.await(10, TimeUnit.SECONDS);
+                    answerReady.complete(null);
+                    return null;
+                });
+                Future<CancelResult> cancel = threads.submit(() -> {
+                    together.await(10, TimeUnit.SECONDS);
+                    return team.cancelRun(runId);
+                });
+                complete.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+                cancelResult = cancel.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+            }
+            TeamRunOutput returned = result.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+
+            RunResult stored = db.getRun(runId).orElseThrow();
+            assertThat(stored.status()).as("race %d", i).isIn(RunStatus.COMPLETED, RunStatus.CANCELLED);
+            assertThat(returned.status()).as("race %d: returned = stored", i).isEqualTo(stored.status());
+            assertThat(returned.events().getLast()).isInstanceOf(TerminalEvent.class);
+            assertThat(((TerminalEvent) returned.events().getLast()).status()).isEqualTo(stored.status());
+            if (stored.status() == RunStatus.COMPLETED) {
+                assertThat(stored.content()).isEqualTo("the answer");
+            } else {
+                assertThat(cancelResult.accepted()).as("race %d: a cancelled run had its cancel accepted", i).isTrue();
+            }
+        }
     }
 
     @Test
