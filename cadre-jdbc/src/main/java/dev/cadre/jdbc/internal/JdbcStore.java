@@ -465,7 +465,7 @@ public final class JdbcStore implements Store {
             }
             return result;
         } catch (SQLException e) {
-            throw errors.translate(action + " in the " + errors.target(), e);
+            throw errors.translate(action, e);
         }
     }
 
@@ -475,7 +475,7 @@ public final class JdbcStore implements Store {
         try (Connection c = reads.getConnection()) {
             return work.run(c);
         } catch (SQLException e) {
-            throw errors.translate(action + " in the " + errors.target(), e);
+            throw errors.translate(action, e);
         }
     }
 

@@ -79,7 +79,7 @@ public record RunRow(
                 extra.isEmpty() ? Optional.empty() : Optional.of(extra.toString()), run.createdAt().toEpochMilli());
     }
 
-    /** Reads the current row of {@code rs} (the columns of {@link Sql#RUN_COLUMNS}). */
+    /** Reads the current row of {@code rs}, which selects the run columns by name. */
     public static RunRow read(ResultSet rs) throws SQLException {
         return new RunRow(rs.getString("run_id"), rs.getString("session_id"),
                 Optional.ofNullable(rs.getString("parent_run_id")), rs.getString("component_type"),

@@ -33,7 +33,9 @@ public final class SqlErrors {
     }
 
     public StoreException translate(String action, Throwable error) {
-        return new StoreException(action + " failed: " + diagnose(error), error);
+        String diagnosis = diagnose(error);
+        String where = diagnosis.contains(target) || action.contains(target) ? "" : " in the " + target;
+        return new StoreException(action + where + " failed: " + diagnosis, error);
     }
 
     /** Why {@code error} happened and what to do, in one sentence or two. */
