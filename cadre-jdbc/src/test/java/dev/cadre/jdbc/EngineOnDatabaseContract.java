@@ -197,6 +197,7 @@ abstract class EngineOnDatabaseContract {
         CountDownLatch firstContent = new CountDownLatch(1);
         List<RunEvent> events = new ArrayList<>();
         CompletableFuture<CancelResult> cancel;
+        CompletableFuture<RunStatus> seenWhileStreaming = new CompletableFuture<>();
 
         try (RunStream stream = team.stream(request("Write a long story, stall", "stream-session", "stream-1"))) {
             cancel = CompletableFuture.supplyAsync(() -> {
@@ -205,6 +206,7 @@ abstract class EngineOnDatabaseContract {
                 } catch (InterruptedException e) {
                     throw new IllegalStateException(e);
                 }
+                seenWhileStreaming.complete(db.getRun(stream.runId()).map(RunResult::status).orElse(null));
                 return team.cancelRun(stream.runId());
             });
             for (RunEvent e : stream) {
@@ -216,6 +218,8 @@ abstract class EngineOnDatabaseContract {
         }
 
         assertThat(cancel.get(WAIT.toSeconds(), TimeUnit.SECONDS).outcome()).isEqualTo(CancelResult.Outcome.CANCELLED);
+        assertThat(seenWhileStreaming.get()).as("a foreground run is in the database while it runs")
+                .isEqualTo(RunStatus.RUNNING);
         assertThat(events.getLast()).isInstanceOf(TeamRunCancelled.class);
         assertThat(((TerminalEvent) events.getLast()).status()).isEqualTo(RunStatus.CANCELLED);
         RunResult stored = db.getRun("stream-1").orElseThrow();
