@@ -98,9 +98,8 @@ abstract class EngineOnDatabaseContract {
         return RunRequest.builder(question).sessionId(sessionId).runId(runId).build();
     }
 
-    private RunResult awaitEnd(Team team, String runId, String sessionId) {
-        Eventually.await("run " + runId + " ends", WAIT, () -> team.getRunOutput(runId, sessionId)
-                .map(r -> r.status().isTerminal()).orElse(false));
+    private RunResult awaitEnd(Team team, String runId, String sessionId) throws InterruptedException {
+        assertThat(runs.awaitRun(runId, WAIT)).as("run %s ends", runId).isTrue();
         return team.getRunOutput(runId, sessionId).orElseThrow();
     }
 
@@ -171,7 +170,8 @@ abstract class EngineOnDatabaseContract {
     }
 
     @Test
-    void background_run_is_pending_then_polled_to_completed_and_a_cancelled_one_reads_back_cancelled() {
+    void background_run_is_pending_then_polled_to_completed_and_a_cancelled_one_reads_back_cancelled()
+            throws Exception {
         Team team = team();
 
         TeamRunOutput pending = team.runInBackground(request("What is Cadre?", "bg-session", "bg-1"));
