@@ -68,8 +68,12 @@ abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
         return runAsync(RunRequest.of(input));
     }
 
+    /** Starts a run; the future completes with its final state. Cancelling the future cancels the run. */
+    @SuppressWarnings("unchecked")
     public CompletableFuture<O> runAsync(RunRequest request) {
-        return engine().runAsync(spec(), request).thenApply(outputType::cast);
+        // The engine completes the future with this component's output type (RunOutput for agents,
+        // TeamRunOutput for teams); returning it as is keeps cancel() wired to the run.
+        return (CompletableFuture<O>) (CompletableFuture<?>) engine().runAsync(spec(), request);
     }
 
     public RunStream stream(String input) {

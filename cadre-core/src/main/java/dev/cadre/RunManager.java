@@ -97,10 +97,15 @@ public final class RunManager implements AutoCloseable {
     public boolean shutdown(Duration grace) {
         registry.close();
         executor.stopAccepting();
+        // An interrupt must not cut the grace period short or leave runs RUNNING: wait regardless,
+        // and restore the flag at the end.
+        boolean interrupted = false;
         long deadline = System.nanoTime() + grace.toNanos();
         boolean clean = true;
         for (RunRegistry.ActiveRun run : registry.activeRuns()) {
-            if (!awaitEnd(run, Math.max(0, deadline - System.nanoTime()))) {
+            Wait w = awaitEnd(run, deadline);
+            interrupted |= w.interrupted;
+            if (!w.ended) {
                 clean = false;
                 run.control().cancel("Cadre is shutting down: the run was stopped before it finished");
             }
@@ -108,25 +113,35 @@ public final class RunManager implements AutoCloseable {
         if (!clean) {
             long cancelDeadline = System.nanoTime() + CANCEL_WAIT.toNanos();
             for (RunRegistry.ActiveRun run : registry.activeRuns()) {
-                if (!awaitEnd(run, Math.max(0, cancelDeadline - System.nanoTime()))) {
+                Wait w = awaitEnd(run, cancelDeadline);
+                interrupted |= w.interrupted;
+                if (!w.ended) {
                     LOG.error("Run {} did not end within {} of being cancelled for shutdown", run.runId(), CANCEL_WAIT);
                 }
             }
         }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
         return clean;
     }
 
-    private static boolean awaitEnd(RunRegistry.ActiveRun run, long nanos) {
-        try {
-            run.done().get(nanos, TimeUnit.NANOSECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
-        } catch (java.util.concurrent.ExecutionException e) {
-            return true;
+    private record Wait(boolean ended, boolean interrupted) {
+    }
+
+    private static Wait awaitEnd(RunRegistry.ActiveRun run, long deadlineNanos) {
+        boolean interrupted = false;
+        while (true) {
+            try {
+                run.done().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
+                return new Wait(true, interrupted);
+            } catch (TimeoutException e) {
+                return new Wait(false, interrupted);
+            } catch (InterruptedException e) {
+                interrupted = true;
+            } catch (java.util.concurrent.ExecutionException e) {
+                return new Wait(true, interrupted);
+            }
         }
     }
 

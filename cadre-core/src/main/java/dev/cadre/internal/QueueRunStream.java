@@ -7,28 +7,44 @@ import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStream;
 import dev.cadre.store.StoreException;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
-import java.util.concurrent.ArrayBlockingQueue;
-import java.util.concurrent.BlockingQueue;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
 
-/** A {@link RunStream} fed by the run's threads through a bounded queue. */
+/**
+ * A {@link RunStream} fed by the run's threads through a bounded buffer.
+ *
+ * <p>Events wait in the buffer for the reader; when it is full, the run's threads wait (back
+ * pressure). Two things never wait: the run's own terminal event and the end of the stream, which
+ * are kept apart and handed out once the buffer is empty — so a run always ends, even when its
+ * reader stopped reading. Once the run has ended, late events (from a member that ignored the cancel
+ * for too long) are dropped.
+ */
 final class QueueRunStream implements RunStream, EventSink {
 
-    private static final Object END = new Object();
     private static final Duration CLOSE_WAIT = Duration.ofSeconds(10);
 
-    private final BlockingQueue<Object> queue;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition readable = lock.newCondition();
+    private final Condition writable = lock.newCondition();
+    private final ArrayDeque<RunEvent> buffer = new ArrayDeque<>();
+    private final int capacity;
     private final String runId;
     private final String sessionId;
     private final boolean allEvents;
     private final RunControl control;
     private final CompletableFuture<RunResult> done = new CompletableFuture<>();
-    private volatile boolean closed;
+    private RunEvent terminal;
+    private boolean ended;
+    private boolean closed;
+    private boolean discarding;
     private boolean iterated;
 
     QueueRunStream(String runId, String sessionId, boolean allEvents, RunControl control, int capacity) {
@@ -36,13 +52,44 @@ final class QueueRunStream implements RunStream, EventSink {
         this.sessionId = sessionId;
         this.allEvents = allEvents;
         this.control = control;
-        this.queue = new ArrayBlockingQueue<>(capacity);
+        this.capacity = capacity;
     }
 
     @Override
     public void emit(RunEvent event) {
+        if (event instanceof TerminalEvent && event.runId().equals(runId)) {
+            lock.lock();
+            try {
+                terminal = event;
+                readable.signalAll();
+                writable.signalAll(); // members still waiting to write give up: the run is over
+            } finally {
+                lock.unlock();
+            }
+            return;
+        }
         if (allEvents || event instanceof ContentEvent || event instanceof TerminalEvent) {
             put(event);
+        }
+    }
+
+    private void put(RunEvent event) {
+        lock.lock();
+        try {
+            while (buffer.size() >= capacity && !closed && !discarding && terminal == null && !ended) {
+                writable.await();
+            }
+            if (closed || discarding || terminal != null || ended) {
+                return;
+            }
+            buffer.add(event);
+            readable.signal();
+        } catch (InterruptedException e) {
+            // Only model and tool threads are interrupted, and only when the run is cancelled: the
+            // event is moot. Keep the flag so the interrupted code stops.
+            Thread.currentThread().interrupt();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -53,20 +100,13 @@ final class QueueRunStream implements RunStream, EventSink {
         } else {
             done.complete(result);
         }
-        put(END);
-    }
-
-    private void put(Object item) {
+        lock.lock();
         try {
-            while (!closed) {
-                if (queue.offer(item, 100, TimeUnit.MILLISECONDS)) {
-                    return;
-                }
-            }
-        } catch (InterruptedException e) {
-            // Only model and tool threads are interrupted, and only when the run is cancelled: the
-            // event is moot. Keep the flag so the interrupted code stops.
-            Thread.currentThread().interrupt();
+            ended = true;
+            readable.signalAll();
+            writable.signalAll();
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -81,29 +121,34 @@ final class QueueRunStream implements RunStream, EventSink {
     }
 
     @Override
-    public synchronized Iterator<RunEvent> iterator() {
-        if (iterated) {
-            throw new IllegalStateException("A RunStream can be iterated only once");
+    public Iterator<RunEvent> iterator() {
+        lock.lock();
+        try {
+            if (iterated) {
+                throw new IllegalStateException("A RunStream can be iterated only once");
+            }
+            iterated = true;
+        } finally {
+            lock.unlock();
         }
-        iterated = true;
         return new Iterator<>() {
-            private Object next;
-            private boolean ended;
+            private RunEvent next;
+            private boolean over;
 
             @Override
             public boolean hasNext() {
                 if (next != null) {
                     return true;
                 }
-                if (ended || closed) {
+                if (over) {
                     return false;
                 }
-                next = take();
-                if (next == END) {
-                    next = null;
-                    ended = true;
+                Optional<RunEvent> e = take();
+                if (e.isEmpty()) {
+                    over = true;
                     return false;
                 }
+                next = e.get();
                 return true;
             }
 
@@ -112,26 +157,51 @@ final class QueueRunStream implements RunStream, EventSink {
                 if (!hasNext()) {
                     throw new NoSuchElementException("The run has ended");
                 }
-                RunEvent e = (RunEvent) next;
+                RunEvent e = next;
                 next = null;
                 return e;
             }
         };
     }
 
-    private Object take() {
+    /** The next event; empty at the end of the stream (or once it is closed). */
+    private Optional<RunEvent> take() {
         boolean interrupted = false;
+        lock.lock();
         try {
             while (true) {
+                if (closed) {
+                    return Optional.empty();
+                }
+                RunEvent e = buffer.poll();
+                if (e != null) {
+                    writable.signal();
+                    return Optional.of(e);
+                }
+                if (terminal != null) {
+                    RunEvent t = terminal;
+                    terminal = null;
+                    closed = true; // nothing follows a run's terminal event
+                    return Optional.of(t);
+                }
+                if (ended) {
+                    return Optional.empty();
+                }
                 try {
-                    return queue.take();
-                } catch (InterruptedException e) {
+                    readable.await();
+                } catch (InterruptedException ie) {
                     // The reader was interrupted: cancel the run, then read on to its terminal event.
                     interrupted = true;
-                    control.cancel(RunRegistry.cancelReason(runId));
+                    lock.unlock();
+                    try {
+                        control.cancel(RunRegistry.cancelReason(runId));
+                    } finally {
+                        lock.lock();
+                    }
                 }
             }
         } finally {
+            lock.unlock();
             if (interrupted) {
                 Thread.currentThread().interrupt();
             }
@@ -140,6 +210,14 @@ final class QueueRunStream implements RunStream, EventSink {
 
     @Override
     public RunResult result() {
+        lock.lock();
+        try {
+            discarding = true; // nobody will read what is buffered: let the run go on without waiting
+            buffer.clear();
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
         try {
             return done.join();
         } catch (CompletionException e) {
@@ -155,8 +233,15 @@ final class QueueRunStream implements RunStream, EventSink {
         if (!done.isDone()) {
             control.cancel(RunRegistry.cancelReason(runId));
         }
-        closed = true;
-        queue.clear();
+        lock.lock();
+        try {
+            closed = true;
+            buffer.clear();
+            readable.signalAll();
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
         try {
             done.get(CLOSE_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {

@@ -96,9 +96,29 @@ public final class RunEngine {
         return result;
     }
 
+    /** Starts a run; cancelling the returned future cancels the run (which still ends CANCELLED in the store). */
     public CompletableFuture<RunResult> runAsync(Spec spec, RunRequest request) {
         Run r = start(spec, request, Mode.BLOCKING, RunStatus.RUNNING, (c, sid) -> EventSink.NONE, Optional.empty());
         return launch(r, null);
+    }
+
+    /** A run's future: cancelling it cancels the run. */
+    private static final class RunFuture extends CompletableFuture<RunResult> {
+        private final RunControl control;
+
+        RunFuture(RunControl control) {
+            this.control = control;
+        }
+
+        @Override
+        public boolean cancel(boolean mayInterruptIfRunning) {
+            // Cancel the future first: once the run is cancelled it ends quickly and would complete it.
+            boolean cancelled = super.cancel(mayInterruptIfRunning);
+            if (cancelled) {
+                control.cancel(RunRegistry.cancelReason(control.runId()));
+            }
+            return cancelled;
+        }
     }
 
     public RunStream stream(Spec spec, RunRequest request) {
@@ -123,27 +143,29 @@ public final class RunEngine {
         RunResult pending = r.state.snapshot();
         var beforeStart = r.control.onAbort(() -> {
             if (r.state.moveStatus(RunStatus.PENDING, RunStatus.CANCELLED)) {
-                endUnstarted(r, RunStatus.CANCELLED, Optional.empty());
+                endUnstartedOnEngineThread(r, RunStatus.CANCELLED, Optional.empty());
             }
         });
         try {
             rt.executor().submit(() -> {
                 beforeStart.close();
                 if (!r.state.moveStatus(RunStatus.PENDING, RunStatus.RUNNING)) {
-                    return; // cancelled while it waited
+                    return; // cancelled while it waited: the cancel ends it, and says when it is done
                 }
-                progress(r);
                 try {
+                    progress(r);
                     execute(r);
                 } finally {
                     r.done.complete(null);
                 }
             });
         } catch (RejectedExecutionException e) {
-            beforeStart.close();
-            if (r.state.moveStatus(RunStatus.PENDING, RunStatus.ERROR)) {
-                r.control.decide(RunStatus.ERROR);
-                endUnstarted(r, RunStatus.ERROR, Optional.of(new RunFailure("rejected", e.getMessage())));
+            // Decide first: if a cancel won the decision, its abort action ends the run instead.
+            if (r.control.decide(RunStatus.ERROR)) {
+                beforeStart.close();
+                if (r.state.moveStatus(RunStatus.PENDING, RunStatus.ERROR)) {
+                    endUnstarted(r, RunStatus.ERROR, Optional.of(new RunFailure("rejected", e.getMessage())));
+                }
             }
             throw e;
         }
@@ -160,7 +182,7 @@ public final class RunEngine {
 
     /** Cancels a run by id: here if it runs here, through the store and cancellation manager otherwise. */
     public CancelResult cancel(String runId) {
-        Optional<CancelResult> local = rt.registry().cancelLocal(runId);
+        Optional<CancelResult> local = rt.registry().cancelLocal(runId).or(() -> RunRegistry.cancelInProcess(runId));
         if (local.isPresent()) {
             return local.get();
         }
@@ -232,7 +254,7 @@ public final class RunEngine {
         CompletableFuture<RunResult> finished = new CompletableFuture<>();
         try {
             r.active = rt.registry().register(new RunRegistry.ActiveRun(runId, spec.id(), sessionId, control,
-                    state::snapshot, finished));
+                    state::snapshot, finished), parent.isPresent());
         } catch (RuntimeException e) {
             control.detach();
             throw e;
@@ -249,7 +271,7 @@ public final class RunEngine {
                 }
                 store.insertRun(state.snapshot(), ProcessInstance.id());
             } catch (RuntimeException e) {
-                rt.registry().unregister(r.active);
+                rt.registry().discard(r.active);
                 control.detach();
                 r.done.complete(null);
                 throw e;
@@ -259,7 +281,7 @@ public final class RunEngine {
     }
 
     private CompletableFuture<RunResult> launch(Run r, QueueRunStream stream) {
-        CompletableFuture<RunResult> result = new CompletableFuture<>();
+        CompletableFuture<RunResult> result = new RunFuture(r.control);
         EngineThreads.start("cadre-run-" + r.state.runId, () -> {
             RunResult out = null;
             Throwable failure = null;
@@ -283,17 +305,41 @@ public final class RunEngine {
         return result;
     }
 
+    /**
+     * Ends a cancelled pending run on an engine thread and waits for it (a few seconds at most): the
+     * caller gets a truthful answer, and the store is never written from the canceller's thread, which
+     * may be interrupted or a listener's callback thread.
+     */
+    private void endUnstartedOnEngineThread(Run r, RunStatus status, Optional<RunFailure> failure) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
+        EngineThreads.start("cadre-end-" + r.state.runId, () -> {
+            try {
+                endUnstarted(r, status, failure);
+            } finally {
+                written.complete(null);
+            }
+        });
+        try {
+            written.get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException | ExecutionException e) {
+            LOG.warn("Run {}: its cancelled state is still being written", r.state.runId);
+        }
+    }
+
     /** Ends a background run that never started (cancelled or rejected while pending). */
     private void endUnstarted(Run r, RunStatus status, Optional<RunFailure> failure) {
+        RunResult stored = null;
         try {
             String content = status == RunStatus.CANCELLED ? RunRegistry.cancelReason(r.state.runId)
                     : failure.map(RunFailure::message).orElse("");
             r.state.end(status, content, failure);
             r.state.addEvent(status == RunStatus.CANCELLED ? r.events.cancelled(content, content)
                     : r.events.error(content, failure.map(RunFailure::type).orElse("error")));
-            persistFinal(r, r.state.snapshot());
+            stored = persistFinal(r, r.state.snapshot());
         } finally {
-            rt.registry().unregister(r.active);
+            rt.registry().unregister(r.active, stored != null ? stored.status() : r.state.status());
             r.control.detach();
             r.done.complete(null);
         }
@@ -310,6 +356,22 @@ public final class RunEngine {
 
     /** Runs a started run to its end on the calling thread. Never throws for run failures. */
     private RunResult execute(Run r) {
+        RunResult result = null;
+        try {
+            result = executeSteps(r);
+            return result;
+        } catch (Error e) {
+            // A broken model or tool (a missing class, an assertion): still end the run and record it.
+            LOG.error("Run {} of {} failed with an error", r.state.runId, r.spec().name(), e);
+            result = r.control.isCancelled() ? cancelled(r) : fail(r, "internal_error", describe(e));
+            return result;
+        } finally {
+            rt.registry().unregister(r.active, result != null ? result.status() : r.state.status());
+            r.control.detach();
+        }
+    }
+
+    private RunResult executeSteps(Run r) {
         RunState s = r.state;
         try {
             r.emit(r.events.started());
@@ -371,9 +433,6 @@ public final class RunEngine {
             }
             LOG.error("Run {} of {} failed unexpectedly", s.runId, r.spec().name(), e);
             return fail(r, e instanceof StoreException ? "store_error" : "internal_error", describe(e));
-        } finally {
-            rt.registry().unregister(r.active);
-            r.control.detach();
         }
     }
 
@@ -465,7 +524,7 @@ public final class RunEngine {
         return switch (t) {
             case RuntimeException re -> re;
             case Error err -> throw err;
-            default -> new IllegalStateException(t.getMessage(), t);
+            default -> new IllegalStateException(describe(t), t);
         };
     }
 
@@ -777,10 +836,20 @@ public final class RunEngine {
         if (result.status() != r.state.status()) {
             LOG.warn("Run {} ended as {} here, but the store had already recorded {}; reporting the stored status",
                     r.state.runId, r.state.status(), result.status());
-            terminal = result.events().isEmpty() ? terminal : result.events().getLast();
+            terminal = terminalEvent(r, result);
         }
         r.sink.emit(terminal);
         return result;
+    }
+
+    /** The terminal event that says how {@code stored} ended. */
+    private static RunEvent terminalEvent(Run r, RunResult stored) {
+        return switch (stored.status()) {
+            case COMPLETED -> r.events.completed(stored.content(), stored.metrics());
+            case CANCELLED -> r.events.cancelled(stored.content(), stored.content());
+            default -> r.events.error(stored.error().map(RunFailure::message).orElse(stored.content()),
+                    stored.error().map(RunFailure::type).orElse("error"));
+        };
     }
 
     /**

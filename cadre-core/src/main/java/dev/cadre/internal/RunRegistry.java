@@ -36,20 +36,44 @@ public final class RunRegistry {
     private final Duration intentTtl;
     private final int maxIntents;
 
+    /** Every registry of this process, so a cancel finds a run whichever run manager owns it. */
+    private static final java.util.Set<RunRegistry> ALL =
+            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
+
     public RunRegistry(Duration intentTtl, int maxIntents) {
         this.intentTtl = intentTtl;
         this.maxIntents = maxIntents;
+        ALL.add(this);
+    }
+
+    /** Cancels {@code runId} in whichever registry of this process runs it. */
+    public static Optional<CancelResult> cancelInProcess(String runId) {
+        List<RunRegistry> registries;
+        synchronized (ALL) {
+            registries = List.copyOf(ALL);
+        }
+        for (RunRegistry registry : registries) {
+            if (registry.active.containsKey(runId)) {
+                Optional<CancelResult> result = registry.cancelLocal(runId);
+                if (result.isPresent()) {
+                    return result;
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /**
-     * Registers a starting run. If a cancel for its id arrived before, the run is cancelled at once.
+     * Registers a starting run ({@code member}: started by a team run). If a cancel for its id arrived
+     * before, the run is cancelled at once.
      *
      * @throws IllegalStateException when a run with that id is already running here
      */
-    public ActiveRun register(ActiveRun run) {
+    public ActiveRun register(ActiveRun run, boolean member) {
         boolean cancelledBeforeStart;
         synchronized (this) {
-            if (closed) {
+            // members of a team still finishing during shutdown may start; new top-level runs may not
+            if (closed && !member) {
                 throw new IllegalStateException("The run manager is shut down: it accepts no new runs");
             }
             if (active.putIfAbsent(run.runId(), run) != null) {
@@ -69,8 +93,13 @@ public final class RunRegistry {
         closed = true;
     }
 
-    public void unregister(ActiveRun run) {
-        RunStatus status = run.snapshot().get().status();
+    /** Forgets a run that could not start; nothing is remembered about it. */
+    public void discard(ActiveRun run) {
+        active.remove(run.runId(), run);
+    }
+
+    /** Forgets an ended run, remembering for a while how it ended ({@code status}, as stored). */
+    public void unregister(ActiveRun run, RunStatus status) {
         synchronized (this) {
             if (active.remove(run.runId(), run) && status.isTerminal()) {
                 recentlyEnded.remove(run.runId());

@@ -26,9 +26,9 @@ class RunRegistryTest {
         }
         assertThat(registry.pendingCancelCount()).isEqualTo(100);
         // the newest are kept
-        RunRegistry.ActiveRun newest = registry.register(run("never-started-999"));
+        RunRegistry.ActiveRun newest = registry.register(run("never-started-999"), false);
         assertThat(newest.control().isCancelled()).isTrue();
-        RunRegistry.ActiveRun oldest = registry.register(run("never-started-0"));
+        RunRegistry.ActiveRun oldest = registry.register(run("never-started-0"), false);
         assertThat(oldest.control().isCancelled()).isFalse();
     }
 
@@ -37,23 +37,23 @@ class RunRegistryTest {
         RunRegistry registry = new RunRegistry(Duration.ZERO, 100);
         registry.rememberCancel("late");
         assertThat(registry.pendingCancelCount()).isZero();
-        assertThat(registry.register(run("late")).control().isCancelled()).isFalse();
+        assertThat(registry.register(run("late"), false).control().isCancelled()).isFalse();
     }
 
     @Test
     void anIntentIsUsedOnce() {
         RunRegistry registry = new RunRegistry(Duration.ofMinutes(1), 10);
         registry.rememberCancel("r");
-        RunRegistry.ActiveRun first = registry.register(run("r"));
+        RunRegistry.ActiveRun first = registry.register(run("r"), false);
         assertThat(first.control().decided()).contains(RunStatus.CANCELLED);
         assertThat(registry.pendingCancelCount()).isZero();
-        assertThatThrownBy(() -> registry.register(run("r"))).isInstanceOf(IllegalStateException.class);
+        assertThatThrownBy(() -> registry.register(run("r"), false)).isInstanceOf(IllegalStateException.class);
     }
 
     @Test
     void aCancelThatLosesToCompletionSaysHowTheRunEnded() {
         RunRegistry registry = new RunRegistry(Duration.ofMinutes(1), 10);
-        RunRegistry.ActiveRun r = registry.register(run("done"));
+        RunRegistry.ActiveRun r = registry.register(run("done"), false);
         assertThat(r.control().decide(RunStatus.COMPLETED)).isTrue();
 
         var result = registry.cancelLocal("done").orElseThrow();

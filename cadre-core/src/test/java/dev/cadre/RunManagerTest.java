@@ -1,0 +1,106 @@
+package dev.cadre;
+
+import static dev.cadre.Scripts.delegate;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cadre.model.ScriptedModel;
+import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.run.CancelResult.Outcome;
+import dev.cadre.run.RunOutput;
+import dev.cadre.run.RunRequest;
+import dev.cadre.run.RunResult;
+import dev.cadre.run.RunStatus;
+import dev.cadre.run.TeamRunOutput;
+import dev.cadre.store.InMemoryStore;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+class RunManagerTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(10);
+    private final InMemoryStore db = new InMemoryStore();
+
+    @Test
+    void aTeamStillRunningDuringTheGracePeriodCanDelegateAndFinish() throws Exception {
+        RunManager runs = RunManager.builder().build();
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        ScriptedModel leader = ScriptedModel.of(Reply.text("").thenAwait(gate).thenToolCall("delegate_task_to_member",
+                "{\"member_id\":\"helper\",\"task\":\"help\"}"), Reply.text("all done"));
+        Team team = Team.builder().name("T").model(leader)
+                .members(Agent.builder().name("Helper").model(ScriptedModel.of(Reply.text("helped"))).build())
+                .db(db).runManager(runs).build();
+        TeamRunOutput pending = team.runInBackground("go");
+        assertThat(leader.awaitCalls(1, WAIT)).isTrue();
+
+        CompletableFuture<Boolean> shutdown = CompletableFuture.supplyAsync(() -> runs.shutdown(WAIT));
+        gate.complete(null);
+
+        assertThat(shutdown.get(20, TimeUnit.SECONDS)).isTrue();
+        RunResult stored = db.getRun(pending.runId()).orElseThrow();
+        assertThat(stored.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(((TeamRunOutput) stored).memberResponses()).singleElement()
+                .satisfies(m -> assertThat(m.content()).isEqualTo("helped"));
+    }
+
+    @Test
+    void anInterruptedShutdownStillEndsEveryRunAndKeepsTheInterrupt() throws Exception {
+        RunManager runs = RunManager.builder().build();
+        ScriptedModel model = ScriptedModel.of(Reply.stalled());
+        Agent agent = Agent.builder().name("A").model(model).db(db).runManager(runs).build();
+        RunOutput pending = agent.runInBackground("go");
+        assertThat(model.awaitCalls(1, WAIT)).isTrue();
+
+        CompletableFuture<Boolean> keptInterrupt = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            Thread.currentThread().interrupt();
+            runs.shutdown(Duration.ofMillis(50));
+            keptInterrupt.complete(Thread.currentThread().isInterrupted());
+        });
+
+        assertThat(keptInterrupt.get(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(db.getRun(pending.runId())).get().extracting(RunResult::status).isEqualTo(RunStatus.CANCELLED);
+    }
+
+    @Test
+    void aRunOfAnotherRunManagerInThisProcessIsCancelledToo() throws Exception {
+        RunManager a = RunManager.builder().build();
+        RunManager b = RunManager.builder().build();
+        ScriptedModel model = ScriptedModel.of(Reply.stalled());
+        Agent onA = Agent.builder().name("A").model(model).runManager(a).build();
+        Agent onB = Agent.builder().name("B").model(ScriptedModel.of()).runManager(b).build();
+        String runId = "cross-manager-run";
+        CompletableFuture<RunOutput> run = onA.runAsync(RunRequest.builder("go").runId(runId).build());
+        assertThat(model.awaitCalls(1, WAIT)).isTrue();
+
+        assertThat(onB.cancelRun(runId).outcome()).isEqualTo(Outcome.CANCELLED);
+        assertThat(run.get(10, TimeUnit.SECONDS).status()).isEqualTo(RunStatus.CANCELLED);
+    }
+
+    @Test
+    void cancellingTheFutureOfRunAsyncCancelsTheRun() throws Exception {
+        RunManager runs = RunManager.builder().build();
+        ScriptedModel model = ScriptedModel.of(Reply.stalled());
+        Agent agent = Agent.builder().name("A").model(model).db(db).runManager(runs).build();
+        String runId = "future-cancel";
+        CompletableFuture<RunOutput> run = agent.runAsync(RunRequest.builder("go").runId(runId).build());
+        assertThat(model.awaitCalls(1, WAIT)).isTrue();
+
+        assertThat(run.cancel(true)).isTrue();
+
+        assertThat(runs.awaitRun(runId, WAIT)).isTrue();
+        assertThat(db.getRun(runId)).get().extracting(RunResult::status).isEqualTo(RunStatus.CANCELLED);
+    }
+
+    @Test
+    void membersOfATeamRunUnderTheTeamsManager() {
+        RunManager runs = RunManager.builder().build();
+        Team team = Team.builder().name("T").model(ScriptedModel.of(delegate("m", "x"), Reply.text("ok")))
+                .members(Agent.builder().name("M").model(ScriptedModel.of(Reply.text("y"))).build())
+                .db(db).runManager(runs).build();
+        TeamRunOutput out = team.run("go");
+        assertThat(out.memberResponses()).hasSize(1);
+        assertThat(runs.activeRunIds()).isEmpty();
+    }
+}
