@@ -13,7 +13,6 @@ import com.openai.errors.UnauthorizedException;
 import dev.cadre.model.ModelException;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
-import java.net.SocketTimeoutException;
 import java.net.UnknownHostException;
 
 /** Turns SDK failures into {@link ModelException}s whose message says what to do. Not public API. */
@@ -79,19 +78,20 @@ public final class Errors {
                     "malformed_response", e);
         }
         if (e instanceof OpenAIIoException) {
-            Throwable cause = rootIo(e);
-            if (cause instanceof ConnectException) {
+            if (hasCause(e, ConnectException.class)) {
                 return new ModelException("Could not connect to " + where + " (connection refused" + tries
                         + "). Is the server running, and is the base URL right?", "connection_error", e);
             }
-            if (cause instanceof UnknownHostException) {
+            if (hasCause(e, UnknownHostException.class)) {
                 return new ModelException("Could not resolve the host of " + where + ". Check the base URL.",
                         "connection_error", e);
             }
-            if (cause instanceof SocketTimeoutException || cause instanceof InterruptedIOException) {
+            // OkHttp reports its call and read timeouts as InterruptedIOException("timeout").
+            if (hasCause(e, InterruptedIOException.class)) {
                 return new ModelException("The request to " + where + " timed out" + tries
                         + ". Raise timeout(...) or check the server.", "timeout_error", e);
             }
+            Throwable cause = e.getCause();
             return new ModelException("The connection to " + where + " failed" + tries + ": "
                     + (cause == null ? e.getMessage() : cause.toString()), "connection_error", e);
         }
@@ -108,12 +108,12 @@ public final class Errors {
         return m.endsWith(".") || m.isEmpty() ? m : m + ".";
     }
 
-    private static Throwable rootIo(Throwable e) {
-        Throwable c = e.getCause();
-        while (c != null && c.getCause() != null && !(c instanceof ConnectException)
-                && !(c instanceof SocketTimeoutException) && !(c instanceof UnknownHostException)) {
-            c = c.getCause();
+    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (type.isInstance(c)) {
+                return true;
+            }
         }
-        return c;
+        return false;
     }
 }
