@@ -1,5 +1,6 @@
 package dev.cadre.run;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.cadre.event.RunEvent;
@@ -68,6 +69,7 @@ public sealed interface RunResult permits RunOutput, TeamRunOutput {
     /** This run with another status and failure; for stores that keep the status in its own column. */
     RunResult withStatus(RunStatus status, Optional<RunFailure> error);
 
+    @JsonIgnore
     default boolean isCancelled() {
         return status() == RunStatus.CANCELLED;
     }

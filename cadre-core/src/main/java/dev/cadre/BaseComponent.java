@@ -1,0 +1,125 @@
+package dev.cadre;
+
+import dev.cadre.internal.RunEngine;
+import dev.cadre.internal.Spec;
+import dev.cadre.model.Model;
+import dev.cadre.run.CancelResult;
+import dev.cadre.run.RunRequest;
+import dev.cadre.run.RunResult;
+import dev.cadre.run.RunStream;
+import dev.cadre.store.Store;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/** The run methods agents and teams share; each is a thin call into the engine. */
+abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
+
+    private final Class<O> outputType;
+    private final Optional<Store> db;
+    private final RunManager runManager;
+    private RunEngine engine;
+
+    BaseComponent(Class<O> outputType, Optional<Store> db, RunManager runManager) {
+        this.outputType = outputType;
+        this.db = db;
+        this.runManager = runManager;
+    }
+
+    abstract Spec spec();
+
+    private synchronized RunEngine engine() {
+        if (engine == null) {
+            engine = runManager.engine(db);
+        }
+        return engine;
+    }
+
+    public String id() {
+        return spec().id();
+    }
+
+    public String name() {
+        return spec().name();
+    }
+
+    public Optional<Model> model() {
+        return spec().model();
+    }
+
+    public Optional<Store> db() {
+        return db;
+    }
+
+    /** The manager this component's runs are registered with. */
+    public RunManager runManager() {
+        return runManager;
+    }
+
+    public O run(String input) {
+        return run(RunRequest.of(input));
+    }
+
+    public O run(RunRequest request) {
+        return outputType.cast(engine().run(spec(), request));
+    }
+
+    public CompletableFuture<O> runAsync(String input) {
+        return runAsync(RunRequest.of(input));
+    }
+
+    public CompletableFuture<O> runAsync(RunRequest request) {
+        return engine().runAsync(spec(), request).thenApply(outputType::cast);
+    }
+
+    public RunStream stream(String input) {
+        return stream(RunRequest.of(input));
+    }
+
+    public RunStream stream(RunRequest request) {
+        return engine().stream(spec(), request);
+    }
+
+    public O runInBackground(String input) {
+        return runInBackground(RunRequest.of(input));
+    }
+
+    public O runInBackground(RunRequest request) {
+        return outputType.cast(engine().runInBackground(spec(), request));
+    }
+
+    public Optional<O> getRunOutput(String runId, String sessionId) {
+        return engine().getRunOutput(spec(), runId, sessionId).filter(outputType::isInstance).map(outputType::cast);
+    }
+
+    public CompletableFuture<Optional<O>> getRunOutputAsync(String runId, String sessionId) {
+        return CompletableFuture.supplyAsync(() -> getRunOutput(runId, sessionId), VIRTUAL);
+    }
+
+    public CancelResult cancelRun(String runId) {
+        return engine().cancel(runId);
+    }
+
+    @Override
+    public String toString() {
+        return getClass().getSimpleName() + "[id=" + id() + ", name=" + name() + "]";
+    }
+
+    private static final java.util.concurrent.Executor VIRTUAL = task -> Thread.ofVirtual().start(task);
+
+    /** Agno's default id: the name in lower case, with runs of other characters turned into '-'. */
+    static String urlSafe(String name) {
+        String id = name.trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9_]+", "-").replaceAll("^-+|-+$", "");
+        if (id.isEmpty()) {
+            throw new IllegalArgumentException("Cannot make an id from the name '" + name + "': give an id(...)");
+        }
+        return id;
+    }
+
+    static String requireName(String name, String what) {
+        if (name == null || name.isBlank()) {
+            throw new IllegalStateException(what + " needs a name: call name(...) before build()");
+        }
+        return name;
+    }
+}

@@ -1,0 +1,81 @@
+package dev.cadre;
+
+import dev.cadre.model.Model;
+import dev.cadre.run.CancelResult;
+import dev.cadre.run.RunRequest;
+import dev.cadre.run.RunResult;
+import dev.cadre.run.RunStream;
+import dev.cadre.store.Store;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * What agents and teams have in common: they run. A team's members are components too.
+ *
+ * <p>All methods are thread-safe; one agent or team can run many times at once.
+ *
+ * <p><b>Failures.</b> A run that fails (a model error, say) is not an exception: it ends with
+ * status {@code ERROR} and the error's message. Exceptions are for calls that cannot start a run
+ * (no model, a run id in use, the store cannot be written) — and for a run whose final state could
+ * not be written to the store ({@link dev.cadre.store.StoreException}).
+ *
+ * @param <O> {@link dev.cadre.run.RunOutput} for agents, {@link dev.cadre.run.TeamRunOutput} for teams
+ */
+public sealed interface Component<O extends RunResult> permits Agent, Team {
+
+    /** The id, unique among a team's members; by default the name made url-safe. */
+    String id();
+
+    String name();
+
+    Optional<Model> model();
+
+    /** Where this component's runs are kept; members' runs are kept in their team's store. */
+    Optional<Store> db();
+
+    /** Runs and waits for the end. Interrupting the calling thread cancels the run. */
+    O run(String input);
+
+    /** Runs and waits for the end. Interrupting the calling thread cancels the run. */
+    O run(RunRequest request);
+
+    /** Starts a run; the future completes with its final state. */
+    CompletableFuture<O> runAsync(String input);
+
+    /** Starts a run; the future completes with its final state. */
+    CompletableFuture<O> runAsync(RunRequest request);
+
+    /** Starts a run whose events are read from the returned stream; see {@link RunStream}. */
+    RunStream stream(String input);
+
+    /** Starts a run whose events are read from the returned stream; see {@link RunStream}. */
+    RunStream stream(RunRequest request);
+
+    /**
+     * Starts a run in the background and returns at once with its state: {@code PENDING}, already
+     * written to the store. Poll it with {@link #getRunOutput}.
+     *
+     * @throws IllegalStateException when there is no store ({@code db(...)})
+     * @throws java.util.concurrent.RejectedExecutionException when too many background runs wait
+     */
+    O runInBackground(String input);
+
+    /** See {@link #runInBackground(String)}. */
+    O runInBackground(RunRequest request);
+
+    /**
+     * A run of this component by id, from its store (or, with no store, while it runs here). Empty
+     * when there is no such run in that session.
+     */
+    Optional<O> getRunOutput(String runId, String sessionId);
+
+    /** {@link #getRunOutput} on a virtual thread. */
+    CompletableFuture<Optional<O>> getRunOutputAsync(String runId, String sessionId);
+
+    /**
+     * Cancels a run by id, from any thread, and says what happened. A team run's cancel reaches its
+     * members and nested teams. The in-flight model request is aborted and blocking tools are
+     * interrupted; the run keeps its partial answer and ends {@code CANCELLED}. Idempotent.
+     */
+    CancelResult cancelRun(String runId);
+}

@@ -1,0 +1,199 @@
+package dev.cadre;
+
+import dev.cadre.internal.InProcessRunExecutor;
+import dev.cadre.internal.RunEngine;
+import dev.cadre.internal.RunRegistry;
+import dev.cadre.run.CancellationManager;
+import dev.cadre.run.RunExecutor;
+import dev.cadre.store.Store;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps track of the runs of this process: which are running (so any thread can cancel them by
+ * id), the executor for background runs, and cancels waiting for runs that have not started.
+ *
+ * <p>Agents and teams use {@link #global()} unless given another with {@code runManager(...)}; a
+ * team's members always run under their team's manager. Thread-safe.
+ */
+public final class RunManager implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunManager.class);
+    private static final Duration CANCEL_WAIT = Duration.ofSeconds(10);
+
+    private static final class Global {
+        static final RunManager INSTANCE = builder().build();
+    }
+
+    final RunRegistry registry;
+    final RunExecutor executor;
+    final CancellationManager cancellations;
+    private final Duration memberDrainTimeout;
+    private final int streamBuffer;
+
+    private RunManager(Builder b) {
+        this.registry = new RunRegistry(b.cancelIntentTtl, b.maxCancelIntents);
+        this.executor = b.executor != null ? b.executor
+                : new InProcessRunExecutor(b.maxBackgroundRuns, b.maxQueuedBackgroundRuns);
+        this.cancellations = b.cancellations != null ? b.cancellations : CancellationManager.local();
+        this.memberDrainTimeout = b.memberDrainTimeout;
+        this.streamBuffer = b.streamBuffer;
+        cancellations.subscribe(registry::cancelLocal);
+    }
+
+    /** The manager of agents and teams that were not given one. */
+    public static RunManager global() {
+        return Global.INSTANCE;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The ids of the runs executing (or waiting to start) in this process now. */
+    public List<String> activeRunIds() {
+        return registry.activeRuns().stream().map(RunRegistry.ActiveRun::runId).toList();
+    }
+
+    /** How many cancels for not-yet-started run ids are remembered now (they expire). */
+    public int pendingCancelCount() {
+        return registry.pendingCancelCount();
+    }
+
+    /**
+     * Shuts down gracefully: refuses new runs, waits up to {@code grace} for running ones to end, then
+     * cancels the rest with a reason and waits (a few seconds) for their cancelled state to be
+     * written. No run is left {@code RUNNING}.
+     *
+     * @return whether every run ended on its own within {@code grace}
+     */
+    public boolean shutdown(Duration grace) {
+        registry.close();
+        executor.stopAccepting();
+        long deadline = System.nanoTime() + grace.toNanos();
+        boolean clean = true;
+        for (RunRegistry.ActiveRun run : registry.activeRuns()) {
+            if (!awaitEnd(run, Math.max(0, deadline - System.nanoTime()))) {
+                clean = false;
+                run.control().cancel("Cadre is shutting down: the run was stopped before it finished");
+            }
+        }
+        if (!clean) {
+            long cancelDeadline = System.nanoTime() + CANCEL_WAIT.toNanos();
+            for (RunRegistry.ActiveRun run : registry.activeRuns()) {
+                if (!awaitEnd(run, Math.max(0, cancelDeadline - System.nanoTime()))) {
+                    LOG.error("Run {} did not end within {} of being cancelled for shutdown", run.runId(), CANCEL_WAIT);
+                }
+            }
+        }
+        return clean;
+    }
+
+    private static boolean awaitEnd(RunRegistry.ActiveRun run, long nanos) {
+        try {
+            run.done().get(nanos, TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
+    }
+
+    /** Same as {@code shutdown(Duration.ofSeconds(30))}. */
+    @Override
+    public void close() {
+        shutdown(Duration.ofSeconds(30));
+    }
+
+    RunEngine engine(Optional<Store> store) {
+        return new RunEngine(new RunEngine.Runtime(store, registry, executor, cancellations, memberDrainTimeout,
+                streamBuffer));
+    }
+
+    /** Configures a {@link RunManager}. */
+    public static final class Builder {
+        private int maxBackgroundRuns = 1_000;
+        private int maxQueuedBackgroundRuns = 100_000;
+        private RunExecutor executor;
+        private CancellationManager cancellations;
+        private Duration cancelIntentTtl = Duration.ofMinutes(10);
+        private int maxCancelIntents = 10_000;
+        private Duration memberDrainTimeout = Duration.ofSeconds(5);
+        private int streamBuffer = 1_024;
+
+        private Builder() {
+        }
+
+        /** How many background runs execute at once (default 1000); more wait in the queue. */
+        public Builder maxBackgroundRuns(int n) {
+            this.maxBackgroundRuns = positive(n, "maxBackgroundRuns");
+            return this;
+        }
+
+        /** How many background runs may wait (default 100 000); more are rejected. */
+        public Builder maxQueuedBackgroundRuns(int n) {
+            if (n < 0) {
+                throw new IllegalArgumentException("maxQueuedBackgroundRuns must be 0 or more");
+            }
+            this.maxQueuedBackgroundRuns = n;
+            return this;
+        }
+
+        /** Replaces the in-process background executor (the two limits above then do not apply). */
+        public Builder executor(RunExecutor executor) {
+            this.executor = Objects.requireNonNull(executor);
+            return this;
+        }
+
+        /** How cancels reach runs in other processes; default: this process only. */
+        public Builder cancellationManager(CancellationManager manager) {
+            this.cancellations = Objects.requireNonNull(manager);
+            return this;
+        }
+
+        /** How long a cancel for an unknown run id is remembered (default 10 minutes). */
+        public Builder cancelIntentTtl(Duration ttl) {
+            this.cancelIntentTtl = Objects.requireNonNull(ttl);
+            return this;
+        }
+
+        /** How many cancels for unknown run ids are remembered at most (default 10 000; oldest dropped). */
+        public Builder maxCancelIntents(int n) {
+            this.maxCancelIntents = positive(n, "maxCancelIntents");
+            return this;
+        }
+
+        /** How long a cancelled team run waits for its members and tools to stop (default 5 s). */
+        public Builder memberDrainTimeout(Duration d) {
+            this.memberDrainTimeout = Objects.requireNonNull(d);
+            return this;
+        }
+
+        /** How many events a stream buffers for a slow reader (default 1024). */
+        public Builder streamBufferSize(int n) {
+            this.streamBuffer = positive(n, "streamBufferSize");
+            return this;
+        }
+
+        public RunManager build() {
+            return new RunManager(this);
+        }
+
+        private static int positive(int n, String what) {
+            if (n < 1) {
+                throw new IllegalArgumentException(what + " must be 1 or more, was " + n);
+            }
+            return n;
+        }
+    }
+}

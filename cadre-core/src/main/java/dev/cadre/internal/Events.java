@@ -1,0 +1,109 @@
+package dev.cadre.internal;
+
+import dev.cadre.event.ModelRequestCompleted;
+import dev.cadre.event.ModelRequestStarted;
+import dev.cadre.event.RunCancelled;
+import dev.cadre.event.RunCompleted;
+import dev.cadre.event.RunContent;
+import dev.cadre.event.RunContentCompleted;
+import dev.cadre.event.RunError;
+import dev.cadre.event.RunEvent;
+import dev.cadre.event.RunStarted;
+import dev.cadre.event.TeamModelRequestCompleted;
+import dev.cadre.event.TeamModelRequestStarted;
+import dev.cadre.event.TeamRunCancelled;
+import dev.cadre.event.TeamRunCompleted;
+import dev.cadre.event.TeamRunContent;
+import dev.cadre.event.TeamRunContentCompleted;
+import dev.cadre.event.TeamRunError;
+import dev.cadre.event.TeamRunStarted;
+import dev.cadre.event.TeamToolCallCompleted;
+import dev.cadre.event.TeamToolCallStarted;
+import dev.cadre.event.ToolCallCompleted;
+import dev.cadre.event.ToolCallStarted;
+import dev.cadre.model.Usage;
+import dev.cadre.run.RunMetrics;
+import dev.cadre.run.RunStatus;
+import dev.cadre.run.ToolExecution;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+
+/** Makes the agent or team variant of each event for one run. */
+final class Events {
+
+    private final RunState s;
+    private final boolean team;
+    private final String model;
+    private final String provider;
+
+    Events(RunState state) {
+        this.s = state;
+        this.team = state.spec instanceof Spec.TeamSpec;
+        this.model = state.spec.model().map(m -> m.id()).orElse("");
+        this.provider = state.spec.model().map(m -> m.provider()).orElse("");
+    }
+
+    private Instant now() {
+        return Instant.now();
+    }
+
+    RunEvent started() {
+        return team ? new TeamRunStarted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), model, provider)
+                : new RunStarted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), model, provider);
+    }
+
+    RunEvent content(String text) {
+        return team ? new TeamRunContent(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), text)
+                : new RunContent(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), text);
+    }
+
+    RunEvent contentCompleted() {
+        return team ? new TeamRunContentCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name())
+                : new RunContentCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name());
+    }
+
+    RunEvent toolStarted(ToolExecution tool) {
+        return team ? new TeamToolCallStarted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), tool)
+                : new ToolCallStarted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), tool);
+    }
+
+    RunEvent toolCompleted(ToolExecution tool) {
+        String result = tool.result().orElse("");
+        return team ? new TeamToolCallCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), tool, result)
+                : new ToolCallCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), tool, result);
+    }
+
+    RunEvent modelRequestStarted() {
+        return team ? new TeamModelRequestStarted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), model, provider)
+                : new ModelRequestStarted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), model, provider);
+    }
+
+    RunEvent modelRequestCompleted(Usage u, Optional<Duration> ttft) {
+        return team ? new TeamModelRequestCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(),
+                model, provider, u.inputTokens(), u.outputTokens(), u.totalTokens(), ttft)
+                : new ModelRequestCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(),
+                model, provider, u.inputTokens(), u.outputTokens(), u.totalTokens(), ttft);
+    }
+
+    RunEvent completed(String content, RunMetrics metrics) {
+        return team ? new TeamRunCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), content,
+                RunStatus.COMPLETED, metrics)
+                : new RunCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), content,
+                RunStatus.COMPLETED, metrics);
+    }
+
+    RunEvent error(String message, String type) {
+        return team ? new TeamRunError(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), message, type,
+                RunStatus.ERROR)
+                : new RunError(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), message, type,
+                RunStatus.ERROR);
+    }
+
+    RunEvent cancelled(String reason, String content) {
+        return team ? new TeamRunCancelled(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), reason,
+                content, RunStatus.CANCELLED)
+                : new RunCancelled(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), reason, content,
+                RunStatus.CANCELLED);
+    }
+}

@@ -1,0 +1,142 @@
+package dev.cadre.internal;
+
+import dev.cadre.model.AbortSignal;
+import dev.cadre.run.RunStatus;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * The cancellation token of one run, and the single place where the run's terminal status is
+ * decided.
+ *
+ * <p>Whoever decides first wins: the run's own thread deciding {@code COMPLETED} or {@code ERROR},
+ * or a canceller deciding {@code CANCELLED}. Only a won cancel fires the abort actions (closing the
+ * model's HTTP stream, interrupting tool threads) and cascades to child runs (team members, nested
+ * teams), so a cancel that arrives after the run decided to complete changes nothing — and its
+ * caller is told so.
+ */
+public final class RunControl implements AbortSignal {
+
+    private final String runId;
+    private final RunControl parent;
+    private final Set<RunControl> children = ConcurrentHashMap.newKeySet();
+    private final AtomicReference<RunStatus> decision = new AtomicReference<>();
+    private final Set<Action> actions = ConcurrentHashMap.newKeySet();
+    private final CompletableFuture<String> cancelled = new CompletableFuture<>();
+    private volatile boolean aborted;
+    private volatile String reason = "";
+
+    private RunControl(String runId, RunControl parent) {
+        this.runId = runId;
+        this.parent = parent;
+    }
+
+    public static RunControl root(String runId) {
+        return new RunControl(runId, null);
+    }
+
+    /** A control for a member run; cancelled at once if this one already is. */
+    public RunControl child(String childRunId) {
+        RunControl child = new RunControl(childRunId, this);
+        children.add(child);
+        if (aborted) {
+            child.cancel(reason);
+        }
+        return child;
+    }
+
+    public String runId() {
+        return runId;
+    }
+
+    /**
+     * Tries to decide {@code CANCELLED}. Returns the run's decided status afterwards: {@code CANCELLED}
+     * when this call or an earlier cancel won, otherwise what the run decided itself.
+     */
+    public RunStatus cancel(String why) {
+        if (decision.compareAndSet(null, RunStatus.CANCELLED)) {
+            reason = why;
+            aborted = true;
+            for (Action a : actions) {
+                a.runOnce();
+            }
+            for (RunControl child : children) {
+                child.cancel(why);
+            }
+            cancelled.complete(why);
+        }
+        return decision.get();
+    }
+
+    /** Tries to decide {@code status}; returns whether it is now the decided status. */
+    public boolean decide(RunStatus status) {
+        return decision.compareAndSet(null, status) || decision.get() == status;
+    }
+
+    public Optional<RunStatus> decided() {
+        return Optional.ofNullable(decision.get());
+    }
+
+    public boolean isCancelled() {
+        return aborted;
+    }
+
+    public String reason() {
+        return reason;
+    }
+
+    /** Completes with the reason when the run is cancelled; never completes otherwise. */
+    public CompletableFuture<String> whenCancelled() {
+        return cancelled;
+    }
+
+    /** Removes this control from its parent, once its run has ended. */
+    public void detach() {
+        if (parent != null) {
+            parent.children.remove(this);
+        }
+    }
+
+    int childCount() {
+        return children.size();
+    }
+
+    @Override
+    public boolean isAborted() {
+        return aborted;
+    }
+
+    @Override
+    public Registration onAbort(Runnable action) {
+        Action a = new Action(action);
+        actions.add(a);
+        if (aborted) {
+            a.runOnce();
+        }
+        return () -> actions.remove(a);
+    }
+
+    private final class Action {
+        private final Runnable body;
+        private final java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+
+        Action(Runnable body) {
+            this.body = body;
+        }
+
+        void runOnce() {
+            if (done.compareAndSet(false, true)) {
+                actions.remove(this);
+                try {
+                    body.run();
+                } catch (RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(RunControl.class)
+                            .warn("An abort action of run {} failed", runId, e);
+                }
+            }
+        }
+    }
+}

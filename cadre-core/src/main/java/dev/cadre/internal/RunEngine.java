@@ -1,0 +1,833 @@
+package dev.cadre.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cadre.event.ContentEvent;
+import dev.cadre.event.RunEvent;
+import dev.cadre.model.Message;
+import dev.cadre.model.Model;
+import dev.cadre.model.ModelDelta;
+import dev.cadre.model.ModelException;
+import dev.cadre.model.ModelRequest;
+import dev.cadre.model.ModelResponse;
+import dev.cadre.model.ModelResponseAccumulator;
+import dev.cadre.model.ToolCall;
+import dev.cadre.model.ToolDefinition;
+import dev.cadre.run.CancelResult;
+import dev.cadre.run.CancellationManager;
+import dev.cadre.run.RunContext;
+import dev.cadre.run.RunExecutor;
+import dev.cadre.run.RunFailure;
+import dev.cadre.run.RunRequest;
+import dev.cadre.run.RunResult;
+import dev.cadre.run.RunStatus;
+import dev.cadre.run.RunStream;
+import dev.cadre.run.ToolExecution;
+import dev.cadre.store.ProcessInstance;
+import dev.cadre.store.SessionRecord;
+import dev.cadre.store.SessionType;
+import dev.cadre.store.Store;
+import dev.cadre.store.StoreException;
+import dev.cadre.tool.Tool;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes runs of agents and teams.
+ *
+ * <p>Threads: every run executes on its own virtual thread (the run's thread). Each model call and
+ * each tool call gets a virtual thread of its own, and the run's thread waits for them <em>or</em> for
+ * the run's cancellation, whichever comes first — so a cancel never waits for the next chunk or for a
+ * tool to notice. The run's thread itself is never interrupted: it is the one that writes to the
+ * store, and an interrupt would break database connections.
+ */
+public final class RunEngine {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+    static final String DELEGATE_ONE = "delegate_task_to_member";
+    static final String DELEGATE_ALL = "delegate_task_to_members";
+    private static final int FINAL_WRITE_ATTEMPTS = 5;
+
+    /** Whether the model is called streaming (for {@code stream()}) or not. */
+    public enum Mode { BLOCKING, STREAM }
+
+    /** What the engine runs with: where runs are stored, registered and executed. */
+    public record Runtime(Optional<Store> store, RunRegistry registry, RunExecutor executor,
+            CancellationManager cancellations, Duration memberDrainTimeout, int streamBuffer) {
+    }
+
+    private final Runtime rt;
+
+    public RunEngine(Runtime runtime) {
+        this.rt = runtime;
+    }
+
+    // ---- entry points ----------------------------------------------------------------------------
+
+    /** Runs to the end on a new virtual thread and waits for it. Interrupting the caller cancels the run. */
+    public RunResult run(Spec spec, RunRequest request) {
+        Run r = start(spec, request, Mode.BLOCKING, RunStatus.RUNNING, (c, sid) -> EventSink.NONE, Optional.empty());
+        CompletableFuture<RunResult> done = launch(r, null);
+        RunResult result;
+        try {
+            result = done.get();
+        } catch (InterruptedException e) {
+            r.control.cancel(RunRegistry.cancelReason(r.state.runId));
+            result = done.join();
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            throw unwrap(e.getCause());
+        }
+        return result;
+    }
+
+    public CompletableFuture<RunResult> runAsync(Spec spec, RunRequest request) {
+        Run r = start(spec, request, Mode.BLOCKING, RunStatus.RUNNING, (c, sid) -> EventSink.NONE, Optional.empty());
+        return launch(r, null);
+    }
+
+    public RunStream stream(Spec spec, RunRequest request) {
+        Run r = start(spec, request, Mode.STREAM, RunStatus.RUNNING,
+                (control, sessionId) -> new QueueRunStream(control.runId(), sessionId, request.streamEvents(), control,
+                        rt.streamBuffer()), Optional.empty());
+        QueueRunStream stream = (QueueRunStream) r.sink;
+        launch(r, stream);
+        return stream;
+    }
+
+    /**
+     * Writes the run as {@code PENDING} and hands it to the executor; returns the pending state at
+     * once. A cancel before the executor starts it ends it {@code CANCELLED} right away.
+     */
+    public RunResult runInBackground(Spec spec, RunRequest request) {
+        if (rt.store().isEmpty()) {
+            throw new IllegalStateException("Background runs need a db to keep their state: give " + spec.name()
+                    + " one with db(...) (for example SqliteDb.file(\"cadre.db\"), or InMemoryStore for tests)");
+        }
+        Run r = start(spec, request, Mode.BLOCKING, RunStatus.PENDING, (c, sid) -> EventSink.NONE, Optional.empty());
+        RunResult pending = r.state.snapshot();
+        var beforeStart = r.control.onAbort(() -> {
+            if (r.state.moveStatus(RunStatus.PENDING, RunStatus.CANCELLED)) {
+                endUnstarted(r, RunStatus.CANCELLED, Optional.empty());
+            }
+        });
+        try {
+            rt.executor().submit(() -> {
+                beforeStart.close();
+                if (!r.state.moveStatus(RunStatus.PENDING, RunStatus.RUNNING)) {
+                    return; // cancelled while it waited
+                }
+                progress(r);
+                try {
+                    execute(r);
+                } finally {
+                    r.done.complete(null);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            beforeStart.close();
+            if (r.state.moveStatus(RunStatus.PENDING, RunStatus.ERROR)) {
+                r.control.decide(RunStatus.ERROR);
+                endUnstarted(r, RunStatus.ERROR, Optional.of(new RunFailure("rejected", e.getMessage())));
+            }
+            throw e;
+        }
+        return pending;
+    }
+
+    /** The run as stored (or, without a store, as it is while it runs here). */
+    public Optional<RunResult> getRunOutput(Spec spec, String runId, String sessionId) {
+        Optional<RunResult> found = rt.store().isPresent()
+                ? rt.store().get().getRun(runId)
+                : rt.registry().get(runId).map(a -> a.snapshot().get());
+        return found.filter(r -> r.sessionId().equals(sessionId) && r.componentId().equals(spec.id()));
+    }
+
+    /** Cancels a run by id: here if it runs here, through the store and cancellation manager otherwise. */
+    public CancelResult cancel(String runId) {
+        Optional<CancelResult> local = rt.registry().cancelLocal(runId);
+        if (local.isPresent()) {
+            return local.get();
+        }
+        if (rt.store().isPresent()) {
+            Optional<RunResult> stored = rt.store().get().getRun(runId);
+            if (stored.isPresent()) {
+                RunResult run = stored.get();
+                if (run.status().isTerminal()) {
+                    return CancelResult.alreadyFinished(runId, run.status(), run.error().map(RunFailure::message));
+                }
+                rt.cancellations().publish(runId);
+                return CancelResult.requested(runId, run.status());
+            }
+        }
+        return rt.registry().rememberCancel(runId).orElseGet(() -> CancelResult.notFound(runId));
+    }
+
+    // ---- starting --------------------------------------------------------------------------------
+
+    @FunctionalInterface
+    private interface SinkFactory {
+        EventSink create(RunControl control, String sessionId);
+    }
+
+    private final class Run {
+        final RunState state;
+        final RunControl control;
+        final Mode mode;
+        final EventSink sink;
+        final Events events;
+        final boolean member;
+        final CompletableFuture<Void> done = new CompletableFuture<>();
+        RunRegistry.ActiveRun active;
+        volatile StoreException persistFailure;
+
+        Run(RunState state, RunControl control, Mode mode, EventSink sink, boolean member) {
+            this.state = state;
+            this.control = control;
+            this.mode = mode;
+            this.sink = sink;
+            this.events = new Events(state);
+            this.member = member;
+        }
+
+        void emit(RunEvent e) {
+            if (!(e instanceof ContentEvent)) {
+                state.addEvent(e);
+            }
+            sink.emit(e);
+        }
+
+        Spec spec() {
+            return state.spec;
+        }
+    }
+
+    private Run start(Spec spec, RunRequest request, Mode mode, RunStatus initial,
+            SinkFactory sinkFor, Optional<Run> parent) {
+        if (spec.model().isEmpty()) {
+            throw new IllegalStateException((spec instanceof Spec.TeamSpec ? "Team '" : "Agent '") + spec.name()
+                    + "' has no model: set one with model(...)");
+        }
+        String runId = request.runId().orElseGet(() -> UUID.randomUUID().toString());
+        String sessionId = request.sessionId().orElseGet(() -> UUID.randomUUID().toString());
+        RunControl control = parent.map(p -> p.control.child(runId)).orElseGet(() -> RunControl.root(runId));
+        RunState state = new RunState(spec, runId, sessionId, parent.map(p -> p.state.runId), request.userId(),
+                request.input(), initial);
+        Run r = new Run(state, control, mode, sinkFor.create(control, sessionId), parent.isPresent());
+        CompletableFuture<RunResult> finished = new CompletableFuture<>();
+        try {
+            r.active = rt.registry().register(new RunRegistry.ActiveRun(runId, spec.id(), sessionId, control,
+                    state::snapshot, finished));
+        } catch (RuntimeException e) {
+            control.detach();
+            throw e;
+        }
+        r.done.whenComplete((v, t) -> finished.complete(state.snapshot()));
+        if (rt.store().isPresent()) {
+            try {
+                Store store = rt.store().get();
+                if (parent.isEmpty()) {
+                    Instant now = Instant.now();
+                    store.saveSession(new SessionRecord(sessionId,
+                            spec instanceof Spec.TeamSpec ? SessionType.TEAM : SessionType.AGENT, spec.id(),
+                            request.userId(), Optional.empty(), now, now));
+                }
+                store.insertRun(state.snapshot(), ProcessInstance.id());
+            } catch (RuntimeException e) {
+                rt.registry().unregister(r.active);
+                control.detach();
+                r.done.complete(null);
+                throw e;
+            }
+        }
+        return r;
+    }
+
+    private CompletableFuture<RunResult> launch(Run r, QueueRunStream stream) {
+        CompletableFuture<RunResult> result = new CompletableFuture<>();
+        Thread.ofVirtual().name("cadre-run-" + r.state.runId).start(() -> {
+            RunResult out = null;
+            Throwable failure = null;
+            try {
+                out = execute(r);
+                failure = r.persistFailure;
+            } catch (Throwable t) {
+                failure = t;
+            } finally {
+                r.done.complete(null);
+            }
+            if (stream != null) {
+                stream.finish(out, failure);
+            }
+            if (failure != null) {
+                result.completeExceptionally(failure);
+            } else {
+                result.complete(out);
+            }
+        });
+        return result;
+    }
+
+    /** Ends a background run that never started (cancelled or rejected while pending). */
+    private void endUnstarted(Run r, RunStatus status, Optional<RunFailure> failure) {
+        try {
+            String content = status == RunStatus.CANCELLED ? RunRegistry.cancelReason(r.state.runId)
+                    : failure.map(RunFailure::message).orElse("");
+            r.state.end(status, content, failure);
+            r.state.addEvent(status == RunStatus.CANCELLED ? r.events.cancelled(content, content)
+                    : r.events.error(content, failure.map(RunFailure::type).orElse("error")));
+            persistFinal(r, r.state.snapshot());
+        } finally {
+            rt.registry().unregister(r.active);
+            r.control.detach();
+            r.done.complete(null);
+        }
+    }
+
+    // ---- executing -------------------------------------------------------------------------------
+
+    /** Thrown inside the engine when the run was cancelled; caught by {@link #execute}. */
+    private static final class Cancelled extends Exception {
+        Cancelled() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** Runs a started run to its end on the calling thread. Never throws for run failures. */
+    private RunResult execute(Run r) {
+        RunState s = r.state;
+        try {
+            r.emit(r.events.started());
+            checkCancelled(r);
+            List<Message> conversation = new ArrayList<>();
+            String prompt = switch (r.spec()) {
+                case Spec.AgentSpec a -> Prompts.agent(a);
+                case Spec.TeamSpec t -> Prompts.leader(t);
+            };
+            if (!prompt.isEmpty()) {
+                Message system = Message.system(prompt);
+                conversation.add(system);
+                s.addMessage(system);
+            }
+            conversation.addAll(history(r));
+            Message user = Message.user(s.input);
+            conversation.add(user);
+            s.addMessage(user);
+            List<ToolDefinition> tools = toolDefinitions(r.spec());
+            int toolRounds = 0;
+            while (true) {
+                checkCancelled(r);
+                ModelResponse response = callModel(r, conversation, tools);
+                Message assistant = Message.assistant(response.content(), response.toolCalls());
+                conversation.add(assistant);
+                s.addMessage(assistant);
+                if (response.toolCalls().isEmpty()) {
+                    return complete(r, response.content());
+                }
+                if (++toolRounds > r.spec().settings().maxToolRounds()) {
+                    return fail(r, "tool_call_limit", "The model was still calling tools after "
+                            + r.spec().settings().maxToolRounds() + " rounds; raise maxToolRounds(...) on "
+                            + r.spec().name() + " if it needs more, or check what its tools return");
+                }
+                checkCancelled(r);
+                List<ToolOutcome> outcomes = runTools(r, response.toolCalls());
+                Optional<String> routed = Optional.empty();
+                for (int i = 0; i < outcomes.size(); i++) {
+                    ToolOutcome o = outcomes.get(i);
+                    Message result = Message.toolResult(response.toolCalls().get(i), o.text());
+                    conversation.add(result);
+                    s.addMessage(result);
+                    if (o.stop() && routed.isEmpty()) {
+                        routed = o.answer();
+                    }
+                }
+                if (routed.isPresent()) {
+                    return complete(r, routed.get());
+                }
+                progress(r);
+            }
+        } catch (Cancelled c) {
+            return cancelled(r);
+        } catch (ModelException e) {
+            return r.control.isCancelled() ? cancelled(r) : fail(r, e.errorType(), e.getMessage());
+        } catch (RuntimeException e) {
+            if (r.control.isCancelled()) {
+                return cancelled(r);
+            }
+            LOG.error("Run {} of {} failed unexpectedly", s.runId, r.spec().name(), e);
+            return fail(r, e instanceof StoreException ? "store_error" : "internal_error", describe(e));
+        } finally {
+            rt.registry().unregister(r.active);
+            r.control.detach();
+        }
+    }
+
+    private void checkCancelled(Run r) throws Cancelled {
+        if (r.control.isCancelled()) {
+            throw new Cancelled();
+        }
+    }
+
+    private ModelResponse callModel(Run r, List<Message> conversation, List<ToolDefinition> tools) throws Cancelled {
+        Model model = r.spec().model().orElseThrow();
+        ModelRequest request = new ModelRequest(conversation, tools);
+        ModelResponseAccumulator acc = new ModelResponseAccumulator();
+        r.state.startTurn(acc);
+        r.emit(r.events.modelRequestStarted());
+        long started = System.nanoTime();
+        long[] firstToken = {0};
+        CompletableFuture<ModelResponse> call = new CompletableFuture<>();
+        Thread caller = Thread.ofVirtual().name("cadre-model-" + r.state.runId).unstarted(() -> {
+            try {
+                if (r.mode == Mode.STREAM) {
+                    model.stream(request, r.control, delta -> {
+                        if (r.control.isAborted() || !acc.add(delta)) {
+                            return; // the run was cancelled: drop what still arrives
+                        }
+                        if (firstToken[0] == 0) {
+                            firstToken[0] = System.nanoTime();
+                            r.state.firstToken();
+                        }
+                        if (delta instanceof ModelDelta.Text t && !t.text().isEmpty()) {
+                            r.emit(r.events.content(t.text()));
+                        }
+                    });
+                    call.complete(acc.response());
+                } else {
+                    call.complete(model.invoke(request, r.control));
+                }
+            } catch (Throwable t) {
+                call.completeExceptionally(t);
+            }
+        });
+        var interrupt = r.control.onAbort(caller::interrupt);
+        try {
+            caller.start();
+            ModelResponse response = await(r, call);
+            r.state.endTurn(response.content());
+            r.state.addUsage(response.usage());
+            Optional<Duration> ttft = firstToken[0] == 0 ? Optional.empty()
+                    : Optional.of(Duration.ofNanos(firstToken[0] - started));
+            r.emit(r.events.modelRequestCompleted(response.usage(), ttft));
+            return response;
+        } finally {
+            interrupt.close();
+        }
+    }
+
+    /** Waits for {@code work} or the run's cancellation, whichever comes first. */
+    private <T> T await(Run r, CompletableFuture<T> work) throws Cancelled {
+        try {
+            CompletableFuture.anyOf(work, r.control.whenCancelled()).get();
+        } catch (InterruptedException e) {
+            r.control.cancel(RunRegistry.cancelReason(r.state.runId));
+            Thread.interrupted();
+        } catch (ExecutionException e) {
+            // the work failed: reported below
+        }
+        if (r.control.isCancelled()) {
+            throw new Cancelled();
+        }
+        try {
+            return work.join();
+        } catch (CompletionException e) {
+            throw unwrap(e.getCause());
+        }
+    }
+
+    private static RuntimeException unwrap(Throwable t) {
+        return switch (t) {
+            case RuntimeException re -> re;
+            case Error err -> throw err;
+            default -> new IllegalStateException(t.getMessage(), t);
+        };
+    }
+
+    // ---- tools and delegation --------------------------------------------------------------------
+
+    /**
+     * A tool's result for the model.
+     *
+     * @param answer for a routed delegation, the member's answer that becomes the team's answer
+     */
+    private record ToolOutcome(String text, boolean error, Optional<String> childRunId, boolean stop,
+            Optional<String> answer) {
+        static ToolOutcome ok(String text) {
+            return new ToolOutcome(text, false, Optional.empty(), false, Optional.empty());
+        }
+
+        static ToolOutcome failed(String text) {
+            return new ToolOutcome(text, true, Optional.empty(), false, Optional.empty());
+        }
+    }
+
+    private List<ToolOutcome> runTools(Run r, List<ToolCall> calls) throws Cancelled {
+        List<CompletableFuture<ToolOutcome>> futures = new ArrayList<>();
+        List<Integer> indexes = new ArrayList<>();
+        List<ToolExecution> started = new ArrayList<>();
+        for (ToolCall call : calls) {
+            Optional<JsonNode> args = parseArguments(call.arguments());
+            ToolExecution te = new ToolExecution(call.id(), call.name(), args.orElseGet(JSON::objectNode),
+                    Optional.empty(), false, Optional.empty(), false, Instant.now());
+            indexes.add(r.state.addTool(te));
+            started.add(te);
+            r.emit(r.events.toolStarted(te));
+            CompletableFuture<ToolOutcome> f = new CompletableFuture<>();
+            futures.add(f);
+            Thread.ofVirtual().name("cadre-tool-" + call.name()).start(() -> {
+                try {
+                    f.complete(args.isEmpty()
+                            ? ToolOutcome.failed("Invalid arguments for " + call.name() + ": not a JSON object: "
+                                    + call.arguments())
+                            : invokeTool(r, call, args.get()));
+                } catch (Throwable t) {
+                    f.complete(ToolOutcome.failed("Tool " + call.name() + " failed: " + describe(t)));
+                }
+            });
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+        try {
+            await(r, all);
+        } catch (Cancelled c) {
+            // Members stop through their own controls and tools were interrupted; give them a moment
+            // to end, so their cancelled runs are recorded with the team run.
+            try {
+                all.get(rt.memberDrainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (TimeoutException e) {
+                LOG.warn("Run {}: tools still running {} after the cancel; not waiting for them", r.state.runId,
+                        rt.memberDrainTimeout());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (ExecutionException e) {
+                // tool failures are outcomes, not errors
+            }
+            for (int i = 0; i < futures.size(); i++) {
+                ToolOutcome o = futures.get(i).getNow(null);
+                if (o != null) {
+                    r.state.setTool(indexes.get(i), started.get(i).completed(o.text(), o.error(), o.childRunId(), o.stop()));
+                }
+            }
+            throw c;
+        }
+        List<ToolOutcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < futures.size(); i++) {
+            ToolOutcome o = futures.get(i).join();
+            ToolExecution done = started.get(i).completed(o.text(), o.error(), o.childRunId(), o.stop());
+            r.state.setTool(indexes.get(i), done);
+            r.emit(r.events.toolCompleted(done));
+            outcomes.add(o);
+        }
+        return outcomes;
+    }
+
+    private static Optional<JsonNode> parseArguments(String raw) {
+        try {
+            JsonNode node = raw.isBlank() ? JSON.objectNode()
+                    : dev.cadre.json.CadreJson.mapper().readTree(raw);
+            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    private ToolOutcome invokeTool(Run r, ToolCall call, JsonNode args) {
+        if (r.spec() instanceof Spec.TeamSpec team) {
+            if (call.name().equals(DELEGATE_ONE) && team.mode() != dev.cadre.TeamMode.BROADCAST) {
+                return delegateToMember(r, team, args);
+            }
+            if (call.name().equals(DELEGATE_ALL) && team.mode() == dev.cadre.TeamMode.BROADCAST) {
+                return delegateToAll(r, team, args);
+            }
+        }
+        Optional<Tool> tool = r.spec().tools().stream().filter(t -> t.name().equals(call.name())).findFirst();
+        if (tool.isEmpty()) {
+            return ToolOutcome.failed("Unknown tool '" + call.name() + "'. Available tools: "
+                    + String.join(", ", toolDefinitions(r.spec()).stream().map(ToolDefinition::name).toList()) + ".");
+        }
+        RunContext ctx = new RunContext(r.state.runId, r.state.sessionId, r.state.userId, r.state.parentRunId,
+                r.spec().id(), r.control);
+        Thread self = Thread.currentThread();
+        var interrupt = r.control.onAbort(self::interrupt);
+        try {
+            return ToolOutcome.ok(tool.get().call(args, ctx));
+        } catch (InterruptedException e) {
+            return ToolOutcome.failed("Tool " + call.name() + " was interrupted: the run was cancelled");
+        } catch (Exception e) {
+            return ToolOutcome.failed("Tool " + call.name() + " failed: " + describe(e));
+        } finally {
+            interrupt.close();
+            Thread.interrupted();
+        }
+    }
+
+    private ToolOutcome delegateToMember(Run r, Spec.TeamSpec team, JsonNode args) {
+        String memberId = args.path("member_id").asText("");
+        String task = args.path("task").asText("");
+        Optional<Spec> member = team.members().stream().filter(m -> m.id().equals(memberId)).findFirst();
+        if (member.isEmpty()) {
+            return ToolOutcome.failed("Member with ID " + memberId + " not found in the team. Valid member ids: "
+                    + String.join(", ", team.members().stream().map(Spec::id).toList())
+                    + ". Call " + DELEGATE_ONE + " again with one of them.");
+        }
+        if (task.isBlank()) {
+            return ToolOutcome.failed("The task is empty: give " + memberId + " a task to do.");
+        }
+        RunResult result;
+        try {
+            result = runMember(r, member.get(), task);
+        } catch (RuntimeException e) {
+            return ToolOutcome.failed("Could not start member " + memberId + ": " + describe(e));
+        }
+        boolean route = team.mode() == dev.cadre.TeamMode.ROUTE && result.status() == RunStatus.COMPLETED;
+        return switch (result.status()) {
+            case COMPLETED -> new ToolOutcome(result.content(), false, Optional.of(result.runId()), route,
+                    route ? Optional.of(result.content()) : Optional.empty());
+            case ERROR -> new ToolOutcome("Member " + memberId + " failed: "
+                    + result.error().map(RunFailure::message).orElse(result.content()), true,
+                    Optional.of(result.runId()), false, Optional.empty());
+            default -> new ToolOutcome("Member " + memberId + "'s run was cancelled. Partial answer: "
+                    + result.content(), true, Optional.of(result.runId()), false, Optional.empty());
+        };
+    }
+
+    private ToolOutcome delegateToAll(Run r, Spec.TeamSpec team, JsonNode args) {
+        String task = args.path("task").asText("");
+        if (task.isBlank()) {
+            return ToolOutcome.failed("The task is empty: give the members a task to do.");
+        }
+        List<CompletableFuture<RunResult>> runs = new ArrayList<>();
+        for (Spec member : team.members()) {
+            CompletableFuture<RunResult> f = new CompletableFuture<>();
+            runs.add(f);
+            Thread.ofVirtual().name("cadre-member-" + member.id()).start(() -> {
+                try {
+                    f.complete(runMember(r, member, task));
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+        }
+        StringBuilder text = new StringBuilder();
+        int failures = 0;
+        for (int i = 0; i < runs.size(); i++) {
+            Spec member = team.members().get(i);
+            String label = (member instanceof Spec.TeamSpec ? "Team " : "Agent ") + member.name() + ": ";
+            if (!text.isEmpty()) {
+                text.append("\n\n");
+            }
+            try {
+                RunResult res = runs.get(i).join();
+                switch (res.status()) {
+                    case COMPLETED -> text.append(label).append(res.content());
+                    case ERROR -> {
+                        failures++;
+                        text.append(label).append("(failed: ")
+                                .append(res.error().map(RunFailure::message).orElse(res.content())).append(')');
+                    }
+                    default -> {
+                        failures++;
+                        text.append(label).append("(cancelled) ").append(res.content());
+                    }
+                }
+            } catch (CompletionException e) {
+                failures++;
+                text.append(label).append("(could not start: ").append(describe(e.getCause())).append(')');
+            }
+        }
+        return new ToolOutcome(text.toString(), failures == runs.size(), Optional.empty(), false, Optional.empty());
+    }
+
+    /** Runs a member on the calling thread, in the team's session, as a child of the team run. */
+    private RunResult runMember(Run team, Spec member, String task) {
+        String memberRunId = UUID.randomUUID().toString();
+        RunRequest request = new RunRequest(task, Optional.of(team.state.sessionId), Optional.of(memberRunId),
+                team.state.userId, true);
+        Run m = start(member, request, team.mode, RunStatus.RUNNING, (c, sid) -> team.sink, Optional.of(team));
+        team.state.memberStarted(memberRunId);
+        try {
+            return execute(m);
+        } finally {
+            m.done.complete(null);
+            team.state.memberEnded(m.state.snapshot());
+        }
+    }
+
+    private static List<ToolDefinition> toolDefinitions(Spec spec) {
+        List<ToolDefinition> defs = new ArrayList<>();
+        if (spec instanceof Spec.TeamSpec team && !team.members().isEmpty()) {
+            defs.add(delegationTool(team));
+        }
+        spec.tools().forEach(t -> defs.add(t.definition()));
+        return defs;
+    }
+
+    private static ToolDefinition delegationTool(Spec.TeamSpec team) {
+        ObjectNode schema = JSON.objectNode();
+        schema.put("type", "object");
+        ObjectNode props = schema.putObject("properties");
+        ArrayNode required = schema.putArray("required");
+        if (team.mode() != dev.cadre.TeamMode.BROADCAST) {
+            ObjectNode memberId = props.putObject("member_id");
+            memberId.put("type", "string");
+            memberId.put("description", "The id of the member to give the task to.");
+            ArrayNode ids = memberId.putArray("enum");
+            team.members().forEach(m -> ids.add(m.id()));
+            required.add("member_id");
+        }
+        ObjectNode task = props.putObject("task");
+        task.put("type", "string");
+        task.put("description", "A clear description of the task, with everything the member needs to do it.");
+        required.add("task");
+        schema.put("additionalProperties", false);
+        return team.mode() == dev.cadre.TeamMode.BROADCAST
+                ? new ToolDefinition(DELEGATE_ALL, "Give a task to all members of the team at once; they work on it "
+                        + "concurrently and their answers come back together.", schema)
+                : new ToolDefinition(DELEGATE_ONE, "Delegate a task to the selected team member and get its answer.",
+                        schema);
+    }
+
+    // ---- history ---------------------------------------------------------------------------------
+
+    private List<Message> history(Run r) {
+        Spec.Settings settings = r.spec().settings();
+        if (!settings.addHistoryToContext() || r.member || rt.store().isEmpty()) {
+            return List.of();
+        }
+        List<RunResult> earlier = rt.store().get().listRuns(r.state.sessionId).stream()
+                .filter(x -> x.componentId().equals(r.spec().id()) && !x.runId().equals(r.state.runId))
+                .filter(x -> x.status() == RunStatus.COMPLETED || x.status() == RunStatus.CANCELLED)
+                .toList();
+        List<Message> out = new ArrayList<>();
+        for (RunResult past : earlier.subList(Math.max(0, earlier.size() - settings.historyRuns()), earlier.size())) {
+            out.add(Message.user(past.input().inputContent()).asHistory());
+            String answer = past.content();
+            if (past.status() == RunStatus.CANCELLED) {
+                boolean nothing = answer.isBlank() || answer.startsWith(RunRegistry.cancelReason(past.runId()));
+                answer = nothing ? "[No answer: this run was cancelled before anything was written.]"
+                        : answer + "\n\n[This answer was interrupted: the run was cancelled before it finished.]";
+            }
+            out.add(Message.assistant(answer).asHistory());
+        }
+        return out;
+    }
+
+    // ---- ending ----------------------------------------------------------------------------------
+
+    private RunResult complete(Run r, String content) {
+        if (!r.control.decide(RunStatus.COMPLETED)) {
+            return cancelled(r);
+        }
+        r.emit(r.events.contentCompleted());
+        r.state.end(RunStatus.COMPLETED, content, Optional.empty());
+        RunEvent terminal = r.events.completed(content, r.state.snapshot().metrics());
+        return finish(r, terminal);
+    }
+
+    private RunResult fail(Run r, String type, String message) {
+        if (!r.control.decide(RunStatus.ERROR)) {
+            return cancelled(r);
+        }
+        r.state.end(RunStatus.ERROR, message, Optional.of(new RunFailure(type, message)));
+        return finish(r, r.events.error(message, type));
+    }
+
+    private RunResult cancelled(Run r) {
+        r.control.cancel(RunRegistry.cancelReason(r.state.runId));
+        String reason = r.control.reason();
+        boolean hadOpenTurn = r.state.hasOpenTurn();
+        String partial = r.state.partialAnswer();
+        if (hadOpenTurn && !partial.isEmpty()) {
+            r.state.addMessage(Message.assistant(partial));
+        }
+        String content = partial.isEmpty() ? reason : partial;
+        r.state.end(RunStatus.CANCELLED, content, Optional.empty());
+        return finish(r, r.events.cancelled(reason, content));
+    }
+
+    /** Records the terminal event, writes the final state, then tells the stream. */
+    private RunResult finish(Run r, RunEvent terminal) {
+        r.state.addEvent(terminal);
+        RunResult result = persistFinal(r, r.state.snapshot());
+        if (result.status() != r.state.status()) {
+            LOG.warn("Run {} ended as {} here, but the store had already recorded {}; reporting the stored status",
+                    r.state.runId, r.state.status(), result.status());
+            terminal = result.events().isEmpty() ? terminal : result.events().getLast();
+        }
+        r.sink.emit(terminal);
+        return result;
+    }
+
+    /**
+     * Writes a run's terminal state, retrying a failing store. Returns what the store holds: the
+     * given state, or the terminal state another writer stored first.
+     */
+    private RunResult persistFinal(Run r, RunResult snapshot) {
+        if (rt.store().isEmpty()) {
+            return snapshot;
+        }
+        Store store = rt.store().get();
+        StoreException last = null;
+        for (int attempt = 1; attempt <= FINAL_WRITE_ATTEMPTS; attempt++) {
+            try {
+                if (store.finishRun(snapshot)) {
+                    return snapshot;
+                }
+                return store.getRun(snapshot.runId()).filter(s -> s.status().isTerminal()).orElse(snapshot);
+            } catch (StoreException e) {
+                last = e;
+                LOG.error("Could not write the final state ({}) of run {} (attempt {} of {}): {}", snapshot.status(),
+                        snapshot.runId(), attempt, FINAL_WRITE_ATTEMPTS, e.getMessage());
+                if (attempt < FINAL_WRITE_ATTEMPTS) {
+                    sleepQuietly(Duration.ofMillis(100L << attempt));
+                }
+            }
+        }
+        LOG.error("Giving up writing the final state of run {}: the store still has it as {}. The run's result is"
+                + " only in this process's memory.", snapshot.runId(), RunStatus.RUNNING);
+        r.persistFailure = new StoreException("Run " + snapshot.runId() + " ended as " + snapshot.status()
+                + " but its final state could not be written to the store: " + last.getMessage(), last);
+        return snapshot;
+    }
+
+    /** Writes progress of a running run; a run the store already ended is cancelled here. */
+    private void progress(Run r) {
+        if (rt.store().isEmpty()) {
+            return;
+        }
+        try {
+            if (!rt.store().get().updateRun(r.state.snapshot())) {
+                r.control.cancel("Run " + r.state.runId + " was ended elsewhere");
+            }
+        } catch (StoreException e) {
+            LOG.warn("Could not record the progress of run {}: {}", r.state.runId, e.getMessage());
+        }
+    }
+
+    private static void sleepQuietly(Duration d) {
+        try {
+            Thread.sleep(d);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String describe(Throwable t) {
+        String msg = t.getMessage();
+        return msg == null || msg.isBlank() ? t.getClass().getSimpleName() : msg;
+    }
+}

@@ -1,0 +1,137 @@
+package dev.cadre.internal;
+
+import dev.cadre.run.CancelResult;
+import dev.cadre.run.RunResult;
+import dev.cadre.run.RunStatus;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The runs of this process that have started and not yet ended, and the cancels that arrived for
+ * runs not started yet.
+ *
+ * <p>Cancel intents for unknown ids are kept for a limited time and in a limited number (the
+ * oldest go first), so ids that never start cannot make memory grow without bound.
+ */
+public final class RunRegistry {
+
+    /** A run this process is executing. */
+    public record ActiveRun(String runId, String componentId, String sessionId, RunControl control,
+            Supplier<RunResult> snapshot, CompletableFuture<RunResult> done) {
+    }
+
+    private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
+    private final LinkedHashMap<String, Long> intents = new LinkedHashMap<>();
+    private volatile boolean closed;
+    private final Duration intentTtl;
+    private final int maxIntents;
+
+    public RunRegistry(Duration intentTtl, int maxIntents) {
+        this.intentTtl = intentTtl;
+        this.maxIntents = maxIntents;
+    }
+
+    /**
+     * Registers a starting run. If a cancel for its id arrived before, the run is cancelled at once.
+     *
+     * @throws IllegalStateException when a run with that id is already running here
+     */
+    public ActiveRun register(ActiveRun run) {
+        boolean cancelledBeforeStart;
+        synchronized (this) {
+            if (closed) {
+                throw new IllegalStateException("The run manager is shut down: it accepts no new runs");
+            }
+            if (active.putIfAbsent(run.runId(), run) != null) {
+                throw new IllegalStateException("A run with id " + run.runId() + " is already running; run ids "
+                        + "must be unique");
+            }
+            cancelledBeforeStart = takeIntent(run.runId());
+        }
+        if (cancelledBeforeStart) {
+            run.control().cancel(cancelReason(run.runId()));
+        }
+        return run;
+    }
+
+    /** Refuses new runs from now on. */
+    public synchronized void close() {
+        closed = true;
+    }
+
+    public void unregister(ActiveRun run) {
+        active.remove(run.runId(), run);
+    }
+
+    public Optional<ActiveRun> get(String runId) {
+        return Optional.ofNullable(active.get(runId));
+    }
+
+    public Collection<ActiveRun> activeRuns() {
+        return List.copyOf(active.values());
+    }
+
+    /**
+     * Cancels a run running here. Returns empty when no such run runs here (nothing is remembered;
+     * see {@link #rememberCancel}).
+     */
+    public Optional<CancelResult> cancelLocal(String runId) {
+        ActiveRun run = active.get(runId);
+        if (run == null) {
+            return Optional.empty();
+        }
+        RunStatus decided = run.control().cancel(cancelReason(runId));
+        if (decided == RunStatus.CANCELLED) {
+            return Optional.of(CancelResult.cancelled(runId));
+        }
+        return Optional.of(CancelResult.alreadyFinished(runId, decided, Optional.empty()));
+    }
+
+    /**
+     * Remembers a cancel for a run that is not known, so that it is cancelled if it starts soon.
+     * Returns the result of cancelling it right away instead if it started in the meantime.
+     */
+    public Optional<CancelResult> rememberCancel(String runId) {
+        synchronized (this) {
+            if (!active.containsKey(runId)) {
+                purgeExpired();
+                intents.remove(runId);
+                intents.put(runId, System.nanoTime() + intentTtl.toNanos());
+                while (intents.size() > maxIntents) {
+                    Iterator<String> oldest = intents.keySet().iterator();
+                    oldest.next();
+                    oldest.remove();
+                }
+                return Optional.empty();
+            }
+        }
+        return cancelLocal(runId);
+    }
+
+    public synchronized int pendingCancelCount() {
+        purgeExpired();
+        return intents.size();
+    }
+
+    public static String cancelReason(String runId) {
+        return "Run " + runId + " was cancelled";
+    }
+
+    private boolean takeIntent(String runId) {
+        Long expiry = intents.remove(runId);
+        return expiry != null && expiry - System.nanoTime() > 0;
+    }
+
+    private void purgeExpired() {
+        long now = System.nanoTime();
+        intents.values().removeIf(expiry -> expiry - now <= 0);
+    }
+}

@@ -1,0 +1,64 @@
+package dev.cadre.run;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What a {@code cancelRun} call did. Cancelling is idempotent: cancelling a cancelled run again
+ * reports it as {@link Outcome#ALREADY_FINISHED} with status {@code CANCELLED} (or
+ * {@link Outcome#CANCELLED} while it is still winding down).
+ *
+ * @param status the run's status as far as known: {@code CANCELLED} after a successful cancel, the
+ *     final status of a finished run, empty when the run is not known
+ * @param message a sentence for a person, saying what happened
+ */
+public record CancelResult(String runId, Outcome outcome, Optional<RunStatus> status, String message) {
+
+    public CancelResult {
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(outcome, "outcome");
+        status = status == null ? Optional.empty() : status;
+        Objects.requireNonNull(message, "message");
+    }
+
+    public enum Outcome {
+        /** The run was running (or waiting to start) here and is now cancelled; it ends {@code CANCELLED}. */
+        CANCELLED,
+        /**
+         * The run is owned by another process; the cancel was sent to it. Poll the run to see it end.
+         */
+        REQUESTED,
+        /** The run had already ended; {@link #status()} says how. Nothing was changed. */
+        ALREADY_FINISHED,
+        /**
+         * No run with this id is known. The cancel is remembered for a while, so that a run started
+         * with this id soon ends {@code CANCELLED} at once (cancel before start).
+         */
+        NOT_FOUND
+    }
+
+    /** Whether the run was stopped, or will be: {@link Outcome#CANCELLED} or {@link Outcome#REQUESTED}. */
+    public boolean accepted() {
+        return outcome == Outcome.CANCELLED || outcome == Outcome.REQUESTED;
+    }
+
+    public static CancelResult cancelled(String runId) {
+        return new CancelResult(runId, Outcome.CANCELLED, Optional.of(RunStatus.CANCELLED),
+                "Run " + runId + " was cancelled.");
+    }
+
+    public static CancelResult requested(String runId, RunStatus current) {
+        return new CancelResult(runId, Outcome.REQUESTED, Optional.of(current),
+                "Run " + runId + " runs in another process; the cancel was sent to it.");
+    }
+
+    public static CancelResult alreadyFinished(String runId, RunStatus status, Optional<String> detail) {
+        return new CancelResult(runId, Outcome.ALREADY_FINISHED, Optional.of(status),
+                "Run " + runId + " had already ended as " + status + detail.map(d -> ": " + d).orElse("") + ".");
+    }
+
+    public static CancelResult notFound(String runId) {
+        return new CancelResult(runId, Outcome.NOT_FOUND, Optional.empty(), "No run " + runId
+                + " is known. If it starts soon with this id, it will be cancelled at once.");
+    }
+}

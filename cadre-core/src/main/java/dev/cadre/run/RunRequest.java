@@ -1,0 +1,88 @@
+package dev.cadre.run;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * What to run: the input and the optional ids of the run.
+ *
+ * <pre>{@code
+ * team.run(RunRequest.builder("What is entropy?").sessionId(sessionId).userId("ada").build());
+ * }</pre>
+ *
+ * @param input the user's message
+ * @param sessionId the session to continue; a new one is made when empty
+ * @param runId the id to give the run, so a caller knows it before the run starts (a cancel for it
+ *     that arrives first makes the run end {@code CANCELLED} as soon as it starts); generated when empty
+ * @param userId the user the run is for
+ * @param streamEvents for {@code stream()}: whether to send lifecycle, tool and model-request events
+ *     ({@code true}, the default) or only content and the terminal event
+ */
+public record RunRequest(String input, Optional<String> sessionId, Optional<String> runId, Optional<String> userId,
+        boolean streamEvents) {
+
+    public RunRequest {
+        Objects.requireNonNull(input, "input");
+        sessionId = nonBlank(sessionId, "sessionId");
+        runId = nonBlank(runId, "runId");
+        userId = nonBlank(userId, "userId");
+    }
+
+    public static RunRequest of(String input) {
+        return builder(input).build();
+    }
+
+    public static Builder builder(String input) {
+        return new Builder(input);
+    }
+
+    private static Optional<String> nonBlank(Optional<String> value, String name) {
+        if (value == null) {
+            return Optional.empty();
+        }
+        value.ifPresent(v -> {
+            if (v.isBlank()) {
+                throw new IllegalArgumentException(name + " must not be blank; leave it out to have one generated");
+            }
+        });
+        return value;
+    }
+
+    /** Builds a {@link RunRequest}. Not thread-safe. */
+    public static final class Builder {
+        private final String input;
+        private String sessionId;
+        private String runId;
+        private String userId;
+        private boolean streamEvents = true;
+
+        private Builder(String input) {
+            this.input = Objects.requireNonNull(input, "input");
+        }
+
+        public Builder sessionId(String sessionId) {
+            this.sessionId = sessionId;
+            return this;
+        }
+
+        public Builder runId(String runId) {
+            this.runId = runId;
+            return this;
+        }
+
+        public Builder userId(String userId) {
+            this.userId = userId;
+            return this;
+        }
+
+        public Builder streamEvents(boolean streamEvents) {
+            this.streamEvents = streamEvents;
+            return this;
+        }
+
+        public RunRequest build() {
+            return new RunRequest(input, Optional.ofNullable(sessionId), Optional.ofNullable(runId),
+                    Optional.ofNullable(userId), streamEvents);
+        }
+    }
+}
