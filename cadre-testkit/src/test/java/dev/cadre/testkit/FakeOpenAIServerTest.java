@@ -398,11 +398,12 @@ class FakeOpenAIServerTest {
 
     @Nested
     class ReplyValues {
-    @Test
-    void splitsTextIntoWordChunksOrIntoAGivenNumberOfChunks() {
-        assertThat(Reply.text("Hello there  world").textChunks()).containsExactly("Hello", " there", "  world");
-        assertThat(Reply.text("abcdefgh").chunks(4).textChunks()).containsExactly("ab", "cd", "ef", "gh");
-        assertThat(Reply.textChunks("a", "b").textChunks()).containsExactly("a", "b");
-    }
+
+        @Test
+        void splitsTextIntoWordChunksOrIntoAGivenNumberOfChunks() {
+            assertThat(Reply.text("Hello there  world").textChunks()).containsExactly("Hello", " there", "  world");
+            assertThat(Reply.text("abcdefgh").chunks(4).textChunks()).containsExactly("ab", "cd", "ef", "gh");
+            assertThat(Reply.textChunks("a", "b").textChunks()).containsExactly("a", "b");
+        }
     }
 }
