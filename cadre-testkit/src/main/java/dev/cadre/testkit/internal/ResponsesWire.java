@@ -210,7 +210,7 @@ public final class ResponsesWire {
 
     static ObjectNode usage(FakeUsage u) {
         ObjectNode usage = Json.object().put("input_tokens", u.inputTokens());
-        usage.putObject("input_tokens_details").put("cached_tokens", u.cachedTokens());
+        usage.putObject("input_tokens_details").put("cached_tokens", u.cachedTokens()).put("cache_write_tokens", 0);
         usage.put("output_tokens", u.outputTokens());
         usage.putObject("output_tokens_details").put("reasoning_tokens", u.reasoningTokens());
         usage.put("total_tokens", u.totalTokens());
