@@ -210,12 +210,13 @@ public final class OpenAIChat implements Model {
             return this;
         }
 
+        /** Sent as {@code seed}; OpenAI deprecated it, compatible servers still use it. */
         public Builder seed(long seed) {
             s.seed = seed;
             return this;
         }
 
-        /** Sent as {@code user}, an end-user id for abuse monitoring. */
+        /** Sent as {@code safety_identifier}, an end-user id for abuse monitoring. */
         public Builder user(String user) {
             s.user = Objects.requireNonNull(user, "user");
             return this;

@@ -70,8 +70,8 @@ public final class ChatMapping {
         s.topP().ifPresent(b::topP);
         s.maxOutputTokens().ifPresent(b::maxCompletionTokens);
         s.reasoningEffort().ifPresent(e -> b.reasoningEffort(ReasoningEffort.of(e)));
-        s.seed().ifPresent(b::seed);
-        s.user().ifPresent(b::user);
+        seed(b, s);
+        s.user().ifPresent(b::safetyIdentifier);
         if (!s.stop().isEmpty()) {
             b.stopOfStrings(s.stop());
         }
@@ -79,6 +79,12 @@ public final class ChatMapping {
             b.streamOptions(ChatCompletionStreamOptions.builder().includeUsage(true).build());
         }
         return b.build();
+    }
+
+    /** OpenAI deprecated {@code seed}, but compatible servers (vLLM, Ollama, llama.cpp) still honour it. */
+    @SuppressWarnings("deprecation")
+    private static void seed(ChatCompletionCreateParams.Builder b, Settings s) {
+        s.seed().ifPresent(b::seed);
     }
 
     /**

@@ -135,13 +135,16 @@ public final class RetryLoop {
     /** Waits out a backoff; an abort ends the wait at once. */
     private static void sleep(Duration delay, AbortSignal abort, RuntimeException lastFailure) {
         CountDownLatch aborted = new CountDownLatch(1);
-        try (AbortSignal.Registration ignored = abort.onAbort(aborted::countDown)) {
+        AbortSignal.Registration registration = abort.onAbort(aborted::countDown);
+        try {
             if (aborted.await(delay.toNanos(), TimeUnit.NANOSECONDS)) {
                 throw Errors.cancelled(lastFailure);
             }
         } catch (InterruptedException ie) {
             Thread.currentThread().interrupt();
             throw Errors.cancelled(lastFailure);
+        } finally {
+            registration.close();
         }
     }
 }
