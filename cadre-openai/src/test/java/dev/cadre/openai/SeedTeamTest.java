@@ -133,6 +133,30 @@ class SeedTeamTest {
 
     @ParameterizedTest
     @EnumSource(Models.class)
+    void aLeaderTurnWithTwoDelegationsRunsBothMembersAtOnce(Models kind) {
+        // Rules instead of a queue: the two members call the server concurrently, in no fixed order.
+        server.when(r -> r.hasTool("delegate_task_to_member") && !r.isAfterToolResult(),
+                Reply.toolCalls(delegate("researcher", "Gather the key facts."), delegate("writer", "Draft a summary.")));
+        server.when(r -> r.hasTool("delegate_task_to_member") && r.toolResults().size() == 2, Reply.text(ANSWER));
+        server.when(r -> !r.hasTool("delegate_task_to_member") && r.systemPrompt().contains("Research topics"),
+                Reply.text(FACTS));
+        server.when(r -> !r.hasTool("delegate_task_to_member") && r.systemPrompt().contains("Write clear"),
+                Reply.text(SUMMARY));
+        Model model = kind.against(server);
+
+        TeamRunOutput out = seedTeam(model, model).run(QUESTION);
+
+        assertThat(out.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(out.content()).isEqualTo(ANSWER);
+        assertThat(out.tools()).hasSize(2);
+        assertThat(out.memberResponses()).extracting(RunResult::componentId)
+                .containsExactlyInAnyOrder("researcher", "writer");
+        assertThat(server.requests()).hasSize(4);
+        assertThat(server.requests().get(3).toolResults()).containsExactlyInAnyOrder(FACTS, SUMMARY);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Models.class)
     void aStreamedTeamRunForwardsMemberEventsAndEndsWithItsMetrics(Models kind) {
         scriptTheSeedConversation();
         Model model = kind.against(server);
