@@ -104,6 +104,24 @@ class CancellationTest {
 
     @ParameterizedTest
     @EnumSource(Models.class)
+    void abortingAStreamStillWaitingForItsHeadersClosesTheConnection(Models kind) throws Exception {
+        server.enqueue(Reply.text("late").headersDelay(Duration.ofSeconds(30)));
+        CompletableFuture<Void> call = onVirtualThread(
+                () -> kind.against(server).stream(Requests.question("Hi"), abort, d -> { }));
+        RecordedRequest request = server.takeRequest(WAIT);
+
+        long abortedAt = System.nanoTime();
+        abort.abort();
+
+        assertThat(request.awaitDisconnect(WAIT)).isTrue();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(request.disconnectedAtNanos().orElseThrow() - abortedAt))
+                .isLessThan(MAX_DETECTION_MS);
+        assertThat(((ModelException) failureOf(call)).errorType()).isEqualTo("cancelled");
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Models.class)
     void abortingANonStreamedCallClosesTheConnectionWhileItWaitsForTheAnswer(Models kind) throws Exception {
         server.enqueue(Reply.text("a slow, whole answer").firstTokenDelay(Duration.ofSeconds(30)));
         CompletableFuture<Void> call = onVirtualThread(

@@ -120,6 +120,8 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
      * @param endAfterChunks for {@link Ending#ABRUPT_CLOSE} and {@link Ending#STREAM_ERROR}: how many
      *     chunks are sent first
      * @param keepAliveComments whether a {@code : keep-alive} comment line precedes every chunk
+     * @param headersDelay wait before the response headers (the server "thinking" before it
+     *     answers at all)
      */
     record Completion(
             List<String> textChunks,
@@ -129,10 +131,11 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
             Duration chunkDelay,
             Ending ending,
             int endAfterChunks,
-            boolean keepAliveComments) implements Reply {
+            boolean keepAliveComments,
+            Duration headersDelay) implements Reply {
 
         static final Completion EMPTY = new Completion(List.of(), List.of(), Optional.empty(), Duration.ZERO,
-                Duration.ZERO, Ending.COMPLETE, 0, false);
+                Duration.ZERO, Ending.COMPLETE, 0, false, Duration.ZERO);
 
         public Completion {
             textChunks = List.copyOf(textChunks);
@@ -140,6 +143,7 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
             Objects.requireNonNull(usage, "usage");
             requireNonNegative(firstTokenDelay, "firstTokenDelay");
             requireNonNegative(chunkDelay, "chunkDelay");
+            requireNonNegative(headersDelay, "headersDelay");
             Objects.requireNonNull(ending, "ending");
             if (endAfterChunks < 0) {
                 throw new IllegalArgumentException("endAfterChunks must be >= 0");
@@ -172,19 +176,25 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
         /** Waits {@code delay} between two chunks. */
         public Completion chunkDelay(Duration delay) {
             return new Completion(textChunks, toolCalls, usage, firstTokenDelay, delay, ending, endAfterChunks,
-                    keepAliveComments);
+                    keepAliveComments, headersDelay);
         }
 
         /** Waits {@code delay} before the first chunk. */
         public Completion firstTokenDelay(Duration delay) {
             return new Completion(textChunks, toolCalls, usage, delay, chunkDelay, ending, endAfterChunks,
-                    keepAliveComments);
+                    keepAliveComments, headersDelay);
+        }
+
+        /** Waits {@code delay} before sending the response headers. */
+        public Completion headersDelay(Duration delay) {
+            return new Completion(textChunks, toolCalls, usage, firstTokenDelay, chunkDelay, ending, endAfterChunks,
+                    keepAliveComments, delay);
         }
 
         /** Reports these token counts. */
         public Completion usage(FakeUsage usage) {
             return new Completion(textChunks, toolCalls, Optional.of(usage), firstTokenDelay, chunkDelay, ending,
-                    endAfterChunks, keepAliveComments);
+                    endAfterChunks, keepAliveComments, headersDelay);
         }
 
         /** Reports these input and output token counts. */
@@ -197,7 +207,7 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
             List<FakeToolCall> all = new ArrayList<>(toolCalls);
             all.addAll(Arrays.asList(calls));
             return new Completion(textChunks, all, usage, firstTokenDelay, chunkDelay, ending, endAfterChunks,
-                    keepAliveComments);
+                    keepAliveComments, headersDelay);
         }
 
         /** Resets the connection (TCP RST) after {@code chunks} chunks. */
@@ -218,17 +228,17 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
         /** Sends a {@code : keep-alive} SSE comment before every chunk, as some compatible servers do. */
         public Completion withKeepAliveComments() {
             return new Completion(textChunks, toolCalls, usage, firstTokenDelay, chunkDelay, ending, endAfterChunks,
-                    true);
+                    true, headersDelay);
         }
 
         private Completion ending(Ending newEnding, int afterChunks) {
             return new Completion(textChunks, toolCalls, usage, firstTokenDelay, chunkDelay, newEnding, afterChunks,
-                    keepAliveComments);
+                    keepAliveComments, headersDelay);
         }
 
         Completion withText(List<String> chunks) {
             return new Completion(chunks, toolCalls, usage, firstTokenDelay, chunkDelay, ending, endAfterChunks,
-                    keepAliveComments);
+                    keepAliveComments, headersDelay);
         }
     }
 

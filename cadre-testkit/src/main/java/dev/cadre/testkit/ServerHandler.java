@@ -146,11 +146,16 @@ final class ServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                             new Step.End(Duration.ZERO)));
                 }
                 case Reply.Completion c when stream -> {
-                    ctx.write(sseHeaders());
-                    run(chat ? ChatWire.stream(c, request.body()) : ResponsesWire.stream(c, request.body()));
+                    List<Step> steps = chat ? ChatWire.stream(c, request.body()) : ResponsesWire.stream(c, request.body());
+                    schedule(c.headersDelay(), () -> {
+                        if (!request.isEnded()) {
+                            ctx.write(sseHeaders());
+                            run(steps);
+                        }
+                    });
                 }
                 case Reply.Completion c -> {
-                    Duration delay = chat ? ChatWire.delay(c) : ResponsesWire.delay(c);
+                    Duration delay = c.headersDelay().plus(chat ? ChatWire.delay(c) : ResponsesWire.delay(c));
                     Step last = switch (c.ending()) {
                         case ABRUPT_CLOSE -> new Step.Reset(delay);
                         case STREAM_ERROR -> null;
