@@ -64,11 +64,17 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
                 "The model `" + model + "` does not exist or you do not have access to it.");
     }
 
-    /** 429 (rate limit) asking the client to retry after {@code retryAfter}. */
+    /**
+     * 429 (rate limit) asking the client to retry after {@code retryAfter}, with the
+     * {@code retry-after}, {@code retry-after-ms} and {@code x-ratelimit-*} headers the real API sends.
+     */
     static Error rateLimited(Duration retryAfter) {
         return error(429, "tokens", "rate_limit_exceeded",
                 "Rate limit reached for requests. Please try again in " + retryAfter.toMillis() + "ms.")
-                .retryAfter(retryAfter);
+                .retryAfter(retryAfter)
+                .header("x-ratelimit-limit-requests", "500")
+                .header("x-ratelimit-remaining-requests", "0")
+                .header("x-ratelimit-reset-requests", retryAfter.toMillis() + "ms");
     }
 
     /** 500 with the body the real API sends for an internal error. */
