@@ -100,6 +100,8 @@ public final class ChatMapping {
             }
             ChatCompletionChunk.Choice.Delta delta = choice.delta();
             delta.content().filter(c -> !c.isEmpty()).ifPresent(c -> deltas.accept(new ModelDelta.Text(c)));
+            // A refusal is what the model said instead of an answer: the user should see it.
+            delta.refusal().filter(r -> !r.isEmpty()).ifPresent(r -> deltas.accept(new ModelDelta.Text(r)));
             for (ChatCompletionChunk.Choice.Delta.ToolCall call : delta.toolCalls().orElse(List.of())) {
                 Optional<ChatCompletionChunk.Choice.Delta.ToolCall.Function> fn = call.function();
                 deltas.accept(new ModelDelta.ToolCallFragment((int) call.index(), call.id(),
@@ -124,7 +126,8 @@ public final class ChatMapping {
                 calls.add(new ToolCall(f.id(), f.function().name(), f.function().arguments()));
             }
         }
-        return new ModelResponse(message.content().orElse(""), calls,
+        String text = message.content().filter(c -> !c.isEmpty()).or(message::refusal).orElse("");
+        return new ModelResponse(text, calls,
                 completion.usage().map(ChatMapping::usage).orElse(Usage.NONE));
     }
 

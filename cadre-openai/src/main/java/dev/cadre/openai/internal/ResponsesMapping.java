@@ -118,6 +118,9 @@ public final class ResponsesMapping {
                 if (!textSeen.containsKey(e.itemId()) && !e.text().isEmpty()) {
                     deltas.accept(new ModelDelta.Text(e.text()));
                 }
+            } else if (event.isRefusalDelta()) {
+                // A refusal is what the model said instead of an answer: the user should see it.
+                deltas.accept(new ModelDelta.Text(event.asRefusalDelta().delta()));
             } else if (event.isOutputItemAdded()) {
                 var e = event.asOutputItemAdded();
                 e.item().functionCall().ifPresent(call -> {
@@ -175,6 +178,7 @@ public final class ResponsesMapping {
             item.message().ifPresent(m -> {
                 for (ResponseOutputMessage.Content c : m.content()) {
                     c.outputText().ifPresent(t -> text.append(t.text()));
+                    c.refusal().ifPresent(r -> text.append(r.refusal()));
                 }
             });
             item.functionCall().ifPresent(f -> calls.add(new ToolCall(f.callId(), f.name(), f.arguments())));
