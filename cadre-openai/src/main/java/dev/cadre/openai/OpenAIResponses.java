@@ -7,8 +7,8 @@ import dev.cadre.model.ModelDelta;
 import dev.cadre.model.ModelException;
 import dev.cadre.model.ModelRequest;
 import dev.cadre.model.ModelResponse;
-import dev.cadre.openai.internal.ResponsesMapping;
 import dev.cadre.openai.internal.ModelCalls;
+import dev.cadre.openai.internal.ResponsesMapping;
 import dev.cadre.openai.internal.Settings;
 import dev.cadre.openai.internal.SettingsBuilder;
 import java.time.Duration;
@@ -36,7 +36,8 @@ import java.util.function.UnaryOperator;
  * <p><b>Failures</b> throw {@link ModelException} with a message a user can act on and an
  * {@linkplain ModelException#errorType() error type}: {@code authentication_error} (no key, 401),
  * {@code model_not_found} (404), {@code rate_limit_error} (429 after retries), {@code server_error},
- * {@code connection_error}, {@code timeout_error}, {@code stream_error}, {@code malformed_response}.
+ * {@code connection_error}, {@code timeout_error}, {@code stream_error}, {@code malformed_response},
+ * {@code incomplete_stream}.
  * 408, 409, 429, 5xx and connection failures are retried {@link Builder#maxRetries(int)} times with
  * exponential backoff that honours {@code Retry-After}.
  */

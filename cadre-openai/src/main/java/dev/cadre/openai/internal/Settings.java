@@ -38,9 +38,4 @@ public record Settings(
         Objects.requireNonNull(id, "id");
         stop = List.copyOf(stop);
     }
-
-    /** Whether the base URL is OpenAI's own (where a missing key is an error, not a local server). */
-    public boolean isOpenAI() {
-        return baseUrl.startsWith("https://api.openai.com");
-    }
 }
