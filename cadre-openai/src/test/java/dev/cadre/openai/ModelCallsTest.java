@@ -149,6 +149,20 @@ class ModelCallsTest {
 
     @ParameterizedTest
     @EnumSource(Models.class)
+    void showsARefusalAsTheAnswerText(Models kind) {
+        server.enqueue(Reply.refusal("I can't help with that."), Reply.refusal("I can't help with that."));
+        ModelResponseAccumulator streamed = new ModelResponseAccumulator();
+        Model model = kind.against(server);
+
+        model.stream(Requests.question("Something bad"), AbortSignal.never(), streamed);
+        ModelResponse invoked = model.invoke(Requests.question("Something bad"), AbortSignal.never());
+
+        assertThat(streamed.text()).isEqualTo("I can't help with that.");
+        assertThat(invoked.content()).isEqualTo("I can't help with that.");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Models.class)
     void ignoresKeepAliveComments(Models kind) {
         server.enqueue(Reply.text("still here").withKeepAliveComments());
         ModelResponseAccumulator turn = new ModelResponseAccumulator();

@@ -31,6 +31,13 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
         return Completion.EMPTY.withText(splitWords(text));
     }
 
+    /** The model declines: the text comes as a refusal, one word per chunk. */
+    static Completion refusal(String text) {
+        Completion c = text(text);
+        return new Completion(c.textChunks(), List.of(), Optional.empty(), Duration.ZERO, Duration.ZERO,
+                Ending.COMPLETE, 0, false, Duration.ZERO, true);
+    }
+
     /** A text answer streamed in exactly these chunks. */
     static Completion textChunks(String... chunks) {
         return Completion.EMPTY.withText(List.of(chunks));
@@ -128,6 +135,8 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
      * @param keepAliveComments whether a {@code : keep-alive} comment line precedes every chunk
      * @param headersDelay wait before the response headers (the server "thinking" before it
      *     answers at all)
+     * @param refusal whether the text is a refusal ({@code refusal} fields and events instead of
+     *     content)
      */
     record Completion(
             List<String> textChunks,
@@ -138,10 +147,11 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
             Ending ending,
             int endAfterChunks,
             boolean keepAliveComments,
-            Duration headersDelay) implements Reply {
+            Duration headersDelay,
+            boolean refusal) implements Reply {
 
         static final Completion EMPTY = new Completion(List.of(), List.of(), Optional.empty(), Duration.ZERO,
-                Duration.ZERO, Ending.COMPLETE, 0, false, Duration.ZERO);
+                Duration.ZERO, Ending.COMPLETE, 0, false, Duration.ZERO, false);
 
         public Completion {
             textChunks = List.copyOf(textChunks);
@@ -182,25 +192,25 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
         /** Waits {@code delay} between two chunks. */
         public Completion chunkDelay(Duration delay) {
             return new Completion(textChunks, toolCalls, usage, firstTokenDelay, delay, ending, endAfterChunks,
-                    keepAliveComments, headersDelay);
+                    keepAliveComments, headersDelay, refusal);
         }
 
         /** Waits {@code delay} before the first chunk. */
         public Completion firstTokenDelay(Duration delay) {
             return new Completion(textChunks, toolCalls, usage, delay, chunkDelay, ending, endAfterChunks,
-                    keepAliveComments, headersDelay);
+                    keepAliveComments, headersDelay, refusal);
         }
 
         /** Waits {@code delay} before sending the response headers. */
         public Completion headersDelay(Duration delay) {
             return new Completion(textChunks, toolCalls, usage, firstTokenDelay, chunkDelay, ending, endAfterChunks,
-                    keepAliveComments, delay);
+                    keepAliveComments, delay, refusal);
         }
 
         /** Reports these token counts. */
         public Completion usage(FakeUsage usage) {
             return new Completion(textChunks, toolCalls, Optional.of(usage), firstTokenDelay, chunkDelay, ending,
-                    endAfterChunks, keepAliveComments, headersDelay);
+                    endAfterChunks, keepAliveComments, headersDelay, refusal);
         }
 
         /** Reports these input and output token counts. */
@@ -213,7 +223,7 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
             List<FakeToolCall> all = new ArrayList<>(toolCalls);
             all.addAll(Arrays.asList(calls));
             return new Completion(textChunks, all, usage, firstTokenDelay, chunkDelay, ending, endAfterChunks,
-                    keepAliveComments, headersDelay);
+                    keepAliveComments, headersDelay, refusal);
         }
 
         /** Resets the connection (TCP RST) after {@code chunks} chunks. */
@@ -234,17 +244,17 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
         /** Sends a {@code : keep-alive} SSE comment before every chunk, as some compatible servers do. */
         public Completion withKeepAliveComments() {
             return new Completion(textChunks, toolCalls, usage, firstTokenDelay, chunkDelay, ending, endAfterChunks,
-                    true, headersDelay);
+                    true, headersDelay, refusal);
         }
 
         private Completion ending(Ending newEnding, int afterChunks) {
             return new Completion(textChunks, toolCalls, usage, firstTokenDelay, chunkDelay, newEnding, afterChunks,
-                    keepAliveComments, headersDelay);
+                    keepAliveComments, headersDelay, refusal);
         }
 
         Completion withText(List<String> chunks) {
             return new Completion(chunks, toolCalls, usage, firstTokenDelay, chunkDelay, ending, endAfterChunks,
-                    keepAliveComments, headersDelay);
+                    keepAliveComments, headersDelay, refusal);
         }
     }
 

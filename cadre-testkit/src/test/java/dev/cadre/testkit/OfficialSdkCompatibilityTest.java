@@ -103,6 +103,23 @@ class OfficialSdkCompatibilityTest {
     }
 
     @Test
+    void readsRefusalsInBothApis() {
+        server.enqueue(Reply.refusal("I can't help with that."), Reply.refusal("No."), Reply.refusal("Never."));
+        List<ResponseStreamEvent> events = new ArrayList<>();
+
+        ChatCompletion chatAnswer = client.chat().completions().create(chat());
+        Response response = client.responses().create(responses());
+        try (StreamResponse<ResponseStreamEvent> stream = client.responses().createStreaming(responses())) {
+            stream.stream().forEach(events::add);
+        }
+
+        assertThat(chatAnswer.choices().get(0).message().refusal()).hasValue("I can't help with that.");
+        assertThat(response.output().get(0).asMessage().content().get(0).asRefusal().refusal()).isEqualTo("No.");
+        assertThat(events).allSatisfy(e -> assertThat(e.isValid()).isTrue())
+                .anySatisfy(e -> assertThat(e.isRefusalDelta()).isTrue());
+    }
+
+    @Test
     void turnsScriptedErrorsIntoTheSdksExceptions() {
         server.enqueue(Reply.modelNotFound("gpt-9"), Reply.rateLimited(Duration.ofSeconds(1)));
 

@@ -25,14 +25,19 @@ public final class ChatWire {
         List<Step> steps = new ArrayList<>();
         int token = 0;
         boolean first = true;
+        String field = reply.refusal() ? "refusal" : "content";
         if (t.hasText() || t.calls.isEmpty()) {
-            ObjectNode delta = Json.object().put("role", "assistant").put("content", "");
-            delta.putNull("refusal");
+            ObjectNode delta = Json.object().put("role", "assistant");
+            if (reply.refusal()) {
+                delta.putNull("content").put("refusal", "");
+            } else {
+                delta.put("content", "").putNull("refusal");
+            }
             steps.add(new Step.Write(Duration.ZERO, Sse.data(chunk(t, delta, null, includeUsage)), false));
             first = false;
         }
         for (String text : reply.textChunks()) {
-            ObjectNode delta = Json.object().put("content", text);
+            ObjectNode delta = Json.object().put(field, text);
             steps.add(new Step.Write(t.tokenDelay(token++), t.tokenText(Sse.data(chunk(t, delta, null, includeUsage))),
                     true));
         }
@@ -86,12 +91,16 @@ public final class ChatWire {
                 .put("created", t.created).put("model", t.model);
         ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
         ObjectNode message = choice.putObject("message").put("role", "assistant");
-        if (t.hasText() || t.calls.isEmpty()) {
+        if ((t.hasText() || t.calls.isEmpty()) && !reply.refusal()) {
             message.put("content", reply.text());
         } else {
             message.putNull("content");
         }
-        message.putNull("refusal");
+        if (reply.refusal()) {
+            message.put("refusal", reply.text());
+        } else {
+            message.putNull("refusal");
+        }
         message.putArray("annotations");
         if (!t.calls.isEmpty()) {
             ArrayNode calls = message.putArray("tool_calls");

@@ -32,22 +32,24 @@ public final class ResponsesWire {
             String itemId = "msg_" + t.suffix;
             ev.add("response.output_item.added", Json.object().put("output_index", outputIndex)
                     .set("item", message(t, "in_progress", false)), false);
-            ObjectNode part = Json.object().put("type", "output_text").put("text", "");
-            part.putArray("annotations");
+            boolean refusal = reply.refusal();
             ev.add("response.content_part.added", Json.object().put("item_id", itemId)
-                    .put("output_index", outputIndex).put("content_index", 0).set("part", part), false);
+                    .put("output_index", outputIndex).put("content_index", 0).set("part", part(refusal, "")), false);
             for (String text : reply.textChunks()) {
                 ObjectNode delta = Json.object().put("item_id", itemId).put("output_index", outputIndex)
                         .put("content_index", 0).put("delta", text);
-                delta.putArray("logprobs");
-                ev.add("response.output_text.delta", delta, true);
+                if (!refusal) {
+                    delta.putArray("logprobs");
+                }
+                ev.add(refusal ? "response.refusal.delta" : "response.output_text.delta", delta, true);
             }
             ObjectNode done = Json.object().put("item_id", itemId).put("output_index", outputIndex)
-                    .put("content_index", 0).put("text", reply.text());
-            done.putArray("logprobs");
-            ev.add("response.output_text.done", done, false);
-            ObjectNode finalPart = Json.object().put("type", "output_text").put("text", reply.text());
-            finalPart.putArray("annotations");
+                    .put("content_index", 0).put(refusal ? "refusal" : "text", reply.text());
+            if (!refusal) {
+                done.putArray("logprobs");
+            }
+            ev.add(refusal ? "response.refusal.done" : "response.output_text.done", done, false);
+            ObjectNode finalPart = part(refusal, reply.text());
             ev.add("response.content_part.done", Json.object().put("item_id", itemId)
                     .put("output_index", outputIndex).put("content_index", 0).set("part", finalPart), false);
             ev.add("response.output_item.done", Json.object().put("output_index", outputIndex)
@@ -137,10 +139,18 @@ public final class ResponsesWire {
                 .put("role", "assistant");
         ArrayNode content = item.putArray("content");
         if (full) {
-            ObjectNode part = content.addObject().put("type", "output_text").put("text", t.reply.text());
-            part.putArray("annotations");
+            content.add(part(t.reply.refusal(), t.reply.text()));
         }
         return item;
+    }
+
+    private static ObjectNode part(boolean refusal, String text) {
+        if (refusal) {
+            return Json.object().put("type", "refusal").put("refusal", text);
+        }
+        ObjectNode part = Json.object().put("type", "output_text").put("text", text);
+        part.putArray("annotations");
+        return part;
     }
 
     private static ObjectNode functionCall(Turn.Call c, String status, boolean full) {
