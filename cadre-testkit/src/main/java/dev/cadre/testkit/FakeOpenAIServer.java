@@ -24,6 +24,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 /**
@@ -257,7 +258,7 @@ public final class FakeOpenAIServer implements AutoCloseable {
         return requiredApiKey;
     }
 
-    RecordedRequest record(java.util.function.IntFunction<RecordedRequest> factory) {
+    RecordedRequest record(IntFunction<RecordedRequest> factory) {
         synchronized (lock) {
             RecordedRequest r = factory.apply(requests.size());
             requests.add(r);

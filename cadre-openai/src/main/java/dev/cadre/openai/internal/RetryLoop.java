@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Cadre's own retry loop around SDK calls (the SDK runs with {@code maxRetries(0)}), so that an abort
@@ -41,7 +42,7 @@ public final class RetryLoop {
      * @param mayRetry checked after a failure: false once a streamed attempt has delivered output,
      *     which must not be repeated
      */
-    public <T> T run(AbortSignal abort, Attempt<T> attempt, java.util.function.BooleanSupplier mayRetry) {
+    public <T> T run(AbortSignal abort, Attempt<T> attempt, BooleanSupplier mayRetry) {
         for (int n = 0; ; n++) {
             if (abort.isAborted()) {
                 throw Errors.cancelled(null);
