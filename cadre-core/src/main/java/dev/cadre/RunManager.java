@@ -61,6 +61,27 @@ public final class RunManager implements AutoCloseable {
         return registry.activeRuns().stream().map(RunRegistry.ActiveRun::runId).toList();
     }
 
+    /**
+     * Waits until the run {@code runId} is no longer executing here — ended, or never started here.
+     * Useful to wait for a background run without polling.
+     *
+     * @return whether it ended within {@code timeout}
+     */
+    public boolean awaitRun(String runId, Duration timeout) throws InterruptedException {
+        Optional<RunRegistry.ActiveRun> run = registry.get(runId);
+        if (run.isEmpty()) {
+            return true;
+        }
+        try {
+            run.get().done().get(timeout.toNanos(), TimeUnit.NANOSECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            return false;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return true;
+        }
+    }
+
     /** How many cancels for not-yet-started run ids are remembered now (they expire). */
     public int pendingCancelCount() {
         return registry.pendingCancelCount();

@@ -44,8 +44,9 @@ final class Events {
         this.provider = state.spec.model().map(m -> m.provider()).orElse("");
     }
 
-    private Instant now() {
-        return Instant.now();
+    /** Now, in whole seconds: times are epoch seconds on the wire (as in Agno), so values round-trip exactly. */
+    static Instant now() {
+        return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     }
 
     RunEvent started() {

@@ -242,7 +242,7 @@ public final class RunEngine {
             try {
                 Store store = rt.store().get();
                 if (parent.isEmpty()) {
-                    Instant now = Instant.now();
+                    Instant now = Events.now();
                     store.saveSession(new SessionRecord(sessionId,
                             spec instanceof Spec.TeamSpec ? SessionType.TEAM : SessionType.AGENT, spec.id(),
                             request.userId(), Optional.empty(), now, now));
@@ -260,7 +260,7 @@ public final class RunEngine {
 
     private CompletableFuture<RunResult> launch(Run r, QueueRunStream stream) {
         CompletableFuture<RunResult> result = new CompletableFuture<>();
-        Thread.ofVirtual().name("cadre-run-" + r.state.runId).start(() -> {
+        EngineThreads.start("cadre-run-" + r.state.runId, () -> {
             RunResult out = null;
             Throwable failure = null;
             try {
@@ -392,7 +392,8 @@ public final class RunEngine {
         long started = System.nanoTime();
         long[] firstToken = {0};
         CompletableFuture<ModelResponse> call = new CompletableFuture<>();
-        Thread caller = Thread.ofVirtual().name("cadre-model-" + r.state.runId).unstarted(() -> {
+        Thread[] caller = new Thread[1];
+        Runnable body = () -> {
             try {
                 if (r.mode == Mode.STREAM) {
                     model.stream(request, r.control, delta -> {
@@ -414,10 +415,20 @@ public final class RunEngine {
             } catch (Throwable t) {
                 call.completeExceptionally(t);
             }
+        };
+        var interrupt = r.control.onAbort(() -> {
+            Thread t;
+            synchronized (caller) {
+                t = caller[0];
+            }
+            if (t != null) {
+                t.interrupt();
+            }
         });
-        var interrupt = r.control.onAbort(caller::interrupt);
         try {
-            caller.start();
+            synchronized (caller) {
+                caller[0] = EngineThreads.start("cadre-model-" + r.state.runId, body);
+            }
             ModelResponse response = await(r, call);
             r.state.endTurn(response.content());
             r.state.addUsage(response.usage());
@@ -483,13 +494,13 @@ public final class RunEngine {
         for (ToolCall call : calls) {
             Optional<JsonNode> args = parseArguments(call.arguments());
             ToolExecution te = new ToolExecution(call.id(), call.name(), args.orElseGet(JSON::objectNode),
-                    Optional.empty(), false, Optional.empty(), false, Instant.now());
+                    Optional.empty(), false, Optional.empty(), false, Events.now());
             indexes.add(r.state.addTool(te));
             started.add(te);
             r.emit(r.events.toolStarted(te));
             CompletableFuture<ToolOutcome> f = new CompletableFuture<>();
             futures.add(f);
-            Thread.ofVirtual().name("cadre-tool-" + call.name()).start(() -> {
+            EngineThreads.start("cadre-tool-" + call.name(), () -> {
                 try {
                     f.complete(args.isEmpty()
                             ? ToolOutcome.failed("Invalid arguments for " + call.name() + ": not a JSON object: "
@@ -614,7 +625,7 @@ public final class RunEngine {
         for (Spec member : team.members()) {
             CompletableFuture<RunResult> f = new CompletableFuture<>();
             runs.add(f);
-            Thread.ofVirtual().name("cadre-member-" + member.id()).start(() -> {
+            EngineThreads.start("cadre-member-" + member.id(), () -> {
                 try {
                     f.complete(runMember(r, member, task));
                 } catch (Throwable t) {

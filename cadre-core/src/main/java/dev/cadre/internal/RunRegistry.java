@@ -30,6 +30,8 @@ public final class RunRegistry {
 
     private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
     private final LinkedHashMap<String, Long> intents = new LinkedHashMap<>();
+    /** How recently ended runs ended, so a late cancel is answered truthfully even without a store. */
+    private final LinkedHashMap<String, RunStatus> recentlyEnded = new LinkedHashMap<>();
     private volatile boolean closed;
     private final Duration intentTtl;
     private final int maxIntents;
@@ -68,7 +70,18 @@ public final class RunRegistry {
     }
 
     public void unregister(ActiveRun run) {
-        active.remove(run.runId(), run);
+        RunStatus status = run.snapshot().get().status();
+        synchronized (this) {
+            if (active.remove(run.runId(), run) && status.isTerminal()) {
+                recentlyEnded.remove(run.runId());
+                recentlyEnded.put(run.runId(), status);
+                while (recentlyEnded.size() > maxIntents) {
+                    Iterator<String> oldest = recentlyEnded.keySet().iterator();
+                    oldest.next();
+                    oldest.remove();
+                }
+            }
+        }
     }
 
     public Optional<ActiveRun> get(String runId) {
@@ -80,13 +93,16 @@ public final class RunRegistry {
     }
 
     /**
-     * Cancels a run running here. Returns empty when no such run runs here (nothing is remembered;
-     * see {@link #rememberCancel}).
+     * Cancels a run running here, or reports how it ended if it ended here recently. Returns empty
+     * when the run is not known here (nothing is remembered; see {@link #rememberCancel}).
      */
     public Optional<CancelResult> cancelLocal(String runId) {
         ActiveRun run = active.get(runId);
         if (run == null) {
-            return Optional.empty();
+            synchronized (this) {
+                return Optional.ofNullable(recentlyEnded.get(runId))
+                        .map(status -> CancelResult.alreadyFinished(runId, status, Optional.empty()));
+            }
         }
         RunStatus decided = run.control().cancel(cancelReason(runId));
         if (decided == RunStatus.CANCELLED) {
@@ -101,6 +117,10 @@ public final class RunRegistry {
      */
     public Optional<CancelResult> rememberCancel(String runId) {
         synchronized (this) {
+            RunStatus ended = recentlyEnded.get(runId);
+            if (ended != null) {
+                return Optional.of(CancelResult.alreadyFinished(runId, ended, Optional.empty()));
+            }
             if (!active.containsKey(runId)) {
                 purgeExpired();
                 intents.remove(runId);

@@ -32,7 +32,7 @@ final class RunState {
     final Optional<String> parentRunId;
     final Optional<String> userId;
     final String input;
-    final Instant createdAt = Instant.now();
+    final Instant createdAt = Events.now();
     final long startNanos = System.nanoTime();
 
     private RunStatus status;

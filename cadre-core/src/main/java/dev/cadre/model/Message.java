@@ -52,21 +52,26 @@ public record Message(
 
     public static Message assistant(String content, List<ToolCall> toolCalls) {
         return new Message(newId(), Role.ASSISTANT, content, toolCalls, Optional.empty(), Optional.empty(),
-                false, Instant.now());
+                false, now());
     }
 
     public static Message toolResult(ToolCall call, String result) {
         return new Message(newId(), Role.TOOL, result, List.of(), Optional.of(call.id()), Optional.of(call.name()),
-                false, Instant.now());
+                false, now());
     }
 
     private static Message of(Role role, String content) {
-        return new Message(newId(), role, content, List.of(), Optional.empty(), Optional.empty(), false, Instant.now());
+        return new Message(newId(), role, content, List.of(), Optional.empty(), Optional.empty(), false, now());
     }
 
     /** This message marked as coming from an earlier run of the session. */
     public Message asHistory() {
         return new Message(id, role, content, toolCalls, toolCallId, toolName, true, createdAt);
+    }
+
+    /** Now, in whole seconds: times are epoch seconds on the wire, so values round-trip exactly. */
+    private static Instant now() {
+        return Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
     }
 
     private static String newId() {

@@ -90,6 +90,24 @@ public final class ScriptedModel implements Model {
         return aborted.get();
     }
 
+    /**
+     * Waits until at least {@code n} calls have ended because they were aborted. A cancelled run does
+     * not wait for its model call to unwind, so a test that checks the abort waits for it here.
+     */
+    public boolean awaitAbortedCalls(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (calls) {
+            while (aborted.get() < n) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                TimeUnit.NANOSECONDS.timedWait(calls, left);
+            }
+            return true;
+        }
+    }
+
     /** Waits until at least {@code n} calls have been made; returns whether they were in time. */
     public boolean awaitCalls(int n, Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -155,7 +173,10 @@ public final class ScriptedModel implements Model {
 
     private void checkAbort(CompletableFuture<Void> aborted) {
         if (aborted.isDone() || Thread.currentThread().isInterrupted()) {
-            this.aborted.incrementAndGet();
+            synchronized (calls) {
+                this.aborted.incrementAndGet();
+                calls.notifyAll();
+            }
             throw new ModelException("The scripted call was aborted", "aborted", null);
         }
     }

@@ -31,6 +31,12 @@ public final class FunctionTool implements Tool {
         Object apply(A arguments, RunContext context) throws Exception;
     }
 
+    /** The body of a tool without arguments. */
+    @FunctionalInterface
+    public interface Body {
+        Object apply(RunContext context) throws Exception;
+    }
+
     /** Binds model arguments to Java values. Plain names: a tool's arguments are named as in the schema. */
     static final ObjectMapper ARGUMENTS = JsonMapper.builder()
             .addModule(new Jdk8Module())
@@ -60,7 +66,7 @@ public final class FunctionTool implements Tool {
     }
 
     /** A tool without arguments. */
-    public static FunctionTool of(String name, String description, java.util.function.Function<RunContext, Object> body) {
+    public static FunctionTool of(String name, String description, Body body) {
         Objects.requireNonNull(body, "body");
         return new FunctionTool(new ToolDefinition(checkName(name), description, JsonSchemas.emptyObject()),
                 (json, ctx) -> body.apply(ctx));

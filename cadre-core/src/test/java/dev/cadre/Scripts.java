@@ -1,0 +1,66 @@
+package dev.cadre;
+
+import dev.cadre.event.RunEvent;
+import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.run.RunStream;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Predicate;
+
+/** Scripted replies and stream helpers shared by the tests. */
+final class Scripts {
+
+    private Scripts() {
+    }
+
+    static Reply delegate(String memberId, String task) {
+        return Reply.toolCall("delegate_task_to_member",
+                "{\"member_id\":\"" + memberId + "\",\"task\":\"" + task + "\"}");
+    }
+
+    static Reply delegateAll(String task) {
+        return Reply.toolCall("delegate_task_to_members", "{\"task\":\"" + task + "\"}");
+    }
+
+    /** {@code n} chunks of "word{i} ". */
+    static String[] words(int n) {
+        String[] out = new String[n];
+        for (int i = 0; i < n; i++) {
+            out[i] = "word" + i + " ";
+        }
+        return out;
+    }
+
+    /**
+     * Reads a stream on a virtual thread, collecting every event; {@code trigger} completes with the
+     * first event matching {@code when}.
+     */
+    static final class Reader {
+        final List<RunEvent> events = new CopyOnWriteArrayList<>();
+        final CompletableFuture<RunEvent> trigger = new CompletableFuture<>();
+        final CompletableFuture<List<RunEvent>> done = new CompletableFuture<>();
+
+        Reader(RunStream stream, Predicate<List<RunEvent>> when) {
+            Thread.ofVirtual().start(() -> {
+                try (stream) {
+                    for (RunEvent e : stream) {
+                        events.add(e);
+                        if (!trigger.isDone() && when.test(events)) {
+                            trigger.complete(e);
+                        }
+                    }
+                    done.complete(new ArrayList<>(events));
+                } catch (Throwable t) {
+                    trigger.completeExceptionally(t);
+                    done.completeExceptionally(t);
+                }
+            });
+        }
+    }
+
+    static long count(List<RunEvent> events, Class<? extends RunEvent> type) {
+        return events.stream().filter(type::isInstance).count();
+    }
+}

@@ -1,0 +1,175 @@
+package dev.cadre.jdbc;
+
+import dev.cadre.jdbc.internal.JdbcStore;
+import dev.cadre.jdbc.internal.Liveness;
+import dev.cadre.run.RunResult;
+import dev.cadre.store.Page;
+import dev.cadre.store.SessionQuery;
+import dev.cadre.store.SessionRecord;
+import dev.cadre.store.Store;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A {@link Store} in a SQL database: {@link SqliteDb} or {@link PostgresDb}.
+ *
+ * <p><b>Rows.</b> One row per session and one row per run (team runs and member runs alike), so
+ * concurrent runs of one session never overwrite each other. Terminal statuses are set with a
+ * compare-and-set in the database: of two racing terminal writes exactly one is accepted, the first
+ * one the database applied, and it is never overwritten.
+ *
+ * <p><b>Orphans.</b> When it opens, a store records a heartbeat for this process
+ * ({@link dev.cadre.store.ProcessInstance#id()}) and ends as {@code ERROR}, with the reason
+ * {@value #ORPHAN_REASON}, every unfinished run whose owner has not beaten within the staleness
+ * limit (30 s unless configured); then it keeps doing both on a daemon virtual thread until
+ * {@link #close()}. Runs must therefore be inserted with {@code ProcessInstance.id()} as owner.
+ *
+ * <p><b>Threads and failures.</b> Thread-safe. Nothing is cached: every call reads or writes the
+ * database, so several processes can share it. Every failure is a
+ * {@link dev.cadre.store.StoreException} that says what failed and what to do; none is swallowed.
+ */
+public abstract sealed class JdbcDb implements Store permits SqliteDb, PostgresDb {
+
+    /** The message of runs ended because the process running them stopped. */
+    public static final String ORPHAN_REASON = Liveness.ORPHAN_REASON;
+
+    private final JdbcStore store;
+    private final Liveness liveness;
+    private final List<AutoCloseable> resources;
+    private final Object closeLock = new Object();
+    private boolean closed;
+
+    JdbcDb(JdbcStore store, Liveness liveness, List<AutoCloseable> resources) {
+        this.store = store;
+        this.liveness = liveness;
+        this.resources = List.copyOf(resources);
+    }
+
+    @Override
+    public String id() {
+        return store.id();
+    }
+
+    /** How long a process may go without a heartbeat before its unfinished runs are ended. */
+    public Duration staleAfter() {
+        return liveness.staleAfter();
+    }
+
+    @Override
+    public void saveSession(SessionRecord session) {
+        store.saveSession(session);
+    }
+
+    @Override
+    public Optional<SessionRecord> getSession(String sessionId) {
+        return store.getSession(sessionId);
+    }
+
+    @Override
+    public Page<SessionRecord> listSessions(SessionQuery query) {
+        return store.listSessions(query);
+    }
+
+    @Override
+    public boolean renameSession(String sessionId, String name) {
+        return store.renameSession(sessionId, name);
+    }
+
+    @Override
+    public boolean deleteSession(String sessionId) {
+        return store.deleteSession(sessionId);
+    }
+
+    @Override
+    public void insertRun(RunResult run, String ownerInstanceId) {
+        store.insertRun(run, ownerInstanceId);
+    }
+
+    @Override
+    public boolean updateRun(RunResult run) {
+        return store.updateRun(run);
+    }
+
+    @Override
+    public boolean finishRun(RunResult run) {
+        return store.finishRun(run);
+    }
+
+    @Override
+    public Optional<RunResult> getRun(String runId) {
+        return store.getRun(runId);
+    }
+
+    @Override
+    public List<RunResult> listRuns(String sessionId) {
+        return store.listRuns(sessionId);
+    }
+
+    @Override
+    public void heartbeat(String instanceId) {
+        store.heartbeat(instanceId);
+    }
+
+    @Override
+    public List<String> failOrphanedRuns(Duration staleAfter, String reason) {
+        return store.failOrphanedRuns(staleAfter, reason);
+    }
+
+    /**
+     * Stops the heartbeat and releases all connections. Idempotent. Runs of this process that are
+     * still unfinished will be ended as orphans by the next process that opens the database after
+     * the staleness limit, so finish or cancel them first.
+     */
+    @Override
+    public void close() {
+        synchronized (closeLock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+        }
+        liveness.close();
+        store.close();
+        closeAll(resources);
+    }
+
+    static void closeAll(List<AutoCloseable> resources) {
+        RuntimeException failure = null;
+        for (AutoCloseable r : resources.reversed()) {
+            try {
+                r.close();
+            } catch (Exception e) {
+                if (failure == null) {
+                    failure = new IllegalStateException("Closing a Cadre store failed: " + e.getMessage(), e);
+                } else {
+                    failure.addSuppressed(e);
+                }
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+    }
+
+    /** Settings shared by both builders, checked in one place. */
+    record LivenessSettings(String instanceId, Duration heartbeatInterval, Duration staleAfter) {
+        static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
+        static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(30);
+
+        LivenessSettings {
+            if (heartbeatInterval.isNegative()) {
+                throw new IllegalArgumentException("heartbeatInterval must not be negative: " + heartbeatInterval);
+            }
+            if (staleAfter.isNegative() || staleAfter.isZero()) {
+                throw new IllegalArgumentException("staleAfter must be positive: " + staleAfter);
+            }
+            // A live process must beat at least twice per staleness window, or it could be taken
+            // for dead between two beats.
+            if (!heartbeatInterval.isZero() && heartbeatInterval.multipliedBy(2).compareTo(staleAfter) > 0) {
+                throw new IllegalArgumentException("heartbeatInterval (" + heartbeatInterval
+                        + ") must be at most half of staleAfter (" + staleAfter + ")");
+            }
+        }
+    }
+}

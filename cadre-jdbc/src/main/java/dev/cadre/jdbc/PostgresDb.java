@@ -1,0 +1,323 @@
+package dev.cadre.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.cadre.jdbc.internal.Dialect;
+import dev.cadre.jdbc.internal.JdbcStore;
+import dev.cadre.jdbc.internal.Liveness;
+import dev.cadre.jdbc.internal.Migrations;
+import dev.cadre.jdbc.internal.SqlErrors;
+import dev.cadre.jdbc.internal.Tables;
+import dev.cadre.store.ProcessInstance;
+import dev.cadre.store.StoreException;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.regex.Pattern;
+import org.postgresql.ds.PGSimpleDataSource;
+
+/**
+ * A {@link dev.cadre.store.Store} in PostgreSQL, through a HikariCP connection pool. JSON columns are
+ * {@code jsonb}.
+ *
+ * <pre>{@code
+ * PostgresDb db = PostgresDb.builder()
+ *     .url("jdbc:postgresql://localhost:5432/ai").user("ai").password("ai")
+ *     .sessionTable("team_bg_exec_sessions")
+ *     .build();
+ * // or .host("localhost").port(5432).database("ai")
+ * }</pre>
+ *
+ * <p>{@link Builder#build()} connects at once and fails fast with a {@link StoreException} that
+ * names the server when it cannot; then it migrates the schema (Flyway, safe with several processes
+ * starting together). Several processes may share one database: the compare-and-set on terminal
+ * statuses happens in the database, and each process's runs are protected by its own heartbeat.
+ * Hosts sharing a database should keep their clocks in sync (heartbeats are compared across them).
+ *
+ * <p>See {@link JdbcDb} for the guarantees shared with {@link SqliteDb}.
+ */
+public final class PostgresDb extends JdbcDb {
+
+    private final String url;
+
+    private PostgresDb(String url, JdbcStore store, Liveness liveness, List<AutoCloseable> resources) {
+        super(store, liveness, resources);
+        this.url = url;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The server and database, as {@code jdbc:postgresql://host:port/db} (never with credentials). */
+    public String url() {
+        return url;
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresDb[" + url + "]";
+    }
+
+    /** Settings for a {@link PostgresDb}; not thread-safe, build once. */
+    public static final class Builder {
+        private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
+
+        private String url;
+        private String host = "localhost";
+        private int port = 5432;
+        private String database = "postgres";
+        private String user;
+        private String password;
+        private String schema;
+        private String sessionTable;
+        private String runTable;
+        private String instanceTable;
+        private int maxPoolSize = 10;
+        private Duration connectTimeout = Duration.ofSeconds(10);
+        private Duration lockTimeout = Duration.ofSeconds(10);
+        private String id;
+        private Clock clock = Clock.systemUTC();
+        private String instanceId = ProcessInstance.id();
+        private Duration heartbeatInterval = LivenessSettings.DEFAULT_INTERVAL;
+        private Duration staleAfter = LivenessSettings.DEFAULT_STALE_AFTER;
+
+        private Builder() {
+        }
+
+        /**
+         * The JDBC URL, e.g. {@code jdbc:postgresql://localhost:5432/ai}; it may carry user and
+         * password as parameters. Takes precedence over host, port and database.
+         */
+        public Builder url(String url) {
+            if (!url.startsWith("jdbc:postgresql:")) {
+                throw new IllegalArgumentException("Not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db): "
+                        + url);
+            }
+            this.url = url;
+            return this;
+        }
+
+        /** The server's host; default {@code localhost}. Ignored when a URL is given. */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The server's port; default 5432. Ignored when a URL is given. */
+        public Builder port(int port) {
+            if (port < 1 || port > 65535) {
+                throw new IllegalArgumentException("port out of range: " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /** The database; default {@code postgres}. Ignored when a URL is given. */
+        public Builder database(String database) {
+            this.database = Objects.requireNonNull(database, "database");
+            return this;
+        }
+
+        public Builder user(String user) {
+            this.user = Objects.requireNonNull(user, "user");
+            return this;
+        }
+
+        public Builder password(String password) {
+            this.password = Objects.requireNonNull(password, "password");
+            return this;
+        }
+
+        /**
+         * The schema for Cadre's tables, created if missing; default: the user's current schema
+         * (normally {@code public}).
+         */
+        public Builder schema(String schema) {
+            if (!SCHEMA.matcher(schema).matches()) {
+                throw new IllegalArgumentException("Invalid schema name '" + schema
+                        + "': use lower-case letters, digits and _ (not first)");
+            }
+            this.schema = schema;
+            return this;
+        }
+
+        /** The sessions table; default {@code cadre_sessions}. */
+        public Builder sessionTable(String name) {
+            this.sessionTable = name;
+            return this;
+        }
+
+        /**
+         * The runs table; default {@code cadre_runs}, or {@code <sessionTable>_runs} when only the
+         * session table is named.
+         */
+        public Builder runTable(String name) {
+            this.runTable = name;
+            return this;
+        }
+
+        /**
+         * The heartbeat table; default {@code cadre_instances}, or {@code <sessionTable>_instances}
+         * when only the session table is named.
+         */
+        public Builder instanceTable(String name) {
+            this.instanceTable = name;
+            return this;
+        }
+
+        /** The most connections this store holds; default 10. */
+        public Builder maxPoolSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("maxPoolSize must be at least 1, was " + size);
+            }
+            this.maxPoolSize = size;
+            return this;
+        }
+
+        /** How long to wait for a connection (to open one, or for a free one in the pool); default 10 s. */
+        public Builder connectTimeout(Duration timeout) {
+            if (timeout.toMillis() < 250) {
+                throw new IllegalArgumentException("connectTimeout must be at least 250 ms, was " + timeout);
+            }
+            this.connectTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * How long a write waits for a row another connection has locked before it fails with a
+         * {@link StoreException}; default 10 s. Cadre's own transactions hold locks for milliseconds.
+         */
+        public Builder lockTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("lockTimeout must be positive, was " + timeout);
+            }
+            this.lockTimeout = timeout;
+            return this;
+        }
+
+        /** The store's id, shown by the HTTP API as {@code db_id}; default {@code postgres-<database>}. */
+        public Builder id(String id) {
+            this.id = Objects.requireNonNull(id, "id");
+            return this;
+        }
+
+        /** The clock for timestamps and heartbeats; for tests. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The process this store beats the heartbeat for; default {@link ProcessInstance#id()}. */
+        public Builder instanceId(String instanceId) {
+            this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
+            return this;
+        }
+
+        /**
+         * How often to beat the heartbeat and sweep orphans; default 10 s, at most half of
+         * {@link #staleAfter}. {@link Duration#ZERO} does it only once, when the store opens.
+         */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /** How long without a heartbeat makes a process count as dead; default 30 s. */
+        public Builder staleAfter(Duration staleAfter) {
+            this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
+            return this;
+        }
+
+        /**
+         * Connects, migrates the schema, records this process's heartbeat and ends the runs of dead
+         * processes.
+         *
+         * @throws StoreException when any of that fails (server down, wrong credentials, ...);
+         *     nothing stays open then
+         * @throws IllegalArgumentException when a setting is invalid
+         */
+        public PostgresDb build() {
+            Tables tables = Tables.of(sessionTable, runTable, instanceTable);
+            LivenessSettings live = new LivenessSettings(instanceId, heartbeatInterval, staleAfter);
+            String jdbcUrl = url != null ? url : "jdbc:postgresql://" + host + ":" + port + "/" + database;
+            String where = describe(jdbcUrl);
+            String storeId = id != null ? id : "postgres-" + where.substring(where.lastIndexOf('/') + 1);
+            SqlErrors errors = new SqlErrors(Dialect.POSTGRES, "PostgreSQL database at " + where,
+                    "waited " + lockTimeout.toMillis() + " ms");
+            List<AutoCloseable> opened = new ArrayList<>();
+            try {
+                HikariConfig config = new HikariConfig();
+                config.setPoolName("cadre-postgres");
+                config.setDriverClassName("org.postgresql.Driver");
+                config.setJdbcUrl(jdbcUrl);
+                if (user != null) {
+                    config.setUsername(user);
+                }
+                if (password != null) {
+                    config.setPassword(password);
+                }
+                if (schema != null) {
+                    config.setSchema(schema);
+                }
+                config.setMaximumPoolSize(maxPoolSize);
+                config.setMinimumIdle(Math.min(2, maxPoolSize));
+                config.setConnectionTimeout(connectTimeout.toMillis());
+                long seconds = Math.max(1, connectTimeout.toSeconds());
+                config.addDataSourceProperty("connectTimeout", Long.toString(seconds));
+                config.addDataSourceProperty("ApplicationName", "cadre");
+                // Without it a row locked by a stuck session would block a write forever.
+                config.setConnectionInitSql("SET lock_timeout = " + lockTimeout.toMillis());
+                HikariDataSource pool = new HikariDataSource(config);
+                opened.add(pool);
+                Migrations.apply(migrationSource(jdbcUrl, seconds), Dialect.POSTGRES, tables,
+                        Optional.ofNullable(schema), errors);
+                JdbcStore store = new JdbcStore(storeId, Dialect.POSTGRES, pool, pool, tables, clock, errors);
+                Liveness liveness = Liveness.start(store, live.instanceId(), live.heartbeatInterval(),
+                        live.staleAfter());
+                return new PostgresDb("jdbc:postgresql://" + where, store, liveness, opened);
+            } catch (RuntimeException e) {
+                try {
+                    closeAll(opened);
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                if (e instanceof StoreException) {
+                    throw e;
+                }
+                throw errors.translate("Opening the " + errors.target(), e);
+            }
+        }
+
+        /**
+         * Flyway gets its own unpooled source: it holds two connections at once while it migrates,
+         * which a small pool might not have free.
+         */
+        private PGSimpleDataSource migrationSource(String jdbcUrl, long connectSeconds) {
+            PGSimpleDataSource ds = new PGSimpleDataSource();
+            ds.setURL(jdbcUrl);
+            if (user != null) {
+                ds.setUser(user);
+            }
+            if (password != null) {
+                ds.setPassword(password);
+            }
+            ds.setConnectTimeout((int) connectSeconds);
+            ds.setApplicationName("cadre-migrations");
+            return ds;
+        }
+
+        /** {@code host:port/db} of a JDBC URL, without parameters (which may hold a password). */
+        static String describe(String jdbcUrl) {
+            String rest = jdbcUrl.substring("jdbc:postgresql:".length());
+            if (rest.startsWith("//")) {
+                rest = rest.substring(2);
+            }
+            int q = rest.indexOf('?');
+            return q < 0 ? rest : rest.substring(0, q);
+        }
+    }
+}

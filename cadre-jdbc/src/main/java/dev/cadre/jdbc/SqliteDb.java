@@ -1,0 +1,249 @@
+package dev.cadre.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.cadre.jdbc.internal.Dialect;
+import dev.cadre.jdbc.internal.JdbcStore;
+import dev.cadre.jdbc.internal.Liveness;
+import dev.cadre.jdbc.internal.Migrations;
+import dev.cadre.jdbc.internal.SqlErrors;
+import dev.cadre.jdbc.internal.Tables;
+import dev.cadre.store.ProcessInstance;
+import dev.cadre.store.StoreException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
+
+/**
+ * A {@link dev.cadre.store.Store} in one SQLite file: Cadre's embedded default.
+ *
+ * <pre>{@code
+ * try (SqliteDb db = SqliteDb.file("cadre.db")) { ... }
+ *
+ * SqliteDb db = SqliteDb.builder().file(Path.of("data/cadre.db"))
+ *     .sessionTable("team_bg_exec_sessions")
+ *     .busyTimeout(Duration.ofSeconds(5))
+ *     .build();
+ * }</pre>
+ *
+ * <p>The file is created if missing (its directory must exist) and its schema migrated when the
+ * store is built. The database runs in WAL mode, so reads never wait for writes. SQLite allows one
+ * writer at a time: this store writes through a single connection, so its own threads queue for
+ * it in order instead of failing with "database is locked"; another process writing the same file is
+ * waited for up to the busy timeout, after which the call fails with a {@link StoreException} that
+ * says so. Foreign keys are enforced and commits are synced to disk ({@code synchronous=FULL}).
+ *
+ * <p>See {@link JdbcDb} for the guarantees shared with {@link PostgresDb}.
+ */
+public final class SqliteDb extends JdbcDb {
+
+    private final Path file;
+
+    private SqliteDb(Path file, JdbcStore store, Liveness liveness, List<AutoCloseable> resources) {
+        super(store, liveness, resources);
+        this.file = file;
+    }
+
+    /**
+     * Opens (creating if needed) the database in {@code path} with default settings.
+     *
+     * @throws StoreException when the file cannot be opened or migrated
+     */
+    public static SqliteDb file(String path) {
+        return builder().file(Path.of(path)).build();
+    }
+
+    /** Like {@link #file(String)}. */
+    public static SqliteDb file(Path path) {
+        return builder().file(path).build();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** The database file, absolute. */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public String toString() {
+        return "SqliteDb[" + file + "]";
+    }
+
+    /** Settings for a {@link SqliteDb}; not thread-safe, build once. */
+    public static final class Builder {
+        private Path file = Path.of("cadre.db");
+        private String sessionTable;
+        private String runTable;
+        private String instanceTable;
+        private Duration busyTimeout = Duration.ofSeconds(5);
+        private int readPoolSize = 4;
+        private String id;
+        private Clock clock = Clock.systemUTC();
+        private String instanceId = ProcessInstance.id();
+        private Duration heartbeatInterval = LivenessSettings.DEFAULT_INTERVAL;
+        private Duration staleAfter = LivenessSettings.DEFAULT_STALE_AFTER;
+
+        private Builder() {
+        }
+
+        /** The database file; default {@code cadre.db} in the working directory. */
+        public Builder file(Path file) {
+            this.file = Objects.requireNonNull(file, "file");
+            return this;
+        }
+
+        /** The sessions table; default {@code cadre_sessions}. */
+        public Builder sessionTable(String name) {
+            this.sessionTable = name;
+            return this;
+        }
+
+        /**
+         * The runs table; default {@code cadre_runs}, or {@code <sessionTable>_runs} when only the
+         * session table is named.
+         */
+        public Builder runTable(String name) {
+            this.runTable = name;
+            return this;
+        }
+
+        /**
+         * The heartbeat table; default {@code cadre_instances}, or {@code <sessionTable>_instances}
+         * when only the session table is named.
+         */
+        public Builder instanceTable(String name) {
+            this.instanceTable = name;
+            return this;
+        }
+
+        /** How long a write waits for another process's write lock before failing; default 5 s. */
+        public Builder busyTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.toMillis() > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("busyTimeout out of range: " + timeout);
+            }
+            this.busyTimeout = timeout;
+            return this;
+        }
+
+        /** Connections for concurrent reads; default 4. Writes always use one connection. */
+        public Builder readPoolSize(int size) {
+            if (size < 1) {
+                throw new IllegalArgumentException("readPoolSize must be at least 1, was " + size);
+            }
+            this.readPoolSize = size;
+            return this;
+        }
+
+        /** The store's id, shown by the HTTP API as {@code db_id}; default {@code sqlite-<file name>}. */
+        public Builder id(String id) {
+            this.id = Objects.requireNonNull(id, "id");
+            return this;
+        }
+
+        /** The clock for timestamps and heartbeats; for tests. */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** The process this store beats the heartbeat for; default {@link ProcessInstance#id()}. */
+        public Builder instanceId(String instanceId) {
+            this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
+            return this;
+        }
+
+        /**
+         * How often to beat the heartbeat and sweep orphans; default 10 s, at most half of
+         * {@link #staleAfter}. {@link Duration#ZERO} does it only once, when the store opens (for
+         * tests: other processes will then take this one for dead after {@code staleAfter}).
+         */
+        public Builder heartbeatInterval(Duration interval) {
+            this.heartbeatInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /** How long without a heartbeat makes a process count as dead; default 30 s. */
+        public Builder staleAfter(Duration staleAfter) {
+            this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
+            return this;
+        }
+
+        /**
+         * Opens the database, migrates its schema, records this process's heartbeat and ends the
+         * runs of dead processes.
+         *
+         * @throws StoreException when any of that fails; nothing stays open then
+         * @throws IllegalArgumentException when a setting is invalid
+         */
+        public SqliteDb build() {
+            Tables tables = Tables.of(sessionTable, runTable, instanceTable);
+            LivenessSettings live = new LivenessSettings(instanceId, heartbeatInterval, staleAfter);
+            Path path = file.toAbsolutePath().normalize();
+            String name = path.getFileName().toString();
+            String storeId = id != null ? id : "sqlite-" + (name.contains(".") ? name.substring(0,
+                    name.lastIndexOf('.')) : name);
+            SqlErrors errors = new SqlErrors(Dialect.SQLITE, "SQLite database " + path,
+                    "busy for " + busyTimeout.toMillis() + " ms");
+            List<AutoCloseable> opened = new ArrayList<>();
+            try {
+                SQLiteDataSource writerSource = dataSource(path, true);
+                HikariDataSource writer = pool("cadre-sqlite-writer", writerSource, 1);
+                opened.add(writer);
+                // Every pooled connection sets WAL when it opens; migrating after that means the
+                // file is in WAL mode before any table exists.
+                Migrations.apply(writerSource, Dialect.SQLITE, tables, Optional.empty(), errors);
+                HikariDataSource readers = pool("cadre-sqlite-reader", dataSource(path, false), readPoolSize);
+                opened.add(readers);
+                JdbcStore store = new JdbcStore(storeId, Dialect.SQLITE, readers, writer, tables, clock, errors);
+                Liveness liveness = Liveness.start(store, live.instanceId(), live.heartbeatInterval(),
+                        live.staleAfter());
+                return new SqliteDb(path, store, liveness, opened);
+            } catch (RuntimeException e) {
+                try {
+                    closeAll(opened);
+                } catch (RuntimeException suppressed) {
+                    e.addSuppressed(suppressed);
+                }
+                if (e instanceof StoreException) {
+                    throw e;
+                }
+                throw errors.translate("Opening the " + errors.target(), e);
+            }
+        }
+
+        private SQLiteDataSource dataSource(Path path, boolean writer) {
+            SQLiteConfig config = new SQLiteConfig();
+            config.setJournalMode(SQLiteConfig.JournalMode.WAL);
+            config.setBusyTimeout((int) busyTimeout.toMillis());
+            config.enforceForeignKeys(true);
+            config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
+            // The writer takes the write lock when its transaction begins, not at the first write,
+            // so a transaction that reads first cannot deadlock with another process's writer.
+            config.setTransactionMode(writer ? SQLiteConfig.TransactionMode.IMMEDIATE
+                    : SQLiteConfig.TransactionMode.DEFERRED);
+            SQLiteDataSource ds = new SQLiteDataSource(config);
+            ds.setUrl("jdbc:sqlite:" + path);
+            return ds;
+        }
+
+        private HikariDataSource pool(String name, SQLiteDataSource source, int size) {
+            HikariConfig config = new HikariConfig();
+            config.setPoolName(name);
+            config.setDataSource(source);
+            config.setMaximumPoolSize(size);
+            config.setMinimumIdle(1);
+            // Threads queue for the single writer; this bounds the wait (including the busy timeout).
+            config.setConnectionTimeout(Math.max(30_000, busyTimeout.toMillis() * 2));
+            return new HikariDataSource(config);
+        }
+    }
+}

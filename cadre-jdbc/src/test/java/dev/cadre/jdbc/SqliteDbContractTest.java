@@ -1,0 +1,18 @@
+package dev.cadre.jdbc;
+
+import dev.cadre.store.Store;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteDbContractTest extends StoreContract {
+
+    @TempDir
+    Path dir;
+
+    @Override
+    protected Store newStore(MutableClock clock) {
+        return SqliteDb.builder().file(dir.resolve("cadre.db")).clock(clock).heartbeatInterval(Duration.ZERO)
+                .instanceId("contract-test").build();
+    }
+}

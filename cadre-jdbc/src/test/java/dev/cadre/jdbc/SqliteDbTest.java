@@ -1,0 +1,139 @@
+package dev.cadre.jdbc;
+
+import static dev.cadre.jdbc.Runs.T0;
+import static dev.cadre.jdbc.Runs.teamRun;
+import static dev.cadre.jdbc.Runs.teamSession;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cadre.run.RunStatus;
+import dev.cadre.store.SessionQuery;
+import dev.cadre.store.StoreException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class SqliteDbTest extends JdbcDbContract {
+
+    @TempDir
+    Path dir;
+
+    private Path file() {
+        return dir.resolve("cadre.db");
+    }
+
+    @Override
+    protected JdbcDb open(Clock clock, String instanceId, Duration heartbeatInterval, Duration staleAfter) {
+        return SqliteDb.builder().file(file()).clock(clock).instanceId(instanceId)
+                .heartbeatInterval(heartbeatInterval).staleAfter(staleAfter).build();
+    }
+
+    @Test
+    void the_file_is_in_wal_mode_and_migrated_once() throws SQLException {
+        SqliteDb.file(file()).close();
+        try (SqliteDb db = SqliteDb.file(file().toString())) {
+            assertThat(db.file()).isEqualTo(file().toAbsolutePath());
+            assertThat(db.id()).isEqualTo("sqlite-cadre");
+        }
+
+        assertThat(query("PRAGMA journal_mode")).containsExactly("wal");
+        assertThat(query("SELECT version FROM cadre_sessions_schema_history WHERE success = 1"))
+                .containsExactly("1");
+        assertThat(query("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'cadre_%' ORDER BY name"))
+                .containsExactly("cadre_instances", "cadre_runs", "cadre_sessions", "cadre_sessions_schema_history");
+    }
+
+    @Test
+    void a_run_is_split_into_columns_with_nothing_left_over() throws SQLException {
+        try (SqliteDb db = SqliteDb.file(file())) {
+            db.saveSession(teamSession("s1", T0));
+            db.insertRun(Runs.richAgentRun("r1", "s1"), "p");
+        }
+
+        assertThat(query("SELECT status || ' ' || component_type || ' ' || json_array_length(messages) || ' '"
+                + " || json_array_length(events) || ' ' || coalesce(extra, 'no extra') FROM cadre_runs"))
+                .containsExactly("CANCELLED agent 3 2 no extra");
+    }
+
+    @Test
+    void table_names_are_configurable_and_other_tables_in_the_file_stay_apart() throws SQLException {
+        try (SqliteDb seed = SqliteDb.builder().file(file()).sessionTable("team_bg_exec_sessions").build();
+                SqliteDb other = SqliteDb.file(file())) {
+            seed.saveSession(teamSession("s1", T0));
+            seed.insertRun(teamRun("r1", "s1", RunStatus.PENDING), "p");
+
+            assertThat(other.getSession("s1")).isEmpty();
+            assertThat(other.getRun("r1")).isEmpty();
+            assertThat(other.listSessions(SessionQuery.all()).total()).isZero();
+        }
+        assertThat(query("SELECT run_id FROM team_bg_exec_sessions_runs")).containsExactly("r1");
+    }
+
+    @Test
+    void invalid_table_names_are_refused_before_anything_is_opened() {
+        assertThatThrownBy(() -> SqliteDb.builder().file(file()).sessionTable("sessions; DROP TABLE x").build())
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("session table");
+        assertThat(file()).doesNotExist();
+    }
+
+    @Test
+    void a_file_in_a_missing_directory_fails_with_what_to_do() {
+        Path nowhere = dir.resolve("no-such-dir").resolve("cadre.db");
+
+        assertThatThrownBy(() -> SqliteDb.file(nowhere))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining(nowhere.toString())
+                .hasMessageContaining("directory exists");
+    }
+
+    @Test
+    void a_file_that_is_not_a_database_fails_clearly() throws Exception {
+        Files.writeString(file(), "this is a text file, not a database ".repeat(100));
+
+        assertThatThrownBy(() -> SqliteDb.file(file()))
+                .isInstanceOf(StoreException.class)
+                .hasMessageContaining("not a valid SQLite database");
+    }
+
+    @Test
+    void a_write_lock_held_too_long_by_another_process_fails_as_locked_and_then_recovers() throws SQLException {
+        try (SqliteDb db = SqliteDb.builder().file(file()).busyTimeout(Duration.ofMillis(200)).build();
+                Connection intruder = DriverManager.getConnection("jdbc:sqlite:" + file())) {
+            intruder.setAutoCommit(false);
+            try (Statement s = intruder.createStatement()) {
+                // Takes the write lock and keeps it until rollback, as a stuck process would.
+                s.execute("INSERT INTO cadre_instances (instance_id, started_at, heartbeat_at) VALUES ('x', 0, 0)");
+            }
+
+            assertThatThrownBy(() -> db.saveSession(teamSession("s1", T0)))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("Saving session s1")
+                    .hasMessageContaining("is locked (busy for 200 ms)");
+
+            intruder.rollback();
+            db.saveSession(teamSession("s1", T0));
+            assertThat(db.getSession("s1")).isPresent();
+        }
+    }
+
+    private List<String> query(String sql) throws SQLException {
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
+                Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
+            List<String> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+            return out;
+        }
+    }
+}
