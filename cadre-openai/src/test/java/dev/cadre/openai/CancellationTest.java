@@ -1,0 +1,164 @@
+package dev.cadre.openai;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.cadre.model.Model;
+import dev.cadre.model.ModelDelta;
+import dev.cadre.model.ModelException;
+import dev.cadre.model.ModelResponseAccumulator;
+import dev.cadre.testkit.FakeOpenAIServer;
+import dev.cadre.testkit.RecordedRequest;
+import dev.cadre.testkit.Reply;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/** An abort closes the HTTP connection at once, whatever the call is doing, and nothing is retried. */
+class CancellationTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(5);
+    private static final long MAX_DETECTION_MS = 100;
+
+    private final FakeOpenAIServer server = FakeOpenAIServer.start();
+    private final TestAbortSignal abort = new TestAbortSignal();
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    /** Runs {@code call} on a virtual thread, as the engine does; the future holds its failure. */
+    private static CompletableFuture<Void> onVirtualThread(Runnable call) {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        Thread.ofVirtual().start(() -> {
+            try {
+                call.run();
+                done.complete(null);
+            } catch (Throwable t) {
+                done.completeExceptionally(t);
+            }
+        });
+        return done;
+    }
+
+    private static Throwable failureOf(CompletableFuture<Void> call) throws Exception {
+        try {
+            call.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            throw new AssertionError("the call was expected to fail");
+        } catch (ExecutionException e) {
+            return e.getCause();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Models.class)
+    void abortingASlowStreamClosesTheConnectionWithin100msAndKeepsThePartialText(Models kind) throws Exception {
+        server.enqueue(Reply.text("one two three four five six seven eight").chunkDelay(Duration.ofMillis(500)));
+        Model model = kind.against(server);
+        ModelResponseAccumulator turn = new ModelResponseAccumulator();
+        CountDownLatch secondToken = new CountDownLatch(2);
+        CompletableFuture<Void> call = onVirtualThread(() -> model.stream(Requests.question("Count"), abort, d -> {
+            turn.accept(d);
+            if (d instanceof ModelDelta.Text) {
+                secondToken.countDown();
+            }
+        }));
+        assertThat(secondToken.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+        long abortedAt = System.nanoTime();
+        abort.abort();
+
+        RecordedRequest request = server.takeRequest(WAIT);
+        assertThat(request.awaitDisconnect(WAIT)).as("the server saw the client close").isTrue();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(request.disconnectedAtNanos().orElseThrow() - abortedAt))
+                .isLessThan(MAX_DETECTION_MS);
+        Throwable failure = failureOf(call);
+        assertThat(failure).isInstanceOf(ModelException.class);
+        assertThat(((ModelException) failure).errorType()).isEqualTo("cancelled");
+        assertThat(turn.text()).isEqualTo("one two");
+        assertThat(server.requestCount()).as("no retry after an abort").isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Models.class)
+    void abortingAStreamThatStalledAfterItsHeadersClosesTheConnection(Models kind) throws Exception {
+        server.enqueue(Reply.stall());
+        CompletableFuture<Void> call = onVirtualThread(
+                () -> kind.against(server).stream(Requests.question("Hi"), abort, d -> { }));
+        RecordedRequest request = server.takeRequest(WAIT);
+
+        long abortedAt = System.nanoTime();
+        abort.abort();
+
+        assertThat(request.awaitDisconnect(WAIT)).isTrue();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(request.disconnectedAtNanos().orElseThrow() - abortedAt))
+                .isLessThan(MAX_DETECTION_MS);
+        assertThat(((ModelException) failureOf(call)).errorType()).isEqualTo("cancelled");
+    }
+
+    @ParameterizedTest
+    @EnumSource(Models.class)
+    void abortingAStreamStillWaitingForItsHeadersClosesTheConnection(Models kind) throws Exception {
+        server.enqueue(Reply.text("late").headersDelay(Duration.ofSeconds(30)));
+        CompletableFuture<Void> call = onVirtualThread(
+                () -> kind.against(server).stream(Requests.question("Hi"), abort, d -> { }));
+        RecordedRequest request = server.takeRequest(WAIT);
+
+        long abortedAt = System.nanoTime();
+        abort.abort();
+
+        assertThat(request.awaitDisconnect(WAIT)).isTrue();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(request.disconnectedAtNanos().orElseThrow() - abortedAt))
+                .isLessThan(MAX_DETECTION_MS);
+        assertThat(((ModelException) failureOf(call)).errorType()).isEqualTo("cancelled");
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Models.class)
+    void abortingANonStreamedCallClosesTheConnectionWhileItWaitsForTheAnswer(Models kind) throws Exception {
+        server.enqueue(Reply.text("a slow, whole answer").firstTokenDelay(Duration.ofSeconds(30)));
+        CompletableFuture<Void> call = onVirtualThread(
+                () -> kind.against(server).invoke(Requests.question("Hi"), abort));
+        RecordedRequest request = server.takeRequest(WAIT);
+
+        long abortedAt = System.nanoTime();
+        abort.abort();
+
+        assertThat(request.awaitDisconnect(WAIT)).isTrue();
+        assertThat(TimeUnit.NANOSECONDS.toMillis(request.disconnectedAtNanos().orElseThrow() - abortedAt))
+                .isLessThan(MAX_DETECTION_MS);
+        assertThat(((ModelException) failureOf(call)).errorType()).isEqualTo("cancelled");
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Models.class)
+    void abortingDuringARetryBackoffEndsTheWaitAndStartsNoNewRequest(Models kind) throws Exception {
+        server.enqueue(Reply.rateLimited(Duration.ofSeconds(30)), Reply.text("too late"));
+        CompletableFuture<Void> call = onVirtualThread(
+                () -> kind.against(server).invoke(Requests.question("Hi"), abort));
+        server.takeRequest(WAIT).awaitOutcome(WAIT);
+
+        abort.abort();
+
+        assertThat(((ModelException) failureOf(call)).errorType()).isEqualTo("cancelled");
+        assertThat(server.requestCount()).isEqualTo(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Models.class)
+    void aCallOnAnAlreadyAbortedSignalSendsNothing(Models kind) {
+        abort.abort();
+
+        assertThatThrownBy(() -> kind.against(server).stream(Requests.question("Hi"), abort, d -> { }))
+                .isInstanceOfSatisfying(ModelException.class, e -> assertThat(e.errorType()).isEqualTo("cancelled"));
+        assertThat(server.requestCount()).isZero();
+    }
+}

@@ -1,0 +1,295 @@
+package dev.cadre.testkit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cadre.testkit.internal.ChatWire;
+import dev.cadre.testkit.internal.Json;
+import dev.cadre.testkit.internal.ResponsesWire;
+import dev.cadre.testkit.internal.Step;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpResponse;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.QueryStringDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One connection of the fake server. Netty gives each connection its own instance and calls it on
+ * one I/O thread only, so the fields need no locking.
+ */
+final class ServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+
+    private final FakeOpenAIServer server;
+    /** The answer being written on this connection, if any. */
+    private Exchange current;
+
+    ServerHandler(FakeOpenAIServer server) {
+        this.server = server;
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest msg) {
+        String rawBody = msg.content().toString(StandardCharsets.UTF_8);
+        Map<String, List<String>> headers = new LinkedHashMap<>();
+        for (Map.Entry<String, String> h : msg.headers()) {
+            headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
+        }
+        String path = new QueryStringDecoder(msg.uri()).path();
+        JsonNode body = Json.parseOrMissing(rawBody);
+        long now = System.nanoTime();
+        RecordedRequest request = server.record(seq -> new RecordedRequest(seq, msg.method().name(), path, headers,
+                rawBody, body, now));
+        boolean keepAlive = HttpUtil.isKeepAlive(msg);
+        current = new Exchange(ctx, request, keepAlive);
+        current.start();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        // Fires as soon as the socket reports the peer's FIN or RST, even while the exchange only
+        // waits for its next scheduled chunk: that is what makes disconnects visible at once.
+        if (current != null) {
+            current.clientGone();
+        }
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        // "Connection reset by peer" and friends: the client is gone.
+        if (current != null) {
+            current.clientGone();
+        }
+        ctx.close();
+    }
+
+    /** Writes one scripted answer, step by step, on the connection's I/O thread. */
+    private final class Exchange {
+        private final ChannelHandlerContext ctx;
+        private final RecordedRequest request;
+        private final boolean keepAlive;
+        private Iterator<Step> steps;
+        private ScheduledFuture<?> pending;
+
+        Exchange(ChannelHandlerContext ctx, RecordedRequest request, boolean keepAlive) {
+            this.ctx = ctx;
+            this.request = request;
+            this.keepAlive = keepAlive;
+        }
+
+        void start() {
+            if (!request.method().equals("POST") || request.api() == Api.OTHER) {
+                sendError(Reply.error(404, "invalid_request_error", "unknown_url",
+                        "Unknown request URL: " + request.method() + " " + request.path() + "."));
+                return;
+            }
+            Optional<String> key = server.requiredApiKey();
+            if (key.isPresent() && !request.header("authorization").equals(Optional.of("Bearer " + key.get()))) {
+                sendError(Reply.unauthorized());
+                return;
+            }
+            if (request.body().isMissingNode()) {
+                sendError(Reply.error(400, "invalid_request_error", null,
+                        "We could not parse the JSON body of your request."));
+                return;
+            }
+            Reply reply;
+            try {
+                reply = server.replyFor(request).orElse(null);
+            } catch (RuntimeException e) {
+                sendError(Reply.error(500, "server_error", "fake_server_script_failed",
+                        "FakeOpenAIServer: the script threw " + e + " for " + request));
+                return;
+            }
+            if (reply == null) {
+                sendError(Reply.error(500, "server_error", "fake_server_no_reply",
+                        "FakeOpenAIServer: no scripted reply for " + request));
+                return;
+            }
+            boolean stream = request.isStream();
+            boolean chat = request.api() == Api.CHAT_COMPLETIONS;
+            switch (reply) {
+                case Reply.Error e -> sendError(e);
+                case Reply.Stall s -> {
+                    if (stream) {
+                        ctx.writeAndFlush(sseHeaders());
+                    }
+                    // Then nothing: the exchange ends when the client gives up.
+                }
+                case Reply.RawSse raw -> {
+                    ctx.write(sseHeaders());
+                    run(List.<Step>of(new Step.Write(Duration.ZERO, raw.body(), false),
+                            new Step.End(Duration.ZERO)));
+                }
+                case Reply.Completion c when stream -> {
+                    List<Step> steps = chat ? ChatWire.stream(c, request.body()) : ResponsesWire.stream(c, request.body());
+                    schedule(c.headersDelay(), () -> {
+                        if (!request.isEnded()) {
+                            ctx.write(sseHeaders());
+                            run(steps);
+                        }
+                    });
+                }
+                case Reply.Completion c -> {
+                    Duration delay = c.headersDelay().plus(chat ? ChatWire.delay(c) : ResponsesWire.delay(c));
+                    Step last = switch (c.ending()) {
+                        case ABRUPT_CLOSE -> new Step.Reset(delay);
+                        case STREAM_ERROR -> null;
+                        default -> new Step.End(delay);
+                    };
+                    if (last == null) {
+                        sendError(Reply.serverError());
+                    } else if (last instanceof Step.Reset) {
+                        run(List.of(last));
+                    } else {
+                        JsonNode body = chat ? ChatWire.body(c, request.body()) : ResponsesWire.body(c, request.body());
+                        schedule(delay, () -> sendJson(HttpResponseStatus.OK, body, Map.of()));
+                    }
+                }
+            }
+        }
+
+        private void run(List<Step> all) {
+            steps = all.iterator();
+            next();
+        }
+
+        /** Runs the steps that are due now and schedules the next one that has a delay. */
+        private void next() {
+            while (!request.isEnded() && steps.hasNext()) {
+                Step step = steps.next();
+                if (!step.delay().isZero()) {
+                    schedule(step.delay(), () -> {
+                        perform(step);
+                        next();
+                    });
+                    return;
+                }
+                perform(step);
+            }
+        }
+
+        private void perform(Step step) {
+            if (request.isEnded()) {
+                return;
+            }
+            switch (step) {
+                case Step.Write w -> ctx.writeAndFlush(new DefaultHttpContent(utf8(w.text())))
+                        .addListener(failureMeansGone());
+                case Step.End e -> ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> {
+                    if (f.isSuccess()) {
+                        request.end(Outcome.Kind.COMPLETED);
+                        if (!keepAlive) {
+                            ctx.close();
+                        }
+                    } else {
+                        clientGone();
+                    }
+                });
+                case Step.Reset r -> {
+                    request.end(Outcome.Kind.SERVER_CLOSED);
+                    // SO_LINGER 0 turns the close into a TCP RST: an abrupt failure, not a clean end.
+                    ctx.channel().config().setOption(ChannelOption.SO_LINGER, 0);
+                    ctx.close();
+                }
+            }
+        }
+
+        private void schedule(Duration delay, Runnable action) {
+            if (delay.isZero()) {
+                action.run();
+                return;
+            }
+            pending = ctx.executor().schedule(action, delay.toNanos(), TimeUnit.NANOSECONDS);
+        }
+
+        void clientGone() {
+            if (request.end(Outcome.Kind.CLIENT_DISCONNECTED) && pending != null) {
+                pending.cancel(false);
+            }
+        }
+
+        private ChannelFutureListener failureMeansGone() {
+            return f -> {
+                if (!f.isSuccess()) {
+                    clientGone();
+                }
+            };
+        }
+
+        private void sendError(Reply.Error e) {
+            ObjectNode body = Json.object();
+            ObjectNode error = body.putObject("error").put("message", e.message()).put("type", e.type());
+            error.putNull("param");
+            e.code().ifPresentOrElse(code -> error.put("code", code), () -> error.putNull("code"));
+            sendJson(HttpResponseStatus.valueOf(e.status()), body, e.headers());
+        }
+
+        private void sendJson(HttpResponseStatus status, JsonNode json, Map<String, String> extraHeaders) {
+            if (request.isEnded()) {
+                return;
+            }
+            FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
+                    utf8(Json.write(json)));
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+            commonHeaders(response);
+            extraHeaders.forEach((k, v) -> response.headers().set(k, v));
+            HttpUtil.setContentLength(response, response.content().readableBytes());
+            HttpUtil.setKeepAlive(response, keepAlive);
+            ctx.writeAndFlush(response).addListener(f -> {
+                if (f.isSuccess()) {
+                    request.end(Outcome.Kind.COMPLETED);
+                    if (!keepAlive) {
+                        ctx.close();
+                    }
+                } else {
+                    clientGone();
+                }
+            });
+        }
+
+        private HttpResponse sseHeaders() {
+            HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
+            response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+            commonHeaders(response);
+            HttpUtil.setTransferEncodingChunked(response, true);
+            HttpUtil.setKeepAlive(response, keepAlive);
+            return response;
+        }
+
+        private void commonHeaders(HttpResponse response) {
+            response.headers().set("x-request-id", "req_fake_" + request.sequence());
+            response.headers().set("openai-version", "2020-10-01");
+            response.headers().set("openai-processing-ms", "1");
+        }
+    }
+
+    private static ByteBuf utf8(String s) {
+        return Unpooled.copiedBuffer(s, StandardCharsets.UTF_8);
+    }
+}
