@@ -16,11 +16,12 @@ import org.junit.jupiter.api.Assumptions;
  * dropped afterwards, so test runs never see each other's rows.
  *
  * <p>When the server is unreachable the PostgreSQL tests are skipped with a message saying how to
- * enable them, except in CI (environment variable {@code CI} set), where they fail.
+ * enable them, except in CI (environment variable {@code CI} set), where they fail. Shared with other
+ * modules' tests through this module's test jar.
  */
-final class TestPostgres {
+public final class TestPostgres {
 
-    static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
+    public static final String DEFAULT_URL = "jdbc:postgresql://127.0.0.1:5432/test?user=postgres";
 
     private static volatile Boolean reachable;
     private static volatile String unreachableBecause;
@@ -28,13 +29,13 @@ final class TestPostgres {
     private TestPostgres() {
     }
 
-    static String url() {
+    public static String url() {
         String env = System.getenv("CADRE_TEST_PG_URL");
         return env == null || env.isBlank() ? DEFAULT_URL : env.strip();
     }
 
     /** Skips the calling test (or fails it, in CI) when PostgreSQL is not reachable. */
-    static void require() {
+    public static void require() {
         if (reachable == null) {
             synchronized (TestPostgres.class) {
                 if (reachable == null) {
@@ -61,18 +62,18 @@ final class TestPostgres {
     }
 
     /** Creates a fresh, uniquely named schema. */
-    static String createSchema() {
+    public static String createSchema() {
         String schema = "cadre_test_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16)
                 .toLowerCase(Locale.ROOT);
         execute("CREATE SCHEMA " + schema);
         return schema;
     }
 
-    static void dropSchema(String schema) {
+    public static void dropSchema(String schema) {
         execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
     }
 
-    static void execute(String sql) {
+    public static void execute(String sql) {
         try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {
@@ -81,7 +82,7 @@ final class TestPostgres {
     }
 
     /** A builder on the test server and {@code schema}. */
-    static PostgresDb.Builder builder(String schema) {
+    public static PostgresDb.Builder builder(String schema) {
         return PostgresDb.builder().url(url()).schema(schema).maxPoolSize(8);
     }
 }
