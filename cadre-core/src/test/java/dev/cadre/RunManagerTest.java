@@ -103,4 +103,42 @@ class RunManagerTest {
         assertThat(out.memberResponses()).hasSize(1);
         assertThat(runs.activeRunIds()).isEmpty();
     }
+
+    @Test
+    void aRunOfAnotherProcessIsCancelledDurablyThroughTheStore() throws Exception {
+        // Process A runs a team; process B shares only the store. B's cancel is written to the store,
+        // and A stops the run at its next step and reports the stored status.
+        RunManager processA = RunManager.builder().build();
+        CompletableFuture<Void> toolMayReturn = new CompletableFuture<>();
+        CompletableFuture<Void> toolStarted = new CompletableFuture<>();
+        var slow = dev.cadre.tool.FunctionTool.of("slow", "slow", ctx -> {
+            toolStarted.complete(null);
+            toolMayReturn.join();
+            return "done";
+        });
+        ScriptedModel model = ScriptedModel.of(Reply.toolCall("slow", "{}"), Reply.text("never"));
+        Agent onA = Agent.builder().name("A").model(model).tools(slow).db(db).runManager(processA).build();
+        String runId = "other-process-run";
+        CompletableFuture<RunOutput> run = onA.runAsync(RunRequest.builder("go").runId(runId).build());
+        toolStarted.get(10, TimeUnit.SECONDS);
+
+        var result = cancelFromAnotherProcess(runId);
+
+        assertThat(result.outcome()).isEqualTo(Outcome.REQUESTED);
+        assertThat(result.status()).contains(RunStatus.CANCELLED);
+        assertThat(db.getRun(runId)).get().extracting(RunResult::status).isEqualTo(RunStatus.CANCELLED);
+        toolMayReturn.complete(null);
+        RunOutput out = run.get(10, TimeUnit.SECONDS);
+        assertThat(out.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(model.requests()).hasSize(1);
+    }
+
+    /** A cancel from a process that does not run {@code runId} and shares only the store with it. */
+    private dev.cadre.run.CancelResult cancelFromAnotherProcess(String runId) {
+        var engine = new dev.cadre.internal.RunEngine(new dev.cadre.internal.RunEngine.Runtime(
+                java.util.Optional.of(db), new dev.cadre.internal.RunRegistry(Duration.ofMinutes(1), 10),
+                new dev.cadre.internal.InProcessRunExecutor(1, 1), dev.cadre.run.CancellationManager.local(),
+                Duration.ofSeconds(1), 16));
+        return engine.cancelThroughStore(runId);
+    }
 }

@@ -180,21 +180,36 @@ public final class RunEngine {
         return found.filter(r -> r.sessionId().equals(sessionId) && r.componentId().equals(spec.id()));
     }
 
-    /** Cancels a run by id: here if it runs here, through the store and cancellation manager otherwise. */
+    /** Cancels a run by id: here if it runs in this process, through the store and cancellation manager otherwise. */
     public CancelResult cancel(String runId) {
         Optional<CancelResult> local = rt.registry().cancelLocal(runId).or(() -> RunRegistry.cancelInProcess(runId));
-        if (local.isPresent()) {
-            return local.get();
-        }
+        return local.orElseGet(() -> cancelThroughStore(runId));
+    }
+
+    /**
+     * Cancels a run that does not run in this process: as the store knows it, or, when it does not
+     * know it either, by remembering the cancel in case it starts here soon.
+     */
+    public CancelResult cancelThroughStore(String runId) {
         if (rt.store().isPresent()) {
-            Optional<RunResult> stored = rt.store().get().getRun(runId);
+            Store store = rt.store().get();
+            Optional<RunResult> stored = store.getRun(runId);
             if (stored.isPresent()) {
                 RunResult run = stored.get();
                 if (run.status().isTerminal()) {
                     return CancelResult.alreadyFinished(runId, run.status(), run.error().map(RunFailure::message));
                 }
+                // Another process runs it. Tell it (a cross-process CancellationManager delivers at once),
+                // and make the cancel durable: the store says CANCELLED from now on, and the owner, whose
+                // writes are all compare-and-set, stops at its next step and reports the stored status.
                 rt.cancellations().publish(runId);
-                return CancelResult.requested(runId, run.status());
+                if (store.finishRun(run.withStatus(RunStatus.CANCELLED, Optional.empty()))) {
+                    return new CancelResult(runId, CancelResult.Outcome.REQUESTED, Optional.of(RunStatus.CANCELLED),
+                            "Run " + runId + " runs in another process. It is now CANCELLED in the store; that "
+                                    + "process stops it at its next step.");
+                }
+                RunResult now = store.getRun(runId).orElse(run);
+                return CancelResult.alreadyFinished(runId, now.status(), now.error().map(RunFailure::message));
             }
         }
         return rt.registry().rememberCancel(runId).orElseGet(() -> CancelResult.notFound(runId));

@@ -25,7 +25,8 @@ public record CancelResult(String runId, Outcome outcome, Optional<RunStatus> st
         /** The run was running (or waiting to start) here and is now cancelled; it ends {@code CANCELLED}. */
         CANCELLED,
         /**
-         * The run is owned by another process; the cancel was sent to it. Poll the run to see it end.
+         * The run is owned by another process: the store now holds it as {@code CANCELLED} (for good),
+         * and the owner stops it at its next step (at once with a cross-process cancellation manager).
          */
         REQUESTED,
         /** The run had already ended; {@link #status()} says how. Nothing was changed. */

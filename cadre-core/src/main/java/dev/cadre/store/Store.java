@@ -85,8 +85,8 @@ public interface Store extends AutoCloseable {
     void heartbeat(String instanceId);
 
     /**
-     * Ends as {@code ERROR}, with {@code reason} as message, every run that is still
-     * {@code PENDING} or {@code RUNNING} and whose owner process has not sent a heartbeat for
+     * Ends as {@code ERROR}, with {@code reason} as message, every run that is not yet terminal
+     * ({@code PENDING}, {@code RUNNING} or {@code PAUSED}) and whose owner process has not sent a heartbeat for
      * {@code staleAfter}. Runs of live processes are not touched.
      *
      * @return the ids of the runs it ended
