@@ -3,7 +3,6 @@ package dev.cadre;
 import dev.cadre.internal.Spec;
 import dev.cadre.model.Model;
 import dev.cadre.run.TeamRunOutput;
-import dev.cadre.store.Store;
 import dev.cadre.tool.Tool;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -73,50 +72,12 @@ public final class Team extends BaseComponent<TeamRunOutput> implements Componen
         return spec.instructions();
     }
 
-    /** Builds a {@link Team}. Not thread-safe. */
-    public static final class Builder {
-        private String id;
-        private String name;
-        private Model model;
-        private String description;
-        private final List<String> instructions = new ArrayList<>();
+    /** Builds a {@link Team}. Not thread-safe. See {@link ComponentBuilder} for the shared options. */
+    public static final class Builder extends ComponentBuilder<Builder> {
         private final List<Component<?>> members = new ArrayList<>();
-        private final List<Tool> tools = new ArrayList<>();
         private TeamMode mode = TeamMode.COORDINATE;
-        private Store db;
-        private RunManager runManager = RunManager.global();
-        private boolean addHistory;
-        private int historyRuns = 3;
-        private int maxToolRounds = 10;
 
         private Builder() {
-        }
-
-        /** Defaults to the name made url-safe ("Storytelling Team" → "storytelling-team"). */
-        public Builder id(String id) {
-            this.id = id;
-            return this;
-        }
-
-        public Builder name(String name) {
-            this.name = name;
-            return this;
-        }
-
-        /** The leader's model; members without a model of their own use it too. */
-        public Builder model(Model model) {
-            this.model = Objects.requireNonNull(model, "model");
-            return this;
-        }
-
-        public Builder description(String description) {
-            this.description = description;
-            return this;
-        }
-
-        public Builder instructions(String... instructions) {
-            this.instructions.addAll(Arrays.asList(instructions));
-            return this;
         }
 
         public Builder members(Component<?>... members) {
@@ -134,62 +95,19 @@ public final class Team extends BaseComponent<TeamRunOutput> implements Componen
             return this;
         }
 
-        /** Tools of the leader itself, besides delegation. */
-        public Builder tools(Tool... tools) {
-            this.tools.addAll(Arrays.asList(tools));
-            return this;
-        }
-
-        /** Where the team's runs and its members' runs are kept; needed for background runs and history. */
-        public Builder db(Store db) {
-            this.db = Objects.requireNonNull(db, "db");
-            return this;
-        }
-
-        public Builder runManager(RunManager runManager) {
-            this.runManager = Objects.requireNonNull(runManager, "runManager");
-            return this;
-        }
-
-        /** Adds the last runs of the session to the leader's context (needs a db); see {@link Agent.Builder#addHistoryToContext}. */
-        public Builder addHistoryToContext(boolean add) {
-            this.addHistory = add;
-            return this;
-        }
-
-        public Builder numHistoryRuns(int runs) {
-            if (runs < 1) {
-                throw new IllegalArgumentException("numHistoryRuns must be 1 or more");
-            }
-            this.historyRuns = runs;
-            return this;
-        }
-
-        /** How many rounds of tool calls (delegations included) one run may make (default 10). */
-        public Builder maxToolRounds(int rounds) {
-            if (rounds < 1) {
-                throw new IllegalArgumentException("maxToolRounds must be 1 or more");
-            }
-            this.maxToolRounds = rounds;
-            return this;
-        }
-
         /**
          * @throws IllegalStateException when the name is missing, or history is asked for without a db
-         * @throws IllegalArgumentException when two members have the same id, or a tool clashes with
-         *     the delegation tool
+         * @throws IllegalArgumentException when two members have the same id, two tools the same name,
+         *     or a tool takes the delegation tool's name
          */
         public Team build() {
-            String n = BaseComponent.requireName(name, "A team");
-            if (addHistory && db == null) {
-                throw new IllegalStateException("addHistoryToContext needs a db to read earlier runs from: call db(...)");
-            }
+            Common c = common("A team");
             Set<String> ids = new HashSet<>();
             List<Spec> memberSpecs = new ArrayList<>();
             for (Component<?> m : members) {
                 Spec s = ((BaseComponent<?>) m).spec();
                 if (!ids.add(s.id())) {
-                    throw new IllegalArgumentException("Team " + n + " has two members with id '" + s.id()
+                    throw new IllegalArgumentException("Team " + c.name() + " has two members with id '" + s.id()
                             + "': give them distinct ids or names");
                 }
                 memberSpecs.add(withModel(s, model));
@@ -199,12 +117,8 @@ public final class Team extends BaseComponent<TeamRunOutput> implements Componen
                     throw new IllegalArgumentException("The tool name '" + t.name() + "' is reserved for delegation");
                 }
             }
-            Agent.checkUniqueToolNames(tools, n);
-            Spec.TeamSpec spec = new Spec.TeamSpec(id != null ? id : BaseComponent.urlSafe(n), n,
-                    Optional.ofNullable(model), Optional.ofNullable(description), List.copyOf(instructions),
-                    List.copyOf(memberSpecs), mode, List.copyOf(tools),
-                    new Spec.Settings(addHistory, historyRuns, maxToolRounds));
-            return new Team(this, spec);
+            return new Team(this, new Spec.TeamSpec(c.id(), c.name(), c.model(), c.description(), c.instructions(),
+                    List.copyOf(memberSpecs), mode, c.tools(), c.settings()));
         }
 
         /** Members without a model of their own use the leader's, as in Agno. */

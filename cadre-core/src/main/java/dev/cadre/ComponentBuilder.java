@@ -1,0 +1,137 @@
+package dev.cadre;
+
+import dev.cadre.internal.Spec;
+import dev.cadre.model.Model;
+import dev.cadre.store.Store;
+import dev.cadre.tool.Tool;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the {@link Agent} and {@link Team} builders share. Not thread-safe.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+public abstract sealed class ComponentBuilder<B extends ComponentBuilder<B>> permits Agent.Builder, Team.Builder {
+
+    String id;
+    String name;
+    Model model;
+    String description;
+    final List<String> instructions = new ArrayList<>();
+    final List<Tool> tools = new ArrayList<>();
+    Store db;
+    RunManager runManager = RunManager.global();
+    private boolean addHistory;
+    private int historyRuns = 3;
+    private int maxToolRounds = 10;
+
+    ComponentBuilder() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /** Defaults to the name made url-safe ("Storytelling Team" → "storytelling-team"). */
+    public B id(String id) {
+        this.id = id;
+        return self();
+    }
+
+    public B name(String name) {
+        this.name = name;
+        return self();
+    }
+
+    /** The model; a team member without one uses its team leader's. */
+    public B model(Model model) {
+        this.model = Objects.requireNonNull(model, "model");
+        return self();
+    }
+
+    public B description(String description) {
+        this.description = description;
+        return self();
+    }
+
+    public B instructions(String... instructions) {
+        this.instructions.addAll(Arrays.asList(instructions));
+        return self();
+    }
+
+    public B tools(Tool... tools) {
+        this.tools.addAll(Arrays.asList(tools));
+        return self();
+    }
+
+    public B tools(List<? extends Tool> tools) {
+        this.tools.addAll(tools);
+        return self();
+    }
+
+    /** Where runs are kept; needed for background runs and history. A team's members use their team's. */
+    public B db(Store db) {
+        this.db = Objects.requireNonNull(db, "db");
+        return self();
+    }
+
+    /** The manager runs are registered with; {@link RunManager#global()} by default. */
+    public B runManager(RunManager runManager) {
+        this.runManager = Objects.requireNonNull(runManager, "runManager");
+        return self();
+    }
+
+    /**
+     * Adds the last {@link #numHistoryRuns} runs of the session to the model's context (needs a db).
+     * A cancelled run's partial answer is included, marked as interrupted.
+     */
+    public B addHistoryToContext(boolean add) {
+        this.addHistory = add;
+        return self();
+    }
+
+    public B numHistoryRuns(int runs) {
+        if (runs < 1) {
+            throw new IllegalArgumentException("numHistoryRuns must be 1 or more");
+        }
+        this.historyRuns = runs;
+        return self();
+    }
+
+    /** How many rounds of tool calls (delegations included) one run may make before it fails (default 10). */
+    public B maxToolRounds(int rounds) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("maxToolRounds must be 1 or more");
+        }
+        this.maxToolRounds = rounds;
+        return self();
+    }
+
+    /** Checks what both builders check and returns the name, id and settings. */
+    Common common(String what) {
+        String n = BaseComponent.requireName(name, what);
+        if (addHistory && db == null) {
+            throw new IllegalStateException("addHistoryToContext needs a db to read earlier runs from: call db(...)");
+        }
+        Set<String> seen = new HashSet<>();
+        for (Tool t : tools) {
+            if (!seen.add(t.name())) {
+                throw new IllegalArgumentException(n + " has two tools named '" + t.name() + "'");
+            }
+        }
+        return new Common(id != null ? id : BaseComponent.urlSafe(n), n, Optional.ofNullable(model),
+                Optional.ofNullable(description), List.copyOf(instructions), List.copyOf(tools),
+                new Spec.Settings(addHistory, historyRuns, maxToolRounds));
+    }
+
+    record Common(String id, String name, Optional<Model> model, Optional<String> description,
+            List<String> instructions, List<Tool> tools, Spec.Settings settings) {
+    }
+}
