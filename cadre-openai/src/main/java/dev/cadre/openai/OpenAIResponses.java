@@ -10,11 +10,8 @@ import dev.cadre.model.ModelResponse;
 import dev.cadre.openai.internal.ModelCalls;
 import dev.cadre.openai.internal.ResponsesMapping;
 import dev.cadre.openai.internal.Settings;
-import dev.cadre.openai.internal.SettingsBuilder;
-import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 
 /**
  * An OpenAI model over the Responses API ({@code POST /responses}), on the official
@@ -104,110 +101,9 @@ public final class OpenAIResponses implements Model {
     }
 
     /** Options of an {@link OpenAIResponses}. Not thread-safe; {@link #build()} makes an immutable model. */
-    public static final class Builder {
-        private final SettingsBuilder s = new SettingsBuilder();
+    public static final class Builder extends OpenAIModelBuilder<Builder> {
 
         private Builder() {
-        }
-
-        /** The model id, for example {@code gpt-5.2-mini}. Required. */
-        public Builder id(String id) {
-            s.id = Objects.requireNonNull(id, "id");
-            return this;
-        }
-
-        /**
-         * The API key. Default: {@code OPENAI_API_KEY}. Without one, calls to OpenAI fail with a clear
-         * message; calls to any other base URL send a placeholder key, as local servers need none.
-         */
-        public Builder apiKey(String apiKey) {
-            s.apiKey = Objects.requireNonNull(apiKey, "apiKey");
-            return this;
-        }
-
-        /** The API root, for example {@code http://localhost:11434/v1}. Default: {@code OPENAI_BASE_URL}, else OpenAI. */
-        public Builder baseUrl(String baseUrl) {
-            s.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
-            return this;
-        }
-
-        /** Sent as {@code OpenAI-Organization}. */
-        public Builder organization(String organization) {
-            s.organization = Objects.requireNonNull(organization, "organization");
-            return this;
-        }
-
-        /** Sent as {@code OpenAI-Project}. */
-        public Builder project(String project) {
-            s.project = Objects.requireNonNull(project, "project");
-            return this;
-        }
-
-        /** The longest one HTTP request may take, streaming included. Default: the SDK's (10 minutes). */
-        public Builder timeout(Duration timeout) {
-            s.timeout = SettingsBuilder.positive(timeout, "timeout");
-            return this;
-        }
-
-        /** The longest connecting may take. Default: the SDK's. */
-        public Builder connectTimeout(Duration timeout) {
-            s.connectTimeout = SettingsBuilder.positive(timeout, "connectTimeout");
-            return this;
-        }
-
-        /** How often a failed request is retried (408, 409, 429, 5xx, connection failures). Default 2. */
-        public Builder maxRetries(int maxRetries) {
-            if (maxRetries < 0) {
-                throw new IllegalArgumentException("maxRetries must be >= 0");
-            }
-            s.maxRetries = maxRetries;
-            return this;
-        }
-
-        /** The longest {@code Retry-After} that is waited for; a longer one fails at once. Default 60 s. */
-        public Builder maxRetryAfter(Duration maxRetryAfter) {
-            s.maxRetryAfter = SettingsBuilder.positive(maxRetryAfter, "maxRetryAfter");
-            return this;
-        }
-
-        public Builder temperature(double temperature) {
-            s.temperature = temperature;
-            return this;
-        }
-
-        public Builder topP(double topP) {
-            s.topP = topP;
-            return this;
-        }
-
-        /** Sent as {@code max_output_tokens}. */
-        public Builder maxOutputTokens(long maxOutputTokens) {
-            s.maxOutputTokens = maxOutputTokens;
-            return this;
-        }
-
-        /** For reasoning models, sent as {@code reasoning.effort}: {@code minimal}, {@code low}, {@code medium} or {@code high}. */
-        public Builder reasoningEffort(String effort) {
-            s.reasoningEffort = Objects.requireNonNull(effort, "effort");
-            return this;
-        }
-
-        /** Whether the model may call several tools in one turn (sent only when tools are offered). */
-        public Builder parallelToolCalls(boolean parallel) {
-            s.parallelToolCalls = parallel;
-            return this;
-        }
-
-        /** Sent as {@code safety_identifier}, an end-user id for abuse monitoring. */
-        public Builder user(String user) {
-            s.user = Objects.requireNonNull(user, "user");
-            return this;
-        }
-
-        /** Reads environment variables through {@code env} instead of {@link System#getenv}; for tests. */
-        Builder environment(UnaryOperator<String> env) {
-            s.env = env;
-            return this;
         }
 
         /** @throws NullPointerException when no {@link #id(String)} was given */
