@@ -8,9 +8,7 @@ import dev.cadre.jdbc.internal.Liveness;
 import dev.cadre.jdbc.internal.Migrations;
 import dev.cadre.jdbc.internal.SqlErrors;
 import dev.cadre.jdbc.internal.Tables;
-import dev.cadre.store.ProcessInstance;
 import dev.cadre.store.StoreException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -63,7 +61,7 @@ public final class PostgresDb extends JdbcDb {
     }
 
     /** Settings for a {@link PostgresDb}; not thread-safe, build once. */
-    public static final class Builder {
+    public static final class Builder extends JdbcDbBuilder<Builder> {
         private static final Pattern SCHEMA = Pattern.compile("[a-z_][a-z0-9_]{0,62}");
 
         private String url;
@@ -73,17 +71,9 @@ public final class PostgresDb extends JdbcDb {
         private String user;
         private String password;
         private String schema;
-        private String sessionTable;
-        private String runTable;
-        private String instanceTable;
         private int maxPoolSize = 10;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration lockTimeout = Duration.ofSeconds(10);
-        private String id;
-        private Clock clock = Clock.systemUTC();
-        private String instanceId = ProcessInstance.id();
-        private Duration heartbeatInterval = LivenessSettings.DEFAULT_INTERVAL;
-        private Duration staleAfter = LivenessSettings.DEFAULT_STALE_AFTER;
 
         private Builder() {
         }
@@ -145,29 +135,8 @@ public final class PostgresDb extends JdbcDb {
             return this;
         }
 
-        /** The sessions table; default {@code cadre_sessions}. */
-        public Builder sessionTable(String name) {
-            this.sessionTable = name;
-            return this;
-        }
 
-        /**
-         * The runs table; default {@code cadre_runs}, or {@code <sessionTable>_runs} when only the
-         * session table is named.
-         */
-        public Builder runTable(String name) {
-            this.runTable = name;
-            return this;
-        }
 
-        /**
-         * The heartbeat table; default {@code cadre_instances}, or {@code <sessionTable>_instances}
-         * when only the session table is named.
-         */
-        public Builder instanceTable(String name) {
-            this.instanceTable = name;
-            return this;
-        }
 
         /** The most connections this store holds; default 10. */
         public Builder maxPoolSize(int size) {
@@ -199,38 +168,10 @@ public final class PostgresDb extends JdbcDb {
             return this;
         }
 
-        /** The store's id, shown by the HTTP API as {@code db_id}; default {@code postgres-<database>}. */
-        public Builder id(String id) {
-            this.id = Objects.requireNonNull(id, "id");
-            return this;
-        }
 
-        /** The clock for timestamps and heartbeats; for tests. */
-        public Builder clock(Clock clock) {
-            this.clock = Objects.requireNonNull(clock, "clock");
-            return this;
-        }
 
-        /** The process this store beats the heartbeat for; default {@link ProcessInstance#id()}. */
-        public Builder instanceId(String instanceId) {
-            this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
-            return this;
-        }
 
-        /**
-         * How often to beat the heartbeat and sweep orphans; default 10 s, at most half of
-         * {@link #staleAfter}. {@link Duration#ZERO} does it only once, when the store opens.
-         */
-        public Builder heartbeatInterval(Duration interval) {
-            this.heartbeatInterval = Objects.requireNonNull(interval, "interval");
-            return this;
-        }
 
-        /** How long without a heartbeat makes a process count as dead; default 30 s. */
-        public Builder staleAfter(Duration staleAfter) {
-            this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
-            return this;
-        }
 
         /**
          * Connects, migrates the schema, records this process's heartbeat and ends the runs of dead

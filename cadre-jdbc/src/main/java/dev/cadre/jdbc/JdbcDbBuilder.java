@@ -1,0 +1,90 @@
+package dev.cadre.jdbc;
+
+import dev.cadre.store.ProcessInstance;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The options {@link SqliteDb} and {@link PostgresDb} share: table names, the store's id, and the
+ * liveness settings (heartbeat and orphan sweep). Not thread-safe.
+ *
+ * @param <B> the concrete builder, returned by every setter
+ */
+public abstract sealed class JdbcDbBuilder<B extends JdbcDbBuilder<B>> permits SqliteDb.Builder, PostgresDb.Builder {
+
+    String sessionTable;
+    String runTable;
+    String instanceTable;
+    String id;
+    Clock clock = Clock.systemUTC();
+    String instanceId = ProcessInstance.id();
+    Duration heartbeatInterval = JdbcDb.LivenessSettings.DEFAULT_INTERVAL;
+    Duration staleAfter = JdbcDb.LivenessSettings.DEFAULT_STALE_AFTER;
+
+    JdbcDbBuilder() {
+    }
+
+    @SuppressWarnings("unchecked")
+    private B self() {
+        return (B) this;
+    }
+
+    /** The sessions table; default {@code cadre_sessions}. */
+    public B sessionTable(String name) {
+        this.sessionTable = name;
+        return self();
+    }
+
+    /**
+     * The runs table; default {@code cadre_runs}, or {@code <sessionTable>_runs} when only the
+     * session table is named.
+     */
+    public B runTable(String name) {
+        this.runTable = name;
+        return self();
+    }
+
+    /**
+     * The heartbeat table; default {@code cadre_instances}, or {@code <sessionTable>_instances}
+     * when only the session table is named.
+     */
+    public B instanceTable(String name) {
+        this.instanceTable = name;
+        return self();
+    }
+
+    /** The store's id, shown by the HTTP API as {@code db_id}; default from the file or database name. */
+    public B id(String id) {
+        this.id = Objects.requireNonNull(id, "id");
+        return self();
+    }
+
+    /** The clock for timestamps and heartbeats; for tests. */
+    public B clock(Clock clock) {
+        this.clock = Objects.requireNonNull(clock, "clock");
+        return self();
+    }
+
+    /** The process this store beats the heartbeat for; default {@link ProcessInstance#id()}. */
+    public B instanceId(String instanceId) {
+        this.instanceId = Objects.requireNonNull(instanceId, "instanceId");
+        return self();
+    }
+
+    /**
+     * How often to beat the heartbeat and sweep orphans; default 10 s, at most half of
+     * {@link #staleAfter}. {@link Duration#ZERO} does it only once, when the store opens (for
+     * tests: other processes will then take this one for dead after {@code staleAfter}).
+     */
+    public B heartbeatInterval(Duration interval) {
+        this.heartbeatInterval = Objects.requireNonNull(interval, "interval");
+        return self();
+    }
+
+    /** How long without a heartbeat makes a process count as dead; default 30 s. */
+    public B staleAfter(Duration staleAfter) {
+        this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
+        return self();
+    }
+}
