@@ -72,7 +72,7 @@ public final class QuickStart {
         System.out.println("\n== 4. A streamed run cancelled from another thread ==");
         Team storytellers = storyTeam(db);
         try (RunStream events = storytellers.stream("Write a very long story about a dragon who learns to code.")) {
-            CompletableFuture.runAsync(() -> {
+            CompletableFuture<Void> canceller = CompletableFuture.runAsync(() -> {
                 sleep(Duration.ofMillis(600));
                 CancelResult r = storytellers.cancelRun(events.runId());
                 System.out.println("\n[cancel from another thread: " + r.outcome() + "]");
@@ -85,6 +85,7 @@ public final class QuickStart {
                     default -> { }
                 }
             }
+            canceller.join();
             RunResult result = events.result();
             System.out.println("final status in the db: " + db.getRun(result.runId()).orElseThrow().status());
         }
