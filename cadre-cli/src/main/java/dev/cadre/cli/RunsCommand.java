@@ -129,13 +129,17 @@ final class RunsCommand implements Callable<Integer> {
         @Parameters(paramLabel = "RUN_ID", description = "The run's id")
         String runId;
 
+        @Spec
+        CommandSpec spec;
+
         @Override
         public Integer call() throws Exception {
             try (Runs runs = target.open()) {
                 Optional<RunResult> run = runs.get(runId);
                 Console c = Console.system();
                 if (run.isEmpty()) {
-                    System.err.println("cadre: no run " + runId + " there. `cadre runs list` shows the runs.");
+                    spec.commandLine().getErr().println("cadre: no run " + runId
+                            + " there. `cadre runs list` shows the runs.");
                     return 1;
                 }
                 if (target.json) {

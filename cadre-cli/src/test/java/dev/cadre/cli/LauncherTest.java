@@ -1,0 +1,92 @@
+package dev.cadre.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The {@code ./cadre} launcher at the repository root: it finds a JDK 21+ by itself even when the
+ * default {@code java} is older, and on a fresh clone it builds what it needs, then runs.
+ */
+class LauncherTest {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    record Result(int exit, String out, String err) {
+    }
+
+    private static Result run(Path dir, Map<String, String> env, long timeoutSeconds, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of("bash", "-c", "exec ./cadre \"$@\"", "cadre"));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command);
+        pb.directory(dir.toFile());
+        pb.environment().remove("JAVA_HOME");
+        // only the system's default java (17 on this machine) on the PATH
+        pb.environment().put("PATH", "/usr/local/bin:/usr/bin:/bin");
+        pb.environment().putAll(env);
+        Path out = Files.createTempFile("launcher", ".out");
+        Path err = Files.createTempFile("launcher", ".err");
+        pb.redirectOutput(out.toFile()).redirectError(err.toFile());
+        Process p = pb.start();
+        if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("./cadre " + String.join(" ", args) + " did not end in " + timeoutSeconds + " s");
+        }
+        return new Result(p.exitValue(), Files.readString(out), Files.readString(err));
+    }
+
+    private static int majorOf(String javaBin) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(javaBin, "-XshowSettings:properties", "-version").redirectErrorStream(true).start();
+        String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        p.waitFor();
+        return text.lines().filter(l -> l.contains("java.specification.version")).findFirst()
+                .map(l -> Integer.parseInt(l.substring(l.indexOf('=') + 1).trim())).orElse(0);
+    }
+
+    @Test
+    void findsAJdk21OrNewerOnItsOwn() throws Exception {
+        Result r = run(ROOT, Map.of("CADRE_PRINT_JAVA", "1"), 60);
+
+        assertThat(r.exit()).as(r.err()).isZero();
+        assertThat(majorOf(r.out().strip())).isGreaterThanOrEqualTo(21);
+    }
+
+    @Test
+    void aJavaHomeThatIsTooOldIsPassedOver() throws Exception {
+        Path old = Path.of("/usr/lib/jvm/java-17-openjdk-amd64");
+        Assumptions.assumeTrue(Files.isExecutable(old.resolve("bin/java")), "no JDK 17 here to point JAVA_HOME at");
+
+        Result r = run(ROOT, Map.of("CADRE_PRINT_JAVA", "1", "JAVA_HOME", old.toString()), 60);
+
+        assertThat(majorOf(r.out().strip())).isGreaterThanOrEqualTo(21);
+    }
+
+    @Test
+    void aFreshCloneBuildsOnFirstUseThenRuns(@TempDir Path dir) throws Exception {
+        Process clone = new ProcessBuilder("git", "clone", "-q", ROOT.toString(), dir.resolve("cadre").toString())
+                .redirectErrorStream(true).start();
+        String cloneOut = new String(clone.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (clone.waitFor() != 0) {
+            throw new AssertionError("git clone of " + ROOT + " failed: " + cloneOut);
+        }
+        Path fresh = dir.resolve("cadre");
+
+        Result first = run(fresh, Map.of(), 600, "--version");
+        Result second = run(fresh, Map.of(), 120, "--version");
+
+        assertThat(first.exit()).as(first.err()).isZero();
+        assertThat(first.err()).contains("Building Cadre");
+        assertThat(first.out()).contains("Cadre 0.1.0");
+        assertThat(second.err()).as("no second build").doesNotContain("Building Cadre");
+        assertThat(second.out()).contains("Cadre 0.1.0");
+    }
+}

@@ -1,0 +1,117 @@
+package dev.cadre.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cadre.Agent;
+import dev.cadre.jdbc.SqliteDb;
+import dev.cadre.model.ScriptedModel;
+import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.run.RunOutput;
+import dev.cadre.run.RunResult;
+import dev.cadre.run.RunStatus;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code cadre runs} against a SQLite db that a team wrote. */
+class RunsCommandTest {
+
+    @TempDir
+    Path dir;
+    private SqliteDb db;
+    private String url;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+
+    @BeforeEach
+    void openDb() {
+        db = SqliteDb.file(dir.resolve("cadre.db"));
+        url = "sqlite:" + dir.resolve("cadre.db");
+        savedOut = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void close() {
+        System.setOut(savedOut);
+        db.close();
+    }
+
+    private int cadre(String... args) {
+        CommandLine cli = CadreCli.commandLine();
+        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        return cli.execute(args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void listAndGetShowTheRunsOfTheDb() {
+        RunOutput run = Agent.builder().name("Writer").model(ScriptedModel.of(Reply.text("A fine answer."))).db(db).build()
+                .run("Write something");
+
+        assertThat(cadre("runs", "list", "--db", url)).isZero();
+        assertThat(out()).contains(run.runId(), "writer", "COMPLETED", "A fine answer.");
+
+        assertThat(cadre("runs", "get", run.runId(), "--db", url)).isZero();
+        assertThat(out()).contains("input:  Write something", "answer: A fine answer.");
+
+        assertThat(cadre("runs", "get", run.runId(), "--db", url, "--json")).isZero();
+        assertThat(out()).contains("\"run_id\" : \"" + run.runId() + "\"");
+    }
+
+    @Test
+    void cancellingAFinishedRunSaysHowItEndedAndExitsOne() {
+        RunOutput run = Agent.builder().name("Writer").model(ScriptedModel.of(Reply.text("done"))).db(db).build().run("x");
+
+        assertThat(cadre("runs", "cancel", run.runId(), "--db", url)).isEqualTo(1);
+        assertThat(out()).contains("ALREADY_FINISHED", "COMPLETED");
+    }
+
+    @Test
+    void cancellingARunningRunOfAnotherProcessMarksItCancelledInTheDb() throws Exception {
+        var gate = new java.util.concurrent.CompletableFuture<Void>();
+        ScriptedModel model = ScriptedModel.of(Reply.text("working").thenAwait(gate));
+        Agent agent = Agent.builder().name("Slow").model(model).db(db).build();
+        var running = agent.runAsync("go");
+        assertThat(model.awaitCalls(1, java.time.Duration.ofSeconds(10))).isTrue();
+        String runId = db.listSessions(dev.cadre.store.SessionQuery.all()).items().stream()
+                .flatMap(s -> db.listRuns(s.sessionId()).stream()).map(RunResult::runId).findFirst().orElseThrow();
+
+        assertThat(cadre("runs", "cancel", runId, "--db", url)).isZero();
+
+        assertThat(out()).contains("REQUESTED");
+        gate.complete(null);
+        assertThat(running.get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(RunStatus.CANCELLED);
+    }
+
+    @Test
+    void badArgumentsExitTwoWithAUsefulMessage() {
+        assertThat(cadre("runs", "list")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Missing required argument", "--db=URL | --url=URL");
+        assertThat(cadre("runs", "frobnicate")).isEqualTo(2);
+        assertThat(cadre("runs", "get", "x", "--db", url, "--url", "http://127.0.0.1:1")).isEqualTo(2);
+    }
+
+    @Test
+    void anUnknownRunIsAClearFailure() {
+        assertThat(cadre("runs", "get", "no-such-run", "--db", url)).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8) + out()).contains("no run no-such-run");
+    }
+
+    @Test
+    void anUnreachableServerIsAClearFailure() {
+        assertThat(cadre("runs", "cancel", "r", "--url", "http://127.0.0.1:1")).isEqualTo(1);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot connect to the Cadre server at http://127.0.0.1:1");
+    }
+}
