@@ -113,6 +113,7 @@ public final class CadreServer implements AutoCloseable {
         private List<String> corsOrigins = List.of("http://localhost:3000");
         private Duration heartbeat = Duration.ofSeconds(5);
         private String osId = "cadre";
+        private final List<AutoCloseable> closeOnStop = new ArrayList<>();
 
         private Builder() {
         }
@@ -217,6 +218,15 @@ public final class CadreServer implements AutoCloseable {
         }
 
         /**
+         * Something to close after the server has stopped and its runs have ended, such as the store
+         * it was given when nothing else owns it. Closed in the order given; failures are logged.
+         */
+        public Builder closeOnStop(AutoCloseable resource) {
+            closeOnStop.add(Objects.requireNonNull(resource, "resource"));
+            return this;
+        }
+
+        /**
          * Builds the server (not started).
          *
          * @throws IllegalStateException when no store is given and no agent or team has one
@@ -231,7 +241,7 @@ public final class CadreServer implements AutoCloseable {
             ServerSettings settings = new ServerSettings(Map.copyOf(agents), Map.copyOf(teams),
                     List.copyOf(agents.keySet()), List.copyOf(teams.keySet()), store,
                     Optional.ofNullable(runManager), host, port, Optional.ofNullable(securityKey), corsOrigins,
-                    heartbeat, osId);
+                    heartbeat, osId, List.copyOf(closeOnStop));
             return new CadreServer(new AgentOsApi(settings));
         }
     }

@@ -110,6 +110,13 @@ public final class AgentOsApi {
             if (a != null) {
                 a.stop();
             }
+            for (AutoCloseable c : settings.closeOnStop()) {
+                try {
+                    c.close();
+                } catch (Exception e) {
+                    LOG.warn("Closing {} after the server stopped failed", c, e);
+                }
+            }
             stopped.countDown();
         }
     }

@@ -22,5 +22,6 @@ public record ServerSettings(
         Optional<String> securityKey,
         List<String> corsOrigins,
         Duration heartbeat,
-        String osId) {
+        String osId,
+        List<AutoCloseable> closeOnStop) {
 }
