@@ -429,10 +429,10 @@ public final class AgentOsApi {
         res.setContentType("text/event-stream; charset=utf-8");
         res.setHeader("Cache-Control", "no-cache");
         res.setHeader("X-Accel-Buffering", "no");
-        OutputStream out = ctx.outputStream();
+        OutputStream out = res.getOutputStream(); // the raw stream: Javalin's own buffers the result
         boolean clientGone = false;
         try {
-            out.flush(); // headers now: clients see the stream open before the first event
+            res.flushBuffer(); // headers now: clients see the stream open before the first event
             long heartbeatNanos = settings.heartbeat().toNanos();
             while (true) {
                 Object item;
