@@ -159,6 +159,18 @@ public final class AgentOsApi {
         config.router.ignoreTrailingSlashes = true;
         config.router.treatMultipleSlashesAsSingleSlash = true;
         config.startup.showJavalinBanner = false;
+        // Many clients connect at once (a UI opening, a batch of background runs); the JVM's default
+        // backlog of 50 would reset the rest.
+        config.jetty.modifyServer(server -> server.addEventListener(new org.eclipse.jetty.util.component.LifeCycle.Listener() {
+            @Override
+            public void lifeCycleStarting(org.eclipse.jetty.util.component.LifeCycle event) {
+                for (var connector : server.getConnectors()) {
+                    if (connector instanceof org.eclipse.jetty.server.ServerConnector sc) {
+                        sc.setAcceptQueueSize(1024);
+                    }
+                }
+            }
+        }));
 
         var r = config.routes;
         r.before(this::cors);
