@@ -51,6 +51,7 @@ public final class CadreConfig {
     public static final List<String> PROVIDERS = List.of("openai-responses", "openai-chat");
 
     private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
+    private static final Pattern PLACEHOLDER = Pattern.compile("__cadre_var_(\\d+)__");
 
     /** A model entry. */
     public record ModelSpec(String name, String provider, String id, Optional<String> baseUrl, Optional<String> apiKey) {
@@ -112,7 +113,18 @@ public final class CadreConfig {
      * @param env the variables {@code ${VAR}} is read from
      */
     public static CadreConfig parse(String yaml, String fileName, Map<String, String> env) {
-        return new Reader(fileName, env).read(YamlTree.parse(yaml, fileName));
+        // ${VAR} is swapped for a plain placeholder before parsing: its braces would otherwise end a
+        // YAML flow mapping such as {api_key: ${OPENAI_API_KEY}}. Placeholders are resolved per value,
+        // so an unset variable is reported on its own line.
+        List<String[]> vars = new ArrayList<>();
+        Matcher m = VAR.matcher(yaml);
+        StringBuilder text = new StringBuilder();
+        while (m.find()) {
+            vars.add(new String[] {m.group(1), m.group(2) == null ? null : m.group(3)});
+            m.appendReplacement(text, "__cadre_var_" + (vars.size() - 1) + "__");
+        }
+        m.appendTail(text);
+        return new Reader(fileName, env, vars).read(YamlTree.parse(text.toString(), fileName));
     }
 
     public String db() {
@@ -207,10 +219,12 @@ public final class CadreConfig {
     private static final class Reader {
         private final String file;
         private final Map<String, String> env;
+        private final List<String[]> vars;
 
-        Reader(String file, Map<String, String> env) {
+        Reader(String file, Map<String, String> env, List<String[]> vars) {
             this.file = file;
             this.env = env;
+            this.vars = vars;
         }
 
         ConfigException error(Node n, String problem) {
@@ -463,15 +477,16 @@ public final class CadreConfig {
             if (!n.isScalar()) {
                 throw error(n, "must be a single value, not a " + (n.isMap() ? "mapping" : "list"));
             }
-            Matcher m = VAR.matcher(n.text());
+            Matcher m = PLACEHOLDER.matcher(n.text());
             StringBuilder out = new StringBuilder();
             while (m.find()) {
-                String value = env.get(m.group(1));
+                String[] var = vars.get(Integer.parseInt(m.group(1)));
+                String value = env.get(var[0]);
                 if (value == null || value.isEmpty()) {
-                    if (m.group(2) == null) {
-                        throw error(n, "the environment variable " + m.group(1) + " is not set");
+                    if (var[1] == null) {
+                        throw error(n, "the environment variable " + var[0] + " is not set");
                     }
-                    value = m.group(3);
+                    value = var[1];
                 }
                 m.appendReplacement(out, Matcher.quoteReplacement(value));
             }
