@@ -20,6 +20,26 @@ class ConcurrentRunsTest {
     }
 
     @Test
+    void fiftyStreamingClientsAtOnceEachGetTheirOwnWholeAnswer() throws Exception {
+        try (TestBed bed = new TestBed(); ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<List<JsonNode>>> streams = new ArrayList<>();
+            for (int i = 0; i < 50; i++) {
+                String msg = "[slow] stream " + i;
+                streams.add(clients.submit(() -> Sse.lineBased(
+                        bed.http.postForm(msg.endsWith("0") ? "/teams/crew/runs" : "/agents/echo/runs",
+                                form("message", msg)).body())));
+            }
+            for (Future<List<JsonNode>> f : streams) {
+                List<JsonNode> events = f.get();
+                assertThat(events.getLast().get("event").asText()).endsWith("RunCompleted");
+                assertThat(events.getLast().get("content").asText()).isEqualTo("one two three four five six seven eight nine ten");
+                assertThat(events.stream().map(e -> e.get("run_id").asText()).distinct()).hasSize(1);
+            }
+            assertThat(bed.runManager.activeRunIds()).isEmpty();
+        }
+    }
+
+    @Test
     void twoHundredBackgroundRunsEndInTheRightStatusAndNoneIsLeftRunning() throws Exception {
         try (TestBed bed = new TestBed(); ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Started>> starting = new ArrayList<>();

@@ -28,7 +28,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -363,7 +362,7 @@ public final class AgentOsApi {
         } else if (stream) {
             RunStream events = startGuarded(() -> c.stream(request));
             track(c, events.runId());
-            streamEvents(ctx, events);
+            streamEvents(ctx, events, c instanceof dev.cadre.Team ? "TeamRunError" : "RunError");
         } else {
             String id = request.runId().orElse(null);
             RunResult out = startGuarded(() -> c.run(request));
@@ -423,7 +422,7 @@ public final class AgentOsApi {
      * queue, so this thread can wake up when the stream is quiet and write a heartbeat: a client that
      * went away makes that write fail, and closing the run stream then cancels the run.
      */
-    private void streamEvents(Context ctx, RunStream events) throws IOException {
+    private void streamEvents(Context ctx, RunStream events, String errorEvent) throws IOException {
         LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         Thread reader = Thread.ofVirtual().name("cadre-sse-" + events.runId()).start(() -> {
             try {
@@ -463,7 +462,7 @@ public final class AgentOsApi {
                 } else if (item instanceof dev.cadre.event.RunEvent e) {
                     frame = "event: " + e.event() + "\ndata: " + CadreJson.write(e) + "\n\n";
                 } else {
-                    frame = errorFrame(events, (RuntimeException) item);
+                    frame = errorFrame(events, errorEvent, (RuntimeException) item);
                 }
                 out.write(frame.getBytes(StandardCharsets.UTF_8));
                 out.flush();
@@ -481,15 +480,15 @@ public final class AgentOsApi {
     }
 
     /** A failure outside the run's own events (the store failed, say) still ends the stream with an error event. */
-    private static String errorFrame(RunStream events, RuntimeException failure) {
+    private static String errorFrame(RunStream events, String name, RuntimeException failure) {
         ObjectNode n = Views.obj();
+        n.put("event", name);
         n.put("created_at", Instant.now().getEpochSecond());
-        n.put("event", "RunError");
         n.put("run_id", events.runId());
         n.put("session_id", events.sessionId());
         n.put("content", String.valueOf(failure.getMessage()));
         n.put("error_type", failure.getClass().getSimpleName());
-        return "event: RunError\ndata: " + CadreJson.write(n) + "\n\n";
+        return "event: " + name + "\ndata: " + CadreJson.write(n) + "\n\n";
     }
 
     private void getRun(Context ctx, Component<?> c) {
@@ -648,9 +647,5 @@ public final class AgentOsApi {
         SessionRecord s = session(sessionId);
         List<RunResult> runs = settings.store().listRuns(sessionId);
         json(ctx, 200, Views.sessionDetail(s, Views.sessionName(s, runs), runs));
-    }
-
-    static Set<String> exemptPaths() {
-        return Set.of("/", "/health");
     }
 }
