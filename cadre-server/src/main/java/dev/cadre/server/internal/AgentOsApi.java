@@ -166,6 +166,9 @@ public final class AgentOsApi {
                 for (var connector : server.getConnectors()) {
                     if (connector instanceof org.eclipse.jetty.server.ServerConnector sc) {
                         sc.setAcceptQueueSize(1024);
+                        // A team run answered with stream=false may think for minutes without a byte
+                        // on the wire; Jetty's 30 s default would drop its client.
+                        sc.setIdleTimeout(Duration.ofMinutes(10).toMillis());
                     }
                 }
             }
