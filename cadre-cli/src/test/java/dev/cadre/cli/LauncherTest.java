@@ -85,8 +85,8 @@ class LauncherTest {
 
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.err()).contains("Building Cadre");
-        assertThat(first.out()).contains("Cadre 0.1.0");
+        assertThat(first.out()).contains("cadre 0.1.0");
         assertThat(second.err()).as("no second build").doesNotContain("Building Cadre");
-        assertThat(second.out()).contains("Cadre 0.1.0");
+        assertThat(second.out()).contains("cadre 0.1.0");
     }
 }

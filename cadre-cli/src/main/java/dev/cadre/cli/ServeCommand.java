@@ -1,0 +1,116 @@
+package dev.cadre.cli;
+
+import dev.cadre.server.CadreServer;
+import dev.cadre.server.config.CadreConfig;
+import dev.cadre.server.config.ConfigException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code cadre serve}: serves the agents and teams of a config file over the AgentOS HTTP API until
+ * the process is stopped (Ctrl-C or SIGTERM), then shuts down gracefully: runs still going are
+ * cancelled with a reason and stored as CANCELLED.
+ */
+@Command(name = "serve",
+        mixinStandardHelpOptions = true,
+        description = {
+            "Serves the agents and teams of a config file over the AgentOS HTTP API,",
+            "so the Agent UI and AgentOS clients can use them."},
+        footerHeading = "%nExamples:%n",
+        footer = {
+            "  cadre serve --config cadre.yaml",
+            "  cadre serve --config cadre.yaml --port 8080",
+            "  OS_SECURITY_KEY=secret cadre serve --config cadre.yaml --host 0.0.0.0",
+            "",
+            "A minimal cadre.yaml:",
+            "  db: sqlite:cadre.db",
+            "  models:",
+            "    default:",
+            "      provider: openai-responses",
+            "      id: gpt-5.2-mini",
+            "      api_key: $${OPENAI_API_KEY}",
+            "  agents:",
+            "    - {id: researcher, name: Researcher, role: Research topics.}",
+            "  teams:",
+            "    - {id: research-team, name: ResearchTeam, members: [researcher]}"
+        })
+public final class ServeCommand implements Callable<Integer> {
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE",
+            description = "The YAML file with models, agents, teams and db.")
+    Path config;
+
+    @Option(names = {"-p", "--port"}, paramLabel = "PORT",
+            description = "Port to listen on (default: the config's server.port, else 7777; 0 picks a free one).")
+    Integer port;
+
+    @Option(names = {"--host"}, paramLabel = "HOST",
+            description = "Address to bind (default: the config's server.host, else 127.0.0.1; 0.0.0.0 serves others).")
+    String host;
+
+    @Option(names = {"--shutdown-grace"}, paramLabel = "SECONDS", defaultValue = "10",
+            description = "On stop, how long running runs may still finish before they are cancelled (default: ${DEFAULT-VALUE}).")
+    int graceSeconds;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    private volatile CadreServer server;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        if (port != null && (port < 0 || port > 65535)) {
+            err.println("cadre serve: --port must be 0..65535, was " + port);
+            return CadreCli.USAGE;
+        }
+        CadreServer.Builder builder;
+        try {
+            builder = CadreConfig.load(config).serverBuilder();
+        } catch (ConfigException e) {
+            err.println(e.getMessage());
+            return CadreCli.USAGE;
+        }
+        if (port != null) {
+            builder.port(port);
+        }
+        if (host != null) {
+            builder.host(host);
+        }
+        try {
+            server = builder.build().start();
+        } catch (RuntimeException e) {
+            err.println("cadre serve: " + e.getMessage());
+            return CadreCli.FAILED;
+        }
+        Duration grace = Duration.ofSeconds(Math.max(0, graceSeconds));
+        Thread hook = new Thread(() -> server.stop(grace), "cadre-shutdown");
+        Runtime.getRuntime().addShutdownHook(hook);
+        out.println("Cadre is serving on " + server.baseUrl() + " (Ctrl-C to stop)");
+        out.flush();
+        try {
+            server.awaitStop();
+        } catch (InterruptedException e) {
+            // Interrupted (embedded use): stop like a signal would.
+            Thread.currentThread().interrupt();
+            server.stop(grace);
+        }
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException alreadyShuttingDown) {
+            // the hook is what stopped it
+        }
+        return 0;
+    }
+
+    /** The running server, once started; for embedding and tests. */
+    CadreServer server() {
+        return server;
+    }
+}

@@ -1,0 +1,104 @@
+package dev.cadre.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+class CadreCliTest {
+
+    private record Result(int exitCode, String out, String err) {
+    }
+
+    private static Result run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = CadreCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        cli.setErr(new PrintWriter(err, true));
+        int code = cli.execute(args);
+        return new Result(code, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsServeWithExamples() {
+        Result top = run("--help");
+        assertThat(top.exitCode()).isZero();
+        assertThat(top.out()).contains("serve").contains("Examples:").contains("cadre serve --config cadre.yaml");
+        Result serve = run("serve", "--help");
+        assertThat(serve.exitCode()).isZero();
+        assertThat(serve.out()).contains("--config", "--port", "--host", "${OPENAI_API_KEY}");
+    }
+
+    @Test
+    void usageErrorsExitWith2() {
+        assertThat(run().exitCode()).isEqualTo(2);
+        assertThat(run("serve").exitCode()).as("no --config").isEqualTo(2);
+        assertThat(run("serve", "--config", "x.yaml", "--port", "seven").exitCode()).isEqualTo(2);
+        assertThat(run("bake").exitCode()).isEqualTo(2);
+    }
+
+    @Test
+    void aBadConfigExitsWith2AndNamesTheLine(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("cadre.yaml");
+        Files.writeString(file, """
+                db: memory
+                models:
+                  default: {provider: openai-foo, id: x}
+                agents: [{id: a}]
+                """);
+        Result r = run("serve", "--config", file.toString());
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err().strip()).isEqualTo(
+                "cadre.yaml:3: models.default.provider: 'openai-foo' is not one of openai-responses, openai-chat");
+    }
+
+    @Test
+    void serveAnswersUntilStopped(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("cadre.yaml");
+        Files.writeString(file, """
+                db: memory
+                models:
+                  default: {provider: openai-chat, id: gpt-4o, base_url: http://127.0.0.1:9/v1, api_key: sk-test}
+                agents: [{id: helper, name: Helper}]
+                """);
+        CountDownLatch serving = new CountDownLatch(1);
+        StringWriter out = new StringWriter() {
+            @Override
+            public void flush() {
+                if (toString().contains("serving on")) {
+                    serving.countDown();
+                }
+            }
+        };
+        CommandLine cli = CadreCli.commandLine();
+        cli.setOut(new PrintWriter(out, true));
+        ServeCommand serve = cli.getSubcommands().get("serve").getCommand();
+        CompletableFuture<Integer> exit = new CompletableFuture<>();
+        Thread thread = Thread.ofVirtual()
+                .start(() -> exit.complete(cli.execute("serve", "--config", file.toString(), "--port", "0")));
+
+        assertThat(serving.await(20, TimeUnit.SECONDS)).isTrue();
+        assertThat(out.toString()).contains("Cadre is serving on http://127.0.0.1:");
+        HttpResponse<String> agents = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(serve.server().baseUrl() + "/agents")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(agents.body()).contains("\"id\":\"helper\"");
+
+        serve.server().stop(java.time.Duration.ofSeconds(1));
+        assertThat(exit.get(10, TimeUnit.SECONDS)).isZero();
+        thread.join();
+    }
+}

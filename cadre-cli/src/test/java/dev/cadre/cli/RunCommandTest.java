@@ -1,0 +1,118 @@
+package dev.cadre.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cadre.json.CadreJson;
+import dev.cadre.testkit.FakeOpenAIServer;
+import dev.cadre.testkit.Reply;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code cadre run} with a config whose models talk to the fake OpenAI server. */
+class RunCommandTest {
+
+    @TempDir
+    Path dir;
+    private FakeOpenAIServer server;
+    private Path config;
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+    private PrintStream savedOut;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        server = FakeOpenAIServer.start();
+        server.dispatcher(r -> {
+            if (r.hasTool("delegate_task_to_member")) {
+                return r.isAfterToolResult() ? Reply.text("The team's answer.")
+                        : Reply.toolCall("delegate_task_to_member", "{\"member_id\":\"researcher\",\"task\":\"Find facts\"}");
+            }
+            return Reply.text("Facts from the researcher.");
+        });
+        config = dir.resolve("cadre.yaml");
+        Files.writeString(config, """
+                db: sqlite:%s
+                models:
+                  default: {provider: openai-chat, id: gpt-4o, base_url: %s, api_key: sk-test}
+                agents:
+                  - {id: researcher, name: Researcher, model: default, role: Research topics.}
+                teams:
+                  - {id: research-team, name: ResearchTeam, model: default, members: [researcher]}
+                """.formatted(dir.resolve("cadre.db"), server.baseUrl()));
+        savedOut = System.out;
+        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+    }
+
+    @AfterEach
+    void tearDown() {
+        System.setOut(savedOut);
+        server.close();
+    }
+
+    private int cadre(String... args) {
+        CommandLine cli = CadreCli.commandLine();
+        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
+        return cli.execute(args);
+    }
+
+    private String out() {
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aBlockingTeamRunPrintsTheAnswerAndExitsZero() {
+        assertThat(cadre("run", "--config", config.toString(), "--team", "research-team", "What is entropy?")).isZero();
+        assertThat(out()).contains("The team's answer.", "ResearchTeam", "COMPLETED");
+    }
+
+    @Test
+    void aStreamedRunShowsTheMembersWorkAsItComes() {
+        assertThat(cadre("run", "-c", config.toString(), "--team", "research-team", "--stream", "Go")).isZero();
+        assertThat(out()).contains("[ResearchTeam delegates to researcher]", "Facts from the researcher.",
+                "The team's answer.");
+    }
+
+    @Test
+    void aBackgroundRunIsPendingAtOnceThenFollowedToItsEnd() {
+        assertThat(cadre("run", "-c", config.toString(), "--agent", "researcher", "--background", "Go")).isZero();
+        assertThat(out()).contains(": PENDING", "→ COMPLETED", "Facts from the researcher.");
+    }
+
+    @Test
+    void jsonPrintsTheRun() throws Exception {
+        assertThat(cadre("run", "-c", config.toString(), "--team", "research-team", "--json", "Go")).isZero();
+        JsonNode run = CadreJson.mapper().readTree(out());
+        assertThat(run.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(run.path("member_responses").get(0).path("agent_id").asText()).isEqualTo("researcher");
+    }
+
+    @Test
+    void aFailedRunExitsOneWithItsError() {
+        server.dispatcher(r -> Reply.unauthorized());
+        assertThat(cadre("run", "-c", config.toString(), "--agent", "researcher", "Go")).isEqualTo(1);
+        assertThat(out()).contains("ERROR", "401");
+    }
+
+    @Test
+    void badArgumentsAndConfigsExitTwoAndSayWhy() throws Exception {
+        assertThat(cadre("run", "-c", config.toString(), "--team", "nope", "Go")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("has no team with id 'nope'",
+                "team research-team, agent researcher");
+        assertThat(cadre("run", "-c", config.toString(), "Go")).as("neither --team nor --agent").isEqualTo(2);
+        assertThat(cadre("run", "-c", config.toString(), "--team", "t", "--agent", "a", "Go")).isEqualTo(2);
+        Path bad = dir.resolve("bad.yaml");
+        Files.writeString(bad, "db: memory\nmodels:\n  default: {provider: openai-foo, id: x}\n");
+        assertThat(cadre("run", "-c", bad.toString(), "--team", "t", "Go")).isEqualTo(2);
+        assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad.yaml:3: models.default.provider");
+    }
+}

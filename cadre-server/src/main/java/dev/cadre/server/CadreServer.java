@@ -1,0 +1,248 @@
+package dev.cadre.server;
+
+import dev.cadre.Agent;
+import dev.cadre.Component;
+import dev.cadre.RunManager;
+import dev.cadre.Team;
+import dev.cadre.server.internal.AgentOsApi;
+import dev.cadre.server.internal.ServerSettings;
+import dev.cadre.store.Store;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * An HTTP server speaking Agno's AgentOS API for a set of agents and teams, so that AgentOS clients
+ * (the Agent UI, Agno's {@code AgentOSClient}) work against Cadre unchanged.
+ *
+ * <pre>{@code
+ * try (CadreServer server = CadreServer.builder()
+ *         .teams(team)
+ *         .db(store)
+ *         .runManager(runManager)
+ *         .port(7777)
+ *         .build()
+ *         .start()) {
+ *     server.awaitStop();
+ * }
+ * }</pre>
+ *
+ * <p>Requests are served on virtual threads; one server holds any number of concurrent streams and
+ * background runs. All methods are thread-safe.
+ *
+ * <p><b>Shutdown.</b> {@link #stop(Duration)} refuses new runs (503), gives running ones the grace
+ * period, then cancels the rest with a reason, so that no run is left {@code RUNNING}: their
+ * streams end with a cancelled event and their stored state is {@code CANCELLED}. With a
+ * {@link Builder#runManager(RunManager) run manager} it shuts that manager down (every run of its
+ * agents and teams); without one it cancels the runs this server started.
+ */
+public final class CadreServer implements AutoCloseable {
+
+    private final AgentOsApi api;
+
+    private CadreServer(AgentOsApi api) {
+        this.api = api;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Binds and starts serving. Returns this server.
+     *
+     * @throws IllegalStateException when it was started before, or the port cannot be bound
+     */
+    public CadreServer start() {
+        api.start();
+        return this;
+    }
+
+    /** The port it listens on (the one chosen by the system when built with port 0). */
+    public int port() {
+        return api.port();
+    }
+
+    /** The address it listens on, such as {@code 127.0.0.1}. */
+    public String host() {
+        return api.settings().host();
+    }
+
+    /** {@code http://host:port}, for clients. */
+    public String baseUrl() {
+        return "http://" + host() + ":" + port();
+    }
+
+    /** The id of the database listed as {@code db_id} for the agents and teams. */
+    public String dbId() {
+        return api.settings().store().id();
+    }
+
+    /**
+     * Stops gracefully: refuses new runs, waits up to {@code grace} for running ones, cancels the
+     * rest (they end {@code CANCELLED} with a reason), then closes the HTTP listener. Idempotent.
+     */
+    public void stop(Duration grace) {
+        api.stop(grace);
+    }
+
+    /** Blocks until the server has stopped (by {@link #stop} from another thread). */
+    public void awaitStop() throws InterruptedException {
+        api.awaitStop();
+    }
+
+    /** Same as {@code stop(Duration.ofSeconds(10))}. */
+    @Override
+    public void close() {
+        stop(Duration.ofSeconds(10));
+    }
+
+    /** Configures a {@link CadreServer}. Not thread-safe. */
+    public static final class Builder {
+        private final Map<String, Agent> agents = new LinkedHashMap<>();
+        private final Map<String, Team> teams = new LinkedHashMap<>();
+        private Store db;
+        private RunManager runManager;
+        private String host = "127.0.0.1";
+        private int port = 7777;
+        private String securityKey;
+        private List<String> corsOrigins = List.of("http://localhost:3000");
+        private Duration heartbeat = Duration.ofSeconds(5);
+        private String osId = "cadre";
+        private final List<AutoCloseable> closeOnStop = new ArrayList<>();
+
+        private Builder() {
+        }
+
+        /** Agents to serve under {@code /agents/{id}}. Ids must be unique. */
+        public Builder agents(Agent... agents) {
+            return agents(List.of(agents));
+        }
+
+        public Builder agents(List<Agent> agents) {
+            for (Agent a : agents) {
+                if (this.agents.putIfAbsent(a.id(), a) != null) {
+                    throw new IllegalArgumentException("Two agents have the id '" + a.id() + "'");
+                }
+            }
+            return this;
+        }
+
+        /** Teams to serve under {@code /teams/{id}}. Ids must be unique. */
+        public Builder teams(Team... teams) {
+            return teams(List.of(teams));
+        }
+
+        public Builder teams(List<Team> teams) {
+            for (Team t : teams) {
+                if (this.teams.putIfAbsent(t.id(), t) != null) {
+                    throw new IllegalArgumentException("Two teams have the id '" + t.id() + "'");
+                }
+            }
+            return this;
+        }
+
+        /**
+         * The store the session endpoints read. Defaults to the store of the first agent or team that
+         * has one; a server needs one.
+         */
+        public Builder db(Store db) {
+            this.db = Objects.requireNonNull(db, "db");
+            return this;
+        }
+
+        /** The manager the served agents and teams run under; {@link #stop} shuts it down. */
+        public Builder runManager(RunManager runManager) {
+            this.runManager = Objects.requireNonNull(runManager, "runManager");
+            return this;
+        }
+
+        /** The address to bind; {@code 127.0.0.1} unless set (use {@code 0.0.0.0} to serve others). */
+        public Builder host(String host) {
+            this.host = Objects.requireNonNull(host, "host");
+            return this;
+        }
+
+        /** The port; 7777 (AgentOS's default) unless set; 0 picks a free one. */
+        public Builder port(int port) {
+            if (port < 0 || port > 65535) {
+                throw new IllegalArgumentException("port must be 0..65535, was " + port);
+            }
+            this.port = port;
+            return this;
+        }
+
+        /**
+         * Requires {@code Authorization: Bearer <key>} on every request except {@code /},
+         * {@code /health} and CORS preflights. Without a key (the default) the API is open.
+         */
+        public Builder securityKey(String key) {
+            if (key == null || key.isBlank()) {
+                throw new IllegalArgumentException("securityKey must not be blank");
+            }
+            this.securityKey = key;
+            return this;
+        }
+
+        /** Browser origins allowed by CORS; {@code http://localhost:3000} (the Agent UI) by default; {@code *} allows any. */
+        public Builder corsOrigins(String... origins) {
+            return corsOrigins(List.of(origins));
+        }
+
+        public Builder corsOrigins(List<String> origins) {
+            this.corsOrigins = List.copyOf(origins);
+            return this;
+        }
+
+        /**
+         * How long a stream may stay silent before the server writes an SSE comment. The comment
+         * keeps proxies from closing idle streams and is how a client that went away is noticed
+         * (which cancels its run). 5 seconds unless set.
+         */
+        public Builder heartbeat(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("heartbeat must be positive");
+            }
+            this.heartbeat = interval;
+            return this;
+        }
+
+        /** The id reported by {@code GET /}; {@code cadre} unless set. */
+        public Builder id(String osId) {
+            this.osId = Objects.requireNonNull(osId, "osId");
+            return this;
+        }
+
+        /**
+         * Something to close after the server has stopped and its runs have ended, such as the store
+         * it was given when nothing else owns it. Closed in the order given; failures are logged.
+         */
+        public Builder closeOnStop(AutoCloseable resource) {
+            closeOnStop.add(Objects.requireNonNull(resource, "resource"));
+            return this;
+        }
+
+        /**
+         * Builds the server (not started).
+         *
+         * @throws IllegalStateException when no store is given and no agent or team has one
+         */
+        public CadreServer build() {
+            List<Component<?>> all = new ArrayList<>(agents.values());
+            all.addAll(teams.values());
+            Store store = Optional.ofNullable(db)
+                    .or(() -> all.stream().flatMap(c -> c.db().stream()).findFirst())
+                    .orElseThrow(() -> new IllegalStateException(
+                            "A server needs a store for its sessions: give it db(...) or give the agents and teams one"));
+            ServerSettings settings = new ServerSettings(Map.copyOf(agents), Map.copyOf(teams),
+                    List.copyOf(agents.keySet()), List.copyOf(teams.keySet()), store,
+                    Optional.ofNullable(runManager), host, port, Optional.ofNullable(securityKey), corsOrigins,
+                    heartbeat, osId, List.copyOf(closeOnStop));
+            return new CadreServer(new AgentOsApi(settings));
+        }
+    }
+}

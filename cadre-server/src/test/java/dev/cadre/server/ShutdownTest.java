@@ -1,0 +1,45 @@
+package dev.cadre.server;
+
+import static dev.cadre.server.Http.form;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cadre.run.RunResult;
+import dev.cadre.run.RunStatus;
+import java.io.InputStream;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Stopping the server ends what runs as CANCELLED with a reason; nothing is left RUNNING. */
+class ShutdownTest {
+
+    @Test
+    void stopCancelsStreamedAndBackgroundRunsWithAReason() throws Exception {
+        TestBed bed = new TestBed();
+        try {
+            String background = bed.http.postForm("/agents/echo/runs",
+                    form("message", "[stall] background", "stream", "false", "background", "true"))
+                    .json().get("run_id").asText();
+            HttpResponse<InputStream> response = bed.http.openForm("/teams/crew/runs", form("message", "[stall] streamed"));
+            try (Sse.Reader events = new Sse.Reader(response.body())) {
+                String streamed = events.until("TeamRunStarted").get("run_id").asText();
+                bed.awaitModelCall("[stall] streamed");
+
+                bed.server.stop(Duration.ofMillis(200));
+
+                List<JsonNode> rest = events.rest();
+                assertThat(Sse.names(rest)).endsWith("TeamRunCancelled");
+                assertThat(rest.getLast().get("reason").asText()).contains("shutting down");
+                for (String runId : List.of(background, streamed)) {
+                    RunResult run = bed.store.getRun(runId).orElseThrow();
+                    assertThat(run.status()).isEqualTo(RunStatus.CANCELLED);
+                }
+                assertThat(bed.runManager.activeRunIds()).isEmpty();
+            }
+        } finally {
+            bed.close();
+        }
+    }
+}

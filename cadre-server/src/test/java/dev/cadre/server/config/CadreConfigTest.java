@@ -1,0 +1,154 @@
+package dev.cadre.server.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cadre.json.CadreJson;
+import dev.cadre.server.CadreServer;
+import dev.cadre.testkit.FakeOpenAIServer;
+import dev.cadre.testkit.Reply;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A team served from a YAML file, and bad files refused with the line and the problem. */
+class CadreConfigTest {
+
+    private static final String ISSUE_EXAMPLE = """
+            db: sqlite:cadre.db            # or a jdbc:postgresql://... URL
+            models:
+              default: {provider: openai-responses, id: gpt-5.2-mini, base_url: http://127.0.0.1:8089/v1, api_key: ${OPENAI_API_KEY}}
+            agents:
+              - {id: researcher, name: Researcher, model: default, role: Research topics and provide factual information.}
+              - {id: writer, name: Writer, model: default, role: Write clear and concise summaries.}
+            teams:
+              - id: research-team
+                name: ResearchTeam
+                model: default
+                members: [researcher, writer]
+                instructions: [First, have the researcher gather key facts., Then, have the writer create a concise summary.]
+            """;
+
+    private static CadreConfig parse(String yaml) {
+        return CadreConfig.parse(yaml, "cadre.yaml", Map.of("OPENAI_API_KEY", "sk-from-env"));
+    }
+
+    private static String problem(String yaml) {
+        try {
+            parse(yaml);
+        } catch (ConfigException e) {
+            return e.getMessage();
+        }
+        throw new AssertionError("accepted:\n" + yaml);
+    }
+
+    @Test
+    void theIssuesExampleReadsAsWritten() {
+        CadreConfig c = parse(ISSUE_EXAMPLE);
+        assertThat(c.db()).isEqualTo("sqlite:cadre.db");
+        assertThat(c.models().get("default").apiKey()).contains("sk-from-env");
+        assertThat(c.models().get("default").baseUrl()).contains("http://127.0.0.1:8089/v1");
+        assertThat(c.agents()).extracting(CadreConfig.AgentSpec::id).containsExactly("researcher", "writer");
+        CadreConfig.TeamSpec team = c.teams().get(0);
+        assertThat(team.members()).containsExactly("researcher", "writer");
+        // YAML flow lists split on commas: these are four instructions, as YAML reads them.
+        assertThat(team.instructions()).hasSize(4);
+    }
+
+    @Test
+    void anUnknownProviderNamesTheLineAndTheChoices() {
+        String yaml = """
+                db: memory
+                models:
+                  default:
+                    provider: openai-foo
+                    id: x
+                agents:
+                  - {id: a, model: default}
+                """;
+        assertThat(problem(yaml)).isEqualTo(
+                "cadre.yaml:4: models.default.provider: 'openai-foo' is not one of openai-responses, openai-chat");
+    }
+
+    @Test
+    void badFilesFailWithTheLineAndTheProblem() {
+        String base = "models:\n  m: {provider: openai-chat, id: gpt-4o}\n";
+        assertThat(problem(base + "agents:\n  - {id: a, model: nope}\n"))
+                .startsWith("cadre.yaml:4: agents[0].model: no model 'nope'");
+        assertThat(problem(base + "agents:\n  - {id: a}\nteams:\n  - {id: t, members: [a, ghost]}\n"))
+                .startsWith("cadre.yaml:6: teams[0].members[1]: no agent or team 'ghost'");
+        assertThat(problem(base + "agents:\n  - {id: a, colour: red}\n"))
+                .startsWith("cadre.yaml:4: agents[0].colour: unknown key");
+        assertThat(problem(base + "agents:\n  - {id: a}\n  - {id: a}\n"))
+                .startsWith("cadre.yaml:5: agents[1]: the id 'a' is used twice (first on line 4)");
+        assertThat(problem("models:\n  m: {provider: openai-chat, id: x, api_key: ${NOT_SET_ANYWHERE}}\nagents: [{id: a}]\n"))
+                .isEqualTo("cadre.yaml:2: models.m.api_key: the environment variable NOT_SET_ANYWHERE is not set");
+        assertThat(problem("models:\n  m: {provider: openai-chat}\nagents: [{id: a}]\n"))
+                .isEqualTo("cadre.yaml:2: models.m.id: is required");
+        assertThat(problem("models: [a, b]\n")).startsWith("cadre.yaml:1: models: must be a mapping");
+        assertThat(problem("agents:\n  - {id: a\n")).startsWith("cadre.yaml:").contains("not valid YAML");
+        assertThat(problem(base)).contains("nothing to serve");
+        assertThat(problem(base + "agents: [{id: a}]\nserver: {port: 99999}\n"))
+                .startsWith("cadre.yaml:4: server.port: '99999' is not a port number");
+        assertThat(problem(base + "agents: [{id: a}]\nteams: [{id: t, members: [a], mode: vote}]\n"))
+                .startsWith("cadre.yaml:4: teams[0].mode: 'vote' is not one of coordinate, route, broadcast");
+    }
+
+    @Test
+    void variablesHaveDefaultsAndTheSecurityKeyComesFromTheEnvironment() {
+        CadreConfig c = CadreConfig.parse("""
+                models:
+                  m: {provider: openai-chat, id: "${MODEL_ID:-gpt-4o}"}
+                agents: [{name: Plain Agent}]
+                """, "cadre.yaml", Map.of("OS_SECURITY_KEY", "k"));
+        assertThat(c.models().get("m").id()).isEqualTo("gpt-4o");
+        assertThat(c.agents().get(0).id()).isEqualTo("plain-agent");
+        assertThat(c.agents().get(0).model()).as("the only model").isEqualTo("m");
+        assertThat(c.server().securityKey()).contains("k");
+    }
+
+    @Test
+    void aConfiguredTeamIsServedAndAnswers(@TempDir Path dir) throws Exception {
+        try (FakeOpenAIServer openai = FakeOpenAIServer.start()) {
+            openai.dispatcher(r -> Reply.text("From the config."));
+            Path file = dir.resolve("cadre.yaml");
+            Files.writeString(file, ISSUE_EXAMPLE
+                    .replace("sqlite:cadre.db", "sqlite:" + dir.resolve("cadre.db").toString().replace('\\', '/'))
+                    .replace("http://127.0.0.1:8089/v1", openai.baseUrl())
+                    .replace("${OPENAI_API_KEY}", "sk-test"));
+            CadreServer server = CadreConfig.load(file).serverBuilder().port(0).build().start();
+            try {
+                HttpClient http = HttpClient.newHttpClient();
+                JsonNode teams = CadreJson.mapper().readTree(http.send(HttpRequest.newBuilder(
+                        URI.create(server.baseUrl() + "/teams")).build(), HttpResponse.BodyHandlers.ofString()).body());
+                assertThat(teams.get(0).get("id").asText()).isEqualTo("research-team");
+                assertThat(teams.get(0).get("members").findValuesAsText("id")).contains("researcher", "writer");
+                assertThat(teams.get(0).get("model").get("model").asText()).isEqualTo("gpt-5.2-mini");
+
+                HttpResponse<String> run = http.send(HttpRequest.newBuilder(URI.create(server.baseUrl()
+                                + "/teams/research-team/runs"))
+                        .header("Content-Type", "application/x-www-form-urlencoded")
+                        .POST(HttpRequest.BodyPublishers.ofString("message=Summarise+entropy&stream=false")).build(),
+                        HttpResponse.BodyHandlers.ofString());
+                assertThat(run.statusCode()).isEqualTo(200);
+                assertThat(CadreJson.mapper().readTree(run.body()).get("content").asText()).isEqualTo("From the config.");
+            } finally {
+                server.stop(Duration.ofSeconds(5));
+            }
+        }
+    }
+
+    @Test
+    void aMissingFileIsAConfigError(@TempDir Path dir) {
+        assertThatThrownBy(() -> CadreConfig.load(dir.resolve("absent.yaml")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cannot be read");
+    }
+}
