@@ -186,9 +186,8 @@ class CadreServerTest {
             assertThat(http.postForm("/agents/echo/runs", form("message", "x", "stream", "maybe")).status()).isEqualTo(422);
             assertThat(http.postForm("/agents/ghost/runs", form("message", "x")).status()).isEqualTo(404);
             assertThat(http.post("/agents/echo/runs").status()).as("no body at all").isEqualTo(422);
-            Http.Response bgStream = http.postForm("/agents/echo/runs", form("message", "x", "background", "true"));
-            assertThat(bgStream.status()).isEqualTo(400);
-            assertThat(bgStream.json().get("detail").asText()).contains("stream=false");
+            assertThat(http.postForm("/agents/echo/runs/x/resume", form("last_event_index", "two")).status())
+                    .isEqualTo(422);
             Http.Response foreign = http.postForm("/teams/crew/runs", form("message", "x", "stream", "false",
                     "session_id", http.postForm("/agents/echo/runs", form("message", unique("mine"), "stream", "false"))
                             .json().get("session_id").asText()));
@@ -354,6 +353,79 @@ class CadreServerTest {
                 http.post("/agents/echo/runs/" + started.get("run_id").asText() + "/cancel");
                 events.rest();
             }
+        }
+    }
+
+    @Nested
+    class ResumableBackgroundStreams {
+
+        @Test
+        void eventsCarryTheirIndexAndRunId() {
+            Http.Response r = http.postForm("/agents/echo/runs", form("message", unique("bg stream"), "background", "true"));
+            assertThat(r.status()).isEqualTo(200);
+            List<JsonNode> events = Sse.lineBased(r.body());
+            assertThat(Sse.names(events)).startsWith("RunStarted").endsWith("RunCompleted");
+            for (int i = 0; i < events.size(); i++) {
+                assertThat(events.get(i).get("event_index").asInt()).isEqualTo(i);
+                assertThat(events.get(i).get("run_id").asText()).isEqualTo(events.get(0).get("run_id").asText());
+            }
+            assertThat(Sse.names(Sse.braceMatching(r.body(), 13))).isEqualTo(Sse.names(events));
+        }
+
+        @Test
+        void theRunGoesOnWhenTheClientLeavesAndIsReplayedFromWhereItLeft() throws Exception {
+            HttpResponse<InputStream> response = http.openForm("/agents/echo/runs",
+                    form("message", unique("[slow] keep going"), "background", "true"));
+            Sse.Reader events = new Sse.Reader(response.body());
+            JsonNode started = events.until("RunStarted");
+            String runId = started.get("run_id").asText();
+            int seen = events.until("RunContent").get("event_index").asInt();
+            events.close();
+
+            assertThat(stored(runId).status()).isEqualTo(RunStatus.COMPLETED);
+
+            Http.Response resumed = http.postForm("/agents/echo/runs/" + runId + "/resume",
+                    form("last_event_index", String.valueOf(seen), "session_id", started.get("session_id").asText()));
+            List<JsonNode> replay = Sse.lineBased(resumed.body());
+            assertThat(replay.get(0).get("event").asText()).isEqualTo("replay");
+            assertThat(replay.get(0).get("status").asText()).isEqualTo("completed");
+            assertThat(replay.get(1).get("event_index").asInt()).isEqualTo(seen + 1);
+            assertThat(replay.getLast().get("event").asText()).isEqualTo("RunCompleted");
+            assertThat(replay.getLast().get("content").asText()).isEqualTo("one two three four five six seven eight nine ten");
+        }
+
+        @Test
+        void resumingARunningStreamCatchesUpThenGoesLive() throws Exception {
+            HttpResponse<InputStream> first = http.openForm("/teams/crew/runs",
+                    form("message", unique("[stall] resumable"), "background", "true"));
+            String runId;
+            try (Sse.Reader events = new Sse.Reader(first.body())) {
+                runId = events.until("TeamRunStarted").get("run_id").asText();
+            }
+            bed.awaitModelCall("[stall] resumable");
+            HttpResponse<InputStream> again = http.openForm("/teams/crew/runs/" + runId + "/resume",
+                    form("last_event_index", "0"));
+            try (Sse.Reader events = new Sse.Reader(again.body())) {
+                JsonNode catchUp = events.next().orElseThrow();
+                assertThat(catchUp.get("event").asText()).isEqualTo("catch_up");
+                JsonNode subscribed = events.until("subscribed");
+                assertThat(subscribed.get("status").asText()).isEqualTo("running");
+                assertThat(bed.store.getRun(runId).orElseThrow().status()).as("still running").isEqualTo(RunStatus.RUNNING);
+
+                assertThat(http.post("/teams/crew/runs/" + runId + "/cancel").json().get("cancelled").asBoolean()).isTrue();
+                List<JsonNode> live = events.rest();
+                assertThat(Sse.names(live)).endsWith("TeamRunCancelled");
+                assertThat(live.getLast().has("event_index")).isTrue();
+            }
+        }
+
+        @Test
+        void resumingAnUnknownRunIsAnErrorEvent() {
+            Http.Response r = http.postForm("/agents/echo/runs/unknown-run/resume", form());
+            assertThat(r.status()).isEqualTo(200);
+            JsonNode error = Sse.lineBased(r.body()).get(0);
+            assertThat(error.get("event").asText()).isEqualTo("error");
+            assertThat(error.get("error").asText()).contains("not found");
         }
     }
 
