@@ -511,6 +511,12 @@ class CadreServerTest {
             assertThat(r.header("Access-Control-Allow-Methods")).contains("GET", "POST", "DELETE", "PATCH");
             assertThat(r.header("Access-Control-Allow-Headers")).contains("authorization", "content-type");
             assertThat(r.header("Access-Control-Allow-Credentials")).isEqualTo("true");
+            Http.Response deep = http.options("/sessions/some-session/runs?type=agent", Map.of(
+                    "Origin", "http://localhost:3000", "Access-Control-Request-Method", "GET"));
+            assertThat(deep.status()).isEqualTo(200);
+            assertThat(deep.header("Access-Control-Allow-Origin")).isEqualTo("http://localhost:3000");
+            assertThat(http.options("/sessions/s", Map.of("Origin", "http://localhost:3000",
+                    "Access-Control-Request-Method", "DELETE")).header("Access-Control-Allow-Methods")).contains("DELETE");
         }
 
         @Test
