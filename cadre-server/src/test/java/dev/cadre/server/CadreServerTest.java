@@ -186,6 +186,11 @@ class CadreServerTest {
             assertThat(http.postForm("/agents/echo/runs", form("message", "x", "stream", "maybe")).status()).isEqualTo(422);
             assertThat(http.postForm("/agents/ghost/runs", form("message", "x")).status()).isEqualTo(404);
             assertThat(http.post("/agents/echo/runs").status()).as("no body at all").isEqualTo(422);
+            Http.Response garbled = http.postRaw("/agents/echo/runs", "multipart/form-data", "garbage");
+            assertThat(garbled.status()).isEqualTo(400);
+            assertThat(garbled.json().get("detail").asText()).contains("not a valid form");
+            assertThat(http.postRaw("/agents/echo/runs", "application/json", "{\"message\":\"hi\"}").status())
+                    .as("JSON is not a form").isEqualTo(422);
             assertThat(http.postForm("/agents/echo/runs/x/resume", form("last_event_index", "two")).status())
                     .isEqualTo(422);
             Http.Response foreign = http.postForm("/teams/crew/runs", form("message", "x", "stream", "false",

@@ -327,6 +327,7 @@ public final class AgentOsApi {
     // ---- runs ------------------------------------------------------------------------------------
 
     private void createRun(Context ctx, Component<?> c) throws IOException {
+        Forms.parse(ctx);
         String message = Forms.required(ctx, "message");
         boolean stream = Forms.bool(ctx, "stream", true);
         boolean background = Forms.bool(ctx, "background", false);
@@ -540,6 +541,7 @@ public final class AgentOsApi {
     /** {@code POST .../runs/{run_id}/resume}: AgentOS's catch_up / subscribed / replay / error frames. */
     private void resume(Context ctx, Component<?> c) throws IOException {
         String runId = ctx.pathParam("run_id");
+        Forms.parse(ctx);
         int last = -1;
         String lastText = ctx.formParam("last_event_index");
         if (lastText != null && !lastText.isBlank() && !lastText.equalsIgnoreCase("null")) {
