@@ -350,7 +350,9 @@ public final class AgentOsApi {
         RunRequest.Builder b = RunRequest.builder(message).streamEvents(streamEvents);
         sessionId.ifPresent(b::sessionId);
         userId.ifPresent(b::userId);
-        runId.ifPresent(b::runId);
+        // The server names every run itself when the client did not, so it knows the id of a
+        // blocking run too (to cancel it at shutdown).
+        b.runId(runId.orElseGet(() -> java.util.UUID.randomUUID().toString()));
         RunRequest request = b.build();
 
         if (background && stream) {
@@ -371,12 +373,13 @@ public final class AgentOsApi {
             track(c, events.runId());
             streamEvents(ctx, events, c instanceof dev.cadre.Team ? "TeamRunError" : "RunError");
         } else {
-            String id = request.runId().orElse(null);
-            RunResult out = startGuarded(() -> c.run(request));
-            if (id != null) {
+            String id = request.runId().orElseThrow();
+            track(c, id);
+            try {
+                json(ctx, 200, Views.run(startGuarded(() -> c.run(request))));
+            } finally {
                 ownRuns.remove(id);
             }
-            json(ctx, 200, Views.run(out));
         }
     }
 
