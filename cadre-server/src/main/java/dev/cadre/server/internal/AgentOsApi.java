@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -57,6 +58,8 @@ public final class AgentOsApi {
     /** Runs this server started and that may still run: run id → component, for a shutdown without a run manager. */
     private final Map<String, Component<?>> ownRuns = new ConcurrentHashMap<>();
     private final ResumableRuns resumable = new ResumableRuns();
+    /** One latch per stream being written, so that stop() lets them write their last event before closing. */
+    private final Set<CountDownLatch> openStreams = ConcurrentHashMap.newKeySet();
     private volatile Javalin app;
 
     public AgentOsApi(ServerSettings settings) {
@@ -104,6 +107,16 @@ public final class AgentOsApi {
                 settings.runManager().get().shutdown(grace);
             } else {
                 stopOwnRuns(grace);
+            }
+            // The runs have ended; their streams may still be writing the cancelled event.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            for (CountDownLatch open : List.copyOf(openStreams)) {
+                try {
+                    open.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
         } finally {
             Javalin a = app;
@@ -433,6 +446,17 @@ public final class AgentOsApi {
      * went away makes that write fail, and closing the run stream then cancels the run.
      */
     private void streamEvents(Context ctx, RunStream events, String errorEvent) throws IOException {
+        CountDownLatch open = new CountDownLatch(1);
+        openStreams.add(open);
+        try {
+            writeEvents(ctx, events, errorEvent);
+        } finally {
+            openStreams.remove(open);
+            open.countDown();
+        }
+    }
+
+    private void writeEvents(Context ctx, RunStream events, String errorEvent) throws IOException {
         LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         Thread reader = Thread.ofVirtual().name("cadre-sse-" + events.runId()).start(() -> {
             try {
@@ -477,6 +501,7 @@ public final class AgentOsApi {
                 out.write(frame.getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
+            out.close(); // ends the chunked body now, while stop() still waits for this stream
         } catch (IOException e) {
             clientGone = true;
             LOG.debug("Client of run {} went away; cancelling the run", events.runId());
@@ -504,6 +529,18 @@ public final class AgentOsApi {
      * away only stops this loop; the run goes on.
      */
     private void serveBuffer(Context ctx, ResumableRuns.Buffer buffer, int from, List<String> before,
+            List<String> between) throws IOException {
+        CountDownLatch open = new CountDownLatch(1);
+        openStreams.add(open);
+        try {
+            writeBuffer(ctx, buffer, from, before, between);
+        } finally {
+            openStreams.remove(open);
+            open.countDown();
+        }
+    }
+
+    private void writeBuffer(Context ctx, ResumableRuns.Buffer buffer, int from, List<String> before,
             List<String> between) throws IOException {
         startSse(ctx);
         OutputStream out = ctx.res().getOutputStream();
@@ -534,6 +571,7 @@ public final class AgentOsApi {
                 next += s.frames().size();
                 ended = s.ended();
             }
+            out.close(); // ends the chunked body now, while stop() still waits for this stream
         } catch (IOException e) {
             LOG.debug("Client of background run {} went away; the run goes on", buffer.runId);
         } catch (InterruptedException e) {
