@@ -51,7 +51,10 @@ final class ResumableRuns {
                 json.put("run_id", e.runId());
                 frames.add("event: " + e.event() + "\ndata: " + CadreJson.write(json) + "\n\n");
                 if (e instanceof TerminalEvent t && e.parentRunId().isEmpty()) {
+                    // The run's own terminal event is its last: the buffer is complete now, before
+                    // the reading thread gets round to finish() (a poll may already see the run ended).
                     status = t.status().name().toLowerCase(java.util.Locale.ROOT);
+                    markDone();
                 }
                 changed.signalAll();
             } finally {
@@ -62,12 +65,18 @@ final class ResumableRuns {
         void finish() {
             lock.lock();
             try {
-                done = true;
-                endedAtNanos = System.nanoTime();
-                changed.signalAll();
+                markDone();
             } finally {
                 lock.unlock();
             }
+        }
+
+        private void markDone() {
+            if (!done) {
+                done = true;
+                endedAtNanos = System.nanoTime();
+            }
+            changed.signalAll();
         }
 
         /** Frames from {@code from} on, waiting up to {@code wait} when there are none yet; empty and done means the end. */
