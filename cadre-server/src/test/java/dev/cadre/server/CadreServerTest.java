@@ -186,9 +186,13 @@ class CadreServerTest {
             assertThat(http.postForm("/agents/echo/runs", form("message", "x", "stream", "maybe")).status()).isEqualTo(422);
             assertThat(http.postForm("/agents/ghost/runs", form("message", "x")).status()).isEqualTo(404);
             assertThat(http.post("/agents/echo/runs").status()).as("no body at all").isEqualTo(422);
-            Http.Response bgStream = http.postForm("/agents/echo/runs", form("message", "x", "background", "true"));
-            assertThat(bgStream.status()).isEqualTo(400);
-            assertThat(bgStream.json().get("detail").asText()).contains("stream=false");
+            Http.Response garbled = http.postRaw("/agents/echo/runs", "multipart/form-data", "garbage");
+            assertThat(garbled.status()).isEqualTo(400);
+            assertThat(garbled.json().get("detail").asText()).contains("not a valid form");
+            assertThat(http.postRaw("/agents/echo/runs", "application/json", "{\"message\":\"hi\"}").status())
+                    .as("JSON is not a form").isEqualTo(422);
+            assertThat(http.postForm("/agents/echo/runs/x/resume", form("last_event_index", "two")).status())
+                    .isEqualTo(422);
             Http.Response foreign = http.postForm("/teams/crew/runs", form("message", "x", "stream", "false",
                     "session_id", http.postForm("/agents/echo/runs", form("message", unique("mine"), "stream", "false"))
                             .json().get("session_id").asText()));
@@ -358,6 +362,81 @@ class CadreServerTest {
     }
 
     @Nested
+    class ResumableBackgroundStreams {
+
+        @Test
+        void eventsCarryTheirIndexAndRunId() {
+            Http.Response r = http.postForm("/agents/echo/runs", form("message", unique("bg stream"), "background", "true"));
+            assertThat(r.status()).isEqualTo(200);
+            List<JsonNode> events = Sse.lineBased(r.body());
+            assertThat(Sse.names(events)).startsWith("RunStarted").endsWith("RunCompleted");
+            for (int i = 0; i < events.size(); i++) {
+                assertThat(events.get(i).get("event_index").asInt()).isEqualTo(i);
+                assertThat(events.get(i).get("run_id").asText()).isEqualTo(events.get(0).get("run_id").asText());
+            }
+            assertThat(Sse.names(Sse.braceMatching(r.body(), 13))).isEqualTo(Sse.names(events));
+        }
+
+        @Test
+        void theRunGoesOnWhenTheClientLeavesAndIsReplayedFromWhereItLeft() throws Exception {
+            HttpResponse<InputStream> response = http.openForm("/agents/echo/runs",
+                    form("message", unique("[slow] keep going"), "background", "true"));
+            Sse.Reader events = new Sse.Reader(response.body());
+            JsonNode started = events.until("RunStarted");
+            String runId = started.get("run_id").asText();
+            int seen = events.until("RunContent").get("event_index").asInt();
+            events.close();
+
+            assertThat(stored(runId).status()).isEqualTo(RunStatus.COMPLETED);
+
+            Http.Response resumed = http.postForm("/agents/echo/runs/" + runId + "/resume",
+                    form("last_event_index", String.valueOf(seen), "session_id", started.get("session_id").asText()));
+            List<JsonNode> frames = Sse.lineBased(resumed.body());
+            // "replay" once the buffer has the run's last event; the stored run may be seen ended a
+            // moment before that, and then the stream catches up and follows to the end instead.
+            assertThat(frames.get(0).get("event").asText()).isIn("replay", "catch_up");
+            List<JsonNode> replay = frames.stream().filter(f -> f.has("event_index")).toList();
+            assertThat(replay.get(0).get("event_index").asInt()).isEqualTo(seen + 1);
+            assertThat(replay.getLast().get("event").asText()).isEqualTo("RunCompleted");
+            assertThat(replay.getLast().get("content").asText()).isEqualTo("one two three four five six seven eight nine ten");
+        }
+
+        @Test
+        void resumingARunningStreamCatchesUpThenGoesLive() throws Exception {
+            HttpResponse<InputStream> first = http.openForm("/teams/crew/runs",
+                    form("message", unique("[stall] resumable"), "background", "true"));
+            String runId;
+            try (Sse.Reader events = new Sse.Reader(first.body())) {
+                runId = events.until("TeamRunStarted").get("run_id").asText();
+            }
+            bed.awaitModelCall("[stall] resumable");
+            HttpResponse<InputStream> again = http.openForm("/teams/crew/runs/" + runId + "/resume",
+                    form("last_event_index", "0"));
+            try (Sse.Reader events = new Sse.Reader(again.body())) {
+                JsonNode catchUp = events.next().orElseThrow();
+                assertThat(catchUp.get("event").asText()).isEqualTo("catch_up");
+                JsonNode subscribed = events.until("subscribed");
+                assertThat(subscribed.get("status").asText()).isEqualTo("running");
+                assertThat(bed.store.getRun(runId).orElseThrow().status()).as("still running").isEqualTo(RunStatus.RUNNING);
+
+                assertThat(http.post("/teams/crew/runs/" + runId + "/cancel").json().get("cancelled").asBoolean()).isTrue();
+                List<JsonNode> live = events.rest();
+                assertThat(Sse.names(live)).endsWith("TeamRunCancelled");
+                assertThat(live.getLast().has("event_index")).isTrue();
+            }
+        }
+
+        @Test
+        void resumingAnUnknownRunIsAnErrorEvent() {
+            Http.Response r = http.postForm("/agents/echo/runs/unknown-run/resume", form());
+            assertThat(r.status()).isEqualTo(200);
+            JsonNode error = Sse.lineBased(r.body()).get(0);
+            assertThat(error.get("event").asText()).isEqualTo("error");
+            assertThat(error.get("error").asText()).contains("not found");
+        }
+    }
+
+    @Nested
     class Sessions {
 
         @Test
@@ -439,6 +518,12 @@ class CadreServerTest {
             assertThat(r.header("Access-Control-Allow-Methods")).contains("GET", "POST", "DELETE", "PATCH");
             assertThat(r.header("Access-Control-Allow-Headers")).contains("authorization", "content-type");
             assertThat(r.header("Access-Control-Allow-Credentials")).isEqualTo("true");
+            Http.Response deep = http.options("/sessions/some-session/runs?type=agent", Map.of(
+                    "Origin", "http://localhost:3000", "Access-Control-Request-Method", "GET"));
+            assertThat(deep.status()).isEqualTo(200);
+            assertThat(deep.header("Access-Control-Allow-Origin")).isEqualTo("http://localhost:3000");
+            assertThat(http.options("/sessions/s", Map.of("Origin", "http://localhost:3000",
+                    "Access-Control-Request-Method", "DELETE")).header("Access-Control-Allow-Methods")).contains("DELETE");
         }
 
         @Test

@@ -11,7 +11,17 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import dev.cadre.jdbc.JdbcStores;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Optional;
+import java.util.UUID;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Many clients at once: background runs through HTTP, a third of them cancelled. */
 class ConcurrentRunsTest {
@@ -41,7 +51,48 @@ class ConcurrentRunsTest {
 
     @Test
     void twoHundredBackgroundRunsEndInTheRightStatusAndNoneIsLeftRunning() throws Exception {
-        try (TestBed bed = new TestBed(); ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
+        try (TestBed bed = new TestBed()) {
+            twoHundredRuns(bed);
+        }
+    }
+
+    @Test
+    void theSameOnSqlite(@TempDir Path dir) throws Exception {
+        try (TestBed bed = new TestBed(JdbcStores.open("sqlite:" + dir.resolve("cadre.db").toString().replace('\\', '/')),
+                b -> { })) {
+            twoHundredRuns(bed);
+        }
+    }
+
+    @Test
+    void theSameOnPostgres() throws Exception {
+        // Like cadre-jdbc's tests: the local server (or CADRE_TEST_PG_URL); skipped when it is not
+        // reachable, except in CI. A schema of its own, dropped afterwards.
+        String url = Optional.ofNullable(System.getenv("CADRE_TEST_PG_URL")).filter(u -> !u.isBlank())
+                .orElse("jdbc:postgresql://127.0.0.1:5432/test?user=postgres");
+        String schema = "cadre_server_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        try {
+            DriverManager.setLoginTimeout(3);
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+                st.execute("CREATE SCHEMA " + schema);
+            }
+        } catch (SQLException e) {
+            String ci = System.getenv("CI");
+            assertThat(ci == null || ci.isBlank()).as("PostgreSQL is required in CI: " + e.getMessage()).isTrue();
+            Assumptions.abort("PostgreSQL not reachable (" + e.getMessage() + "); start it or set CADRE_TEST_PG_URL");
+        }
+        try (TestBed bed = new TestBed(JdbcStores.open(url + (url.contains("?") ? "&" : "?") + "schema=" + schema),
+                b -> { })) {
+            twoHundredRuns(bed);
+        } finally {
+            try (Connection c = DriverManager.getConnection(url); Statement st = c.createStatement()) {
+                st.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            }
+        }
+    }
+
+    private static void twoHundredRuns(TestBed bed) throws Exception {
+        try (ExecutorService clients = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<Started>> starting = new ArrayList<>();
             for (int i = 0; i < 200; i++) {
                 int index = i;

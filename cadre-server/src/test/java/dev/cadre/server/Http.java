@@ -59,6 +59,10 @@ final class Http {
                 .POST(HttpRequest.BodyPublishers.ofString(json)));
     }
 
+    Response postRaw(String path, String contentType, String body) {
+        return send(builder(path).header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
     Response post(String path) {
         return send(builder(path).POST(HttpRequest.BodyPublishers.noBody()));
     }

@@ -10,6 +10,12 @@ import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import dev.cadre.Agent;
+import dev.cadre.RunManager;
+import dev.cadre.openai.OpenAIChat;
+import dev.cadre.store.InMemoryStore;
+import dev.cadre.testkit.FakeOpenAIServer;
+import dev.cadre.testkit.Reply;
 import org.junit.jupiter.api.Test;
 
 /** Stopping the server ends what runs as CANCELLED with a reason; nothing is left RUNNING. */
@@ -40,6 +46,27 @@ class ShutdownTest {
             }
         } finally {
             bed.close();
+        }
+    }
+
+    @Test
+    void withoutARunManagerStopCancelsTheRunsTheServerStarted() throws Exception {
+        try (FakeOpenAIServer openai = FakeOpenAIServer.start()) {
+            openai.dispatcher(r -> Reply.stall());
+            InMemoryStore store = new InMemoryStore();
+            RunManager own = RunManager.builder().build(); // not given to the server
+            Agent agent = Agent.builder().id("a").name("A").db(store).runManager(own)
+                    .model(OpenAIChat.builder().id("gpt-4o").apiKey("sk-test").baseUrl(openai.baseUrl()).build()).build();
+            CadreServer server = CadreServer.builder().agents(agent).port(0).build().start();
+            Http http = new Http(server.baseUrl());
+            String runId = http.postForm("/agents/a/runs", form("message", "wait", "stream", "false", "background", "true"))
+                    .json().get("run_id").asText();
+            openai.awaitRequests(1, Duration.ofSeconds(10));
+
+            server.stop(Duration.ofMillis(100));
+
+            assertThat(own.awaitRun(runId, Duration.ofSeconds(10))).isTrue();
+            assertThat(store.getRun(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
         }
     }
 }

@@ -25,7 +25,7 @@ import java.util.function.Consumer;
 final class TestBed implements AutoCloseable {
 
     final FakeOpenAIServer openai;
-    final Store store = new InMemoryStore();
+    final Store store;
     final RunManager runManager = RunManager.builder().build();
     final Agent echo;
     final Team crew;
@@ -38,6 +38,11 @@ final class TestBed implements AutoCloseable {
     }
 
     TestBed(Consumer<CadreServer.Builder> settings) {
+        this(new InMemoryStore(), settings);
+    }
+
+    TestBed(Store store, Consumer<CadreServer.Builder> settings) {
+        this.store = store;
         openai = FakeOpenAIServer.start();
         openai.dispatcher(TestBed::reply);
         echo = Agent.builder().id("echo").name("Echo").role("Repeats what it is told.")
@@ -99,5 +104,6 @@ final class TestBed implements AutoCloseable {
     public void close() {
         server.stop(Duration.ofSeconds(5));
         openai.close();
+        store.close();
     }
 }

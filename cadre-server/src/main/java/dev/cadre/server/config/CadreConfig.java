@@ -308,7 +308,8 @@ public final class CadreConfig {
                 throw error(root, "nothing to serve: define at least one agent or team");
             }
             ServerSpec server = serverSpec(m.get("server"));
-            return new CadreConfig(file, db, dbLine, Map.copyOf(models), List.copyOf(agents), List.copyOf(teams),
+            return new CadreConfig(file, db, dbLine, java.util.Collections.unmodifiableMap(models), List.copyOf(agents),
+                    List.copyOf(teams),
                     server);
         }
 

@@ -28,6 +28,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -56,6 +57,9 @@ public final class AgentOsApi {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Runs this server started and that may still run: run id → component, for a shutdown without a run manager. */
     private final Map<String, Component<?>> ownRuns = new ConcurrentHashMap<>();
+    private final ResumableRuns resumable = new ResumableRuns();
+    /** One latch per stream being written, so that stop() lets them write their last event before closing. */
+    private final Set<CountDownLatch> openStreams = ConcurrentHashMap.newKeySet();
     private volatile Javalin app;
 
     public AgentOsApi(ServerSettings settings) {
@@ -103,6 +107,16 @@ public final class AgentOsApi {
                 settings.runManager().get().shutdown(grace);
             } else {
                 stopOwnRuns(grace);
+            }
+            // The runs have ended; their streams may still be writing the cancelled event.
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            for (CountDownLatch open : List.copyOf(openStreams)) {
+                try {
+                    open.await(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
             }
         } finally {
             Javalin a = app;
@@ -198,6 +212,8 @@ public final class AgentOsApi {
         r.get("/teams/{id}/runs/{run_id}", ctx -> getRun(ctx, team(ctx)));
         r.post("/agents/{id}/runs/{run_id}/cancel", ctx -> cancel(ctx, agent(ctx)));
         r.post("/teams/{id}/runs/{run_id}/cancel", ctx -> cancel(ctx, team(ctx)));
+        r.post("/agents/{id}/runs/{run_id}/resume", ctx -> resume(ctx, agent(ctx)));
+        r.post("/teams/{id}/runs/{run_id}/resume", ctx -> resume(ctx, team(ctx)));
 
         r.get("/sessions", this::listSessions);
         r.get("/sessions/{session_id}", this::getSession);
@@ -324,6 +340,7 @@ public final class AgentOsApi {
     // ---- runs ------------------------------------------------------------------------------------
 
     private void createRun(Context ctx, Component<?> c) throws IOException {
+        Forms.parse(ctx);
         String message = Forms.required(ctx, "message");
         boolean stream = Forms.bool(ctx, "stream", true);
         boolean background = Forms.bool(ctx, "background", false);
@@ -334,11 +351,6 @@ public final class AgentOsApi {
 
         if (stopping.get()) {
             throw new ApiException(503, "Cadre is shutting down: it accepts no new runs");
-        }
-        if (background && stream) {
-            throw new ApiException(400, "Background runs with stream=true (resumable streams) are not supported by "
-                    + "Cadre yet: send stream=false to get 202 and poll GET /" + kind(c) + "s/" + c.id()
-                    + "/runs/{run_id}, or leave background out to stream");
         }
         if (background && c.db().isEmpty()) {
             throw new ApiException(400, "Background execution requires a database to be configured on the " + kind(c));
@@ -351,10 +363,17 @@ public final class AgentOsApi {
         RunRequest.Builder b = RunRequest.builder(message).streamEvents(streamEvents);
         sessionId.ifPresent(b::sessionId);
         userId.ifPresent(b::userId);
-        runId.ifPresent(b::runId);
+        // The server names every run itself when the client did not, so it knows the id of a
+        // blocking run too (to cancel it at shutdown).
+        b.runId(runId.orElseGet(() -> java.util.UUID.randomUUID().toString()));
         RunRequest request = b.build();
 
-        if (background) {
+        if (background && stream) {
+            // A resumable stream: the run goes on when the client leaves; /resume picks it up again.
+            RunStream events = startGuarded(() -> c.stream(request));
+            track(c, events.runId());
+            serveBuffer(ctx, resumable.start(events, c.id()), 0, List.of(), List.of());
+        } else if (background) {
             RunResult pending = startGuarded(() -> c.runInBackground(request));
             track(c, pending.runId());
             ObjectNode n = Views.obj();
@@ -367,12 +386,13 @@ public final class AgentOsApi {
             track(c, events.runId());
             streamEvents(ctx, events, c instanceof dev.cadre.Team ? "TeamRunError" : "RunError");
         } else {
-            String id = request.runId().orElse(null);
-            RunResult out = startGuarded(() -> c.run(request));
-            if (id != null) {
+            String id = request.runId().orElseThrow();
+            track(c, id);
+            try {
+                json(ctx, 200, Views.run(startGuarded(() -> c.run(request))));
+            } finally {
                 ownRuns.remove(id);
             }
-            json(ctx, 200, Views.run(out));
         }
     }
 
@@ -426,6 +446,17 @@ public final class AgentOsApi {
      * went away makes that write fail, and closing the run stream then cancels the run.
      */
     private void streamEvents(Context ctx, RunStream events, String errorEvent) throws IOException {
+        CountDownLatch open = new CountDownLatch(1);
+        openStreams.add(open);
+        try {
+            writeEvents(ctx, events, errorEvent);
+        } finally {
+            openStreams.remove(open);
+            open.countDown();
+        }
+    }
+
+    private void writeEvents(Context ctx, RunStream events, String errorEvent) throws IOException {
         LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
         Thread reader = Thread.ofVirtual().name("cadre-sse-" + events.runId()).start(() -> {
             try {
@@ -470,6 +501,7 @@ public final class AgentOsApi {
                 out.write(frame.getBytes(StandardCharsets.UTF_8));
                 out.flush();
             }
+            out.close(); // ends the chunked body now, while stop() still waits for this stream
         } catch (IOException e) {
             clientGone = true;
             LOG.debug("Client of run {} went away; cancelling the run", events.runId());
@@ -480,6 +512,134 @@ public final class AgentOsApi {
                 reader.interrupt();
             }
         }
+    }
+
+    private static void startSse(Context ctx) throws IOException {
+        var res = ctx.res();
+        res.setStatus(200);
+        res.setContentType("text/event-stream; charset=utf-8");
+        res.setHeader("Cache-Control", "no-cache");
+        res.setHeader("X-Accel-Buffering", "no");
+        res.flushBuffer();
+    }
+
+    /**
+     * Writes a resumable run's frames from {@code from} on: first {@code before}, then the frames
+     * there are now, then {@code between}, then live frames until the run ends. A client that goes
+     * away only stops this loop; the run goes on.
+     */
+    private void serveBuffer(Context ctx, ResumableRuns.Buffer buffer, int from, List<String> before,
+            List<String> between) throws IOException {
+        CountDownLatch open = new CountDownLatch(1);
+        openStreams.add(open);
+        try {
+            writeBuffer(ctx, buffer, from, before, between);
+        } finally {
+            openStreams.remove(open);
+            open.countDown();
+        }
+    }
+
+    private void writeBuffer(Context ctx, ResumableRuns.Buffer buffer, int from, List<String> before,
+            List<String> between) throws IOException {
+        startSse(ctx);
+        OutputStream out = ctx.res().getOutputStream();
+        try {
+            for (String f : before) {
+                out.write(f.getBytes(StandardCharsets.UTF_8));
+            }
+            int next = from;
+            ResumableRuns.Snapshot caughtUp = buffer.await(next, Duration.ZERO);
+            for (String f : caughtUp.frames()) {
+                out.write(f.getBytes(StandardCharsets.UTF_8));
+            }
+            next += caughtUp.frames().size();
+            for (String f : between) {
+                out.write(f.getBytes(StandardCharsets.UTF_8));
+            }
+            out.flush();
+            boolean ended = caughtUp.ended();
+            while (!ended) {
+                ResumableRuns.Snapshot s = buffer.await(next, settings.heartbeat());
+                if (s.frames().isEmpty() && !s.ended()) {
+                    out.write(": heartbeat\n\n".getBytes(StandardCharsets.UTF_8));
+                }
+                for (String f : s.frames()) {
+                    out.write(f.getBytes(StandardCharsets.UTF_8));
+                }
+                out.flush();
+                next += s.frames().size();
+                ended = s.ended();
+            }
+            out.close(); // ends the chunked body now, while stop() still waits for this stream
+        } catch (IOException e) {
+            LOG.debug("Client of background run {} went away; the run goes on", buffer.runId);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** {@code POST .../runs/{run_id}/resume}: AgentOS's catch_up / subscribed / replay / error frames. */
+    private void resume(Context ctx, Component<?> c) throws IOException {
+        String runId = ctx.pathParam("run_id");
+        Forms.parse(ctx);
+        int last = -1;
+        String lastText = ctx.formParam("last_event_index");
+        if (lastText != null && !lastText.isBlank() && !lastText.equalsIgnoreCase("null")) {
+            try {
+                last = Integer.parseInt(lastText.trim());
+            } catch (NumberFormatException e) {
+                throw Forms.validation("int_parsing", "last_event_index",
+                        "Input should be a valid integer, unable to parse string as an integer", lastText);
+            }
+        }
+        Optional<ResumableRuns.Buffer> found = resumable.get(runId).filter(b -> b.componentId.equals(c.id()));
+        if (found.isEmpty()) {
+            ObjectNode n = Views.obj();
+            n.put("event", "error");
+            n.put("run_id", runId);
+            n.put("error", "Run " + runId + " not found in buffer or database: only runs started with background=true"
+                    + " and stream=true can be resumed, for " + ResumableRuns.RETENTION.toMinutes()
+                    + " minutes after they end; poll GET /" + kind(c) + "s/" + c.id() + "/runs/" + runId
+                    + " for its output");
+            startSse(ctx);
+            OutputStream out = ctx.res().getOutputStream();
+            out.write(("event: error\ndata: " + CadreJson.write(n) + "\n\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return;
+        }
+        ResumableRuns.Buffer b = found.get();
+        ResumableRuns.Snapshot now = b.now();
+        int from = Math.max(0, last + 1);
+        ObjectNode meta = Views.obj();
+        if (now.ended()) {
+            meta.put("event", "replay");
+            meta.put("run_id", runId);
+            meta.put("status", now.status());
+            meta.put("total_events", now.total());
+            meta.put("total_buffered", now.total());
+            meta.put("last_event_index_requested", last);
+            meta.put("message", "Run " + now.status() + ". Replaying " + Math.max(0, now.total() - from) + " events.");
+            serveBuffer(ctx, b, from, List.of(frame("replay", meta)), List.of());
+        } else {
+            meta.put("event", "catch_up");
+            meta.put("run_id", runId);
+            meta.put("status", "running");
+            meta.put("missed_events", Math.max(0, now.total() - from));
+            meta.put("current_event_count", now.total());
+            meta.put("message", "Catching up on " + Math.max(0, now.total() - from) + " missed events.");
+            ObjectNode subscribed = Views.obj();
+            subscribed.put("event", "subscribed");
+            subscribed.put("run_id", runId);
+            subscribed.put("status", "running");
+            subscribed.put("current_event_count", now.total());
+            subscribed.put("message", "Subscribed to " + kind(c) + " run. Receiving live events.");
+            serveBuffer(ctx, b, from, List.of(frame("catch_up", meta)), List.of(frame("subscribed", subscribed)));
+        }
+    }
+
+    private static String frame(String name, ObjectNode json) {
+        return "event: " + name + "\ndata: " + CadreJson.write(json) + "\n\n";
     }
 
     /** A failure outside the run's own events (the store failed, say) still ends the stream with an error event. */

@@ -16,6 +16,23 @@ final class Forms {
     private Forms() {
     }
 
+    /**
+     * Parses the body as a form now, so that a malformed one (a multipart body without its boundary,
+     * say) is the client's 400 rather than an error deep inside a handler.
+     */
+    static void parse(Context ctx) {
+        try {
+            ctx.formParamMap();
+        } catch (Exception e) { // Javalin (Kotlin) may throw the servlet's checked exception as is
+            Throwable t = e;
+            while (t.getCause() != null && t.getCause() != t) {
+                t = t.getCause();
+            }
+            throw new ApiException(400, "The body is not a valid form (multipart/form-data or "
+                    + "application/x-www-form-urlencoded): " + t.getMessage());
+        }
+    }
+
     static String required(Context ctx, String field) {
         String v = ctx.formParam(field);
         if (v == null) {
