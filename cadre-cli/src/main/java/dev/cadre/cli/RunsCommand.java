@@ -293,9 +293,12 @@ final class RunsCommand implements Callable<Integer> {
             }
             List<RunResult> out = new ArrayList<>();
             for (String s : sessions) {
+                // The session listing is AgentOS's summary of each run; the whole run comes from /runs/{id}.
                 JsonNode runs = call("GET", "/sessions/" + enc(s) + "/runs");
                 if (runs != null) {
-                    runs.forEach(r -> out.add(CadreJson.mapper().convertValue(r, RunResult.class)));
+                    for (JsonNode summary : runs) {
+                        get(summary.path("run_id").asText()).ifPresent(out::add);
+                    }
                 }
             }
             out.sort((a, b) -> b.createdAt().compareTo(a.createdAt()));

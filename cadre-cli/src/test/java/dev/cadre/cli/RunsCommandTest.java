@@ -114,4 +114,32 @@ class RunsCommandTest {
         assertThat(cadre("runs", "cancel", "r", "--url", "http://127.0.0.1:1")).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot connect to the Cadre server at http://127.0.0.1:1");
     }
+
+    @Test
+    void throughARunningServerWithASecurityKey() throws Exception {
+        var gate = new java.util.concurrent.CompletableFuture<Void>();
+        ScriptedModel model = ScriptedModel.replying(r -> ScriptedModel.lastUserMessage(r).contains("slow")
+                ? Reply.text("working").thenAwait(gate) : Reply.text("A quick answer."));
+        dev.cadre.RunManager runs = dev.cadre.RunManager.builder().build();
+        Agent agent = Agent.builder().id("writer").name("Writer").model(model).db(db).runManager(runs).build();
+        try (dev.cadre.server.CadreServer server = dev.cadre.server.CadreServer.builder().agents(agent).db(db)
+                .runManager(runs).port(0).securityKey("s3cret").build().start()) {
+            String base = server.baseUrl();
+            RunOutput quick = agent.run("quick");
+            var slow = agent.runAsync(dev.cadre.run.RunRequest.builder("slow").runId("slow-run").build());
+            assertThat(model.awaitCalls(2, java.time.Duration.ofSeconds(10))).isTrue();
+
+            assertThat(cadre("runs", "list", "--url", base)).isEqualTo(1);
+            assertThat(err.toString(StandardCharsets.UTF_8)).contains("needs a security key");
+
+            assertThat(cadre("runs", "list", "--url", base, "--key", "s3cret")).as("%s", err).isZero();
+            assertThat(out()).contains(quick.runId(), "slow-run", "RUNNING");
+            assertThat(cadre("runs", "get", quick.runId(), "--url", base, "--key", "s3cret")).isZero();
+            assertThat(out()).contains("answer: A quick answer.");
+
+            assertThat(cadre("runs", "cancel", "slow-run", "--url", base, "--key", "s3cret")).isZero();
+            assertThat(out()).contains("CANCELLED: Run slow-run was cancelled.");
+            assertThat(slow.get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(RunStatus.CANCELLED);
+        }
+    }
 }

@@ -99,6 +99,14 @@ public final class CadreJson {
         m.addDeserializer(Instant.class, new JsonDeserializer<>() {
             @Override
             public Instant deserialize(JsonParser p, DeserializationContext ctx) throws IOException {
+                if (p.currentToken() == com.fasterxml.jackson.core.JsonToken.VALUE_STRING) {
+                    // AgentOS's summaries write times as ISO-8601 text; accept them too.
+                    try {
+                        return java.time.OffsetDateTime.parse(p.getText()).toInstant();
+                    } catch (java.time.format.DateTimeParseException e) {
+                        return Instant.parse(p.getText());
+                    }
+                }
                 BigDecimal seconds = p.getDecimalValue();
                 return Instant.ofEpochSecond(seconds.longValue(),
                         seconds.remainder(BigDecimal.ONE).movePointRight(9).longValue());

@@ -95,4 +95,11 @@ class CadreJsonTest {
         assertThatThrownBy(() -> CadreJson.readEvent("{\"event\":\"NoSuchEvent\"}"))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("Not a valid RunEvent JSON");
     }
+
+    @Test
+    void timesWrittenAsIsoTextAreReadToo() {
+        RunEvent e = CadreJson.readEvent("{\"event\":\"RunContent\",\"created_at\":\"2025-09-04T15:33:30Z\","
+                + "\"run_id\":\"r\",\"session_id\":\"s\",\"agent_id\":\"a\",\"agent_name\":\"A\",\"content\":\"x\"}");
+        assertThat(e.createdAt()).isEqualTo(T);
+    }
 }

@@ -215,6 +215,10 @@ public final class AgentOsApi {
         r.post("/agents/{id}/runs/{run_id}/resume", ctx -> resume(ctx, agent(ctx)));
         r.post("/teams/{id}/runs/{run_id}/resume", ctx -> resume(ctx, team(ctx)));
 
+        // Cadre's own: a run and its cancel by run id alone, without knowing its team, agent or session.
+        r.get("/runs/{run_id}", this::runById);
+        r.post("/runs/{run_id}/cancel", this::cancelById);
+
         r.get("/sessions", this::listSessions);
         r.get("/sessions/{session_id}", this::getSession);
         r.get("/sessions/{session_id}/runs", this::sessionRuns);
@@ -666,8 +670,29 @@ public final class AgentOsApi {
     }
 
     private void cancel(Context ctx, Component<?> c) {
+        cancelResponse(ctx, c.cancelRun(ctx.pathParam("run_id")));
+    }
+
+    private void runById(Context ctx) {
         String runId = ctx.pathParam("run_id");
-        CancelResult result = c.cancelRun(runId);
+        RunResult r = settings.store().getRun(runId).orElseThrow(() -> new ApiException(404, "Run not found"));
+        json(ctx, 200, Views.run(r));
+    }
+
+    private void cancelById(Context ctx) {
+        String runId = ctx.pathParam("run_id");
+        // Cancel through the component that owns the run (a team's cancel reaches its members); a run the
+        // store does not know yet can still be cancelled before it starts, through any component.
+        Optional<Component<?>> owner = settings.store().getRun(runId)
+                .flatMap(r -> Optional.<Component<?>>ofNullable(settings.teams().get(r.componentId()))
+                        .or(() -> Optional.ofNullable(settings.agents().get(r.componentId()))));
+        Component<?> c = owner.or(() -> settings.teams().values().stream().<Component<?>>map(t -> t).findFirst())
+                .or(() -> settings.agents().values().stream().<Component<?>>map(a -> a).findFirst())
+                .orElseThrow(() -> new ApiException(404, "Run not found"));
+        cancelResponse(ctx, c.cancelRun(runId));
+    }
+
+    private void cancelResponse(Context ctx, CancelResult result) {
         if (result.outcome() == CancelResult.Outcome.NOT_FOUND) {
             throw new ApiException(404, result.message());
         }
