@@ -61,8 +61,10 @@ final class BackgroundSuite implements Suite {
         TimedStore store = new TimedStore(db.store());
         int n = c.backgroundRuns();
         Samples accept = new Samples(n);
+        Samples acceptIdle = new Samples(n);
         double runsPerSecond;
         double writesPerRun;
+        double cpuPerRun;
         try (FakeOpenAIServer server = FakeOpenAIServer.start(); RunManager rm = RunManager.builder().build()) {
             server.dispatcher(r -> Reply.text("Done."));
             Model model = OpenAIChat.builder().id("gpt-4o-mini").apiKey("sk-test").baseUrl(server.baseUrl()).build();
@@ -70,9 +72,18 @@ final class BackgroundSuite implements Suite {
                     .members(Agent.builder().name("Researcher").role("Research topics.").build())
                     .db(store).runManager(rm).build();
             submitAll(team, store, Math.max(10, n / 5), null); // warm-up
+            // Idle: one at a time, each awaited before the next, so nothing else competes with the accept.
+            for (int i = 0; i < Math.min(n, 500); i++) {
+                long t = System.nanoTime();
+                TeamRunOutput pending = team.runInBackground("Alone " + i);
+                acceptIdle.add(System.nanoTime() - t);
+                rm.awaitRun(pending.runId(), java.time.Duration.ofSeconds(30));
+            }
             long writesBefore = store.writes();
+            long cpuBefore = processCpuNanos();
             long[] window = submitAll(team, store, n, accept);
             runsPerSecond = n / ((window[1] - window[0]) / 1e9);
+            cpuPerRun = (processCpuNanos() - cpuBefore) / (double) n / 1e3;
             writesPerRun = (store.writes() - writesBefore) / (double) n;
         }
         Samples commit = db.commitLatency(c.commitSamples());
@@ -80,15 +91,27 @@ final class BackgroundSuite implements Suite {
         String d = db.name();
         String floor = "one " + d + " commit (JDBC)";
         return List.of(
-                Result.of(name(), d + ": runInBackground → PENDING, p50", accept.p50Micros(), commit.p50Micros(),
-                        floor + ", p50", "µs", accept.size(), "all submitted back to back from one thread"),
-                Result.of(name(), d + ": runInBackground → PENDING, p99", accept.p99Micros(), commit.p99Micros(),
-                        floor + ", p99", "µs", accept.size(), "while earlier runs execute and write"),
+                Result.of(name(), d + ": runInBackground → PENDING, idle, p50", acceptIdle.p50Micros(),
+                        commit.p50Micros(), floor + ", p50", "µs", acceptIdle.size(), "one at a time, each awaited"),
+                Result.of(name(), d + ": runInBackground → PENDING, idle, p99", acceptIdle.p99Micros(),
+                        commit.p99Micros(), floor + ", p99", "µs", acceptIdle.size(), ""),
+                Result.of(name(), d + ": runInBackground → PENDING, loaded, p50", accept.p50Micros(),
+                        commit.p50Micros(), floor + ", p50", "µs", accept.size(),
+                        "all submitted back to back from one thread"),
+                Result.of(name(), d + ": runInBackground → PENDING, loaded, p99", accept.p99Micros(),
+                        commit.p99Micros(), floor + ", p99", "µs", accept.size(), "while earlier runs execute and write"),
                 Result.of(name(), d + ": completed background runs", runsPerSecond, commitRate,
                         d + " commits/s, " + floorThreads + " connection(s)", "runs/s", n,
                         "first submit → last COMPLETED committed"),
+                Result.of(name(), d + ": CPU time per completed run", cpuPerRun, Double.NaN, "–", "µs/run", n,
+                        "whole process (fake server included) ÷ runs; steadier than wall time on shared cores"),
                 Result.of(name(), d + ": store writes per run", writesPerRun, Double.NaN, "–", "writes/run", n,
                         "session save + run insert/update/finish calls"));
+    }
+
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     /**
