@@ -81,6 +81,7 @@ final class CancelSuite implements Suite {
         volatile long lastEventAt;
         volatile RunEvent lastEvent;
         volatile CancelResult cancel;
+        volatile String memberRunId;
     }
 
     private List<Result> measure(Config c, Databases.Db db) throws Exception {
@@ -91,6 +92,7 @@ final class CancelSuite implements Suite {
         Samples persisted = new Samples(c.cancelSamples());
         Samples lastEvent = new Samples(c.cancelSamples());
         Samples disconnected = new Samples(c.cancelSamples());
+        Samples memberPersisted = new Samples(c.cancelSamples());
         ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
         try (FakeOpenAIServer server = FakeOpenAIServer.start(); RunManager rm = RunManager.builder().build()) {
             String words = "token ".repeat(200).trim();
@@ -134,12 +136,18 @@ final class CancelSuite implements Suite {
                         if (!member.awaitDisconnect(Duration.ofSeconds(10))) {
                             throw new AssertionError("the fake server never saw the member's connection close");
                         }
+                        TimedStore.Finish m = store.finish(s.memberRunId).orElseThrow();
+                        if (m.status() != RunStatus.CANCELLED) {
+                            throw new AssertionError("member stored " + m.status());
+                        }
                         if (measured) {
+                            memberPersisted.add(m.atNanos() - at);
                             persisted.add(f.atNanos() - at);
                             lastEvent.add(s.lastEventAt - at);
                             disconnected.add(member.disconnectedAtNanos().getAsLong() - at);
                         }
                         store.forget(s.cancel.runId());
+                        store.forget(s.memberRunId);
                     } catch (Throwable e) {
                         failures.add(e);
                     } finally {
@@ -166,6 +174,8 @@ final class CancelSuite implements Suite {
                         floor + ", p50", "ms", n, c.cancelParallel() + " runs streaming at once"),
                 Result.of(name(), d + ": cancel → CANCELLED committed, p99", persisted.p99Millis(), commit.p99Millis(),
                         floor + ", p99", "ms", n, ""),
+                Result.of(name(), d + ": cancel → member's CANCELLED committed, p50", memberPersisted.p50Millis(),
+                        commit.p50Millis(), floor + ", p50", "ms", n, "breakdown: the member ends first"),
                 Result.of(name(), d + ": cancel → stream's last event, p50", lastEvent.p50Millis(), commit.p50Millis(),
                         floor + ", p50", "ms", n, "TeamRunCancelled, sent after the commit"),
                 Result.of(name(), d + ": cancel → stream's last event, p99", lastEvent.p99Millis(), commit.p99Millis(),
@@ -185,7 +195,8 @@ final class CancelSuite implements Suite {
             for (RunEvent e : stream) {
                 s.lastEventAt = System.nanoTime();
                 s.lastEvent = e;
-                if (cancelled == null && e instanceof RunContent) {
+                if (cancelled == null && e instanceof RunContent content) {
+                    s.memberRunId = content.runId();
                     // A random point inside the gap before the next token: the cancel must not wait for it.
                     long delay = ThreadLocalRandom.current().nextLong(gapMillis / 10, gapMillis * 8 / 10);
                     cancelled = timer.schedule(() -> {

@@ -34,7 +34,7 @@ final class TimedStore implements Store {
         this.delegate = delegate;
     }
 
-    /** Called (on the run's thread) right after a top-level run's terminal state was committed. */
+    /** Called (on the run's thread) right after a top-level run's terminal state was committed; member runs are noted too. */
     void onTopLevelFinish(Consumer<RunResult> listener) {
         this.onTopLevelFinish = listener;
     }
@@ -58,9 +58,11 @@ final class TimedStore implements Store {
         writes.increment();
         boolean accepted = delegate.finishRun(run);
         long at = System.nanoTime();
-        if (accepted && run.parentRunId().isEmpty()) {
+        if (accepted) {
             finished.put(run.runId(), new Finish(run.status(), at));
-            onTopLevelFinish.accept(run);
+            if (run.parentRunId().isEmpty()) {
+                onTopLevelFinish.accept(run);
+            }
         }
         return accepted;
     }
