@@ -72,9 +72,13 @@ final class FakeServerProcess implements AutoCloseable {
         }
     }
 
-    /** Kills the server; every connection it held is reset. */
     @Override
     public void close() {
+        kill();
+    }
+
+    /** Kills the server; every connection it held is reset. Idempotent. */
+    void kill() {
         process.destroyForcibly();
         try {
             process.waitFor(10, TimeUnit.SECONDS);
