@@ -1,0 +1,40 @@
+package dev.cadre.bench;
+
+/**
+ * How big each benchmark is. Three sizes: {@link #QUICK} (the default, a few minutes on 2 cores),
+ * {@link #FULL} (the numbers to publish) and {@link #SMOKE} (seconds; only checks that every
+ * benchmark runs and produces numbers).
+ */
+public record Config(
+        String mode,
+        // JMH: forks (0 = in this JVM), warm-up and measurement iterations, seconds per iteration
+        int jmhForks, int jmhWarmups, int jmhIterations, double jmhSeconds,
+        int heapInstances,          // instances held alive to measure retained heap
+        int overheadWarmups,        // interleaved rounds before measuring
+        int overheadRounds,         // interleaved rounds measured (one sample per variant each)
+        int cancelSamples,          // cancels per database
+        int cancelParallel,         // runs streaming at once while cancels are taken
+        long cancelTokenGapMillis,  // the fake server's gap between two tokens
+        int commitSamples,          // commits timed for the database floors
+        int backgroundRuns,         // background runs submitted per database
+        int inFlightRuns,           // background runs held in flight at once
+        boolean postgres) {         // also run the PostgreSQL variants
+
+    public static final Config QUICK = new Config("quick", 1, 3, 5, 1.0, 50_000,
+            300, 1_500, 60, 10, 500, 2_000, 2_000, 4_000, true);
+
+    public static final Config FULL = new Config("full", 2, 5, 10, 2.0, 200_000,
+            2_000, 10_000, 400, 20, 500, 10_000, 10_000, 10_000, true);
+
+    public static final Config SMOKE = new Config("smoke", 0, 1, 1, 0.2, 2_000,
+            5, 20, 4, 4, 200, 50, 40, 40, true);
+
+    public static Config named(String mode) {
+        return switch (mode) {
+            case "quick" -> QUICK;
+            case "full" -> FULL;
+            case "smoke" -> SMOKE;
+            default -> throw new IllegalArgumentException("unknown mode " + mode + " (quick, full, smoke)");
+        };
+    }
+}
