@@ -15,9 +15,10 @@ import java.util.concurrent.CompletableFuture;
  * <p>All methods are thread-safe; one agent or team can run many times at once.
  *
  * <p><b>Failures.</b> A run that fails (a model error, say) is not an exception: it ends with
- * status {@code ERROR} and the error's message. Exceptions are for calls that cannot start a run
- * (no model, a run id in use, the store cannot be written) — and for a run whose final state could
- * not be written to the store ({@link dev.cadre.store.StoreException}).
+ * status {@code ERROR} and the error's message. Exceptions are for calls that cannot start a run —
+ * {@link dev.cadre.run.RunRefusedException} (no model, a run id in use, the manager shut down, no db
+ * for a background run) or {@link dev.cadre.store.StoreException} (the store cannot be written) — and
+ * for a run whose final state could not be written to the store ({@link dev.cadre.store.StoreException}).
  *
  * @param <O> {@link dev.cadre.run.RunOutput} for agents, {@link dev.cadre.run.TeamRunOutput} for teams
  */
@@ -55,7 +56,7 @@ public sealed interface Component<O extends RunResult> permits Agent, Team {
      * Starts a run in the background and returns at once with its state: {@code PENDING}, already
      * written to the store. Poll it with {@link #getRunOutput}.
      *
-     * @throws IllegalStateException when there is no store ({@code db(...)})
+     * @throws dev.cadre.run.RunRefusedException when there is no store ({@code db(...)})
      * @throws java.util.concurrent.RejectedExecutionException when too many background runs wait
      */
     O runInBackground(String input);

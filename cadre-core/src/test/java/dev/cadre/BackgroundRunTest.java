@@ -158,7 +158,9 @@ class BackgroundRunTest {
     @Test
     void backgroundRunsNeedADb() {
         Team team = Team.builder().name("T").model(ScriptedModel.of()).runManager(runs).build();
-        assertThatThrownBy(() -> team.runInBackground("go")).isInstanceOf(IllegalStateException.class)
+        assertThatThrownBy(() -> team.runInBackground("go")).isInstanceOfSatisfying(
+                        dev.cadre.run.RunRefusedException.class,
+                        e -> assertThat(e.reason()).isEqualTo(dev.cadre.run.RunRefusedException.Reason.NO_DB))
                 .hasMessageContaining("Background runs need a db");
     }
 

@@ -20,6 +20,7 @@ import dev.cadre.run.CancellationManager;
 import dev.cadre.run.RunContext;
 import dev.cadre.run.RunExecutor;
 import dev.cadre.run.RunFailure;
+import dev.cadre.run.RunRefusedException;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
@@ -136,7 +137,8 @@ public final class RunEngine {
      */
     public RunResult runInBackground(Spec spec, RunRequest request) {
         if (rt.store().isEmpty()) {
-            throw new IllegalStateException("Background runs need a db to keep their state: give " + spec.name()
+            throw new RunRefusedException(RunRefusedException.Reason.NO_DB,
+                    "Background runs need a db to keep their state: give " + spec.name()
                     + " one with db(...) (for example SqliteDb.file(\"cadre.db\"), or InMemoryStore for tests)");
         }
         Run r = start(spec, request, Mode.BLOCKING, RunStatus.PENDING, (c, sid) -> EventSink.NONE, Optional.empty());
@@ -257,7 +259,8 @@ public final class RunEngine {
     private Run start(Spec spec, RunRequest request, Mode mode, RunStatus initial,
             SinkFactory sinkFor, Optional<Run> parent) {
         if (spec.model().isEmpty()) {
-            throw new IllegalStateException((spec instanceof Spec.TeamSpec ? "Team '" : "Agent '") + spec.name()
+            throw new RunRefusedException(RunRefusedException.Reason.NO_MODEL,
+                    (spec instanceof Spec.TeamSpec ? "Team '" : "Agent '") + spec.name()
                     + "' has no model: set one with model(...)");
         }
         String runId = request.runId().orElseGet(() -> UUID.randomUUID().toString());

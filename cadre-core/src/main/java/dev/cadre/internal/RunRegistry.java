@@ -1,6 +1,7 @@
 package dev.cadre.internal;
 
 import dev.cadre.run.CancelResult;
+import dev.cadre.run.RunRefusedException;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import java.time.Duration;
@@ -74,10 +75,12 @@ public final class RunRegistry {
         synchronized (this) {
             // members of a team still finishing during shutdown may start; new top-level runs may not
             if (closed && !member) {
-                throw new IllegalStateException("The run manager is shut down: it accepts no new runs");
+                throw new RunRefusedException(RunRefusedException.Reason.SHUT_DOWN,
+                        "The run manager is shut down: it accepts no new runs");
             }
             if (active.putIfAbsent(run.runId(), run) != null) {
-                throw new IllegalStateException("A run with id " + run.runId() + " is already running; run ids "
+                throw new RunRefusedException(RunRefusedException.Reason.RUN_ID_IN_USE,
+                        "A run with id " + run.runId() + " is already running; run ids "
                         + "must be unique");
             }
             cancelledBeforeStart = takeIntent(run.runId());

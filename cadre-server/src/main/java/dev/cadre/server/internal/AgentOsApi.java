@@ -430,15 +430,14 @@ public final class AgentOsApi {
             return start.start();
         } catch (RejectedExecutionException e) {
             throw new ApiException(503, "Too many background runs are waiting: " + e.getMessage());
+        } catch (dev.cadre.run.RunRefusedException e) {
+            throw new ApiException(switch (e.reason()) {
+                case RUN_ID_IN_USE -> 409;
+                case SHUT_DOWN -> 503;
+                case NO_MODEL, NO_DB -> 400;
+            }, e.getMessage());
         } catch (IllegalStateException e) {
-            String m = String.valueOf(e.getMessage());
-            if (m.contains("already running")) {
-                throw new ApiException(409, m);
-            }
-            if (m.contains("shut down")) {
-                throw new ApiException(503, m);
-            }
-            throw new ApiException(400, m);
+            throw new ApiException(400, String.valueOf(e.getMessage()));
         } catch (IllegalArgumentException e) {
             throw new ApiException(400, String.valueOf(e.getMessage()));
         }
