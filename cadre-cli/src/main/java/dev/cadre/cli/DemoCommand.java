@@ -43,12 +43,20 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print a JSON report instead of the live show")
     boolean json;
 
+    @Option(names = "--fast", description = "Shorter waits, and a faster offline server (the run takes seconds)")
+    boolean fast;
+
     Demo.Settings settings = Demo.Settings.SEED;
     OfflineScripts.Pacing pacing = OfflineScripts.Pacing.DEMO;
     PrintStream out = System.out;
 
     @Override
     public Integer call() throws Exception {
+        if (fast) {
+            settings = new Demo.Settings(Optional.empty(), java.time.Duration.ofMillis(100),
+                    java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2));
+            pacing = new OfflineScripts.Pacing(java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(20));
+        }
         Console console = json ? Console.plain(new PrintStream(OutputStream.nullOutputStream()))
                 : out == System.out ? Console.system() : Console.plain(out);
         try (ExampleModels models = ExampleModels.fromEnvironment(console.out(), pacing);
