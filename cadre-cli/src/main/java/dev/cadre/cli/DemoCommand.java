@@ -29,6 +29,7 @@ import picocli.CommandLine.Option;
             "  cadre demo",
             "  cadre demo --db jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
             "  OPENAI_API_KEY=sk-... cadre demo --model gpt-5.2-mini",
+            "  cadre demo --offline --fast",
             "  cadre demo --json | jq .scenarios"})
 final class DemoCommand implements Callable<Integer> {
 
@@ -42,6 +43,9 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print a JSON report instead of the live show")
     boolean json;
+
+    @Option(names = "--offline", description = "Use the built-in fake OpenAI server even when OPENAI_API_KEY is set")
+    boolean offline;
 
     @Option(names = "--fast", description = "Shorter waits, and a faster offline server (the run takes seconds)")
     boolean fast;
@@ -59,7 +63,8 @@ final class DemoCommand implements Callable<Integer> {
         }
         Console console = json ? Console.plain(new PrintStream(OutputStream.nullOutputStream()))
                 : out == System.out ? Console.system() : Console.plain(out);
-        try (ExampleModels models = ExampleModels.fromEnvironment(console.out(), pacing);
+        try (ExampleModels models = offline ? ExampleModels.offline(pacing, console.out())
+                : ExampleModels.fromEnvironment(console.out(), pacing);
                 Store store = JdbcStores.open(db)) {
             console.println("Database: " + describe(db) + "\n");
             Demo demo = new Demo(store, models, new Demo.Settings(Optional.ofNullable(model), settings.pollEvery(),

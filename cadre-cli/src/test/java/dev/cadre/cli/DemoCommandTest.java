@@ -39,7 +39,7 @@ class DemoCommandTest {
 
     @Test
     void theDemoRunsBothSeedScenariosOfflineAndSaysSo() {
-        int exit = demo("--db", "sqlite:" + dir.resolve("cadre.db"));
+        int exit = demo("--offline", "--db", "sqlite:" + dir.resolve("cadre.db"));
 
         String out = output();
         assertThat(exit).isZero();
@@ -57,7 +57,7 @@ class DemoCommandTest {
 
     @Test
     void jsonGivesAReportForScripts() throws Exception {
-        int exit = demo("--json", "--db", "sqlite:" + dir.resolve("cadre.db"));
+        int exit = demo("--offline", "--json", "--db", "sqlite:" + dir.resolve("cadre.db"));
 
         JsonNode report = CadreJson.mapper().readTree(output());
         assertThat(exit).isZero();
@@ -77,7 +77,7 @@ class DemoCommandTest {
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         CommandLine cli = CadreCli.commandLine();
         cli.setErr(new java.io.PrintWriter(err, true, StandardCharsets.UTF_8));
-        int exit = cli.execute("demo", "--db", "sqlite:" + dir.resolve("missing/dir/cadre.db"));
+        int exit = cli.execute("demo", "--offline", "--db", "sqlite:" + dir.resolve("missing/dir/cadre.db"));
         assertThat(exit).isEqualTo(1);
         assertThat(err.toString(StandardCharsets.UTF_8)).contains("cadre: ", "Check that its directory exists");
     }

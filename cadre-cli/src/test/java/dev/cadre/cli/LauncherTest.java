@@ -82,7 +82,8 @@ class LauncherTest {
 
         Result first = run(fresh, Map.of(), 600, "--version");
         // the whole job, from the built jar: everything the demo needs at run time is packed in it
-        Result demo = run(fresh, Map.of(), 180, "demo", "--fast", "--db", "sqlite:" + dir.resolve("demo.db"));
+        Result demo = run(fresh, Map.of(), 180, "demo", "--offline", "--fast", "--db",
+                "sqlite:" + dir.resolve("demo.db"));
 
         assertThat(first.exit()).as(first.err()).isZero();
         assertThat(first.err()).contains("Building Cadre");

@@ -45,6 +45,13 @@ public final class ExampleModels implements AutoCloseable {
         return models;
     }
 
+    /** Always the offline fake server, whatever the environment says; says so on {@code out}. */
+    public static ExampleModels offline(OfflineScripts.Pacing pacing, PrintStream out) {
+        ExampleModels models = offline(pacing);
+        out.println(models.description);
+        return models;
+    }
+
     /** Always the offline fake server, whatever the environment says (for tests). */
     public static ExampleModels offline(OfflineScripts.Pacing pacing) {
         FakeOpenAIServer server = FakeOpenAIServer.start();
