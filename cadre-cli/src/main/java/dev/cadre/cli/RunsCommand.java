@@ -85,7 +85,11 @@ final class RunsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists the newest runs (team and agent runs; not member runs).")
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "Lists the newest runs (team and agent runs; not member runs).",
+            footer = {"", "Examples:", "  cadre runs list --db sqlite:cadre.db",
+                "  cadre runs list --db sqlite:cadre.db --session 5d1c... --json",
+                "  cadre runs list --url http://127.0.0.1:7777 --key $OS_SECURITY_KEY --limit 5"})
     static final class ListRuns implements Callable<Integer> {
         @Mixin
         Target target;
@@ -121,7 +125,9 @@ final class RunsCommand implements Callable<Integer> {
         }
     }
 
-    @Command(name = "get", mixinStandardHelpOptions = true, description = "Shows one run, with its member runs.")
+    @Command(name = "get", mixinStandardHelpOptions = true, description = "Shows one run, with its member runs.",
+            footer = {"", "Examples:", "  cadre runs get 3f2a... --db sqlite:cadre.db",
+                "  cadre runs get 3f2a... --url http://127.0.0.1:7777 --json | jq .member_responses"})
     static final class GetRun implements Callable<Integer> {
         @Mixin
         Target target;
@@ -169,7 +175,9 @@ final class RunsCommand implements Callable<Integer> {
 
     @Command(name = "cancel", mixinStandardHelpOptions = true,
             description = {"Cancels a run and says what happened. Exit 0 when it was cancelled (or will be),",
-                "1 when it had already ended or is not known."})
+                "1 when it had already ended or is not known."},
+            footer = {"", "Examples:", "  cadre runs cancel 3f2a... --url http://127.0.0.1:7777",
+                "  cadre runs cancel 3f2a... --db jdbc:postgresql://127.0.0.1:5432/test?user=postgres"})
     static final class CancelRun implements Callable<Integer> {
         @Mixin
         Target target;

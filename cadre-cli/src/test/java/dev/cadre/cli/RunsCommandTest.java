@@ -142,4 +142,15 @@ class RunsCommandTest {
             assertThat(slow.get(10, java.util.concurrent.TimeUnit.SECONDS).status()).isEqualTo(RunStatus.CANCELLED);
         }
     }
+
+    @Test
+    void everySubcommandHasHelpWithExamples() {
+        for (String sub : new String[] {"list", "get", "cancel"}) {
+            java.io.StringWriter help = new java.io.StringWriter();
+            CommandLine cli = CadreCli.commandLine();
+            cli.setOut(new PrintWriter(help, true));
+            assertThat(cli.execute("runs", sub, "--help")).isZero();
+            assertThat(help.toString()).contains("Examples:", "cadre runs " + sub);
+        }
+    }
 }
