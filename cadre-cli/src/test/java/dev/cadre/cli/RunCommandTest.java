@@ -6,17 +6,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.json.CadreJson;
 import dev.cadre.testkit.FakeOpenAIServer;
 import dev.cadre.testkit.Reply;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code cadre run} with a config whose models talk to the fake OpenAI server. */
 class RunCommandTest {
@@ -25,9 +20,8 @@ class RunCommandTest {
     Path dir;
     private FakeOpenAIServer server;
     private Path config;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final Cli cli = new Cli();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -49,24 +43,19 @@ class RunCommandTest {
                 teams:
                   - {id: research-team, name: ResearchTeam, model: default, members: [researcher]}
                 """.formatted(dir.resolve("cadre.db"), server.baseUrl()));
-        savedOut = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     }
 
     @AfterEach
     void tearDown() {
-        System.setOut(savedOut);
         server.close();
     }
 
     private int cadre(String... args) {
-        CommandLine cli = CadreCli.commandLine();
-        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        return cli.execute(args);
+        return cli.cadre(args);
     }
 
     private String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return cli.out();
     }
 
     @Test
@@ -106,13 +95,13 @@ class RunCommandTest {
     @Test
     void badArgumentsAndConfigsExitTwoAndSayWhy() throws Exception {
         assertThat(cadre("run", "-c", config.toString(), "--team", "nope", "Go")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("has no team with id 'nope'",
+        assertThat(cli.err()).contains("has no team with id 'nope'",
                 "team research-team, agent researcher");
         assertThat(cadre("run", "-c", config.toString(), "Go")).as("neither --team nor --agent").isEqualTo(2);
         assertThat(cadre("run", "-c", config.toString(), "--team", "t", "--agent", "a", "Go")).isEqualTo(2);
         Path bad = dir.resolve("bad.yaml");
         Files.writeString(bad, "db: memory\nmodels:\n  default: {provider: openai-foo, id: x}\n");
         assertThat(cadre("run", "-c", bad.toString(), "--team", "t", "Go")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("bad.yaml:3: models.default.provider");
+        assertThat(cli.err()).contains("bad.yaml:3: models.default.provider");
     }
 }

@@ -9,10 +9,7 @@ import dev.cadre.model.ScriptedModel.Reply;
 import dev.cadre.run.RunOutput;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,32 +24,26 @@ class RunsCommandTest {
     Path dir;
     private SqliteDb db;
     private String url;
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
-    private PrintStream savedOut;
+    @org.junit.jupiter.api.extension.RegisterExtension
+    final Cli cli = new Cli();
 
     @BeforeEach
     void openDb() {
         db = SqliteDb.file(dir.resolve("cadre.db"));
         url = "sqlite:" + dir.resolve("cadre.db");
-        savedOut = System.out;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
     }
 
     @AfterEach
     void close() {
-        System.setOut(savedOut);
         db.close();
     }
 
     private int cadre(String... args) {
-        CommandLine cli = CadreCli.commandLine();
-        cli.setErr(new PrintWriter(err, true, StandardCharsets.UTF_8));
-        return cli.execute(args);
+        return cli.cadre(args);
     }
 
     private String out() {
-        return out.toString(StandardCharsets.UTF_8);
+        return cli.out();
     }
 
     @Test
@@ -98,7 +89,7 @@ class RunsCommandTest {
     @Test
     void badArgumentsExitTwoWithAUsefulMessage() {
         assertThat(cadre("runs", "list")).isEqualTo(2);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("Missing required argument", "--db=URL | --url=URL");
+        assertThat(cli.err()).contains("Missing required argument", "--db=URL | --url=URL");
         assertThat(cadre("runs", "frobnicate")).isEqualTo(2);
         assertThat(cadre("runs", "get", "x", "--db", url, "--url", "http://127.0.0.1:1")).isEqualTo(2);
     }
@@ -106,13 +97,13 @@ class RunsCommandTest {
     @Test
     void anUnknownRunIsAClearFailure() {
         assertThat(cadre("runs", "get", "no-such-run", "--db", url)).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8) + out()).contains("no run no-such-run");
+        assertThat(cli.err() + out()).contains("no run no-such-run");
     }
 
     @Test
     void anUnreachableServerIsAClearFailure() {
         assertThat(cadre("runs", "cancel", "r", "--url", "http://127.0.0.1:1")).isEqualTo(1);
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("cannot connect to the Cadre server at http://127.0.0.1:1");
+        assertThat(cli.err()).contains("cannot connect to the Cadre server at http://127.0.0.1:1");
     }
 
     @Test
@@ -130,9 +121,9 @@ class RunsCommandTest {
             assertThat(model.awaitCalls(2, java.time.Duration.ofSeconds(10))).isTrue();
 
             assertThat(cadre("runs", "list", "--url", base)).isEqualTo(1);
-            assertThat(err.toString(StandardCharsets.UTF_8)).contains("needs a security key");
+            assertThat(cli.err()).contains("needs a security key");
 
-            assertThat(cadre("runs", "list", "--url", base, "--key", "s3cret")).as("%s", err).isZero();
+            assertThat(cadre("runs", "list", "--url", base, "--key", "s3cret")).as("%s", cli.err()).isZero();
             assertThat(out()).contains(quick.runId(), "slow-run", "RUNNING");
             assertThat(cadre("runs", "get", quick.runId(), "--url", base, "--key", "s3cret")).isZero();
             assertThat(out()).contains("answer: A quick answer.");
@@ -147,9 +138,9 @@ class RunsCommandTest {
     void everySubcommandHasHelpWithExamples() {
         for (String sub : new String[] {"list", "get", "cancel"}) {
             java.io.StringWriter help = new java.io.StringWriter();
-            CommandLine cli = CadreCli.commandLine();
-            cli.setOut(new PrintWriter(help, true));
-            assertThat(cli.execute("runs", sub, "--help")).isZero();
+            CommandLine command = CadreCli.commandLine();
+            command.setOut(new java.io.PrintWriter(help, true));
+            assertThat(command.execute("runs", sub, "--help")).isZero();
             assertThat(help.toString()).contains("Examples:", "cadre runs " + sub);
         }
     }
