@@ -72,12 +72,9 @@ class CancellationTest {
     void cancellingATeamDuringStreamingEndsWithExactlyOneTeamRunCancelled() throws Exception {
         Team team = streamingTeam();
         RunStream stream = team.stream("Write a long story");
-        Reader reader = new Reader(stream, ev -> contentChunks(ev, 5));
-        reader.trigger.get(10, TimeUnit.SECONDS);
-
-        CancelResult result = team.cancelRun(stream.runId());
-
-        List<RunEvent> events = reader.done.get(10, TimeUnit.SECONDS);
+        Scripts.Cancelled cancelled = Scripts.cancelWhen(team, stream, ev -> contentChunks(ev, 5));
+        CancelResult result = cancelled.result();
+        List<RunEvent> events = cancelled.events();
         assertThat(result.outcome()).isEqualTo(Outcome.CANCELLED);
         assertThat(count(events, TeamRunCancelled.class)).isEqualTo(1);
         assertThat(count(events, TeamRunCompleted.class)).isZero();
@@ -90,10 +87,7 @@ class CancellationTest {
     void aCancelledTeamRunKeepsItsPartialContentAndMessagesInTheDb() throws Exception {
         Team team = streamingTeam();
         RunStream stream = team.stream("Write a long story");
-        Reader reader = new Reader(stream, ev -> contentChunks(ev, 10));
-        reader.trigger.get(10, TimeUnit.SECONDS);
-        team.cancelRun(stream.runId());
-        reader.done.get(10, TimeUnit.SECONDS);
+        Scripts.cancelWhen(team, stream, ev -> contentChunks(ev, 10));
 
         RunResult stored = db.getRun(stream.runId()).orElseThrow();
         assertThat(stored.status()).isEqualTo(RunStatus.CANCELLED);
@@ -106,10 +100,7 @@ class CancellationTest {
     void theTeamRunCancelledEventIsStoredWithTheRun() throws Exception {
         Team team = streamingTeam();
         RunStream stream = team.stream("story");
-        Reader reader = new Reader(stream, ev -> contentChunks(ev, 5));
-        reader.trigger.get(10, TimeUnit.SECONDS);
-        team.cancelRun(stream.runId());
-        reader.done.get(10, TimeUnit.SECONDS);
+        Scripts.cancelWhen(team, stream, ev -> contentChunks(ev, 5));
 
         assertThat(db.getRun(stream.runId()).orElseThrow().events())
                 .anySatisfy(e -> assertThat(e).isInstanceOf(TeamRunCancelled.class))
@@ -120,10 +111,7 @@ class CancellationTest {
     void theStreamsResultIsTheCancelledRun() throws Exception {
         Team team = streamingTeam();
         RunStream stream = team.stream("story");
-        Reader reader = new Reader(stream, ev -> contentChunks(ev, 5));
-        reader.trigger.get(10, TimeUnit.SECONDS);
-        team.cancelRun(stream.runId());
-        reader.done.get(10, TimeUnit.SECONDS);
+        Scripts.cancelWhen(team, stream, ev -> contentChunks(ev, 5));
 
         assertThat(stream.result()).isInstanceOfSatisfying(TeamRunOutput.class,
                 r -> assertThat(r.status()).isEqualTo(RunStatus.CANCELLED));
@@ -157,10 +145,7 @@ class CancellationTest {
         ScriptedModel leader = ScriptedModel.of(Reply.text(words(10)).thenBlock(), Reply.text("Second answer."));
         Team team = Team.builder().name("T").model(leader).db(db).runManager(runs).build();
         RunStream stream = team.stream("first");
-        Reader reader = new Reader(stream, ev -> ev.getLast() instanceof TeamRunCancelled || contentChunks(ev, 8));
-        reader.trigger.get(10, TimeUnit.SECONDS);
-        team.cancelRun(stream.runId());
-        reader.done.get(10, TimeUnit.SECONDS);
+        Scripts.cancelWhen(team, stream, ev -> ev.getLast() instanceof TeamRunCancelled || contentChunks(ev, 8));
 
         TeamRunOutput next = team.run(RunRequest.builder("second").sessionId(stream.sessionId()).build());
 
@@ -204,12 +189,8 @@ class CancellationTest {
         Team team = Team.builder().name("T").model(ScriptedModel.of(delegate("researcher", "research")))
                 .members(researcher).db(db).runManager(runs).build();
         RunStream stream = team.stream("go");
-        Reader reader = new Reader(stream, ev -> ev.stream().filter(e -> e instanceof RunContent).count() >= 5);
-        reader.trigger.get(10, TimeUnit.SECONDS);
-
-        team.cancelRun(stream.runId());
-
-        List<RunEvent> events = reader.done.get(10, TimeUnit.SECONDS);
+        Scripts.Cancelled cancelled = Scripts.cancelWhen(team, stream, ev -> ev.stream().filter(e -> e instanceof RunContent).count() >= 5);
+        List<RunEvent> events = cancelled.events();
         TeamRunOutput out = (TeamRunOutput) stream.result();
         assertThat(out.status()).isEqualTo(RunStatus.CANCELLED);
         RunResult member = out.memberResponses().getFirst();
@@ -235,12 +216,8 @@ class CancellationTest {
         Team outer = Team.builder().name("Outer").model(ScriptedModel.of(delegate("inner", "go")))
                 .members(inner).db(db).runManager(runs).build();
         RunStream stream = outer.stream("start");
-        Reader reader = new Reader(stream, ev -> ev.getLast() instanceof RunContent);
-        reader.trigger.get(10, TimeUnit.SECONDS);
-
-        outer.cancelRun(stream.runId());
-
-        List<RunEvent> events = reader.done.get(10, TimeUnit.SECONDS);
+        Scripts.Cancelled cancelled = Scripts.cancelWhen(outer, stream, ev -> ev.getLast() instanceof RunContent);
+        List<RunEvent> events = cancelled.events();
         List<String> terminals = events.stream().filter(e -> e instanceof TerminalEvent)
                 .map(e -> e.event() + ":" + e.componentId()).toList();
         assertThat(terminals).containsExactly("RunCancelled:deep", "TeamRunCancelled:inner", "TeamRunCancelled:outer");
@@ -258,12 +235,7 @@ class CancellationTest {
         Team team = Team.builder().name("Panel").mode(TeamMode.BROADCAST).model(ScriptedModel.of(delegateAll("go")))
                 .members(member.apply("A"), member.apply("B")).db(db).runManager(runs).build();
         RunStream stream = team.stream("go");
-        Reader reader = new Reader(stream, ev -> ev.stream().filter(e -> e instanceof RunContent).count() == 2);
-        reader.trigger.get(10, TimeUnit.SECONDS);
-
-        team.cancelRun(stream.runId());
-
-        reader.done.get(10, TimeUnit.SECONDS);
+        Scripts.cancelWhen(team, stream, ev -> ev.stream().filter(e -> e instanceof RunContent).count() == 2);
         TeamRunOutput out = (TeamRunOutput) stream.result();
         assertThat(out.memberResponses()).hasSize(2)
                 .allSatisfy(m -> assertThat(m.status()).isEqualTo(RunStatus.CANCELLED));
@@ -296,12 +268,8 @@ class CancellationTest {
     void aCancelledAgentStreamKeepsItsPartialContentAndItsCancelledEventInTheDb() throws Exception {
         Agent agent = streamingAgent();
         RunStream stream = agent.stream("Write a long essay");
-        Reader reader = new Reader(stream, ev -> contentChunks(ev, 5));
-        reader.trigger.get(10, TimeUnit.SECONDS);
-
-        agent.cancelRun(stream.runId());
-
-        List<RunEvent> events = reader.done.get(10, TimeUnit.SECONDS);
+        Scripts.Cancelled cancelled = Scripts.cancelWhen(agent, stream, ev -> contentChunks(ev, 5));
+        List<RunEvent> events = cancelled.events();
         assertThat(count(events, RunCancelled.class)).isEqualTo(1);
         assertThat(events.stream().filter(e -> e instanceof ContentEvent).count()).isGreaterThanOrEqualTo(5);
         RunResult stored = db.getRun(stream.runId()).orElseThrow();
@@ -334,10 +302,7 @@ class CancellationTest {
     void anAgentSessionGoesOnAfterACancelledRun() throws Exception {
         Agent agent = streamingAgent();
         RunStream stream = agent.stream("first");
-        Reader reader = new Reader(stream, ev -> contentChunks(ev, 8));
-        reader.trigger.get(10, TimeUnit.SECONDS);
-        agent.cancelRun(stream.runId());
-        reader.done.get(10, TimeUnit.SECONDS);
+        Scripts.cancelWhen(agent, stream, ev -> contentChunks(ev, 8));
 
         RunOutput next = agent.run(RunRequest.builder("second").sessionId(stream.sessionId()).build());
 
@@ -351,12 +316,8 @@ class CancellationTest {
     void cancellingOnTheFirstEventGivesExactlyOneRunCancelled() throws Exception {
         Agent agent = streamingAgent();
         RunStream stream = agent.stream("go");
-        Reader reader = new Reader(stream, ev -> true);
-        reader.trigger.get(10, TimeUnit.SECONDS);
-
-        agent.cancelRun(stream.runId());
-
-        List<RunEvent> events = reader.done.get(10, TimeUnit.SECONDS);
+        Scripts.Cancelled cancelled = Scripts.cancelWhen(agent, stream, ev -> true);
+        List<RunEvent> events = cancelled.events();
         assertThat(count(events, RunCancelled.class)).isEqualTo(1);
         assertThat(count(events, RunCompleted.class)).isZero();
         assertThat(events.getLast()).isInstanceOf(RunCancelled.class);
@@ -434,12 +395,7 @@ class CancellationTest {
         ScriptedModel model = ScriptedModel.of(Reply.text("partial ").thenBlock());
         Agent agent = Agent.builder().name("A").model(model).db(db).runManager(runs).build();
         RunStream stream = agent.stream("go");
-        Reader reader = new Reader(stream, ev -> ev.getLast() instanceof RunContent);
-        reader.trigger.get(10, TimeUnit.SECONDS);
-
-        agent.cancelRun(stream.runId());
-
-        reader.done.get(10, TimeUnit.SECONDS);
+        Scripts.cancelWhen(agent, stream, ev -> ev.getLast() instanceof RunContent);
         assertThat(stream.result().content()).isEqualTo("partial ");
         assertThat(model.awaitAbortedCalls(1, WAIT)).isTrue();
     }
@@ -506,10 +462,7 @@ class CancellationTest {
         ScriptedModel model = ScriptedModel.of(Reply.text("Once upon ", "a time").thenBlock(), Reply.text("ok"));
         Agent agent = Agent.builder().name("A").model(model).db(db).runManager(runs).addHistoryToContext(true).build();
         RunStream stream = agent.stream("Tell a story");
-        Reader reader = new Reader(stream, ev -> contentChunks(ev, 2));
-        reader.trigger.get(10, TimeUnit.SECONDS);
-        agent.cancelRun(stream.runId());
-        reader.done.get(10, TimeUnit.SECONDS);
+        Scripts.cancelWhen(agent, stream, ev -> contentChunks(ev, 2));
 
         agent.run(RunRequest.builder("Go on").sessionId(stream.sessionId()).build());
 

@@ -60,6 +60,22 @@ final class Scripts {
         }
     }
 
+    /** What {@link #cancelWhen} did: the cancel's answer and every event the stream carried. */
+    record Cancelled(dev.cadre.run.CancelResult result, List<RunEvent> events) {
+    }
+
+    /**
+     * Reads {@code stream} until {@code when} holds, cancels the run through {@code component}, and reads
+     * the stream to its end.
+     */
+    static Cancelled cancelWhen(Component<?> component, RunStream stream, Predicate<List<RunEvent>> when)
+            throws Exception {
+        Reader reader = new Reader(stream, when);
+        reader.trigger.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        dev.cadre.run.CancelResult result = component.cancelRun(stream.runId());
+        return new Cancelled(result, reader.done.get(10, java.util.concurrent.TimeUnit.SECONDS));
+    }
+
     static long count(List<RunEvent> events, Class<? extends RunEvent> type) {
         return events.stream().filter(type::isInstance).count();
     }
