@@ -135,9 +135,6 @@ public final class PostgresDb extends JdbcDb {
             return this;
         }
 
-
-
-
         /** The most connections this store holds; default 10. */
         public Builder maxPoolSize(int size) {
             if (size < 1) {
@@ -167,11 +164,6 @@ public final class PostgresDb extends JdbcDb {
             this.lockTimeout = timeout;
             return this;
         }
-
-
-
-
-
 
         /**
          * Connects, migrates the schema, records this process's heartbeat and ends the runs of dead

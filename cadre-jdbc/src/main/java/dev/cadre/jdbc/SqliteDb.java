@@ -91,9 +91,6 @@ public final class SqliteDb extends JdbcDb {
             return this;
         }
 
-
-
-
         /** How long a write waits for another process's write lock before failing; default 5 s. */
         public Builder busyTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.toMillis() > Integer.MAX_VALUE) {
@@ -111,11 +108,6 @@ public final class SqliteDb extends JdbcDb {
             this.readPoolSize = size;
             return this;
         }
-
-
-
-
-
 
         /**
          * Opens the database, migrates its schema, records this process's heartbeat and ends the
