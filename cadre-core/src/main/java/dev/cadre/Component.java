@@ -17,8 +17,13 @@ import java.util.concurrent.CompletableFuture;
  * <p><b>Failures.</b> A run that fails (a model error, say) is not an exception: it ends with
  * status {@code ERROR} and the error's message. Exceptions are for calls that cannot start a run —
  * {@link dev.cadre.run.RunRefusedException} (no model, a run id in use, the manager shut down, no db
- * for a background run) or {@link dev.cadre.store.StoreException} (the store cannot be written) — and
- * for a run whose final state could not be written to the store ({@link dev.cadre.store.StoreException}).
+ * for a background run) or {@link dev.cadre.store.StoreException} (the store cannot be written).
+ *
+ * <p><b>Final states.</b> A run's end is announced — its terminal event, the answer of {@code run},
+ * {@code runAsync} and a cancel — only once the store holds it. When the store cannot take it, it is kept
+ * and retried until it can, for as long as the process lives, and the run's caller waits meanwhile. Only a
+ * run whose process shuts down with its end still not stored fails its caller, with a
+ * {@link dev.cadre.store.StoreException} saying so.
  *
  * @param <O> {@link dev.cadre.run.RunOutput} for agents, {@link dev.cadre.run.TeamRunOutput} for teams
  */
@@ -66,7 +71,10 @@ public sealed interface Component<O extends RunResult> permits Agent, Team {
 
     /**
      * A run of this component by id, from its store (or, with no store, while it runs here). Empty
-     * when there is no such run in that session.
+     * when there is no such run in that session. A final state of the run still waiting for the store is
+     * tried once more first; the answer is what the store holds.
+     *
+     * @throws dev.cadre.store.StoreException when the store cannot be read
      */
     Optional<O> getRunOutput(String runId, String sessionId);
 
@@ -77,6 +85,12 @@ public sealed interface Component<O extends RunResult> permits Agent, Team {
      * Cancels a run by id, from any thread, and says what happened. A team run's cancel reaches its
      * members and nested teams. The in-flight model request is aborted and blocking tools are
      * interrupted; the run keeps its partial answer and ends {@code CANCELLED}. Idempotent.
+     *
+     * <p>For a run of this process it waits (a few seconds at most) until the run's end is stored, so the
+     * answer says what the store holds — or, with {@link CancelResult#finalStatePending()}, that the store
+     * cannot take it yet.
+     *
+     * @throws dev.cadre.store.StoreException when the run does not run here and the store cannot be read
      */
     CancelResult cancelRun(String runId);
 }

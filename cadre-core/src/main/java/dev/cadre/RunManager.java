@@ -1,13 +1,17 @@
 package dev.cadre;
 
+import dev.cadre.internal.FinalWrites;
 import dev.cadre.internal.InProcessRunExecutor;
 import dev.cadre.internal.RunEngine;
 import dev.cadre.internal.RunRegistry;
 import dev.cadre.run.CancellationManager;
 import dev.cadre.run.RunExecutor;
+import dev.cadre.store.ProcessInstance;
 import dev.cadre.store.Store;
 import java.time.Duration;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +40,9 @@ public final class RunManager implements AutoCloseable {
     final CancellationManager cancellations;
     private final Duration memberDrainTimeout;
     private final int streamBuffer;
+    private final FinalWrites.Backoff finalWriteBackoff;
+    /** The final writes of each store this manager's runs use (by identity: one per store object). */
+    private final Map<Store, FinalWrites> finalWrites = new IdentityHashMap<>();
 
     private RunManager(Builder b) {
         this.registry = new RunRegistry(b.cancelIntentTtl, b.maxCancelIntents);
@@ -44,6 +51,7 @@ public final class RunManager implements AutoCloseable {
         this.cancellations = b.cancellations != null ? b.cancellations : CancellationManager.local();
         this.memberDrainTimeout = b.memberDrainTimeout;
         this.streamBuffer = b.streamBuffer;
+        this.finalWriteBackoff = new FinalWrites.Backoff(b.finalWriteFirstRetry, b.finalWriteMaxRetry);
         cancellations.subscribe(registry::cancelLocal);
     }
 
@@ -88,9 +96,22 @@ public final class RunManager implements AutoCloseable {
     }
 
     /**
-     * Shuts down gracefully: refuses new runs, waits up to {@code grace} for running ones to end, then
-     * cancels the rest with a reason and waits (a few seconds) for their cancelled state to be
-     * written. No run is left {@code RUNNING}.
+     * The ids of the runs that have ended here but whose final state the store has not taken yet (it is
+     * unreachable, say). Their state is kept and retried until the store takes it.
+     */
+    public List<String> pendingFinalStates() {
+        synchronized (finalWrites) {
+            return finalWrites.values().stream().flatMap(w -> w.waiting().stream()).map(FinalWrites.Write::runId)
+                    .toList();
+        }
+    }
+
+    /**
+     * Shuts down gracefully: refuses new runs, waits up to {@code grace} for running ones to end (and for
+     * final states waiting for an unreachable store to be written), then cancels the rest with a reason
+     * and waits (a few seconds) for their cancelled state to be written. No run is left {@code RUNNING}
+     * by this process: a final state the store still cannot take at the end is logged, run by run, and
+     * left in the store's journal (if it has one) to be written when the store is opened next.
      *
      * @return whether every run ended on its own within {@code grace}
      */
@@ -113,12 +134,25 @@ public final class RunManager implements AutoCloseable {
         if (!clean) {
             long cancelDeadline = System.nanoTime() + CANCEL_WAIT.toNanos();
             for (RunRegistry.ActiveRun run : registry.activeRuns()) {
+                if (run.finalStatePending().getAsBoolean()) {
+                    continue; // ended; only its write waits, and the grace period for that is over
+                }
                 Wait w = awaitEnd(run, cancelDeadline);
                 interrupted |= w.interrupted;
-                if (!w.ended) {
+                if (!w.ended && !run.finalStatePending().getAsBoolean()) {
                     LOG.error("Run {} did not end within {} of being cancelled for shutdown", run.runId(), CANCEL_WAIT);
                 }
             }
+        }
+        List<FinalWrites> writes;
+        synchronized (finalWrites) {
+            writes = List.copyOf(finalWrites.values());
+        }
+        // What the store still cannot take is logged and left in its journal; the runs waiting on it end.
+        writes.forEach(w -> w.abandon("the run manager shut down"));
+        long endDeadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
+        for (RunRegistry.ActiveRun run : registry.activeRuns()) {
+            interrupted |= awaitEnd(run, endDeadline).interrupted;
         }
         if (interrupted) {
             Thread.currentThread().interrupt();
@@ -152,8 +186,13 @@ public final class RunManager implements AutoCloseable {
     }
 
     RunEngine engine(Optional<Store> store) {
+        Optional<FinalWrites> writes = store.map(s -> {
+            synchronized (finalWrites) {
+                return finalWrites.computeIfAbsent(s, k -> new FinalWrites(k, ProcessInstance.id(), finalWriteBackoff));
+            }
+        });
         return new RunEngine(new RunEngine.Runtime(store, registry, executor, cancellations, memberDrainTimeout,
-                streamBuffer));
+                streamBuffer, writes));
     }
 
     /** Configures a {@link RunManager}. */
@@ -166,6 +205,8 @@ public final class RunManager implements AutoCloseable {
         private int maxCancelIntents = 10_000;
         private Duration memberDrainTimeout = Duration.ofSeconds(5);
         private int streamBuffer = 1_024;
+        private Duration finalWriteFirstRetry = FinalWrites.Backoff.DEFAULT.firstDelay();
+        private Duration finalWriteMaxRetry = FinalWrites.Backoff.DEFAULT.maxDelay();
 
         private Builder() {
         }
@@ -218,6 +259,20 @@ public final class RunManager implements AutoCloseable {
         /** How many events a stream buffers for a slow reader (default 1024). */
         public Builder streamBufferSize(int n) {
             this.streamBuffer = positive(n, "streamBufferSize");
+            return this;
+        }
+
+        /**
+         * How a final state the store cannot take is retried: first after {@code first}, then at
+         * doubling intervals up to {@code max} (defaults 100 ms and 5 s), for as long as it takes.
+         */
+        public Builder finalWriteRetry(Duration first, Duration max) {
+            if (first.isNegative() || first.isZero() || max.compareTo(first) < 0) {
+                throw new IllegalArgumentException("finalWriteRetry needs 0 < first <= max, got " + first + " and "
+                        + max);
+            }
+            this.finalWriteFirstRetry = first;
+            this.finalWriteMaxRetry = max;
             return this;
         }
 

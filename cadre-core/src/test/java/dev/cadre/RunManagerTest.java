@@ -138,7 +138,7 @@ class RunManagerTest {
         var engine = new dev.cadre.internal.RunEngine(new dev.cadre.internal.RunEngine.Runtime(
                 java.util.Optional.of(db), new dev.cadre.internal.RunRegistry(Duration.ofMinutes(1), 10),
                 new dev.cadre.internal.InProcessRunExecutor(1, 1), dev.cadre.run.CancellationManager.local(),
-                Duration.ofSeconds(1), 16));
+                Duration.ofSeconds(1), 16, java.util.Optional.empty()));
         return engine.cancelThroughStore(runId);
     }
 }

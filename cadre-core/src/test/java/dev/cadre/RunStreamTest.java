@@ -3,9 +3,12 @@ package dev.cadre;
 import static dev.cadre.Scripts.words;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.cadre.event.ContentEvent;
 import dev.cadre.event.RunCancelled;
 import dev.cadre.event.RunError;
 import dev.cadre.event.RunEvent;
+import dev.cadre.event.RunStarted;
+import dev.cadre.event.TerminalEvent;
 import dev.cadre.model.AbortSignal;
 import dev.cadre.model.Model;
 import dev.cadre.model.ModelDelta;
@@ -21,6 +24,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
@@ -83,20 +87,45 @@ class RunStreamTest {
         ScriptedModel model = ScriptedModel.of(Reply.stalled());
         Agent agent = Agent.builder().name("A").model(model).db(db).runManager(runs).build();
         RunStream stream = agent.stream("go");
-        CompletableFuture<Integer> read = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            int n = 0;
-            for (RunEvent ignored : stream) {
-                n++;
+        List<RunEvent> seen = new CopyOnWriteArrayList<>();
+        CompletableFuture<Void> read = new CompletableFuture<>();
+        Thread reader = Thread.ofVirtual().start(() -> {
+            try {
+                for (RunEvent e : stream) {
+                    seen.add(e);
+                }
+                read.complete(null);
+            } catch (Throwable t) {
+                read.completeExceptionally(t);
             }
-            read.complete(n);
         });
         assertThat(model.awaitCalls(1, WAIT)).isTrue();
+        // The model stalls, so once the reader has taken what was sent it can only wait for more.
+        awaitParkedAfterReading(reader, seen);
+        assertThat(read).as("the reader is still waiting for the stalled run").isNotDone();
 
         stream.close();
 
-        assertThat(read.get(10, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(0);
+        assertThat(read).as("the blocked reader woke up and its loop ended normally")
+                .succeedsWithin(WAIT);
+        assertThat(seen).as("it had been reading this run").first().isInstanceOfSatisfying(RunStarted.class,
+                e -> assertThat(e.runId()).isEqualTo(stream.runId()));
+        assertThat(seen).noneMatch(e -> e instanceof ContentEvent);
+        assertThat(seen).filteredOn(e -> e instanceof TerminalEvent)
+                .as("the run's end, if the reader got it before the close: a cancel, and nothing after it")
+                .hasSizeLessThanOrEqualTo(1)
+                .allSatisfy(e -> assertThat(e).isInstanceOf(RunCancelled.class).isSameAs(seen.getLast()));
         assertThat(db.getRun(stream.runId())).get().extracting(RunResult::status).isEqualTo(RunStatus.CANCELLED);
+    }
+
+    /** Waits until {@code reader} has read an event and is parked; fails after {@link #WAIT}. */
+    private static void awaitParkedAfterReading(Thread reader, List<RunEvent> seen) {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        while (seen.isEmpty() || reader.getState() != Thread.State.WAITING) {
+            assertThat(reader.isAlive()).as("the reader is still reading").isTrue();
+            assertThat(System.nanoTime()).as("the reader has read and waits").isLessThan(deadline);
+            Thread.yield();
+        }
     }
 
     /** A model whose code is broken: it throws an Error, not an exception. */
@@ -146,15 +175,17 @@ class RunStreamTest {
         List<RunEvent> events = new ArrayList<>();
         try (RunStream stream = agent.stream("go")) {
             toolStarted.get(10, TimeUnit.SECONDS);
-            // the run's owner looks dead to the store (it never sent a heartbeat): the sweep ends it
-            assertThat(db.failOrphanedRuns(Duration.ZERO, "the process running this run stopped"))
-                    .contains(stream.runId());
+            // Another process (sharing the store) ends the run: its write is not the owner's.
+            RunResult stored = db.getRun(stream.runId()).orElseThrow();
+            assertThat(db.finishRun(stored.withStatus(RunStatus.ERROR,
+                    java.util.Optional.of(new dev.cadre.run.RunFailure("ended_elsewhere", "ended by an operator")))))
+                    .isTrue();
             toolMayReturn.complete(null);
             stream.forEach(events::add);
         }
         assertThat(events.getLast()).isInstanceOfSatisfying(RunError.class, e -> {
             assertThat(e.status()).isEqualTo(RunStatus.ERROR);
-            assertThat(e.content()).isEqualTo("the process running this run stopped");
+            assertThat(e.content()).isEqualTo("ended by an operator");
         });
     }
 }

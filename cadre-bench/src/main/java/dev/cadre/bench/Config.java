@@ -18,16 +18,25 @@ public record Config(
         int commitSamples,          // commits timed for the database floors
         int backgroundRuns,         // background runs submitted per database
         int inFlightRuns,           // background runs held in flight at once
+        int listingSessions,        // sessions stored for the listing benchmark
+        int listingSamples,         // timed listings of 20 sessions per variant
+        int listingBigSamples,      // timed listings of 1000 sessions per variant
+        double listingBudgetSeconds, // at most this long per timed variant (at least 5 samples)
+        double listingLoadSeconds,  // how long the concurrent clients hammer GET /sessions
+        int listingClients,         // concurrent clients of that load
         boolean postgres) {         // also run the PostgreSQL variants
 
     public static final Config QUICK = new Config("quick", 1, 3, 5, 1.0, 50_000,
-            300, 1_500, 60, 10, 500, 2_000, 2_000, 4_000, true);
+            300, 1_500, 60, 10, 500, 2_000, 2_000, 4_000,
+            10_000, 200, 20, 15, 10, 50, true);
 
     public static final Config FULL = new Config("full", 2, 5, 10, 2.0, 200_000,
-            2_000, 10_000, 400, 20, 500, 10_000, 10_000, 10_000, true);
+            2_000, 10_000, 400, 20, 500, 10_000, 10_000, 10_000,
+            10_000, 1_000, 100, 60, 30, 50, true);
 
     public static final Config SMOKE = new Config("smoke", 0, 1, 1, 0.2, 2_000,
-            5, 20, 4, 4, 200, 50, 40, 40, true);
+            5, 20, 4, 4, 200, 50, 40, 40,
+            50, 10, 3, 5, 1, 8, true);
 
     public static Config named(String mode) {
         return switch (mode) {

@@ -2,6 +2,7 @@ package dev.cadre.bench;
 
 import dev.cadre.jdbc.PostgresDb;
 import dev.cadre.jdbc.SqliteDb;
+import dev.cadre.jdbc.internal.Tables;
 import dev.cadre.store.Store;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,6 +54,21 @@ final class Databases {
 
         /** Commits per second with {@code threads} connections committing at once, each an insert of one row. */
         double commitRate(int n, int threads) throws Exception;
+
+        /** A plain JDBC connection to the store's own database, for floors that read its tables. */
+        Connection reader() throws SQLException;
+
+        /** The store's session table, as a query names it on a {@link #reader()}. */
+        String sessionTable();
+
+        /** How many connections the store reads through at once (its read pool). */
+        int readConnections();
+
+        /**
+         * Settles the database after a bulk load as autovacuum soon would (dead row versions
+         * removed, planner statistics up to date), so that it does not kick in mid-measurement.
+         */
+        void settle() throws SQLException;
 
         @Override
         void close();
@@ -126,6 +142,22 @@ final class Databases {
                 }
                 return n / ((System.nanoTime() - start) / 1e9);
             }
+        }
+
+        public Connection reader() throws SQLException {
+            return DriverManager.getConnection("jdbc:sqlite:" + store.file());
+        }
+
+        public String sessionTable() {
+            return Tables.DEFAULT_SESSIONS;
+        }
+
+        public int readConnections() {
+            return 4; // SqliteDb's default read pool
+        }
+
+        public void settle() {
+            // SQLite has no background vacuum, and SqliteDb never runs ANALYZE: the file is as it is in use.
         }
 
         public void close() {
@@ -209,6 +241,25 @@ final class Databases {
                 throw failures.get(0);
             }
             return n / ((System.nanoTime() - start) / 1e9);
+        }
+
+        public Connection reader() throws SQLException {
+            return DriverManager.getConnection(postgresUrl());
+        }
+
+        public String sessionTable() {
+            return schema + "." + Tables.DEFAULT_SESSIONS;
+        }
+
+        public int readConnections() {
+            return 10; // PostgresDb's default pool, shared by reads and writes
+        }
+
+        public void settle() throws SQLException {
+            try (Connection c = reader(); Statement s = c.createStatement()) {
+                s.execute("vacuum analyze " + schema + "." + Tables.DEFAULT_SESSIONS);
+                s.execute("vacuum analyze " + schema + "." + Tables.DEFAULT_RUNS);
+            }
         }
 
         public void close() {

@@ -2,9 +2,16 @@ package dev.cadre.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cadre.server.CadreServer;
+import dev.cadre.testkit.FakeOpenAIServer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -25,17 +32,72 @@ class BenchSmokeTest {
             assertThat(suite.failure()).as(suite.suite()).isNull();
             assertThat(suite.results()).as(suite.suite()).isNotEmpty();
             for (Result r : suite.results()) {
-                assertThat(r.cadre()).as(r.benchmark()).isFinite().isGreaterThanOrEqualTo(0);
                 assertThat(r.samples()).as(r.benchmark()).isPositive();
+                if (r.unit().equals("requests")) {
+                    // How many of the requests made went wrong (timeouts, errors): none, ideally.
+                    assertThat(r.cadre()).as(r.benchmark()).isBetween(0.0, (double) r.samples());
+                } else {
+                    // A time, a size, a count or a rate of what was measured: zero means nothing was.
+                    assertThat(r.cadre()).as(r.benchmark()).isFinite().isPositive();
+                }
+                if (!Double.isNaN(r.baseline())) {
+                    assertThat(r.baseline()).as(r.benchmark() + ": baseline").isFinite().isPositive();
+                }
             }
         }
+        // A line's p99 and p50 come from the same samples.
+        Map<String, Double> figures = report.suites().stream().flatMap(s -> s.results().stream())
+                .collect(Collectors.toMap(Result::benchmark, Result::cadre, (a, b) -> a));
+        figures.forEach((benchmark, figure) -> {
+            Double p50 = benchmark.endsWith(", p99") ? figures.get(benchmark.replace(", p99", ", p50")) : null;
+            if (p50 != null) {
+                assertThat(figure).as(benchmark + " against its p50").isGreaterThanOrEqualTo(p50);
+            }
+        });
         assertThat(report.table()).contains("Agent build: time", "Team run (3 requests), Cadre, p50",
                 "SQLite: cancel → CANCELLED committed, p50", "SQLite: completed background runs",
-                "Heap per in-flight run");
+                "Heap per in-flight run", "SQLite: listSessions limit 20, page 1, p50",
+                "SQLite: listSessions limit 20, page 2, p99", "SQLite: GET /sessions?limit=1000, p99",
+                "SQLite: GET /sessions?limit=20, 8 clients: answered", "SQLite: GET /health during that load, p99");
+        // Latencies and rates of the listing, and their floors, are real measurements, not placeholders.
+        Report.SuiteReport listing = report.suites().stream().filter(s -> s.suite().equals("listing")).findFirst()
+                .orElseThrow();
+        assertThat(listing.results()).filteredOn(r -> r.unit().equals("ms") || r.unit().equals("req/s"))
+                .hasSizeGreaterThanOrEqualTo(14).allSatisfy(r -> {
+                    assertThat(r.cadre()).as(r.benchmark()).isFinite().isPositive();
+                    assertThat(r.baseline()).as(r.benchmark() + ": floor").isFinite().isPositive();
+                });
 
         report.write(dir);
         assertThat(Report.JSON.readValue(dir.resolve("bench-results.json").toFile(), Report.class).suites())
                 .hasSameSizeAs(names);
         assertThat(Files.readString(dir.resolve("bench-results.md"))).contains("| benchmark | Cadre |");
+    }
+
+    @Test
+    void aListingOfTheBenchmarksSessionsHasEveryItemWithItsName() throws Exception {
+        try (Databases.Db db = Databases.sqlite(); FakeOpenAIServer openai = FakeOpenAIServer.start()) {
+            ListingData.Populated data = ListingData.populate(db.store(), 50, 4);
+            assertThat(data.named()).isEqualTo(25);
+            assertThat(db.store().listRuns(data.newestFirst().get(0))).singleElement()
+                    .satisfies(run -> assertThat(run.messages()).hasSize(5));
+            CadreServer server = ListingSuite.startServer(db.store(), openai.baseUrl());
+            try (ListingHttp http = new ListingHttp(server.baseUrl())) {
+                for (int limit : new int[] {20, 1000}) {
+                    JsonNode page = new ObjectMapper().readTree(
+                            http.get(http.request("/sessions?limit=" + limit, Duration.ofSeconds(30))));
+
+                    assertThat(page.path("data")).hasSize(Math.min(limit, 50));
+                    assertThat(page.path("meta").path("total_count").asInt()).isEqualTo(50);
+                    for (JsonNode s : page.path("data")) {
+                        String id = s.path("session_id").asText();
+                        assertThat(s.path("session_name").asText()).as(id).isNotBlank()
+                                .isEqualTo(data.displayNames().get(id));
+                    }
+                }
+            } finally {
+                server.stop(Duration.ofSeconds(5));
+            }
+        }
     }
 }

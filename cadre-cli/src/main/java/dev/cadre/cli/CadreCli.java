@@ -7,8 +7,9 @@ import picocli.CommandLine.Command;
  * The {@code cadre} command. Each subcommand is a class of its own, listed in {@code subcommands}.
  *
  * <p>Exit codes: 0 done, 1 failed while running (a run that did not complete, a port in use, a db
- * that cannot be opened), 2 bad usage or a bad config file. Failures are reported as one sentence on
- * stderr, never a stack trace.
+ * that cannot be opened), 2 bad usage or a bad config file, 130 stopped by Ctrl-C (143 by SIGTERM),
+ * after the command stopped what it was doing. Failures are reported as one sentence on stderr, never a
+ * stack trace.
  */
 @Command(name = "cadre",
         mixinStandardHelpOptions = true,

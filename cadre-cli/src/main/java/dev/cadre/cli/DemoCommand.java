@@ -47,7 +47,7 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--offline", description = "Use the built-in fake OpenAI server even when OPENAI_API_KEY is set")
     boolean offline;
 
-    @Option(names = "--fast", description = "Shorter waits, and a faster offline server (the run takes seconds)")
+    @Option(names = "--fast", description = "Cancel on events instead of after the seeds' delays, and a faster offline server (the run takes seconds)")
     boolean fast;
 
     Demo.Settings settings = Demo.Settings.SEED;
@@ -57,8 +57,9 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         if (fast) {
+            // Cancel on events rather than after delays: the same on a quick machine and a busy one.
             settings = new Demo.Settings(Optional.empty(), java.time.Duration.ofMillis(100),
-                    java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2));
+                    java.time.Duration.ofSeconds(1), java.time.Duration.ofSeconds(2), true);
             pacing = new OfflineScripts.Pacing(java.time.Duration.ofMillis(5), java.time.Duration.ofMillis(20));
         }
         Console console = json ? Console.plain(new PrintStream(OutputStream.nullOutputStream()))
@@ -67,8 +68,7 @@ final class DemoCommand implements Callable<Integer> {
                 : ExampleModels.fromEnvironment(console.out(), pacing);
                 Store store = JdbcStores.open(db)) {
             console.println("Database: " + describe(db) + "\n");
-            Demo demo = new Demo(store, models, new Demo.Settings(Optional.ofNullable(model), settings.pollEvery(),
-                    settings.essayCancelAfter(), settings.storyCancelAfter()), console);
+            Demo demo = new Demo(store, models, settings.withModel(Optional.ofNullable(model)), console);
             Demo.BackgroundReport first = demo.backgroundRunWithPolling();
             Demo.StreamReport second = demo.cancelStreamedRunFromAnotherThread();
             boolean ok = first.asExpected() && second.asExpected();

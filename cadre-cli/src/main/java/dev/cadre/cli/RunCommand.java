@@ -94,7 +94,17 @@ final class RunCommand implements Callable<Integer> {
         String id = which.team != null ? which.team : which.agent;
         Console console = json ? Console.plain(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
                 : Console.system();
-        try (CadreConfig.Components components = cfg.build()) {
+        CadreConfig.Components built;
+        try {
+            built = cfg.build();
+        } catch (ConfigException e) {
+            spec.commandLine().getErr().println(e.getMessage());
+            return CadreCli.USAGE;
+        } catch (dev.cadre.store.StoreException e) {
+            spec.commandLine().getErr().println("cadre run: cannot open the database: " + e.getMessage());
+            return CadreCli.FAILED;
+        }
+        try (CadreConfig.Components components = built) {
             Optional<Component<?>> found = components.find(id).filter(c -> which.team != null
                     ? c instanceof dev.cadre.Team : c instanceof dev.cadre.Agent);
             if (found.isEmpty()) {
@@ -105,8 +115,14 @@ final class RunCommand implements Callable<Integer> {
                 return CadreCli.USAGE;
             }
             Component<?> component = found.get();
-            RunRequest request = RunRequest.builder(message).runId(UUID.randomUUID().toString())
-                    .sessionId(session).userId(user).build();
+            RunRequest request;
+            try {
+                request = RunRequest.builder(message).runId(UUID.randomUUID().toString()).sessionId(session)
+                        .userId(user).build();
+            } catch (IllegalArgumentException e) {
+                spec.commandLine().getErr().println("cadre run: " + e.getMessage());
+                return CadreCli.USAGE;
+            }
             // Ctrl-C cancels the run and waits for its cancelled state to be stored.
             AtomicReference<Boolean> done = new AtomicReference<>(false);
             Thread hook = new Thread(() -> {

@@ -246,7 +246,7 @@ final class RunsCommand implements Callable<Integer> {
             // This process runs nothing: the cancel is written to the store, where the owner sees it.
             RunEngine engine = new RunEngine(new RunEngine.Runtime(Optional.of(store),
                     new RunRegistry(Duration.ofSeconds(1), 1), new InProcessRunExecutor(1, 0),
-                    CancellationManager.local(), Duration.ofSeconds(1), 1));
+                    CancellationManager.local(), Duration.ofSeconds(1), 1, Optional.empty()));
             return engine.cancelThroughStore(runId);
         }
 

@@ -3,6 +3,7 @@ package dev.cadre.cli;
 import dev.cadre.server.CadreServer;
 import dev.cadre.server.config.CadreConfig;
 import dev.cadre.server.config.ConfigException;
+import dev.cadre.store.StoreException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +16,10 @@ import picocli.CommandLine.Option;
  * {@code cadre serve}: serves the agents and teams of a config file over the AgentOS HTTP API until
  * the process is stopped (Ctrl-C or SIGTERM), then shuts down gracefully: runs still going are
  * cancelled with a reason and stored as CANCELLED.
+ *
+ * <p>Exit codes: 2 for a bad config file (or unusable JWT key material), 1 when the database cannot be
+ * opened or the port cannot be bound; stopped by a signal, the process ends with the signal's code
+ * (130 for Ctrl-C, 143 for SIGTERM) after its graceful shutdown.
  */
 @Command(name = "serve",
         mixinStandardHelpOptions = true,
@@ -76,6 +81,10 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return CadreCli.USAGE;
+        } catch (StoreException e) {
+            // The file is fine; the database is not there (or not usable) now: a failure, not a usage error.
+            err.println("cadre serve: cannot open the database: " + e.getMessage());
+            return CadreCli.FAILED;
         }
         if (port != null) {
             builder.port(port);
@@ -83,8 +92,15 @@ public final class ServeCommand implements Callable<Integer> {
         if (host != null) {
             builder.host(host);
         }
+        CadreServer built;
         try {
-            server = builder.build().start();
+            built = builder.build();
+        } catch (IllegalArgumentException | IllegalStateException e) {
+            err.println("cadre serve: " + config.getFileName() + ": " + e.getMessage()); // JWT key material, say
+            return CadreCli.USAGE;
+        }
+        try {
+            server = built.start();
         } catch (RuntimeException e) {
             err.println("cadre serve: " + e.getMessage());
             return CadreCli.FAILED;

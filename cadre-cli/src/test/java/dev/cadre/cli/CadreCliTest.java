@@ -66,6 +66,51 @@ class CadreCliTest {
     }
 
     @Test
+    void aDatabaseThatCannotBeOpenedExitsWith1AndShowsNoPassword(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("cadre.yaml");
+        Files.writeString(file, """
+                db: postgresql://cadre:hunter2@127.0.0.1:1/cadre
+                models:
+                  default: {provider: openai-chat, id: x, api_key: k}
+                agents: [{id: a}]
+                """);
+        Result r = run("serve", "--config", file.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).startsWith("cadre serve: cannot open the database:").contains("127.0.0.1:1")
+                .doesNotContain("hunter2");
+    }
+
+    @Test
+    void aCorruptSqliteFileExitsWith1(@TempDir Path dir) throws Exception {
+        Path db = dir.resolve("broken.db");
+        Files.writeString(db, "this is not a SQLite database, not even close; ".repeat(100));
+        Path file = dir.resolve("cadre.yaml");
+        Files.writeString(file, "db: sqlite:" + db.toString().replace('\\', '/') + "\n" + """
+                models:
+                  default: {provider: openai-chat, id: x, api_key: k}
+                agents: [{id: a}]
+                """);
+        Result r = run("serve", "--config", file.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("not a valid SQLite database");
+    }
+
+    @Test
+    void unusableJwtKeyMaterialIsAConfigProblem(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("cadre.yaml");
+        Files.writeString(file, """
+                db: memory
+                models:
+                  default: {provider: openai-chat, id: x, api_key: k}
+                agents: [{id: a}]
+                server: {jwt: {verification_key: too-short}}
+                """);
+        Result r = run("serve", "--config", file.toString(), "--port", "0");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("32 bytes");
+    }
+
+    @Test
     void serveAnswersUntilStopped(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("cadre.yaml");
         Files.writeString(file, """

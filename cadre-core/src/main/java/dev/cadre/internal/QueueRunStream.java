@@ -24,8 +24,9 @@ import java.util.concurrent.locks.ReentrantLock;
  * <p>Events wait in the buffer for the reader; when it is full, the run's threads wait (back
  * pressure). Two things never wait: the run's own terminal event and the end of the stream, which
  * are kept apart and handed out once the buffer is empty — so a run always ends, even when its
- * reader stopped reading. Once the run has ended, late events (from a member that ignored the cancel
- * for too long) are dropped.
+ * reader stopped reading. Once the run is cancelled, events that find the buffer full are dropped
+ * rather than waited for, so a cancel ends a run whose reader stopped reading; once the run has
+ * ended, late events (from a member that ignored the cancel for too long) are dropped.
  */
 final class QueueRunStream implements RunStream, EventSink {
 
@@ -53,6 +54,17 @@ final class QueueRunStream implements RunStream, EventSink {
         this.allEvents = allEvents;
         this.control = control;
         this.capacity = capacity;
+        // A cancelled run must end whether or not anyone reads: wake its threads waiting for room.
+        control.onAbort(this::wakeWriters);
+    }
+
+    private void wakeWriters() {
+        lock.lock();
+        try {
+            writable.signalAll();
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
@@ -76,10 +88,12 @@ final class QueueRunStream implements RunStream, EventSink {
     private void put(RunEvent event) {
         lock.lock();
         try {
-            while (buffer.size() >= capacity && !closed && !discarding && terminal == null && !ended) {
+            while (buffer.size() >= capacity && !closed && !discarding && terminal == null && !ended
+                    && !control.isAborted()) {
                 writable.await();
             }
-            if (closed || discarding || terminal != null || ended) {
+            // A cancelled run's events that find no room are dropped: nobody reads, and the run must end.
+            if (closed || discarding || terminal != null || ended || buffer.size() >= capacity) {
                 return;
             }
             buffer.add(event);

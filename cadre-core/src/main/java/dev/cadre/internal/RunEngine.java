@@ -62,14 +62,18 @@ public final class RunEngine {
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
     static final String DELEGATE_ONE = "delegate_task_to_member";
     static final String DELEGATE_ALL = "delegate_task_to_members";
-    private static final int FINAL_WRITE_ATTEMPTS = 5;
 
     /** Whether the model is called streaming (for {@code stream()}) or not. */
     public enum Mode { BLOCKING, STREAM }
 
-    /** What the engine runs with: where runs are stored, registered and executed. */
+    /**
+     * What the engine runs with: where runs are stored, registered and executed.
+     *
+     * @param finalWrites the final writes of {@code store} (present exactly when the store is)
+     */
     public record Runtime(Optional<Store> store, RunRegistry registry, RunExecutor executor,
-            CancellationManager cancellations, Duration memberDrainTimeout, int streamBuffer) {
+            CancellationManager cancellations, Duration memberDrainTimeout, int streamBuffer,
+            Optional<FinalWrites> finalWrites) {
     }
 
     private final Runtime rt;
@@ -176,6 +180,8 @@ public final class RunEngine {
 
     /** The run as stored (or, without a store, as it is while it runs here). */
     public Optional<RunResult> getRunOutput(Spec spec, String runId, String sessionId) {
+        // A final state waiting for the store is tried once more first: the answer is what the store holds.
+        rt.finalWrites().ifPresent(w -> w.retryNow(runId));
         Optional<RunResult> found = rt.store().isPresent()
                 ? rt.store().get().getRun(runId)
                 : rt.registry().get(runId).map(a -> a.snapshot().get());
@@ -231,17 +237,30 @@ public final class RunEngine {
         final EventSink sink;
         final Events events;
         final boolean member;
+        /** The team runs above this member run, nearest first: their final states are written after this one's. */
+        final List<String> ancestors;
         final CompletableFuture<Void> done = new CompletableFuture<>();
+        /** Completes when the run has ended, or its final state waits for the store. */
+        final CompletableFuture<Void> settled = new CompletableFuture<>();
         RunRegistry.ActiveRun active;
         volatile StoreException persistFailure;
+        /** The run's end as stored (null until then). */
+        volatile RunResult outcome;
+        volatile FinalWrites.Write finalWrite;
 
-        Run(RunState state, RunControl control, Mode mode, EventSink sink, boolean member) {
+        Run(RunState state, RunControl control, Mode mode, EventSink sink, List<String> ancestors) {
             this.state = state;
             this.control = control;
             this.mode = mode;
             this.sink = sink;
             this.events = new Events(state);
-            this.member = member;
+            this.member = !ancestors.isEmpty();
+            this.ancestors = ancestors;
+        }
+
+        boolean finalStatePending() {
+            FinalWrites.Write w = finalWrite;
+            return w != null && !w.stored().isDone();
         }
 
         void emit(RunEvent e) {
@@ -268,16 +287,25 @@ public final class RunEngine {
         RunControl control = parent.map(p -> p.control.child(runId)).orElseGet(() -> RunControl.root(runId));
         RunState state = new RunState(spec, runId, sessionId, parent.map(p -> p.state.runId), request.userId(),
                 request.input(), initial);
-        Run r = new Run(state, control, mode, sinkFor.create(control, sessionId), parent.isPresent());
+        List<String> ancestors = parent.map(p -> {
+            List<String> chain = new ArrayList<>(List.of(p.state.runId));
+            chain.addAll(p.ancestors);
+            return List.copyOf(chain);
+        }).orElse(List.of());
+        Run r = new Run(state, control, mode, sinkFor.create(control, sessionId), ancestors);
         CompletableFuture<RunResult> finished = new CompletableFuture<>();
         try {
             r.active = rt.registry().register(new RunRegistry.ActiveRun(runId, spec.id(), sessionId, control,
-                    state::snapshot, finished), parent.isPresent());
+                    state::snapshot, finished, r.settled, r::finalStatePending), parent.isPresent());
         } catch (RuntimeException e) {
             control.detach();
             throw e;
         }
-        r.done.whenComplete((v, t) -> finished.complete(state.snapshot()));
+        r.done.whenComplete((v, t) -> {
+            RunResult end = r.outcome;
+            finished.complete(end != null ? end : state.snapshot());
+            r.settled.complete(null);
+        });
         if (rt.store().isPresent()) {
             try {
                 Store store = rt.store().get();
@@ -338,7 +366,8 @@ public final class RunEngine {
             }
         });
         try {
-            written.get(5, TimeUnit.SECONDS);
+            // Ended, or its final state waits for an unreachable store: either way the cancel can answer.
+            CompletableFuture.anyOf(written, r.settled).get(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (TimeoutException | ExecutionException e) {
@@ -356,6 +385,7 @@ public final class RunEngine {
             r.state.addEvent(status == RunStatus.CANCELLED ? r.events.cancelled(content, content)
                     : r.events.error(content, failure.map(RunFailure::type).orElse("error")));
             stored = persistFinal(r, r.state.snapshot());
+            r.outcome = stored;
         } finally {
             rt.registry().unregister(r.active, stored != null ? stored.status() : r.state.status());
             r.control.detach();
@@ -449,8 +479,15 @@ public final class RunEngine {
             if (r.control.isCancelled()) {
                 return cancelled(r);
             }
+            if (e instanceof StoreException se) {
+                // The store's message names hosts and files: it goes to the log, the run keeps a reference to it.
+                String ref = ErrorIds.next();
+                LOG.error("Run {} of {} failed: its store failed [error {}]", s.runId, r.spec().name(), ref, e);
+                return fail(r, "store_error", "The run's database failed (" + se.kind().name().toLowerCase(
+                        java.util.Locale.ROOT) + "); the server's log has the details under error " + ref + ".");
+            }
             LOG.error("Run {} of {} failed unexpectedly", s.runId, r.spec().name(), e);
-            return fail(r, e instanceof StoreException ? "store_error" : "internal_error", describe(e));
+            return fail(r, "internal_error", describe(e));
         }
     }
 
@@ -847,10 +884,19 @@ public final class RunEngine {
         return finish(r, r.events.cancelled(reason, content));
     }
 
-    /** Records the terminal event, writes the final state, then tells the stream. */
+    /**
+     * Records the terminal event, writes the final state, then tells the stream — only once the store
+     * holds the end: nothing announces an end that is not stored. A final state the store cannot take
+     * is retried until it does (see {@link FinalWrites}); meanwhile the run waits, still registered, so
+     * that a cancel or a poll can say so.
+     */
     private RunResult finish(Run r, RunEvent terminal) {
         r.state.addEvent(terminal);
         RunResult result = persistFinal(r, r.state.snapshot());
+        r.outcome = result;
+        if (r.persistFailure != null) {
+            return result; // not stored: no terminal event (the stream ends with the failure)
+        }
         if (result.status() != r.state.status()) {
             LOG.warn("Run {} ended as {} here, but the store had already recorded {}; reporting the stored status",
                     r.state.runId, r.state.status(), result.status());
@@ -871,35 +917,26 @@ public final class RunEngine {
     }
 
     /**
-     * Writes a run's terminal state, retrying a failing store. Returns what the store holds: the
-     * given state, or the terminal state another writer stored first.
+     * Writes a run's terminal state and waits until the store holds it — retried for as long as it takes
+     * (see {@link FinalWrites}). Returns what the store holds: the given state, or the terminal state
+     * another writer stored first. Sets {@link Run#persistFailure} when it can never be stored.
      */
     private RunResult persistFinal(Run r, RunResult snapshot) {
-        if (rt.store().isEmpty()) {
+        if (rt.finalWrites().isEmpty()) {
             return snapshot;
         }
-        Store store = rt.store().get();
-        StoreException last = null;
-        for (int attempt = 1; attempt <= FINAL_WRITE_ATTEMPTS; attempt++) {
-            try {
-                if (store.finishRun(snapshot)) {
-                    return snapshot;
-                }
-                return store.getRun(snapshot.runId()).filter(s -> s.status().isTerminal()).orElse(snapshot);
-            } catch (StoreException e) {
-                last = e;
-                LOG.error("Could not write the final state ({}) of run {} (attempt {} of {}): {}", snapshot.status(),
-                        snapshot.runId(), attempt, FINAL_WRITE_ATTEMPTS, e.getMessage());
-                if (attempt < FINAL_WRITE_ATTEMPTS) {
-                    sleepQuietly(Duration.ofMillis(100L << attempt));
-                }
-            }
+        FinalWrites.Write w = rt.finalWrites().get().submit(snapshot, r.ancestors);
+        r.finalWrite = w;
+        w.waiting.thenRun(() -> r.settled.complete(null));
+        try {
+            return w.stored().join();
+        } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
+            Throwable cause = e.getCause() != null ? e.getCause() : e;
+            r.persistFailure = cause instanceof StoreException se ? se
+                    : new StoreException("Run " + snapshot.runId() + " ended as " + snapshot.status()
+                            + " but its final state could not be written: " + describe(cause), cause);
+            return snapshot;
         }
-        LOG.error("Giving up writing the final state of run {}: the store still has it as {}. The run's result is"
-                + " only in this process's memory.", snapshot.runId(), RunStatus.RUNNING);
-        r.persistFailure = new StoreException("Run " + snapshot.runId() + " ended as " + snapshot.status()
-                + " but its final state could not be written to the store: " + last.getMessage(), last);
-        return snapshot;
     }
 
     /** Writes progress of a running run; a run the store already ended is cancelled here. */
@@ -908,19 +945,11 @@ public final class RunEngine {
             return;
         }
         try {
-            if (!rt.store().get().updateRun(r.state.snapshot())) {
+            if (!rt.store().get().updateRun(r.state.snapshot(), ProcessInstance.id())) {
                 r.control.cancel("Run " + r.state.runId + " was ended elsewhere");
             }
         } catch (StoreException e) {
             LOG.warn("Could not record the progress of run {}: {}", r.state.runId, e.getMessage());
-        }
-    }
-
-    private static void sleepQuietly(Duration d) {
-        try {
-            Thread.sleep(d);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -24,12 +25,23 @@ import java.util.function.Supplier;
  */
 public final class RunRegistry {
 
-    /** A run this process is executing. */
+    /**
+     * A run this process is executing.
+     *
+     * @param done completes with the run's end as stored, once it is stored
+     * @param settled completes when the run has ended or its final state is waiting for the store
+     * @param finalStatePending whether the run has ended but the store has not taken its final state yet
+     */
     public record ActiveRun(String runId, String componentId, String sessionId, RunControl control,
-            Supplier<RunResult> snapshot, CompletableFuture<RunResult> done) {
+            Supplier<RunResult> snapshot, CompletableFuture<RunResult> done, CompletableFuture<Void> settled,
+            BooleanSupplier finalStatePending) {
     }
 
+    /** How long a cancel waits for the run's end to be stored, so that its answer says what the store holds. */
+    private static final Duration CANCEL_ANSWER_WAIT = Duration.ofSeconds(5);
+
     private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
+    /** Cancels for runs not started yet: run id → when it expires (System.nanoTime). */
     private final LinkedHashMap<String, Long> intents = new LinkedHashMap<>();
     /** How recently ended runs ended, so a late cancel is answered truthfully even without a store. */
     private final LinkedHashMap<String, RunStatus> recentlyEnded = new LinkedHashMap<>();
@@ -127,6 +139,9 @@ public final class RunRegistry {
     /**
      * Cancels a run running here, or reports how it ended if it ended here recently. Returns empty
      * when the run is not known here (nothing is remembered; see {@link #rememberCancel}).
+     *
+     * <p>Waits a little (a few seconds at most) for the run's end to be stored, so that the answer says
+     * what the store holds, or says plainly that the final state is not stored yet.
      */
     public Optional<CancelResult> cancelLocal(String runId) {
         ActiveRun run = active.get(runId);
@@ -137,10 +152,29 @@ public final class RunRegistry {
             }
         }
         RunStatus decided = run.control().cancel(cancelReason(runId));
-        if (decided == RunStatus.CANCELLED) {
-            return Optional.of(CancelResult.cancelled(runId));
+        awaitSettled(run);
+        RunResult stored = run.done().getNow(null);
+        if (stored != null) {
+            return Optional.of(stored.status() == RunStatus.CANCELLED && decided == RunStatus.CANCELLED
+                    ? CancelResult.cancelled(runId)
+                    : CancelResult.alreadyFinished(runId, stored.status(),
+                            stored.error().map(dev.cadre.run.RunFailure::message)));
         }
-        return Optional.of(CancelResult.alreadyFinished(runId, decided, Optional.empty()));
+        if (run.finalStatePending().getAsBoolean()) {
+            return Optional.of(CancelResult.notStoredYet(runId, decided, decided == RunStatus.CANCELLED));
+        }
+        return Optional.of(decided == RunStatus.CANCELLED ? CancelResult.cancelling(runId)
+                : CancelResult.alreadyFinished(runId, decided, Optional.empty()));
+    }
+
+    private static void awaitSettled(ActiveRun run) {
+        try {
+            run.settled().get(CANCEL_ANSWER_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            // answered from what is known now
+        }
     }
 
     /**

@@ -8,17 +8,29 @@ import java.util.Optional;
  * reports it as {@link Outcome#ALREADY_FINISHED} with status {@code CANCELLED} (or
  * {@link Outcome#CANCELLED} while it is still winding down).
  *
+ * <p>A cancel of a run of this process waits briefly for the run's end to be stored, so that the
+ * answer says what the store holds. When the store cannot take it (it is unreachable),
+ * {@link #finalStatePending()} is {@code true}: the run has ended as {@link #status()} says, but the
+ * store does not show it yet; the engine keeps the state and writes it as soon as the store accepts it.
+ *
  * @param status the run's status as far as known: {@code CANCELLED} after a successful cancel, the
  *     final status of a finished run, empty when the run is not known
  * @param message a sentence for a person, saying what happened
+ * @param finalStatePending whether the run's end is not stored yet
  */
-public record CancelResult(String runId, Outcome outcome, Optional<RunStatus> status, String message) {
+public record CancelResult(String runId, Outcome outcome, Optional<RunStatus> status, String message,
+        boolean finalStatePending) {
 
     public CancelResult {
         Objects.requireNonNull(runId, "runId");
         Objects.requireNonNull(outcome, "outcome");
         status = status == null ? Optional.empty() : status;
         Objects.requireNonNull(message, "message");
+    }
+
+    /** A result whose final state, if any, is stored. */
+    public CancelResult(String runId, Outcome outcome, Optional<RunStatus> status, String message) {
+        this(runId, outcome, status, message, false);
     }
 
     public enum Outcome {
@@ -48,6 +60,12 @@ public record CancelResult(String runId, Outcome outcome, Optional<RunStatus> st
                 "Run " + runId + " was cancelled.");
     }
 
+    /** Cancelled, and still stopping (its members, say): it ends {@code CANCELLED}. */
+    public static CancelResult cancelling(String runId) {
+        return new CancelResult(runId, Outcome.CANCELLED, Optional.of(RunStatus.CANCELLED),
+                "Run " + runId + " is being cancelled: it ends CANCELLED once what it started has stopped.");
+    }
+
     public static CancelResult requested(String runId, RunStatus current) {
         return new CancelResult(runId, Outcome.REQUESTED, Optional.of(current),
                 "Run " + runId + " runs in another process; the cancel was sent to it.");
@@ -56,6 +74,18 @@ public record CancelResult(String runId, Outcome outcome, Optional<RunStatus> st
     public static CancelResult alreadyFinished(String runId, RunStatus status, Optional<String> detail) {
         return new CancelResult(runId, Outcome.ALREADY_FINISHED, Optional.of(status),
                 "Run " + runId + " had already ended as " + status + detail.map(d -> ": " + d).orElse("") + ".");
+    }
+
+    /**
+     * The run has ended as {@code status} ({@code cancelled}: because of this cancel), but the store
+     * cannot take its final state now.
+     */
+    public static CancelResult notStoredYet(String runId, RunStatus status, boolean cancelled) {
+        return new CancelResult(runId, cancelled ? Outcome.CANCELLED : Outcome.ALREADY_FINISHED, Optional.of(status),
+                "Run " + runId + (cancelled ? " was cancelled" : " had already ended as " + status)
+                        + ", but its final state is not stored yet: the store cannot take it now. It is kept and "
+                        + "written as soon as the store accepts it; until then the store shows the run as unfinished.",
+                true);
     }
 
     public static CancelResult notFound(String runId) {

@@ -1,5 +1,6 @@
 package dev.cadre.run;
 
+import dev.cadre.store.StoredText;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -21,11 +22,16 @@ import java.util.Optional;
 public record RunRequest(String input, Optional<String> sessionId, Optional<String> runId, Optional<String> userId,
         boolean streamEvents) {
 
+    /**
+     * @throws IllegalArgumentException when an id is blank, longer than {@value StoredText#MAX_ID_LENGTH}
+     *     characters or holds a control character, or the input holds a NUL (see {@link StoredText})
+     */
     public RunRequest {
         Objects.requireNonNull(input, "input");
-        sessionId = nonBlank(sessionId, "sessionId");
-        runId = nonBlank(runId, "runId");
-        userId = nonBlank(userId, "userId");
+        StoredText.checkText("input", input);
+        sessionId = validId(sessionId, "sessionId");
+        runId = validId(runId, "runId");
+        userId = validId(userId, "userId");
     }
 
     public static RunRequest of(String input) {
@@ -36,15 +42,13 @@ public record RunRequest(String input, Optional<String> sessionId, Optional<Stri
         return new Builder(input);
     }
 
-    private static Optional<String> nonBlank(Optional<String> value, String name) {
+    private static Optional<String> validId(Optional<String> value, String name) {
         if (value == null) {
             return Optional.empty();
         }
-        value.ifPresent(v -> {
-            if (v.isBlank()) {
-                throw new IllegalArgumentException(name + " must not be blank; leave it out to have one generated");
-            }
-        });
+        value.ifPresent(v -> StoredText.idProblem(name, v).ifPresent(problem -> {
+            throw new IllegalArgumentException(problem + "; leave it out to have one generated");
+        }));
         return value;
     }
 

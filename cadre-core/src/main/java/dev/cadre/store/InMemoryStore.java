@@ -48,15 +48,19 @@ public final class InMemoryStore implements Store {
 
     @Override
     public synchronized void saveSession(SessionRecord session) {
+        StoredText.checkId("session id", session.sessionId());
+        session.userId().ifPresent(u -> StoredText.checkId("user id", u));
         SessionRecord existing = sessions.get(session.sessionId());
         if (existing == null) {
-            sessions.put(session.sessionId(), session);
+            sessions.put(session.sessionId(), new SessionRecord(session.sessionId(), session.type(),
+                    session.componentId(), session.userId(), session.name().map(StoredText::clean),
+                    session.createdAt(), session.updatedAt()));
             return;
         }
         Instant updated = session.updatedAt().isAfter(existing.updatedAt()) ? session.updatedAt() : existing.updatedAt();
         sessions.put(session.sessionId(), new SessionRecord(existing.sessionId(), existing.type(),
                 existing.componentId(), existing.userId().or(session::userId), existing.name(), existing.createdAt(),
-                updated));
+                updated, existing.firstInput()));
     }
 
     @Override
@@ -83,7 +87,7 @@ public final class InMemoryStore implements Store {
         if (s == null) {
             return false;
         }
-        sessions.put(sessionId, s.withName(name));
+        sessions.put(sessionId, s.withName(StoredText.checkText("session name", name)));
         return true;
     }
 
@@ -98,46 +102,72 @@ public final class InMemoryStore implements Store {
 
     @Override
     public synchronized void insertRun(RunResult run, String ownerInstanceId) {
+        StoredText.checkId("run id", run.runId());
         if (runs.containsKey(run.runId())) {
-            throw new StoreException("A run with id " + run.runId() + " exists already; run ids must be unique.");
+            throw new StoreException(StoreException.Kind.CONFLICT, "A run with id " + run.runId()
+                    + " exists already; run ids must be unique.");
         }
-        if (!sessions.containsKey(run.sessionId())) {
-            throw new StoreException("Session " + run.sessionId() + " does not exist; save the session before its runs.");
+        SessionRecord session = sessions.get(run.sessionId());
+        if (session == null) {
+            throw new StoreException(StoreException.Kind.NOT_FOUND, "Session " + run.sessionId()
+                    + " does not exist; save the session before its runs.");
         }
-        runs.put(run.runId(), new StoredRun(stripMembers(run), ownerInstanceId));
+        runs.put(run.runId(), new StoredRun(stored(run), ownerInstanceId));
+        if (run.parentRunId().isEmpty() && session.firstInput().isEmpty()) {
+            sessions.put(session.sessionId(), new SessionRecord(session.sessionId(), session.type(),
+                    session.componentId(), session.userId(), session.name(), session.createdAt(), session.updatedAt(),
+                    Optional.of(StoredText.clean(run.input().inputContent()))));
+        }
     }
 
     @Override
     public synchronized boolean updateRun(RunResult run) {
-        return replaceIfNotTerminal(run);
+        return replaceIfNotTerminal(run, null);
+    }
+
+    @Override
+    public synchronized boolean updateRun(RunResult run, String ownerInstanceId) {
+        return replaceIfNotTerminal(run, ownerInstanceId);
     }
 
     @Override
     public synchronized boolean finishRun(RunResult run) {
+        return finishRun(run, null);
+    }
+
+    @Override
+    public synchronized boolean finishRun(RunResult run, String ownerInstanceId) {
         if (!run.status().isTerminal()) {
             throw new IllegalArgumentException("finishRun needs a terminal status, got " + run.status());
         }
-        return replaceIfNotTerminal(run);
+        return replaceIfNotTerminal(run, ownerInstanceId);
     }
 
-    private boolean replaceIfNotTerminal(RunResult run) {
+    /** The compare-and-set; {@code owner}, when given, may also replace the orphan sweep's verdict on its run. */
+    private boolean replaceIfNotTerminal(RunResult run, String owner) {
         StoredRun stored = runs.get(run.runId());
         if (stored == null) {
-            throw new StoreException("No run with id " + run.runId() + "; insert it before updating it.");
+            throw new StoreException(StoreException.Kind.NOT_FOUND, "No run with id " + run.runId()
+                    + "; insert it before updating it.");
         }
-        if (stored.run.status().isTerminal()) {
+        if (stored.run.status().isTerminal() && !(owner != null && owner.equals(stored.owner) && sweptAsOrphan(stored))) {
             return false;
         }
-        runs.put(run.runId(), new StoredRun(stripMembers(run), stored.owner));
+        runs.put(run.runId(), new StoredRun(stored(run), stored.owner));
         touchSession(run.sessionId());
         return true;
+    }
+
+    private static boolean sweptAsOrphan(StoredRun r) {
+        return r.run.status() == RunStatus.ERROR
+                && r.run.error().map(e -> e.type().equals(ORPHAN_ERROR_TYPE)).orElse(false);
     }
 
     private void touchSession(String sessionId) {
         SessionRecord s = sessions.get(sessionId);
         if (s != null) {
             sessions.put(sessionId, new SessionRecord(s.sessionId(), s.type(), s.componentId(), s.userId(), s.name(),
-                    s.createdAt(), clock.instant()));
+                    s.createdAt(), clock.instant(), s.firstInput()));
         }
     }
 
@@ -174,7 +204,7 @@ public final class InMemoryStore implements Store {
             Instant beat = heartbeats.get(r.owner);
             if (beat == null || beat.isBefore(cutoff)) {
                 RunResult failed = r.run.withStatus(RunStatus.ERROR,
-                        Optional.of(new RunFailure("orphaned_run", reason)));
+                        Optional.of(new RunFailure(ORPHAN_ERROR_TYPE, reason)));
                 e.setValue(new StoredRun(failed, r.owner));
                 ended.add(e.getKey());
             }
@@ -195,8 +225,10 @@ public final class InMemoryStore implements Store {
         return team.withMemberResponses(members);
     }
 
-    private static RunResult stripMembers(RunResult run) {
-        return run instanceof TeamRunOutput team ? team.withMemberResponses(List.of()) : run;
+    /** The run as kept: without its members (rows of their own), its text made storable. */
+    private static RunResult stored(RunResult run) {
+        RunResult own = run instanceof TeamRunOutput team ? team.withMemberResponses(List.of()) : run;
+        return StoredText.clean(own);
     }
 
     private record StoredRun(RunResult run, String owner) {

@@ -15,9 +15,22 @@ import java.util.Optional;
  *
  * <p><b>Terminal statuses are final.</b> {@link #updateRun} and {@link #finishRun} only change a run
  * whose stored status is not terminal (a compare-and-set), so a late {@code COMPLETED} can never
- * overwrite {@code CANCELLED}.
+ * overwrite {@code CANCELLED}. The one exception is the orphan sweep's guess: a run it ended as
+ * {@code ERROR} ({@value #ORPHAN_ERROR_TYPE}) because its process looked dead may still be written by
+ * that process ({@link #updateRun(RunResult, String)}, {@link #finishRun(RunResult, String)}) — a
+ * process that was alive but could not beat its heartbeat (during a database outage, say) keeps its
+ * runs.
+ *
+ * <p><b>Text.</b> Stores accept and refuse text as {@link StoredText} says, the same on every store.
+ *
+ * <p><b>Failures.</b> A {@link StoreException}'s {@link StoreException#kind() kind} says whether the
+ * call may succeed later ({@code UNAVAILABLE}); while a database is known to be unreachable, calls
+ * fail at once rather than each waiting for a connection timeout.
  */
 public interface Store extends AutoCloseable {
+
+    /** {@code error_type} of the runs the orphan sweep ended. */
+    String ORPHAN_ERROR_TYPE = "orphaned_run";
 
     /** A stable id for this store, shown by the HTTP API as {@code db_id}. */
     String id();
@@ -61,6 +74,15 @@ public interface Store extends AutoCloseable {
     boolean updateRun(RunResult run);
 
     /**
+     * {@link #updateRun(RunResult)} by the process that owns the run: it also replaces a state the
+     * orphan sweep wrote for a run of {@code ownerInstanceId} (the process was alive after all), so the
+     * run is {@code RUNNING} again. Stores that cannot tell owners apart behave as {@code updateRun(run)}.
+     */
+    default boolean updateRun(RunResult run, String ownerInstanceId) {
+        return updateRun(run);
+    }
+
+    /**
      * Writes a run's terminal state, unless the stored run is already terminal. For a team run the
      * member runs are not written here: each member run is finished on its own.
      *
@@ -69,6 +91,15 @@ public interface Store extends AutoCloseable {
      * @throws StoreException when the run does not exist or the write fails
      */
     boolean finishRun(RunResult run);
+
+    /**
+     * {@link #finishRun(RunResult)} by the process that owns the run: it also replaces the
+     * {@code ERROR} the orphan sweep wrote for a run of {@code ownerInstanceId}, with the run's real
+     * end. Stores that cannot tell owners apart behave as {@code finishRun(run)}.
+     */
+    default boolean finishRun(RunResult run, String ownerInstanceId) {
+        return finishRun(run);
+    }
 
     /**
      * One run by id. A team run comes back with its member runs (and theirs, for nested teams) in
@@ -92,6 +123,25 @@ public interface Store extends AutoCloseable {
      * @return the ids of the runs it ended
      */
     List<String> failOrphanedRuns(Duration staleAfter, String reason);
+
+    // ---- health and safety -----------------------------------------------------------------------
+
+    /**
+     * Checks that the store can take calls now, quickly: while a database is known to be
+     * unreachable it fails at once.
+     *
+     * @throws StoreException when it cannot ({@link StoreException.Kind#UNAVAILABLE} when that may pass)
+     */
+    default void ping() {
+    }
+
+    /**
+     * Where final states this store could not take are kept across a restart, if it keeps them (see
+     * {@link FinalStateJournal}); a store with a journal replays it when it opens.
+     */
+    default Optional<FinalStateJournal> journal() {
+        return Optional.empty();
+    }
 
     /** Releases connections and files. The store is unusable afterwards. */
     @Override

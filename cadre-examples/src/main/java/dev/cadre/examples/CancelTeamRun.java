@@ -16,7 +16,10 @@ import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 
 /**
  * Cancel a team run: starts a team run in a thread and cancels it from another thread, simulating
@@ -29,18 +32,35 @@ public final class CancelTeamRun {
 
     private final Store db;
     private final ExampleModels models;
-    private final Duration cancelAfter;
+    /** Empty: cancel as soon as the first content has been streamed. */
+    private final Optional<Duration> cancelAfter;
     private final PrintStream out;
 
     public CancelTeamRun(Store db, ExampleModels models, Duration cancelAfter, PrintStream out) {
+        this(db, models, Optional.of(Objects.requireNonNull(cancelAfter, "cancelAfter")), out);
+    }
+
+    private CancelTeamRun(Store db, ExampleModels models, Optional<Duration> cancelAfter, PrintStream out) {
         this.db = db;
         this.models = models;
         this.cancelAfter = cancelAfter;
         this.out = out;
     }
 
-    /** Simulate a long-running team task that can be cancelled. */
-    void longRunningTask(Team team, Map<String, Object> runIdContainer) {
+    /**
+     * The same example, except that the other thread cancels as soon as the run has streamed its first
+     * content rather than after a fixed delay: the moment the delay stands for, however fast or busy
+     * the machine is (for tests).
+     */
+    static CancelTeamRun cancellingAtFirstContent(Store db, ExampleModels models, PrintStream out) {
+        return new CancelTeamRun(db, models, Optional.empty(), out);
+    }
+
+    /**
+     * Simulate a long-running team task that can be cancelled. {@code onContent} runs after each
+     * piece of content has been printed and kept.
+     */
+    void longRunningTask(Team team, Map<String, Object> runIdContainer, Runnable onContent) {
         try {
             // Start the team run - this simulates a long task
             TerminalEvent finalResponse = null;
@@ -59,11 +79,13 @@ public final class CancelTeamRun {
                             out.print(c.content());
                             out.flush();
                             contentPieces.append(c.content());
+                            onContent.run();
                         }
                         case RunContent c -> {
                             out.print(c.content());
                             out.flush();
                             contentPieces.append(c.content());
+                            onContent.run();
                         }
                         case RunCancelled c -> {
                             out.println("\n🚫 Member run was cancelled: " + c.runId());
@@ -106,6 +128,22 @@ public final class CancelTeamRun {
             Thread.currentThread().interrupt();
             return;
         }
+        cancelNow(team, runIdContainer);
+    }
+
+    /** Cancel the team run once it has streamed content (or has ended without any). */
+    void cancelAtFirstContent(Team team, Map<String, Object> runIdContainer, CountDownLatch streamed) {
+        out.println("⏰ Will cancel team run as soon as it streams content...");
+        try {
+            streamed.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        cancelNow(team, runIdContainer);
+    }
+
+    private void cancelNow(Team team, Map<String, Object> runIdContainer) {
         String runId = (String) runIdContainer.get("run_id");
         if (runId != null) {
             out.println("\n🚫 Cancelling team run: " + runId);
@@ -150,13 +188,22 @@ public final class CancelTeamRun {
         // Container to share run_id between threads
         Map<String, Object> runIdContainer = new ConcurrentHashMap<>();
 
+        // Released at the first content, or when the run thread ends without any
+        CountDownLatch streamed = new CountDownLatch(1);
+
         // Start the team run in a separate thread
-        Thread teamThread = Thread.ofPlatform().name("TeamRunThread").unstarted(
-                () -> longRunningTask(team, runIdContainer));
+        Thread teamThread = Thread.ofPlatform().name("TeamRunThread").unstarted(() -> {
+            try {
+                longRunningTask(team, runIdContainer, streamed::countDown);
+            } finally {
+                streamed.countDown();
+            }
+        });
 
         // Start the cancellation thread
-        Thread cancelThread = Thread.ofPlatform().name("CancelThread").unstarted(
-                () -> cancelAfterDelay(team, runIdContainer, cancelAfter));
+        Thread cancelThread = Thread.ofPlatform().name("CancelThread").unstarted(() -> cancelAfter.ifPresentOrElse(
+                delay -> cancelAfterDelay(team, runIdContainer, delay),
+                () -> cancelAtFirstContent(team, runIdContainer, streamed)));
 
         // Start both threads
         out.println("🏃 Starting team run thread...");

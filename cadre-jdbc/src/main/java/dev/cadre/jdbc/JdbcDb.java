@@ -3,6 +3,7 @@ package dev.cadre.jdbc;
 import dev.cadre.jdbc.internal.JdbcStore;
 import dev.cadre.jdbc.internal.Liveness;
 import dev.cadre.run.RunResult;
+import dev.cadre.store.FinalStateJournal;
 import dev.cadre.store.Page;
 import dev.cadre.store.SessionQuery;
 import dev.cadre.store.SessionRecord;
@@ -10,6 +11,8 @@ import dev.cadre.store.Store;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * A {@link Store} in a SQL database: {@link SqliteDb} or {@link PostgresDb}.
@@ -25,25 +28,52 @@ import java.util.Optional;
  * limit (30 s unless configured); then it keeps doing both on a daemon virtual thread until
  * {@link #close()}. Runs must therefore be inserted with {@code ProcessInstance.id()} as owner.
  *
+ * <p><b>Final states kept on disk.</b> A run's final state that the database cannot take (it is down,
+ * or its disk is full) is kept by the engine in memory and in this store's {@link #journal() journal},
+ * a directory of small JSON files, until the database takes it. When the store opens, it first writes
+ * what a previous process left in the journal — so a process that stopped during an outage loses no
+ * ended run — and only then ends the runs of dead processes.
+ *
  * <p><b>Threads and failures.</b> Thread-safe. Nothing is cached: every call reads or writes the
  * database, so several processes can share it. Every failure is a
  * {@link dev.cadre.store.StoreException} that says what failed and what to do; none is swallowed.
+ * While the database is unreachable, calls fail at once (kind {@code UNAVAILABLE}) instead of each
+ * waiting for a connection timeout; a probe notices within half a second when it is back.
  */
 public abstract sealed class JdbcDb implements Store permits SqliteDb, PostgresDb {
 
     /** The message of runs ended because the process running them stopped. */
     public static final String ORPHAN_REASON = Liveness.ORPHAN_REASON;
+    private static final Logger LOG = LoggerFactory.getLogger("dev.cadre.jdbc");
 
     private final JdbcStore store;
     private final Liveness liveness;
+    private final Optional<FinalStateJournal> journal;
     private final List<AutoCloseable> resources;
     private final Object closeLock = new Object();
     private boolean closed;
 
-    JdbcDb(JdbcStore store, Liveness liveness, List<AutoCloseable> resources) {
+    JdbcDb(JdbcStore store, Liveness liveness, Optional<FinalStateJournal> journal, List<AutoCloseable> resources) {
         this.store = store;
         this.liveness = liveness;
+        this.journal = journal;
         this.resources = List.copyOf(resources);
+    }
+
+    /**
+     * Opens the store's liveness after writing what a previous process left in the journal: a final
+     * state kept on disk must land before the sweep could take its run for an orphan.
+     */
+    static Liveness replayThenStart(JdbcStore store, Optional<FinalStateJournal> journal, LivenessSettings live) {
+        journal.ifPresent(j -> {
+            FinalStateJournal.Replay replay = j.replayInto(store);
+            if (!replay.isEmpty()) {
+                LOG.warn("Cadre store {}: wrote {} final state(s) a previous process had kept in {} ({} had ended "
+                        + "otherwise already, {} no longer existed): {}", store.id(), replay.written().size(),
+                        j.directory(), replay.alreadyEnded().size(), replay.gone().size(), replay.written());
+            }
+        });
+        return Liveness.start(store, live.instanceId(), live.heartbeatInterval(), live.staleAfter());
     }
 
     @Override
@@ -92,8 +122,29 @@ public abstract sealed class JdbcDb implements Store permits SqliteDb, PostgresD
     }
 
     @Override
+    public boolean updateRun(RunResult run, String ownerInstanceId) {
+        return store.updateRun(run, ownerInstanceId);
+    }
+
+    @Override
     public boolean finishRun(RunResult run) {
         return store.finishRun(run);
+    }
+
+    @Override
+    public boolean finishRun(RunResult run, String ownerInstanceId) {
+        return store.finishRun(run, ownerInstanceId);
+    }
+
+    @Override
+    public void ping() {
+        store.ping();
+    }
+
+    /** Where final states the database could not take are kept until it does; see the class comment. */
+    @Override
+    public Optional<FinalStateJournal> journal() {
+        return journal;
     }
 
     @Override
@@ -130,6 +181,7 @@ public abstract sealed class JdbcDb implements Store permits SqliteDb, PostgresD
             closed = true;
         }
         liveness.close();
+        store.availability().close();
         store.close();
         closeAll(resources);
     }

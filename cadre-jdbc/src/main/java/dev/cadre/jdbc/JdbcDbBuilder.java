@@ -1,6 +1,7 @@
 package dev.cadre.jdbc;
 
 import dev.cadre.store.ProcessInstance;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
@@ -21,6 +22,8 @@ public abstract sealed class JdbcDbBuilder<B extends JdbcDbBuilder<B>> permits S
     String instanceId = ProcessInstance.id();
     Duration heartbeatInterval = JdbcDb.LivenessSettings.DEFAULT_INTERVAL;
     Duration staleAfter = JdbcDb.LivenessSettings.DEFAULT_STALE_AFTER;
+    Path journalDirectory;
+    boolean journal = true;
 
     JdbcDbBuilder() {
     }
@@ -79,6 +82,27 @@ public abstract sealed class JdbcDbBuilder<B extends JdbcDbBuilder<B>> permits S
      */
     public B heartbeatInterval(Duration interval) {
         this.heartbeatInterval = Objects.requireNonNull(interval, "interval");
+        return self();
+    }
+
+    /**
+     * Where final states the database cannot take are kept until it does (see {@link JdbcDb}). Default:
+     * for SQLite, the directory {@code <file>.pending} next to the database file; for PostgreSQL,
+     * {@code ~/.cadre/pending/<host>_<port>_<database>[_<schema>]_<session table>}. Put it on a disk that survives
+     * a restart of the process.
+     */
+    public B journalDirectory(Path directory) {
+        this.journalDirectory = Objects.requireNonNull(directory, "directory");
+        this.journal = true;
+        return self();
+    }
+
+    /**
+     * Keeps no journal: final states the database cannot take are kept in memory only, and lost if the
+     * process stops before the database is back. For tests and throwaway databases.
+     */
+    public B withoutJournal() {
+        this.journal = false;
         return self();
     }
 

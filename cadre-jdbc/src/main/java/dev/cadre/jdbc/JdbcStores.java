@@ -1,5 +1,6 @@
 package dev.cadre.jdbc;
 
+import dev.cadre.jdbc.internal.Redact;
 import dev.cadre.store.InMemoryStore;
 import dev.cadre.store.Store;
 import java.net.URI;
@@ -61,7 +62,7 @@ public final class JdbcStores {
         } else if (!base.contains(":") || base.matches("[A-Za-z]:[\\\\/].*")) {
             file = base; // a bare path
         } else {
-            throw new IllegalArgumentException("Unknown store '" + config + "'. Use sqlite:<file>, "
+            throw new IllegalArgumentException("Unknown store '" + Redact.secrets(config) + "'. Use sqlite:<file>, "
                     + "jdbc:postgresql://host:port/db?user=..., postgresql://user:password@host:port/db or memory");
         }
         if (file.startsWith("//")) {
@@ -72,7 +73,8 @@ public final class JdbcStores {
                     + " that keeps nothing use memory");
         }
         if (cadre.containsKey("schema")) {
-            throw new IllegalArgumentException("schema is a PostgreSQL setting; SQLite has none: " + config);
+            throw new IllegalArgumentException("schema is a PostgreSQL setting; SQLite has none: "
+                    + Redact.secrets(config));
         }
         SqliteDb.Builder b = SqliteDb.builder().file(Path.of(file));
         if (cadre.containsKey("session_table")) {
@@ -101,7 +103,8 @@ public final class JdbcStores {
     private static PostgresDb.Builder fromUri(String uri, String driverParams) {
         URI u = URI.create(uri.replaceFirst("^[^:]+://", "postgresql://"));
         if (u.getHost() == null) {
-            throw new IllegalArgumentException("No host in " + uri + "; use postgresql://user:password@host:port/db");
+            throw new IllegalArgumentException("No host in " + Redact.secrets(uri)
+                    + "; use postgresql://user:password@host:port/db");
         }
         String db = u.getPath() == null || u.getPath().length() <= 1 ? "postgres" : u.getPath().substring(1);
         String url = "jdbc:postgresql://" + u.getHost() + ":" + (u.getPort() < 0 ? 5432 : u.getPort()) + "/" + db

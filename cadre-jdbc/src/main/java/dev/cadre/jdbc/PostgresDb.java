@@ -2,12 +2,15 @@ package dev.cadre.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.cadre.jdbc.internal.Availability;
 import dev.cadre.jdbc.internal.Dialect;
 import dev.cadre.jdbc.internal.JdbcStore;
 import dev.cadre.jdbc.internal.Liveness;
 import dev.cadre.jdbc.internal.Migrations;
 import dev.cadre.jdbc.internal.SqlErrors;
 import dev.cadre.jdbc.internal.Tables;
+import dev.cadre.jdbc.internal.WatchedDataSource;
+import dev.cadre.store.FinalStateJournal;
 import dev.cadre.store.StoreException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,10 +42,16 @@ import org.postgresql.ds.PGSimpleDataSource;
  */
 public final class PostgresDb extends JdbcDb {
 
+    /** How long the driver tries to open one connection. */
+    private static final Duration DRIVER_CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    /** How long one wait for a pooled connection lasts; callers wait in slices of it. */
+    private static final Duration POOL_SLICE = Duration.ofMillis(250);
+
     private final String url;
 
-    private PostgresDb(String url, JdbcStore store, Liveness liveness, List<AutoCloseable> resources) {
-        super(store, liveness, resources);
+    private PostgresDb(String url, JdbcStore store, Liveness liveness, Optional<FinalStateJournal> journal,
+            List<AutoCloseable> resources) {
+        super(store, liveness, journal, resources);
         this.url = url;
     }
 
@@ -85,7 +94,7 @@ public final class PostgresDb extends JdbcDb {
         public Builder url(String url) {
             if (!url.startsWith("jdbc:postgresql:")) {
                 throw new IllegalArgumentException("Not a PostgreSQL JDBC URL (jdbc:postgresql://host:port/db): "
-                        + url);
+                        + dev.cadre.jdbc.internal.Redact.secrets(url));
             }
             this.url = url;
             return this;
@@ -144,7 +153,11 @@ public final class PostgresDb extends JdbcDb {
             return this;
         }
 
-        /** How long to wait for a connection (to open one, or for a free one in the pool); default 10 s. */
+        /**
+         * How long a call may wait for a connection: for a free one in the pool under load, or to open one;
+         * default 10 s. Opening one gives up after 2 s (or this, if shorter): a server found unreachable
+         * makes every call fail at once — those waiting for a connection too — until it answers again.
+         */
         public Builder connectTimeout(Duration timeout) {
             if (timeout.toMillis() < 250) {
                 throw new IllegalArgumentException("connectTimeout must be at least 250 ms, was " + timeout);
@@ -183,35 +196,34 @@ public final class PostgresDb extends JdbcDb {
                     "waited " + lockTimeout.toMillis() + " ms");
             List<AutoCloseable> opened = new ArrayList<>();
             try {
+                long seconds = Math.min(DRIVER_CONNECT_TIMEOUT.toSeconds(), Math.max(1, connectTimeout.toSeconds()));
+                PGSimpleDataSource connections = dataSource(jdbcUrl, seconds, "cadre");
+                // The probe connects on its own, not through the pool: it tests that the server answers.
+                Availability availability = new Availability(errors, connections, Duration.ofMillis(500));
                 HikariConfig config = new HikariConfig();
                 config.setPoolName("cadre-postgres");
-                config.setDriverClassName("org.postgresql.Driver");
-                config.setJdbcUrl(jdbcUrl);
-                if (user != null) {
-                    config.setUsername(user);
-                }
-                if (password != null) {
-                    config.setPassword(password);
-                }
+                config.setDataSource(new WatchedDataSource(connections, availability));
                 if (schema != null) {
                     config.setSchema(schema);
                 }
                 config.setMaximumPoolSize(maxPoolSize);
                 config.setMinimumIdle(Math.min(2, maxPoolSize));
-                config.setConnectionTimeout(connectTimeout.toMillis());
-                long seconds = Math.max(1, connectTimeout.toSeconds());
-                config.addDataSourceProperty("connectTimeout", Long.toString(seconds));
-                config.addDataSourceProperty("ApplicationName", "cadre");
+                // Callers wait for a connection in short slices (see JdbcStore): between two, a database
+                // found unreachable makes them fail at once instead of waiting out connectTimeout.
+                config.setConnectionTimeout(POOL_SLICE.toMillis());
                 // Without it a row locked by a stuck session would block a write forever.
                 config.setConnectionInitSql("SET lock_timeout = " + lockTimeout.toMillis());
                 HikariDataSource pool = new HikariDataSource(config);
                 opened.add(pool);
-                Migrations.apply(migrationSource(jdbcUrl, seconds), Dialect.POSTGRES, tables,
+                Migrations.apply(dataSource(jdbcUrl, seconds, "cadre-migrations"), Dialect.POSTGRES, tables,
                         Optional.ofNullable(schema), errors);
-                JdbcStore store = new JdbcStore(storeId, Dialect.POSTGRES, pool, pool, tables, clock, errors);
-                Liveness liveness = Liveness.start(store, live.instanceId(), live.heartbeatInterval(),
-                        live.staleAfter());
-                return new PostgresDb("jdbc:postgresql://" + where, store, liveness, opened);
+                JdbcStore store = new JdbcStore(storeId, Dialect.POSTGRES, pool, pool, tables, clock, errors,
+                        availability, connectTimeout, Optional.empty(), Duration.ZERO);
+                Optional<FinalStateJournal> journal = !this.journal ? Optional.empty()
+                        : Optional.of(new FinalStateJournal(journalDirectory != null ? journalDirectory
+                                : defaultJournal(where, Optional.ofNullable(schema), tables)));
+                Liveness liveness = replayThenStart(store, journal, live);
+                return new PostgresDb("jdbc:postgresql://" + where, store, liveness, journal, opened);
             } catch (RuntimeException e) {
                 try {
                     closeAll(opened);
@@ -225,11 +237,18 @@ public final class PostgresDb extends JdbcDb {
             }
         }
 
+        /** {@code ~/.cadre/pending/<host>_<port>_<db>[_<schema>]_<session table>}: one per database and tables. */
+        private static java.nio.file.Path defaultJournal(String where, Optional<String> schema, Tables tables) {
+            String name = (where + schema.map(s -> "_" + s).orElse("") + "_" + tables.sessions())
+                    .replaceAll("[^A-Za-z0-9._-]", "_");
+            return java.nio.file.Path.of(System.getProperty("user.home"), ".cadre", "pending", name);
+        }
+
         /**
-         * Flyway gets its own unpooled source: it holds two connections at once while it migrates,
-         * which a small pool might not have free.
+         * The driver's own source of connections: for the pool, and unpooled for Flyway (it holds two
+         * connections at once while it migrates, which a small pool might not have free).
          */
-        private PGSimpleDataSource migrationSource(String jdbcUrl, long connectSeconds) {
+        private PGSimpleDataSource dataSource(String jdbcUrl, long connectSeconds, String applicationName) {
             PGSimpleDataSource ds = new PGSimpleDataSource();
             ds.setURL(jdbcUrl);
             if (user != null) {
@@ -239,7 +258,8 @@ public final class PostgresDb extends JdbcDb {
                 ds.setPassword(password);
             }
             ds.setConnectTimeout((int) connectSeconds);
-            ds.setApplicationName("cadre-migrations");
+            ds.setLoginTimeout((int) connectSeconds);
+            ds.setApplicationName(applicationName);
             return ds;
         }
 

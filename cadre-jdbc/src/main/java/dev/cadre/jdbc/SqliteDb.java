@@ -2,12 +2,14 @@ package dev.cadre.jdbc;
 
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
+import dev.cadre.jdbc.internal.Availability;
 import dev.cadre.jdbc.internal.Dialect;
 import dev.cadre.jdbc.internal.JdbcStore;
 import dev.cadre.jdbc.internal.Liveness;
 import dev.cadre.jdbc.internal.Migrations;
 import dev.cadre.jdbc.internal.SqlErrors;
 import dev.cadre.jdbc.internal.Tables;
+import dev.cadre.store.FinalStateJournal;
 import dev.cadre.store.StoreException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -41,10 +43,14 @@ import org.sqlite.SQLiteDataSource;
  */
 public final class SqliteDb extends JdbcDb {
 
+    /** Platform threads the store's calls run on (made as needed): far more than connections, so rarely a queue. */
+    private static final int CALL_THREADS = 64;
+
     private final Path file;
 
-    private SqliteDb(Path file, JdbcStore store, Liveness liveness, List<AutoCloseable> resources) {
-        super(store, liveness, resources);
+    private SqliteDb(Path file, JdbcStore store, Liveness liveness, Optional<FinalStateJournal> journal,
+            List<AutoCloseable> resources) {
+        super(store, liveness, journal, resources);
         this.file = file;
     }
 
@@ -91,7 +97,11 @@ public final class SqliteDb extends JdbcDb {
             return this;
         }
 
-        /** How long a write waits for another process's write lock before failing; default 5 s. */
+        /**
+         * How long a write waits for another process's write lock before failing, and how long a thread
+         * waits for this store's single writer connection; a write therefore fails within twice this
+         * time when another process holds the lock. Default 5 s.
+         */
         public Builder busyTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.toMillis() > Integer.MAX_VALUE) {
                 throw new IllegalArgumentException("busyTimeout out of range: " + timeout);
@@ -135,10 +145,18 @@ public final class SqliteDb extends JdbcDb {
                 Migrations.apply(writerSource, Dialect.SQLITE, tables, Optional.empty(), errors);
                 HikariDataSource readers = pool("cadre-sqlite-reader", dataSource(path, false), readPoolSize);
                 opened.add(readers);
-                JdbcStore store = new JdbcStore(storeId, Dialect.SQLITE, readers, writer, tables, clock, errors);
-                Liveness liveness = Liveness.start(store, live.instanceId(), live.heartbeatInterval(),
-                        live.staleAfter());
-                return new SqliteDb(path, store, liveness, opened);
+                Availability availability = new Availability(errors, readers, Duration.ofMillis(500));
+                // SQLite works in native code: calls of virtual threads run on platform threads of the store's.
+                java.util.concurrent.ExecutorService calls = java.util.concurrent.Executors.newFixedThreadPool(
+                        CALL_THREADS, Thread.ofPlatform().daemon().name("cadre-sqlite-", 0).factory());
+                opened.add(calls::shutdown);
+                JdbcStore store = new JdbcStore(storeId, Dialect.SQLITE, readers, writer, tables, clock, errors,
+                        availability, Duration.ZERO, Optional.of(calls), busyTimeout);
+                Optional<FinalStateJournal> journal = !this.journal ? Optional.empty()
+                        : Optional.of(new FinalStateJournal(journalDirectory != null ? journalDirectory
+                                : path.resolveSibling(path.getFileName() + ".pending")));
+                Liveness liveness = replayThenStart(store, journal, live);
+                return new SqliteDb(path, store, liveness, journal, opened);
             } catch (RuntimeException e) {
                 try {
                     closeAll(opened);
@@ -173,8 +191,9 @@ public final class SqliteDb extends JdbcDb {
             config.setDataSource(source);
             config.setMaximumPoolSize(size);
             config.setMinimumIdle(1);
-            // Threads queue for the single writer; this bounds the wait (including the busy timeout).
-            config.setConnectionTimeout(Math.max(30_000, busyTimeout.toMillis() * 2));
+            // Threads queue for the single writer for at most the busy timeout, and then the writer waits
+            // at most the busy timeout for another process's lock: a write fails within twice the busy timeout.
+            config.setConnectionTimeout(Math.max(250, busyTimeout.toMillis()));
             return new HikariDataSource(config);
         }
     }

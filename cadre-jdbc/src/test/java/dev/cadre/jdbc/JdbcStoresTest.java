@@ -17,6 +17,19 @@ class JdbcStoresTest {
     Path dir;
 
     @Test
+    void passwords_never_appear_in_error_messages() {
+        assertThatThrownBy(() -> JdbcStores.open("postgresql://cadre:hunter2@127.0.0.1:1/cadre"))
+                .isInstanceOf(dev.cadre.store.StoreException.class).hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> JdbcStores.open("jdbc:postgresql://127.0.0.1:1/cadre?user=u&password=hunter2"))
+                .isInstanceOf(dev.cadre.store.StoreException.class).hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> JdbcStores.open("mysql://root:hunter2@db/cadre"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("hunter2")
+                .hasMessageContaining("mysql://root:***@db/cadre");
+        assertThatThrownBy(() -> PostgresDb.builder().url("jdbc:mysql://db/x?password=hunter2"))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageNotContaining("hunter2");
+    }
+
+    @Test
     void sqlite_forms_open_a_sqlite_file() throws Exception {
         Path file = dir.resolve("cadre.db");
         for (String config : new String[] {"sqlite:" + file, "jdbc:sqlite:" + file, file.toString()}) {

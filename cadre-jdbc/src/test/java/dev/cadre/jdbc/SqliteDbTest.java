@@ -6,7 +6,10 @@ import static dev.cadre.jdbc.Runs.teamSession;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
+import dev.cadre.run.TeamRunOutput;
+import dev.cadre.store.FinalStateJournal;
 import dev.cadre.store.SessionQuery;
 import dev.cadre.store.StoreException;
 import java.nio.file.Files;
@@ -39,6 +42,53 @@ class SqliteDbTest extends JdbcDbContract {
     }
 
     @Test
+    void final_states_a_stopped_process_kept_are_written_when_the_store_opens_before_the_sweep() {
+        TeamRunOutput run = teamRun("kept", "s1", RunStatus.RUNNING);
+        try (SqliteDb first = SqliteDb.builder().file(file()).instanceId("stopped-process").build()) {
+            first.saveSession(teamSession("s1", T0));
+            first.insertRun(run, "stopped-process");
+            assertThat(first.journal()).get().extracting(FinalStateJournal::directory)
+                    .isEqualTo(dir.resolve("cadre.db.pending").toAbsolutePath());
+            // Its final write failed and it stopped: the state stayed in the journal.
+            first.journal().orElseThrow().keep(Runs.finished(run, RunStatus.COMPLETED, "the kept answer"),
+                    "stopped-process", "the disk was full");
+        }
+
+        // Long after, as a new process: the sweep would take the run for an orphan, but the journal comes first.
+        try (SqliteDb next = SqliteDb.builder().file(file()).instanceId("next-process").heartbeatInterval(Duration.ZERO)
+                .clock(Clock.offset(Clock.systemUTC(), Duration.ofHours(1))).build()) {
+            RunResult stored = next.getRun("kept").orElseThrow();
+            assertThat(stored.status()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(stored.content()).isEqualTo("the kept answer");
+            assertThat(next.journal().orElseThrow().kept()).isEmpty();
+        }
+    }
+
+    @Test
+    void a_kept_final_state_also_replaces_the_orphan_sweeps_verdict_on_its_own_run() {
+        TeamRunOutput run = teamRun("kept", "s1", RunStatus.RUNNING);
+        try (SqliteDb first = SqliteDb.builder().file(file()).instanceId("silent-process").build()) {
+            first.saveSession(teamSession("s1", T0));
+            first.insertRun(run, "silent-process");
+            first.journal().orElseThrow().keep(Runs.finished(run, RunStatus.COMPLETED, "real end"), "silent-process",
+                    "the database was unreachable");
+            assertThat(first.failOrphanedRuns(Duration.ZERO, "swept")).contains("kept");
+        }
+
+        try (SqliteDb next = SqliteDb.file(file())) {
+            assertThat(next.getRun("kept").map(RunResult::content)).contains("real end");
+        }
+    }
+
+    @Test
+    void without_a_journal_nothing_is_kept_on_disk() {
+        try (SqliteDb db = SqliteDb.builder().file(file()).withoutJournal().build()) {
+            assertThat(db.journal()).isEmpty();
+        }
+        assertThat(dir.resolve("cadre.db.pending")).doesNotExist();
+    }
+
+    @Test
     void the_file_is_in_wal_mode_and_migrated_once() throws SQLException {
         SqliteDb.file(file()).close();
         try (SqliteDb db = SqliteDb.file(file().toString())) {
@@ -47,8 +97,8 @@ class SqliteDbTest extends JdbcDbContract {
         }
 
         assertThat(query("PRAGMA journal_mode")).containsExactly("wal");
-        assertThat(query("SELECT version FROM cadre_sessions_schema_history WHERE success = 1"))
-                .containsExactly("1");
+        assertThat(query("SELECT version FROM cadre_sessions_schema_history WHERE success = 1 ORDER BY version"))
+                .containsExactly("1", "2");
         assertThat(query("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'cadre_%' ORDER BY name"))
                 .containsExactly("cadre_instances", "cadre_runs", "cadre_sessions", "cadre_sessions_schema_history");
     }
@@ -123,6 +173,39 @@ class SqliteDbTest extends JdbcDbContract {
             intruder.rollback();
             db.saveSession(teamSession("s1", T0));
             assertThat(db.getSession("s1")).isPresent();
+        }
+    }
+
+    @Test
+    void writes_queued_behind_a_lock_another_process_holds_each_fail_within_twice_the_busy_timeout()
+            throws Exception {
+        Duration busy = Duration.ofMillis(500);
+        try (SqliteDb db = SqliteDb.builder().file(file()).busyTimeout(busy).build();
+                Connection intruder = DriverManager.getConnection("jdbc:sqlite:" + file())) {
+            intruder.setAutoCommit(false);
+            try (Statement s = intruder.createStatement()) {
+                s.execute("INSERT INTO cadre_instances (instance_id, started_at, heartbeat_at) VALUES ('x', 0, 0)");
+            }
+            int writers = 12;
+            List<java.util.concurrent.Future<Duration>> tries = new ArrayList<>();
+            try (var pool = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < writers; i++) {
+                    String id = "s" + i;
+                    tries.add(pool.submit(() -> {
+                        long start = System.nanoTime();
+                        assertThatThrownBy(() -> db.saveSession(teamSession(id, T0)))
+                                .isInstanceOfSatisfying(StoreException.class,
+                                        e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.UNAVAILABLE));
+                        return Duration.ofNanos(System.nanoTime() - start);
+                    }));
+                }
+            }
+            // Queued one after another they would take writers × busy; each must give up on its own instead.
+            // Generous: twice the busy timeout is the promise, writers × busy (6 s) the old behaviour.
+            for (var t : tries) {
+                assertThat(t.get()).isLessThan(busy.multipliedBy(writers / 2));
+            }
+            intruder.rollback();
         }
     }
 

@@ -39,6 +39,12 @@ import org.junit.jupiter.params.provider.EnumSource;
 class SeedTeamTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
+    /**
+     * How long a reply that gets cancelled would go on before its next step. The cancel's effects
+     * are awaited for a fraction of it, so they cannot be the reply moving on or ending by itself.
+     */
+    private static final Duration SCRIPTED = Duration.ofSeconds(60);
+    private static final Duration WELL_WITHIN_THE_SCRIPT = SCRIPTED.dividedBy(4);
     private static final String QUESTION = "What are the three laws of thermodynamics?";
     private static final String FACTS = "Energy is conserved. Entropy grows. Absolute zero is unreachable.";
     private static final String SUMMARY = "Energy stays, disorder grows, and zero kelvin stays out of reach.";
@@ -182,50 +188,58 @@ class SeedTeamTest {
         assertThat(server.requests()).hasSize(5).allSatisfy(r -> assertThat(r.isStream()).isTrue());
     }
 
+    /** The server saw the client close the connection after the cancel, long before the reply's next step. */
+    private static void assertClosedByTheCancel(RecordedRequest request, long cancelledAt) {
+        assertThat(request.awaitDisconnect(WELL_WITHIN_THE_SCRIPT))
+                .as("the fake server saw the client close well before its reply's next step, %d s away",
+                        SCRIPTED.toSeconds())
+                .isTrue();
+        assertThat(request.disconnectedAtNanos().orElseThrow()).as("closed after cancelRun, not before")
+                .isGreaterThanOrEqualTo(cancelledAt);
+    }
+
     @ParameterizedTest
     @EnumSource(Models.class)
     void cancellingASlowlyStreamingTeamRunClosesTheConnectionAtOnceAndKeepsThePartialAnswer(Models kind)
             throws Exception {
         server.enqueue(Reply.text("The first law says energy is conserved and the second says entropy grows.")
-                .chunkDelay(Duration.ofMillis(500)));
+                .chunkDelay(SCRIPTED));
         Model model = kind.against(server);
         Team team = seedTeam(model, model);
         List<RunEvent> events = new ArrayList<>();
-        CountDownLatch twoTokens = new CountDownLatch(2);
+        CountDownLatch firstToken = new CountDownLatch(1);
         RunStream stream = team.stream(QUESTION);
         CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
             for (RunEvent e : stream) {
                 events.add(e);
                 if (e instanceof TeamRunContent) {
-                    twoTokens.countDown();
+                    firstToken.countDown();
                 }
             }
         }, command -> Thread.ofVirtual().start(command));
-        assertThat(twoTokens.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+        assertThat(firstToken.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
 
         long cancelledAt = System.nanoTime();
         CancelResult result = team.cancelRun(stream.runId());
 
         RecordedRequest request = server.takeRequest(WAIT);
-        assertThat(request.awaitDisconnect(WAIT)).as("the fake server saw the client close").isTrue();
-        assertThat(TimeUnit.NANOSECONDS.toMillis(request.disconnectedAtNanos().orElseThrow() - cancelledAt))
-                .as("ms from cancelRun to the closed connection").isLessThan(100);
+        assertClosedByTheCancel(request, cancelledAt);
         reader.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         stream.close();
         assertThat(result.outcome()).isEqualTo(CancelResult.Outcome.CANCELLED);
         assertThat(events.getLast()).isInstanceOfSatisfying(TeamRunCancelled.class, c -> {
             assertThat(c.status()).isEqualTo(RunStatus.CANCELLED);
-            assertThat(c.content()).isEqualTo("The first");
+            assertThat(c.content()).isEqualTo("The");
         });
         assertThat(stream.result().status()).isEqualTo(RunStatus.CANCELLED);
-        assertThat(stream.result().content()).isEqualTo("The first");
+        assertThat(stream.result().content()).isEqualTo("The");
         assertThat(server.requestCount()).as("nothing retried after the cancel").isEqualTo(1);
     }
 
     @ParameterizedTest
     @EnumSource(Models.class)
     void cancellingANonStreamedTeamRunAbortsTheRequestInFlight(Models kind) throws Exception {
-        server.enqueue(Reply.text("A whole answer that takes long to compute.").firstTokenDelay(Duration.ofSeconds(30)));
+        server.enqueue(Reply.text("A whole answer that takes long to compute.").firstTokenDelay(SCRIPTED));
         Model model = kind.against(server);
         Team team = seedTeam(model, model);
         String runId = UUID.randomUUID().toString();
@@ -235,9 +249,7 @@ class SeedTeamTest {
         long cancelledAt = System.nanoTime();
         team.cancelRun(runId);
 
-        assertThat(request.awaitDisconnect(WAIT)).isTrue();
-        assertThat(TimeUnit.NANOSECONDS.toMillis(request.disconnectedAtNanos().orElseThrow() - cancelledAt))
-                .isLessThan(100);
+        assertClosedByTheCancel(request, cancelledAt);
         TeamRunOutput out = run.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
         assertThat(out.status()).isEqualTo(RunStatus.CANCELLED);
         assertThat(server.requestCount()).isEqualTo(1);

@@ -6,6 +6,8 @@ import dev.cadre.RunManager;
 import dev.cadre.Team;
 import dev.cadre.server.internal.AgentOsApi;
 import dev.cadre.server.internal.ServerSettings;
+import dev.cadre.server.internal.auth.Authenticator;
+import dev.cadre.server.internal.auth.JwtSettings;
 import dev.cadre.store.Store;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -101,6 +103,11 @@ public final class CadreServer implements AutoCloseable {
         stop(Duration.ofSeconds(10));
     }
 
+    /** {@code none}, {@code security_key} or {@code jwt}: how requests are authenticated. */
+    public String authMode() {
+        return api.settings().authenticator().mode();
+    }
+
     /** Configures a {@link CadreServer}. Not thread-safe. */
     public static final class Builder {
         private final Map<String, Agent> agents = new LinkedHashMap<>();
@@ -110,6 +117,8 @@ public final class CadreServer implements AutoCloseable {
         private String host = "127.0.0.1";
         private int port = 7777;
         private String securityKey;
+        private JwtAuth jwt;
+        private Duration requestTimeout = Duration.ofSeconds(30);
         private List<String> corsOrigins = List.of("http://localhost:3000");
         private Duration heartbeat = Duration.ofSeconds(2);
         private String osId = "cadre";
@@ -178,13 +187,37 @@ public final class CadreServer implements AutoCloseable {
 
         /**
          * Requires {@code Authorization: Bearer <key>} on every request except {@code /},
-         * {@code /health} and CORS preflights. Without a key (the default) the API is open.
+         * {@code /health}, {@code /ready}, {@code /info} and CORS preflights. Without a key (and without
+         * {@link #jwt}) the API is open.
          */
         public Builder securityKey(String key) {
             if (key == null || key.isBlank()) {
                 throw new IllegalArgumentException("securityKey must not be blank");
             }
             this.securityKey = key;
+            return this;
+        }
+
+        /**
+         * Authenticates requests with JWTs, as AgentOS does: scopes per route, the token's {@code sub} as the
+         * user, and users kept apart (see {@link JwtAuth}). Takes precedence over {@link #securityKey}.
+         */
+        public Builder jwt(JwtAuth jwt) {
+            this.jwt = Objects.requireNonNull(jwt, "jwt");
+            return this;
+        }
+
+        /**
+         * How long a client may take to send a request, headers and body, or stay silent on an idle
+         * connection (30 s unless set): a client that sends its request ever so slowly is dropped. A request
+         * that has fully arrived is not bound by it — a blocking run may take minutes, a stream as long as
+         * its run.
+         */
+        public Builder requestTimeout(Duration timeout) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("requestTimeout must be positive");
+            }
+            this.requestTimeout = timeout;
             return this;
         }
 
@@ -231,7 +264,24 @@ public final class CadreServer implements AutoCloseable {
          * Builds the server (not started).
          *
          * @throws IllegalStateException when no store is given and no agent or team has one
+         * @throws IllegalArgumentException when the JWT key material is unusable (the message says why)
          */
+        private Authenticator authenticator() {
+            if (jwt != null) {
+                JwtSettings.Builder b = JwtSettings.builder().verificationKeys(jwt.verificationKeys())
+                        .authorization(jwt.authorization()).userIsolation(jwt.userIsolation()).osId(osId);
+                jwt.jwksFile().ifPresent(b::jwksFile);
+                jwt.algorithm().ifPresent(b::algorithm);
+                if (jwt.verifyAudience()) {
+                    b.verifyAudience(true).audience(jwt.audience());
+                }
+                jwt.adminScope().ifPresent(b::adminScope);
+                jwt.leeway().ifPresent(b::leeway);
+                return Authenticator.jwt(b.build());
+            }
+            return securityKey != null ? Authenticator.securityKey(securityKey) : Authenticator.open();
+        }
+
         public CadreServer build() {
             List<Component<?>> all = new ArrayList<>(agents.values());
             all.addAll(teams.values());
@@ -241,8 +291,8 @@ public final class CadreServer implements AutoCloseable {
                             "A server needs a store for its sessions: give it db(...) or give the agents and teams one"));
             ServerSettings settings = new ServerSettings(Map.copyOf(agents), Map.copyOf(teams),
                     List.copyOf(agents.keySet()), List.copyOf(teams.keySet()), store,
-                    Optional.ofNullable(runManager), host, port, Optional.ofNullable(securityKey), corsOrigins,
-                    heartbeat, osId, List.copyOf(closeOnStop));
+                    Optional.ofNullable(runManager), host, port, authenticator(), corsOrigins,
+                    heartbeat, requestTimeout, osId, List.copyOf(closeOnStop));
             return new CadreServer(new AgentOsApi(settings));
         }
     }

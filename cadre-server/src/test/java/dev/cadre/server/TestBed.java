@@ -19,7 +19,7 @@ import java.util.function.Consumer;
  *
  * <p>What the model answers is decided by markers in the user's message, so that tests running
  * side by side do not disturb each other: {@code [stall]} never answers, {@code [slow]} answers a
- * word every 100 ms, {@code [fail]} is refused with a 400, {@code [delegate]} makes the team leader
+ * word every 100 ms ({@code [slower]} every 400 ms), {@code [fail]} is refused with a 400, {@code [delegate]} makes the team leader
  * hand a stalling task to the writer; anything else is echoed.
  */
 final class TestBed implements AutoCloseable {
@@ -72,6 +72,9 @@ final class TestBed implements AutoCloseable {
         }
         if (msg.contains("[stall]")) {
             return Reply.stall();
+        }
+        if (msg.contains("[slower]")) {
+            return Reply.text("one two three four five six seven eight nine ten").chunkDelay(Duration.ofMillis(400));
         }
         if (msg.contains("[slow]")) {
             return Reply.text("one two three four five six seven eight nine ten").chunkDelay(Duration.ofMillis(100));

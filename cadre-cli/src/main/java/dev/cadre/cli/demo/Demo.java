@@ -36,11 +36,17 @@ public final class Demo {
      * @param pollEvery how often the background run is polled (the seed: every second)
      * @param essayCancelAfter how long the long background run goes before it is cancelled (the seed: 3 s)
      * @param storyCancelAfter how long the story streams before it is cancelled (the seed: 8 s)
+     * @param cancelOnEvents cancel on events instead of after the delays: the essay once it is running
+     *     (seen by polling), the story at its first content — for machines of any speed (tests, {@code --fast})
      */
     public record Settings(Optional<String> model, Duration pollEvery, Duration essayCancelAfter,
-            Duration storyCancelAfter) {
+            Duration storyCancelAfter, boolean cancelOnEvents) {
         public static final Settings SEED = new Settings(Optional.empty(), Duration.ofMillis(500), Duration.ofSeconds(3),
-                Duration.ofSeconds(5));
+                Duration.ofSeconds(5), false);
+
+        public Settings withModel(Optional<String> id) {
+            return new Settings(id, pollEvery, essayCancelAfter, storyCancelAfter, cancelOnEvents);
+        }
     }
 
     /** A status the poller saw, and when. */
@@ -136,12 +142,19 @@ public final class Demo {
         console.println(console.bold("EssayTeam") + " in the background: " + console.dim("\"" + essay + "\""));
         TeamRunOutput long_ = essayTeam.runInBackground(essay);
         console.println("  run " + long_.runId() + "  " + status(long_.status()));
+        String when;
         try (var spinner = console.spinner(() -> "letting it work before cancelling")) {
-            Thread.sleep(settings.essayCancelAfter());
+            if (settings.cancelOnEvents()) {
+                awaitRunning(essayTeam, long_);
+                when = "once it ran";
+            } else {
+                Thread.sleep(settings.essayCancelAfter());
+                when = "after " + Console.seconds(settings.essayCancelAfter());
+            }
         }
         CancelResult cancel = essayTeam.cancelRun(long_.runId());
-        console.println("  cancel after " + Console.seconds(settings.essayCancelAfter()) + ": "
-                + console.yellow(cancel.outcome().name()) + console.dim(" — " + cancel.message()));
+        console.println("  cancel " + when + ": " + console.yellow(cancel.outcome().name())
+                + console.dim(" — " + cancel.message()));
         essayTeam.runManager().awaitRun(long_.runId(), Duration.ofSeconds(30));
         RunStatus finalStatus = essayTeam.getRunOutput(long_.runId(), long_.sessionId()).map(TeamRunOutput::status)
                 .orElse(RunStatus.RUNNING);
@@ -151,6 +164,19 @@ public final class Demo {
                 && finalStatus == RunStatus.CANCELLED;
         return new BackgroundReport(pending.runId(), pending.sessionId(), accepted, seen, last.status(),
                 last.content(), long_.runId(), cancel.outcome().name(), finalStatus, ok);
+    }
+
+    /** Polls until the background run has started working (RUNNING), or has ended. */
+    private void awaitRunning(Team team, TeamRunOutput run) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (System.nanoTime() < deadline) {
+            RunStatus now = team.getRunOutput(run.runId(), run.sessionId()).map(TeamRunOutput::status)
+                    .orElse(RunStatus.PENDING);
+            if (now != RunStatus.PENDING) {
+                return;
+            }
+            Thread.sleep(settings.pollEvery());
+        }
     }
 
     // ---- scenario 2 ------------------------------------------------------------------------------
@@ -171,15 +197,21 @@ public final class Demo {
         List<String> cancelEvents = new ArrayList<>();
         int contentEvents = 0;
         CompletableFuture<CancelResult> cancel = new CompletableFuture<>();
+        CompletableFuture<Void> firstContent = new CompletableFuture<>();
         String runId;
         try (RunStream stream = team.stream("Write a very long story about a dragon who learns to code. "
                 + "Make it at least 2000 words with detailed descriptions and dialogue.")) {
             runId = stream.runId();
             console.println(console.bold("Storytelling Team") + " streams a story; another thread cancels run "
-                    + runId + " after " + Console.seconds(settings.storyCancelAfter()) + ".\n");
+                    + runId + (settings.cancelOnEvents() ? " at its first words"
+                            : " after " + Console.seconds(settings.storyCancelAfter())) + ".\n");
             Thread.ofPlatform().name("CancelThread").start(() -> {
                 try {
-                    Thread.sleep(settings.storyCancelAfter());
+                    if (settings.cancelOnEvents()) {
+                        firstContent.join();
+                    } else {
+                        Thread.sleep(settings.storyCancelAfter());
+                    }
                     cancel.complete(team.cancelRun(runId));
                 } catch (Throwable t) {
                     cancel.completeExceptionally(t);
@@ -193,11 +225,13 @@ public final class Demo {
                         contentEvents++;
                         text.append(c.content());
                         console.print(c.content());
+                        firstContent.complete(null);
                     }
                     case TeamRunContent c -> {
                         contentEvents++;
                         text.append(c.content());
                         console.print(c.content());
+                        firstContent.complete(null);
                     }
                     case RunCancelled c -> {
                         cancelEvents.add("RunCancelled:" + c.agentName());
@@ -215,6 +249,7 @@ public final class Demo {
                 }
             }
         }
+        firstContent.complete(null); // the stream ended: a cancel still waiting goes ahead (and finds it ended)
         CancelResult result = cancel.join();
         console.println(console.dim("[CancelThread: cancelRun → " + result.outcome() + "]"));
         RunStatus stored = db.getRun(runId).map(r -> r.status()).orElse(RunStatus.RUNNING);

@@ -1,16 +1,13 @@
 package dev.cadre.jdbc.internal;
 
-import com.zaxxer.hikari.HikariDataSource;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
-import dev.cadre.run.TeamRunOutput;
 import dev.cadre.store.Page;
 import dev.cadre.store.SessionQuery;
 import dev.cadre.store.SessionRecord;
-import dev.cadre.store.SessionType;
 import dev.cadre.store.Store;
 import dev.cadre.store.StoreException;
-import java.sql.Connection;
+import dev.cadre.store.StoredText;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,13 +17,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import javax.sql.DataSource;
 
@@ -41,35 +34,39 @@ import javax.sql.DataSource;
 public final class JdbcStore implements Store {
 
     /** {@code error_type} of runs ended by the orphan sweep; the same as the in-memory store's. */
-    public static final String ORPHAN_ERROR_TYPE = "orphaned_run";
+    public static final String ORPHAN_ERROR_TYPE = Store.ORPHAN_ERROR_TYPE;
 
     private static final String RUN_COLUMNS = "run_id, session_id, parent_run_id, component_type, component_id,"
             + " component_name, user_id, status, error_type, error_message, model, model_provider, input, content,"
             + " messages, tools, metrics, events, extra, created_at";
-    private static final String SESSION_COLUMNS =
-            "session_id, session_type, component_id, user_id, name, created_at, updated_at";
 
     private final String id;
     private final Dialect dialect;
-    private final DataSource reads;
-    private final DataSource writes;
     private final Tables t;
     private final Clock clock;
     private final SqlErrors errors;
-    private volatile boolean closed;
+    private final JdbcCalls calls;
+    private final SessionTable sessions;
 
     private final String terminalList;
     private final String activeList;
 
+    /**
+     * @param connectionWait how long a call keeps asking the pool for a connection in its short slices; zero: once
+     * @param offload platform threads the calls of virtual threads run on, for drivers that work in native code
+     * @param offloadPatience how long a call may wait for one of those threads
+     */
     public JdbcStore(String id, Dialect dialect, DataSource reads, DataSource writes, Tables tables, Clock clock,
-            SqlErrors errors) {
+            SqlErrors errors, Availability availability, Duration connectionWait,
+            Optional<java.util.concurrent.ExecutorService> offload, Duration offloadPatience) {
         this.id = id;
         this.dialect = dialect;
-        this.reads = reads;
-        this.writes = writes;
         this.t = tables;
         this.clock = clock;
         this.errors = errors;
+        this.calls = new JdbcCalls(dialect, reads, writes, errors, availability, connectionWait, offload,
+                offloadPatience);
+        this.sessions = new SessionTable(tables, calls);
         this.terminalList = quoted(RunStatus.terminal());
         this.activeList = quoted(EnumSet.complementOf(EnumSet.copyOf(RunStatus.terminal())));
     }
@@ -87,110 +84,45 @@ public final class JdbcStore implements Store {
         return errors;
     }
 
+    public Availability availability() {
+        return calls.availability();
+    }
+
     // ---- sessions ----------------------------------------------------------------------------------
 
     @Override
     public void saveSession(SessionRecord s) {
-        String sql = "INSERT INTO " + t.sessions() + " (" + SESSION_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?)"
-                + " ON CONFLICT (session_id) DO UPDATE SET"
-                + " updated_at = CASE WHEN excluded.updated_at > " + t.sessions() + ".updated_at"
-                + " THEN excluded.updated_at ELSE " + t.sessions() + ".updated_at END,"
-                + " user_id = COALESCE(" + t.sessions() + ".user_id, excluded.user_id)";
-        write("Saving session " + s.sessionId(), c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, s.sessionId());
-                ps.setString(2, s.type().wireName());
-                ps.setString(3, s.componentId());
-                setOptional(ps, 4, s.userId());
-                setOptional(ps, 5, s.name());
-                ps.setLong(6, s.createdAt().toEpochMilli());
-                ps.setLong(7, s.updatedAt().toEpochMilli());
-                ps.executeUpdate();
-            }
-            return null;
-        });
+        sessions.save(s);
     }
 
     @Override
     public Optional<SessionRecord> getSession(String sessionId) {
-        String sql = "SELECT " + SESSION_COLUMNS + " FROM " + t.sessions() + " WHERE session_id = ?";
-        return read("Reading session " + sessionId, c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, sessionId);
-                try (ResultSet rs = ps.executeQuery()) {
-                    return rs.next() ? Optional.of(session(rs)) : Optional.empty();
-                }
-            }
-        });
+        return sessions.get(sessionId);
     }
 
     @Override
     public Page<SessionRecord> listSessions(SessionQuery q) {
-        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
-        List<String> args = new ArrayList<>();
-        q.type().ifPresent(v -> { where.append(" AND session_type = ?"); args.add(v.wireName()); });
-        q.componentId().ifPresent(v -> { where.append(" AND component_id = ?"); args.add(v); });
-        q.userId().ifPresent(v -> { where.append(" AND user_id = ?"); args.add(v); });
-        // The total comes with the page (a window count), so both describe the same moment.
-        String pageSql = "SELECT " + SESSION_COLUMNS + ", COUNT(*) OVER () AS total FROM " + t.sessions() + where
-                + " ORDER BY created_at DESC, session_id LIMIT ? OFFSET ?";
-        String countSql = "SELECT COUNT(*) FROM " + t.sessions() + where;
-        return read("Listing sessions", c -> {
-            List<SessionRecord> items = new ArrayList<>();
-            long total = -1;
-            try (PreparedStatement ps = c.prepareStatement(pageSql)) {
-                int i = bind(ps, args);
-                ps.setInt(i++, q.limit());
-                ps.setInt(i, q.offset());
-                try (ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        items.add(session(rs));
-                        total = rs.getLong("total");
-                    }
-                }
-            }
-            if (total < 0) { // a page past the end has no rows to carry the total
-                try (PreparedStatement ps = c.prepareStatement(countSql)) {
-                    bind(ps, args);
-                    try (ResultSet rs = ps.executeQuery()) {
-                        rs.next();
-                        total = rs.getLong(1);
-                    }
-                }
-            }
-            return new Page<>(items, q.page(), q.limit(), total);
-        });
+        return sessions.list(q);
     }
 
     @Override
     public boolean renameSession(String sessionId, String name) {
-        String sql = "UPDATE " + t.sessions() + " SET name = ? WHERE session_id = ?";
-        return write("Renaming session " + sessionId, c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, name);
-                ps.setString(2, sessionId);
-                return ps.executeUpdate() > 0;
-            }
-        });
+        return sessions.rename(sessionId, name);
     }
 
     @Override
     public boolean deleteSession(String sessionId) {
-        // The runs go with it: ON DELETE CASCADE.
-        String sql = "DELETE FROM " + t.sessions() + " WHERE session_id = ?";
-        return write("Deleting session " + sessionId, c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, sessionId);
-                return ps.executeUpdate() > 0;
-            }
-        });
+        return sessions.delete(sessionId);
     }
 
     // ---- runs -------------------------------------------------------------------------------------
 
     @Override
     public void insertRun(RunResult run, String ownerInstanceId) {
-        RunRow row = RunRow.of(run);
+        StoredText.checkId("run id", run.runId());
+        RunRow row = RunRow.of(StoredText.clean(run));
+        // A listing names an unnamed session after its first run: keep that input on the session row.
+        String firstInput = "UPDATE " + t.sessions() + " SET first_input = ? WHERE session_id = ? AND first_input IS NULL";
         String j = dialect.jsonParameter();
         String sql = "INSERT INTO " + t.runs() + " (" + RUN_COLUMNS + ", owner_instance, updated_at) VALUES"
                 + " (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + j + ", ?, " + j + ", " + j + ", " + j + ", " + j + ", "
@@ -222,14 +154,21 @@ public final class JdbcStore implements Store {
                 ps.executeUpdate();
             } catch (SQLException e) {
                 if (errors.isDuplicateKey(e)) {
-                    throw new StoreException("A run with id " + run.runId()
+                    throw new StoreException(StoreException.Kind.CONFLICT, "A run with id " + run.runId()
                             + " exists already; run ids must be unique.", e);
                 }
                 if (errors.isMissingReference(e)) {
-                    throw new StoreException("Session " + run.sessionId()
+                    throw new StoreException(StoreException.Kind.NOT_FOUND, "Session " + run.sessionId()
                             + " does not exist; save the session before its runs.", e);
                 }
                 throw e;
+            }
+            if (run.parentRunId().isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(firstInput)) {
+                    ps.setString(1, SessionRecord.truncate(StoredText.clean(run.input().inputContent())));
+                    ps.setString(2, run.sessionId());
+                    ps.executeUpdate();
+                }
             }
             return null;
         });
@@ -237,29 +176,46 @@ public final class JdbcStore implements Store {
 
     @Override
     public boolean updateRun(RunResult run) {
-        return replaceIfNotTerminal("Updating run " + run.runId(), run);
+        return replaceIfNotTerminal("Updating run " + run.runId(), run, Optional.empty());
+    }
+
+    @Override
+    public boolean updateRun(RunResult run, String ownerInstanceId) {
+        return replaceIfNotTerminal("Updating run " + run.runId(), run, Optional.of(ownerInstanceId));
     }
 
     @Override
     public boolean finishRun(RunResult run) {
+        return finishRun(run, Optional.empty());
+    }
+
+    @Override
+    public boolean finishRun(RunResult run, String ownerInstanceId) {
+        return finishRun(run, Optional.of(ownerInstanceId));
+    }
+
+    private boolean finishRun(RunResult run, Optional<String> owner) {
         if (!run.status().isTerminal()) {
             throw new IllegalArgumentException("finishRun needs a terminal status, got " + run.status());
         }
-        return replaceIfNotTerminal("Finishing run " + run.runId() + " as " + run.status(), run);
+        return replaceIfNotTerminal("Finishing run " + run.runId() + " as " + run.status(), run, owner);
     }
 
     /**
      * The compare-and-set: the {@code WHERE status NOT IN (terminal)} guard and the affected-row
      * count decide, in the database, which of two racing terminal writes wins. PostgreSQL re-checks
-     * the guard on the locked row; SQLite has one writer at a time.
+     * the guard on the locked row; SQLite has one writer at a time. The run's owner may also replace
+     * the orphan sweep's verdict on its own run.
      */
-    private boolean replaceIfNotTerminal(String action, RunResult run) {
-        RunRow row = RunRow.of(run);
+    private boolean replaceIfNotTerminal(String action, RunResult run, Optional<String> owner) {
+        RunRow row = RunRow.of(StoredText.clean(run));
         String j = dialect.jsonParameter();
         String update = "UPDATE " + t.runs() + " SET user_id = ?, status = ?, error_type = ?, error_message = ?,"
                 + " model = ?, model_provider = ?, input = " + j + ", content = ?, messages = " + j + ", tools = "
                 + j + ", metrics = " + j + ", events = " + j + ", extra = " + j + ", updated_at = ?"
-                + " WHERE run_id = ? AND status NOT IN (" + terminalList + ")";
+                + " WHERE run_id = ? AND (status NOT IN (" + terminalList + ")"
+                + (owner.isPresent() ? " OR (status = 'ERROR' AND error_type = '" + ORPHAN_ERROR_TYPE
+                        + "' AND owner_instance = ?)" : "") + ")";
         String exists = "SELECT 1 FROM " + t.runs() + " WHERE run_id = ?";
         String touch = "UPDATE " + t.sessions() + " SET updated_at = ? WHERE session_id = ?";
         return write(action, c -> {
@@ -281,6 +237,9 @@ public final class JdbcStore implements Store {
                 setOptional(ps, 13, row.extra());
                 ps.setLong(14, now);
                 ps.setString(15, row.runId());
+                if (owner.isPresent()) {
+                    ps.setString(16, owner.get());
+                }
                 changed = ps.executeUpdate();
             }
             if (changed == 0) {
@@ -288,7 +247,7 @@ public final class JdbcStore implements Store {
                     ps.setString(1, row.runId());
                     try (ResultSet rs = ps.executeQuery()) {
                         if (!rs.next()) {
-                            throw new StoreException("No run with id " + row.runId()
+                            throw new StoreException(StoreException.Kind.NOT_FOUND, "No run with id " + row.runId()
                                     + "; insert it before updating it.");
                         }
                     }
@@ -312,8 +271,8 @@ public final class JdbcStore implements Store {
                 + " UNION SELECT r.run_id FROM " + t.runs() + " r JOIN tree ON r.parent_run_id = tree.run_id)"
                 + " SELECT " + RUN_COLUMNS + " FROM " + t.runs() + " WHERE run_id IN (SELECT run_id FROM tree)"
                 + " ORDER BY seq";
-        List<RunRow> rows = read("Reading run " + runId, c -> runRows(c, sql, runId));
-        List<RunResult> roots = assemble(rows, r -> r.runId().equals(runId));
+        List<RunRow> rows = read("Reading run " + runId, c -> RunTree.rows(c, sql, runId));
+        List<RunResult> roots = RunTree.assemble(rows, r -> r.runId().equals(runId));
         return roots.stream().findFirst();
     }
 
@@ -324,50 +283,8 @@ public final class JdbcStore implements Store {
                 + " UNION SELECT r.run_id FROM " + t.runs() + " r JOIN tree ON r.parent_run_id = tree.run_id)"
                 + " SELECT " + RUN_COLUMNS + " FROM " + t.runs() + " WHERE run_id IN (SELECT run_id FROM tree)"
                 + " ORDER BY seq";
-        List<RunRow> rows = read("Listing runs of session " + sessionId, c -> runRows(c, sql, sessionId));
-        return assemble(rows, r -> r.parentRunId().isEmpty() && r.sessionId().equals(sessionId));
-    }
-
-    private static List<RunRow> runRows(Connection c, String sql, String arg) throws SQLException {
-        try (PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, arg);
-            try (ResultSet rs = ps.executeQuery()) {
-                List<RunRow> rows = new ArrayList<>();
-                while (rs.next()) {
-                    rows.add(RunRow.read(rs));
-                }
-                return rows;
-            }
-        }
-    }
-
-    /** Builds run trees from rows in start order; returns the rows matching {@code isRoot}, with members. */
-    private static List<RunResult> assemble(List<RunRow> rows, Predicate<RunRow> isRoot) {
-        Map<String, List<RunRow>> children = new HashMap<>();
-        for (RunRow r : rows) {
-            r.parentRunId().ifPresent(p -> children.computeIfAbsent(p, k -> new ArrayList<>()).add(r));
-        }
-        List<RunResult> out = new ArrayList<>();
-        Set<String> path = new HashSet<>();
-        for (RunRow r : rows) {
-            if (isRoot.test(r)) {
-                out.add(withMembers(r, children, path));
-            }
-        }
-        return out;
-    }
-
-    private static RunResult withMembers(RunRow row, Map<String, List<RunRow>> children, Set<String> path) {
-        RunResult run = row.toRun();
-        if (!(run instanceof TeamRunOutput team) || !path.add(row.runId())) {
-            return run;
-        }
-        List<RunResult> members = new ArrayList<>();
-        for (RunRow child : children.getOrDefault(row.runId(), List.of())) {
-            members.add(withMembers(child, children, path));
-        }
-        path.remove(row.runId());
-        return team.withMemberResponses(members);
+        List<RunRow> rows = read("Listing runs of session " + sessionId, c -> RunTree.rows(c, sql, sessionId));
+        return RunTree.assemble(rows, r -> r.parentRunId().isEmpty() && r.sessionId().equals(sessionId));
     }
 
     // ---- process liveness -------------------------------------------------------------------------
@@ -414,6 +331,17 @@ public final class JdbcStore implements Store {
         });
     }
 
+    /** Checks that the database answers now; fails at once while it is known to be unreachable. */
+    @Override
+    public void ping() {
+        read("Checking the " + errors.target(), c -> {
+            try (var st = c.createStatement()) {
+                st.execute("SELECT 1");
+            }
+            return null;
+        });
+    }
+
     /** Forgets instances that have not beaten for {@code olderThan}, and own no unfinished run. */
     public int forgetInstances(Duration olderThan) {
         String sql = "DELETE FROM " + t.instances() + " WHERE heartbeat_at < ? AND NOT EXISTS (SELECT 1 FROM "
@@ -430,106 +358,26 @@ public final class JdbcStore implements Store {
     /** Marks the store closed; the owner closes the data sources. */
     @Override
     public void close() {
-        closed = true;
+        calls.close();
     }
 
     // ---- plumbing ---------------------------------------------------------------------------------
 
-    @FunctionalInterface
-    public interface SqlWork<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     /** Runs {@code work} in one transaction on the write connection. */
-    public <T> T write(String action, SqlWork<T> work) {
-        checkOpen(action);
-        try (Connection c = writes.getConnection()) {
-            try {
-                c.setAutoCommit(false);
-            } catch (SQLException e) {
-                evict(c, e);
-                throw e;
-            }
-            T result;
-            try {
-                result = work.run(c);
-            } catch (SQLException | RuntimeException e) {
-                rollback(c, e);
-                throw e;
-            }
-            try {
-                c.commit();
-            } catch (SQLException e) {
-                rollback(c, e);
-                throw e;
-            }
-            return result;
-        } catch (SQLException e) {
-            throw errors.translate(action, e);
-        }
+    public <T> T write(String action, JdbcCalls.SqlWork<T> work) {
+        return calls.write(action, work);
     }
 
     /** Runs {@code work} on a read connection; a single statement sees one consistent snapshot. */
-    public <T> T read(String action, SqlWork<T> work) {
-        checkOpen(action);
-        try (Connection c = reads.getConnection()) {
-            return work.run(c);
-        } catch (SQLException e) {
-            throw errors.translate(action, e);
-        }
+    public <T> T read(String action, JdbcCalls.SqlWork<T> work) {
+        return calls.read(action, work);
     }
 
-    private void checkOpen(String action) {
-        if (closed) {
-            throw new StoreException(action + " failed: the store for the " + errors.target()
-                    + " is closed. Use a store that is open.");
-        }
-    }
-
-    private void rollback(Connection c, Exception cause) {
-        try {
-            c.rollback();
-        } catch (SQLException e) {
-            cause.addSuppressed(e);
-            evict(c, e);
-        }
-    }
-
-    /**
-     * Drops a connection whose transaction state is unknown after a failed begin, commit or
-     * rollback, so the pool never hands it out again. (The SQLite driver, for one, believes a
-     * transaction is open after {@code BEGIN} failed with "database is locked".)
-     */
-    private void evict(Connection c, Exception cause) {
-        if (writes instanceof HikariDataSource pool) {
-            try {
-                pool.evictConnection(c);
-            } catch (RuntimeException e) {
-                cause.addSuppressed(e);
-            }
-        }
-    }
-
-    private static SessionRecord session(ResultSet rs) throws SQLException {
-        return new SessionRecord(rs.getString("session_id"), SessionType.fromWire(rs.getString("session_type")),
-                rs.getString("component_id"), Optional.ofNullable(rs.getString("user_id")),
-                Optional.ofNullable(rs.getString("name")), Instant.ofEpochMilli(rs.getLong("created_at")),
-                Instant.ofEpochMilli(rs.getLong("updated_at")));
-    }
-
-    private static void setOptional(PreparedStatement ps, int index, Optional<String> value) throws SQLException {
+    static void setOptional(PreparedStatement ps, int index, Optional<String> value) throws SQLException {
         if (value.isPresent()) {
             ps.setString(index, value.get());
         } else {
             ps.setNull(index, Types.VARCHAR);
         }
-    }
-
-    private static int bind(PreparedStatement ps, List<String> args) throws SQLException {
-        int i = 1;
-        for (String a : args) {
-            ps.setString(i++, a);
-        }
-        return i;
     }
 }

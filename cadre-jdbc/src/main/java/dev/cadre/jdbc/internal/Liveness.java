@@ -13,6 +13,10 @@ import org.slf4j.LoggerFactory;
  * heartbeat of {@code instanceId}, then fails every unfinished run whose owner's heartbeat is older
  * than {@code staleAfter}.
  *
+ * <p>After this process could not reach the store (a database outage), it does not sweep until it has
+ * beaten its own heartbeat for {@code staleAfter} again: every other live process could not beat
+ * during the outage either, and must get the time to do so before it is taken for dead.
+ *
  * <p>{@link #start} does one round at once, on the caller's thread, so that a store that cannot do it
  * fails when it is opened; later rounds run every {@code interval} on a daemon virtual thread until
  * {@link #close}. A failed later round is logged as an error and retried at the next interval: there
@@ -21,7 +25,8 @@ import org.slf4j.LoggerFactory;
 public final class Liveness implements AutoCloseable {
 
     /** The reason written on runs whose process stopped. */
-    public static final String ORPHAN_REASON = "the process running this run stopped";
+    public static final String ORPHAN_REASON = "the process running this run stopped before the run ended; what it"
+            + " produced after its last recorded step was lost with it";
 
     private static final Logger LOG = LoggerFactory.getLogger("dev.cadre.jdbc");
     /** Instance rows with no heartbeat for this long and no unfinished runs are deleted. */
@@ -30,13 +35,15 @@ public final class Liveness implements AutoCloseable {
     private final JdbcStore store;
     private final String instanceId;
     private final Duration staleAfter;
-    private final ScheduledExecutorService scheduler;
+    private ScheduledExecutorService scheduler;
+    /** Since when (System.nanoTime) every round reached the store; {@link Long#MIN_VALUE} after a failed one. */
+    private volatile long healthySince;
 
-    private Liveness(JdbcStore store, String instanceId, Duration staleAfter, ScheduledExecutorService scheduler) {
+    private Liveness(JdbcStore store, String instanceId, Duration staleAfter) {
         this.store = store;
         this.instanceId = instanceId;
         this.staleAfter = staleAfter;
-        this.scheduler = scheduler;
+        this.healthySince = System.nanoTime() - staleAfter.toNanos(); // at start, sweep at once
     }
 
     /**
@@ -44,33 +51,46 @@ public final class Liveness implements AutoCloseable {
      * @throws dev.cadre.store.StoreException when the first round fails
      */
     public static Liveness start(JdbcStore store, String instanceId, Duration interval, Duration staleAfter) {
-        round(store, instanceId, staleAfter);
-        ScheduledExecutorService scheduler = null;
+        Liveness live = new Liveness(store, instanceId, staleAfter);
+        live.round();
         if (!interval.isZero()) {
-            scheduler = Executors.newSingleThreadScheduledExecutor(
+            live.scheduler = Executors.newSingleThreadScheduledExecutor(
                     Thread.ofVirtual().name("cadre-store-liveness-" + store.id()).factory());
             long ms = interval.toMillis();
-            scheduler.scheduleWithFixedDelay(() -> {
+            live.scheduler.scheduleWithFixedDelay(() -> {
                 try {
-                    round(store, instanceId, staleAfter);
+                    live.round();
                 } catch (RuntimeException e) {
-                    LOG.error("Cadre store {}: heartbeat or orphan sweep failed; runs of this process may be taken"
-                            + " for orphans if this lasts longer than {}. Retrying in {}.", store.id(), staleAfter,
-                            interval, e);
+                    live.healthySince = Long.MIN_VALUE;
+                    LOG.error("Cadre store {}: heartbeat or orphan sweep failed ({}); other processes take this one"
+                            + " for dead if this lasts longer than {}, but it keeps its runs when it is back. "
+                            + "Retrying in {}.", store.id(), e.getMessage(), staleAfter, interval);
                 }
             }, ms, ms, TimeUnit.MILLISECONDS);
         }
-        return new Liveness(store, instanceId, staleAfter, scheduler);
+        return live;
     }
 
-    private static void round(JdbcStore store, String instanceId, Duration staleAfter) {
+    private void round() {
         store.heartbeat(instanceId);
+        long now = System.nanoTime();
+        if (healthySince == Long.MIN_VALUE) {
+            healthySince = now;
+        }
+        if (now - healthySince < staleAfter.toNanos()) {
+            return; // back from an outage: give the other processes time to beat before judging them
+        }
         List<String> ended = store.failOrphanedRuns(staleAfter, ORPHAN_REASON);
         if (!ended.isEmpty()) {
             LOG.warn("Cadre store {}: ended {} run(s) as ERROR because the process running them stopped: {}",
                     store.id(), ended.size(), ended);
         }
         store.forgetInstances(FORGET_AFTER);
+    }
+
+    /** Whether the last round reached the store. */
+    public boolean healthy() {
+        return healthySince != Long.MIN_VALUE;
     }
 
     public String instanceId() {

@@ -35,7 +35,62 @@ public final class SqlErrors {
     public StoreException translate(String action, Throwable error) {
         String diagnosis = diagnose(error);
         String where = diagnosis.contains(target) || action.contains(target) ? "" : " in the " + target;
-        return new StoreException(action + where + " failed: " + diagnosis, error);
+        return new StoreException(kind(error), Redact.secrets(action + where + " failed: " + diagnosis), error);
+    }
+
+    /**
+     * Whether {@code error} says the database cannot be reached at all (as opposed to being busy, full, or
+     * refusing one statement): the store then fails fast until it is back.
+     */
+    public boolean isConnectionLoss(Throwable error) {
+        if (error instanceof SQLTransientConnectionException) {
+            return false;
+        }
+        String state = sqlState(error);
+        if (state != null && (state.startsWith("08") || state.equals("57P01") || state.equals("57P02")
+                || state.equals("57P03"))) {
+            return true;
+        }
+        // Not HikariCP's timeout: it may carry an old failure to connect. The pool's own attempts are watched
+        // where they happen (WatchedDataSource).
+        for (Throwable t = error; t != null && !(t instanceof SQLTransientConnectionException); t = t.getCause()) {
+            if (t instanceof java.net.ConnectException || t instanceof java.net.UnknownHostException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The kind of failure {@code error} is, for callers that decide without reading messages. */
+    public StoreException.Kind kind(Throwable error) {
+        Optional<SQLiteErrorCode> sqlite = sqliteCode(error);
+        if (sqlite.isPresent()) {
+            return switch (primary(sqlite.get())) {
+                case 5, 6, 10, 13 -> StoreException.Kind.UNAVAILABLE; // busy, locked, I/O error, disk full
+                case 19 -> switch (sqlite.get()) {
+                    case SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE -> StoreException.Kind.CONFLICT;
+                    case SQLITE_CONSTRAINT_FOREIGNKEY -> StoreException.Kind.NOT_FOUND;
+                    default -> StoreException.Kind.FAILED;
+                };
+                default -> StoreException.Kind.FAILED;
+            };
+        }
+        String state = sqlState(error);
+        if (error instanceof SQLTransientConnectionException || isConnectionLoss(error)) {
+            return StoreException.Kind.UNAVAILABLE;
+        }
+        if (state == null) {
+            return StoreException.Kind.FAILED;
+        }
+        if (state.startsWith("08") || state.startsWith("57") || state.startsWith("40") || state.startsWith("53")
+                || state.equals("55P03")) {
+            return StoreException.Kind.UNAVAILABLE;
+        }
+        return switch (state) {
+            case "23505" -> StoreException.Kind.CONFLICT;
+            case "23503" -> StoreException.Kind.NOT_FOUND;
+            default -> StoreException.Kind.FAILED;
+        };
     }
 
     /** Why {@code error} happened and what to do, in one sentence or two. */
@@ -125,6 +180,9 @@ public final class SqlErrors {
     }
 
     private static Optional<SQLiteErrorCode> sqliteCode(Throwable e) {
+        if (e == null) {
+            return Optional.empty();
+        }
         for (Throwable t = e; t != null; t = t.getCause()) {
             if (t instanceof SQLiteException s) {
                 return Optional.of(s.getResultCode());

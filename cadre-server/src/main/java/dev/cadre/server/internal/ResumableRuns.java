@@ -30,6 +30,7 @@ final class ResumableRuns {
         final String runId;
         final String sessionId;
         final String componentId;
+        final Optional<String> userId;
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
         private final List<String> frames = new ArrayList<>();
@@ -37,10 +38,34 @@ final class ResumableRuns {
         private String status = "running";
         private long endedAtNanos;
 
-        Buffer(String runId, String sessionId, String componentId) {
+        Buffer(String runId, String sessionId, String componentId, Optional<String> userId) {
             this.runId = runId;
             this.sessionId = sessionId;
             this.componentId = componentId;
+            this.userId = userId;
+        }
+
+        /** Whether the run's own terminal event is in the buffer. */
+        boolean hasTerminal() {
+            lock.lock();
+            try {
+                return !status.equals("running");
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The last frame of a run whose stream ended without its terminal event: an error event. */
+        void addError(String name, ObjectNode json) {
+            lock.lock();
+            try {
+                json.put("event_index", frames.size());
+                frames.add(SseWriter.frame(name, json));
+                status = "error";
+                markDone();
+            } finally {
+                lock.unlock();
+            }
         }
 
         void add(RunEvent e) {
@@ -124,17 +149,33 @@ final class ResumableRuns {
 
     private final Map<String, Buffer> buffers = new ConcurrentHashMap<>();
 
-    /** Starts keeping the stream's events, reading them on a virtual thread of their own until the run ends. */
-    Buffer start(RunStream stream, String componentId) {
+    /**
+     * Starts keeping the stream's events, reading them on a virtual thread of their own until the run ends. A
+     * stream that ends without the run's terminal event (its end could not be stored) gets an error event
+     * named {@code errorEvent} saying so.
+     */
+    Buffer start(RunStream stream, String componentId, Optional<String> userId, String errorEvent) {
         evict();
-        Buffer b = new Buffer(stream.runId(), stream.sessionId(), componentId);
+        Buffer b = new Buffer(stream.runId(), stream.sessionId(), componentId, userId);
         buffers.put(b.runId, b);
         Thread.ofVirtual().name("cadre-resumable-" + b.runId).start(() -> {
+            RuntimeException failure = null;
             try (stream) {
                 for (RunEvent e : stream) {
                     b.add(e);
                 }
+                if (!b.hasTerminal()) {
+                    stream.result(); // throws why the end is missing
+                }
+            } catch (RuntimeException e) {
+                failure = e;
             } finally {
+                if (!b.hasTerminal()) {
+                    Throwable why = failure != null ? failure
+                            : new IllegalStateException("The run's stream ended without its terminal event");
+                    b.addError(errorEvent, SseWriter.errorJson(errorEvent, b.runId, b.sessionId,
+                            Failures.safeMessage(b.runId, why), "final_state_not_stored"));
+                }
                 b.finish();
             }
         });

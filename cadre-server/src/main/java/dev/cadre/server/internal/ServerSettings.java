@@ -3,13 +3,19 @@ package dev.cadre.server.internal;
 import dev.cadre.Agent;
 import dev.cadre.RunManager;
 import dev.cadre.Team;
+import dev.cadre.server.internal.auth.Authenticator;
 import dev.cadre.store.Store;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** What a server was built with. Immutable. */
+/**
+ * What a server was built with. Immutable.
+ *
+ * @param requestTimeout how long a client may take to send a request (headers and body) and may stay silent
+ *     on an idle connection; a request still running (a long blocking run, a stream) is not bound by it
+ */
 public record ServerSettings(
         Map<String, Agent> agents,
         Map<String, Team> teams,
@@ -19,9 +25,10 @@ public record ServerSettings(
         Optional<RunManager> runManager,
         String host,
         int port,
-        Optional<String> securityKey,
+        Authenticator authenticator,
         List<String> corsOrigins,
         Duration heartbeat,
+        Duration requestTimeout,
         String osId,
         List<AutoCloseable> closeOnStop) {
 }

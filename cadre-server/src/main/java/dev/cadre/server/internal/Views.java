@@ -28,6 +28,10 @@ final class Views {
         return CadreJson.mapper().createObjectNode();
     }
 
+    static void json(io.javalin.http.Context ctx, int status, JsonNode body) {
+        ctx.status(status).contentType("application/json").result(CadreJson.write(body));
+    }
+
     /** ISO-8601 UTC to the second, as pydantic writes the listing schemas' datetimes. */
     static String iso(Instant t) {
         return t.truncatedTo(ChronoUnit.SECONDS).toString();
@@ -151,11 +155,11 @@ final class Views {
         return "";
     }
 
-    /** {@code SessionSchema}, an item of {@code GET /sessions}. */
-    static ObjectNode session(SessionRecord s, String name) {
+    /** {@code SessionSchema}, an item of {@code GET /sessions}: the session row alone, no runs read. */
+    static ObjectNode session(SessionRecord s) {
         ObjectNode n = obj();
         n.put("session_id", s.sessionId());
-        n.put("session_name", name);
+        n.put("session_name", s.displayName());
         n.putObject("session_state");
         n.put("created_at", iso(s.createdAt()));
         n.put("updated_at", iso(s.updatedAt()));
@@ -166,10 +170,10 @@ final class Views {
     }
 
     /** {@code AgentSessionDetailSchema} / {@code TeamSessionDetailSchema}. */
-    static ObjectNode sessionDetail(SessionRecord s, String name, List<RunResult> runs) {
+    static ObjectNode sessionDetail(SessionRecord s, List<RunResult> runs) {
         ObjectNode n = obj();
         n.put("session_id", s.sessionId());
-        n.put("session_name", name);
+        n.put("session_name", s.displayName());
         s.userId().ifPresent(u -> n.put("user_id", u));
         if (s.type() == SessionType.TEAM) {
             n.put("team_id", s.componentId());
@@ -191,13 +195,5 @@ final class Views {
         n.put("created_at", iso(s.createdAt()));
         n.put("updated_at", iso(s.updatedAt()));
         return n;
-    }
-
-    /** The session's name, or, as Agno does, the first run's input when it has none. */
-    static String sessionName(SessionRecord s, List<RunResult> runs) {
-        if (s.name().isPresent()) {
-            return s.name().get();
-        }
-        return runs.isEmpty() ? "" : runInput(runs.get(0));
     }
 }

@@ -115,6 +115,61 @@ class CadreConfigTest {
         assertThat(c.server().securityKey()).contains("k");
     }
 
+    private static final String ONE_AGENT = """
+            models:
+              m: {provider: openai-chat, id: gpt-4o}
+            agents: [{id: a}]
+            """;
+
+    @Test
+    void jwtVerificationKeyInTheEnvironmentSwitchesJwtModeOnAsInAgentOs() {
+        CadreConfig c = CadreConfig.parse(ONE_AGENT, "cadre.yaml", Map.of("JWT_VERIFICATION_KEY", "secret"));
+
+        CadreConfig.JwtSpec jwt = c.server().jwt().orElseThrow();
+        assertThat(jwt.verificationKey()).contains("secret");
+        assertThat(jwt.authorization()).isTrue();
+        assertThat(jwt.userIsolation()).as("on by default").isTrue();
+        assertThat(CadreConfig.parse(ONE_AGENT, "cadre.yaml", Map.of("JWT_JWKS_FILE", "/keys/jwks.json")).server()
+                .jwt().flatMap(CadreConfig.JwtSpec::jwksFile)).contains(Path.of("/keys/jwks.json"));
+        assertThat(CadreConfig.parse(ONE_AGENT, "cadre.yaml", Map.of()).server().jwt()).isEmpty();
+    }
+
+    @Test
+    void theJwtSectionSetsEverythingAndIsolationIsOffOnlyWhenSaidSo() {
+        CadreConfig c = CadreConfig.parse(ONE_AGENT + """
+                server:
+                  jwt:
+                    verification_key: ${MY_KEY}
+                    user_isolation: false
+                    authorization: off
+                    audience: [my-os]
+                    admin_scope: ops:admin
+                """, "cadre.yaml", Map.of("MY_KEY", "k"));
+
+        CadreConfig.JwtSpec jwt = c.server().jwt().orElseThrow();
+        assertThat(jwt.verificationKey()).contains("k");
+        assertThat(jwt.userIsolation()).isFalse();
+        assertThat(jwt.authorization()).isFalse();
+        assertThat(jwt.verifyAudience()).isTrue();
+        assertThat(jwt.audience()).containsExactly("my-os");
+        assertThat(jwt.adminScope()).contains("ops:admin");
+        assertThat(problem(ONE_AGENT + "server: {jwt: {user_isolation: maybe, verification_key: k}}\n"))
+                .contains("server.jwt.user_isolation: 'maybe' is not true or false");
+        assertThat(problem(ONE_AGENT + "server: {jwt: {user_isolation: true}}\n"))
+                .contains("needs verification_key");
+    }
+
+    @Test
+    void aDatabaseThatCannotBeOpenedIsNotAConfigProblemAndNamesNoPassword() {
+        CadreConfig c = CadreConfig.parse("db: postgresql://cadre:hunter2@127.0.0.1:1/cadre\n" + ONE_AGENT,
+                "cadre.yaml", Map.of());
+
+        assertThatThrownBy(c::build).isInstanceOf(dev.cadre.store.StoreException.class)
+                .hasMessageNotContaining("hunter2");
+        assertThatThrownBy(() -> CadreConfig.parse("db: ftp://x\n" + ONE_AGENT, "cadre.yaml", Map.of()).build())
+                .isInstanceOf(ConfigException.class).hasMessageContaining("cadre.yaml:1: db");
+    }
+
     @Test
     void aConfiguredTeamIsServedAndAnswers(@TempDir Path dir) throws Exception {
         try (FakeOpenAIServer openai = FakeOpenAIServer.start()) {

@@ -1,0 +1,374 @@
+package dev.cadre.internal;
+
+import dev.cadre.run.RunResult;
+import dev.cadre.store.FinalStateJournal;
+import dev.cadre.store.Store;
+import dev.cadre.store.StoreException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The final writes of one store: a run's terminal state is written, and when the store cannot take it
+ * the state is kept — in memory and in the store's {@link FinalStateJournal}, if it has one — and
+ * retried with capped backoff until the store does, for as long as the process lives. It is never
+ * dropped, except when its run no longer exists (its session was deleted).
+ *
+ * <p>Members come first: a run's state is not written while a member's (or a nested member's) is still
+ * waiting, so a team run is never stored as ended over members that look {@code RUNNING}.
+ *
+ * <p>Thread-safe. One retrying virtual thread runs while writes are waiting.
+ */
+public final class FinalWrites {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FinalWrites.class);
+    /** How long a poll waits for a write's first try to settle before trying it again itself. */
+    private static final Duration FIRST_TRY_WAIT = Duration.ofSeconds(2);
+
+    /** How soon a failed write is tried again, doubling up to {@code maxDelay}. */
+    public record Backoff(Duration firstDelay, Duration maxDelay) {
+        public static final Backoff DEFAULT = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
+    }
+
+    /** One run's final state on its way to the store. */
+    public static final class Write {
+        final RunResult state;
+        final List<String> ancestors;
+        /** Completes with what the store holds once it has taken the state; fails if it never can. */
+        final CompletableFuture<RunResult> stored = new CompletableFuture<>();
+        /** Completes when the first attempt failed and the write is waiting for the store. */
+        final CompletableFuture<Void> waiting = new CompletableFuture<>();
+        final Instant since = Instant.now();
+        volatile StoreException lastFailure;
+        final AtomicInteger attempts = new AtomicInteger();
+        volatile Path keptIn;
+        /** Whether its first try failed and it waits for the retries (false while the first try runs). */
+        volatile boolean queued;
+
+        Write(RunResult state, List<String> ancestors) {
+            this.state = state;
+            this.ancestors = List.copyOf(ancestors);
+        }
+
+        public String runId() {
+            return state.runId();
+        }
+
+        public RunResult state() {
+            return state;
+        }
+
+        /** Completes with what the store holds once it took the state; fails when it never can. */
+        public CompletableFuture<RunResult> stored() {
+            return stored;
+        }
+    }
+
+    private final Store store;
+    private final String owner;
+    private final Backoff backoff;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Condition wake = lock.newCondition();
+    /**
+     * Writes not stored yet — their first try under way, or waiting for the retries — in the order they came. A
+     * run's write waits while any write of one of its members (at any depth) is in here.
+     */
+    private final Map<String, Write> waiting = new LinkedHashMap<>();
+    private boolean retrying;
+    private boolean closed;
+
+    public FinalWrites(Store store, String ownerInstanceId, Backoff backoff) {
+        this.store = store;
+        this.owner = ownerInstanceId;
+        this.backoff = backoff;
+    }
+
+    /**
+     * Writes {@code state} now on the calling thread — unless a member of its run is still waiting, in
+     * which case it waits behind it — and returns the write, whose {@link Write#stored} completes with
+     * what the store holds: {@code state}, or the terminal state another writer stored first.
+     */
+    Write submit(RunResult state, List<String> ancestors) {
+        Write w = new Write(state, ancestors);
+        boolean behindMember;
+        lock.lock();
+        try {
+            behindMember = hasMemberWaiting(state.runId());
+            waiting.put(state.runId(), w); // from now on, its team runs wait for it
+        } finally {
+            lock.unlock();
+        }
+        if (!behindMember) {
+            Optional<RunResult> held = attempt(w);
+            if (held.isPresent()) {
+                done(w, held.get());
+                return w;
+            }
+        }
+        enqueue(w);
+        return w;
+    }
+
+    /** Whether a write of a member of {@code runId} (at any depth) is not stored yet. Holds the lock. */
+    private boolean hasMemberWaiting(String runId) {
+        return waiting.values().stream().anyMatch(o -> o.ancestors.contains(runId) && !o.stored.isDone());
+    }
+
+    /** The write of {@code runId} waiting for the store, if any. */
+    Optional<Write> waitingFor(String runId) {
+        lock.lock();
+        try {
+            return Optional.ofNullable(waiting.get(runId)).filter(w -> w.queued);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Every write waiting for the store now (its first try failed), oldest first. */
+    public List<Write> waiting() {
+        lock.lock();
+        try {
+            return waiting.values().stream().filter(w -> w.queued).toList();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /**
+     * Tries the waiting write of {@code runId} now, on the calling thread, unless a member of its run is
+     * still waiting. Returns whether nothing of that run is waiting any more.
+     */
+    boolean retryNow(String runId) {
+        Write w;
+        lock.lock();
+        try {
+            w = waiting.get(runId);
+        } finally {
+            lock.unlock();
+        }
+        if (w == null) {
+            return true;
+        }
+        if (!w.queued) {
+            // Its first try is under way on the run's thread: let it settle (it is one attempt) before trying again.
+            try {
+                CompletableFuture.anyOf(w.waiting, w.stored).get(FIRST_TRY_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                return w.stored.isDone();
+            }
+        }
+        lock.lock();
+        try {
+            if (w.stored.isDone() || !w.queued) {
+                return w.stored.isDone();
+            }
+            if (hasMemberWaiting(runId)) {
+                return false; // a member comes first
+            }
+        } finally {
+            lock.unlock();
+        }
+        Optional<RunResult> held = attempt(w);
+        if (held.isPresent()) {
+            done(w, held.get());
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Stops retrying: every write still waiting is reported, left in the journal for the next start (if
+     * the store has one), and its {@link Write#stored} fails, so that the threads waiting on it can end.
+     * Called when the process shuts down.
+     */
+    public void abandon(String why) {
+        List<Write> left;
+        lock.lock();
+        try {
+            closed = true;
+            left = waiting.values().stream().filter(w -> w.queued).toList();
+            waiting.values().removeIf(w -> w.queued);
+            wake.signalAll();
+        } finally {
+            lock.unlock();
+        }
+        for (Write w : left) {
+            String kept = w.keptIn != null
+                    ? "It is kept in " + w.keptIn + " and written when the store is opened next."
+                    : "It is lost: " + (store.journal().isPresent()
+                            ? "it could not be kept in " + store.journal().get().directory() + " either."
+                            : "the store keeps no journal.");
+            LOG.error("Run {} ended as {}, but its final state could not be written to store {} before {} ({} "
+                    + "attempts since {}; last failure: {}). {}", w.runId(), w.state.status(), store.id(), why,
+                    w.attempts.get(), w.since, w.lastFailure == null ? "none" : w.lastFailure.getMessage(), kept);
+            w.stored.completeExceptionally(new StoreException(StoreException.Kind.UNAVAILABLE, "Run " + w.runId()
+                    + " ended as " + w.state.status() + ", but its final state is not stored: " + why + ". "
+                    + kept, w.lastFailure));
+        }
+    }
+
+    // ---- writing -----------------------------------------------------------------------------------
+
+    /**
+     * One try. Returns what the store holds once {@code w} is settled (stored, or it can never be), empty when it
+     * must be tried again. The caller completes {@link Write#stored}, after forgetting the write: whoever waits on
+     * it must find nothing of it left.
+     */
+    private Optional<RunResult> attempt(Write w) {
+        int attempt = w.attempts.incrementAndGet();
+        try {
+            return Optional.of(store.finishRun(w.state, owner) ? w.state
+                    : store.getRun(w.runId()).filter(r -> r.status().isTerminal()).orElse(w.state));
+        } catch (StoreException e) {
+            w.lastFailure = e;
+            if (e.kind() == StoreException.Kind.NOT_FOUND) {
+                // The run's row is gone (its session was deleted while it ran): there is nothing left to write into.
+                LOG.warn("The final state ({}) of run {} was not written: the store has no such run any more ({})",
+                        w.state.status(), w.runId(), e.getMessage());
+                return Optional.of(w.state);
+            }
+            if (attempt == 1) {
+                LOG.warn("Could not write the final state ({}) of run {}: {} Keeping it and retrying until the store "
+                        + "takes it.", w.state.status(), w.runId(), e.getMessage());
+            } else {
+                LOG.debug("Attempt {} to write the final state of run {} failed: {}", attempt, w.runId(),
+                        e.getMessage());
+            }
+            return Optional.empty();
+        } catch (RuntimeException e) {
+            // Not a store failure (a bug, or a driver throwing what it should not): keep retrying all the same.
+            w.lastFailure = new StoreException(StoreException.Kind.FAILED, String.valueOf(e.getMessage()), e);
+            LOG.error("Writing the final state of run {} failed unexpectedly; retrying", w.runId(), e);
+            return Optional.empty();
+        }
+    }
+
+    private void enqueue(Write w) {
+        keep(w);
+        boolean accepted;
+        lock.lock();
+        try {
+            accepted = !closed;
+            if (!accepted) {
+                waiting.remove(w.runId(), w);
+            } else {
+                w.queued = true;
+                if (!retrying) {
+                    retrying = true;
+                    EngineThreads.start("cadre-final-writes-" + store.id(), this::retryLoop);
+                }
+                wake.signalAll();
+            }
+        } finally {
+            lock.unlock();
+        }
+        w.waiting.complete(null);
+        if (!accepted) {
+            w.stored.completeExceptionally(new StoreException(StoreException.Kind.CLOSED, "Run " + w.runId()
+                    + " ended as " + w.state.status() + " while its process was shutting down; its final state is"
+                    + " not stored." + (w.keptIn != null ? " It is kept in " + w.keptIn + "." : ""), w.lastFailure));
+        }
+    }
+
+    /** Keeps {@code w} on disk, if the store has a journal, so that it survives this process. */
+    private void keep(Write w) {
+        Optional<FinalStateJournal> journal = store.journal();
+        if (journal.isEmpty()) {
+            return;
+        }
+        try {
+            w.keptIn = journal.get().keep(w.state, owner,
+                    w.lastFailure == null ? "a member was still waiting" : w.lastFailure.getMessage());
+        } catch (UncheckedIOException e) {
+            LOG.error("Could not keep the final state of run {} on disk either: {}", w.runId(), e.getMessage());
+        }
+    }
+
+    /** Forgets a settled write, then tells whoever waits for it what the store holds. */
+    private void done(Write w, RunResult held) {
+        lock.lock();
+        try {
+            waiting.remove(w.runId(), w);
+        } finally {
+            lock.unlock();
+        }
+        if (w.keptIn != null) {
+            store.journal().ifPresent(j -> j.forget(w.keptIn));
+        }
+        if (w.attempts.get() > 1 && !w.stored.isDone()) {
+            LOG.info("Wrote the final state ({}) of run {} after {} attempts since {}", w.state.status(), w.runId(),
+                    w.attempts, w.since);
+        }
+        w.stored.complete(held);
+    }
+
+    private void retryLoop() {
+        long delayNanos = backoff.firstDelay().toNanos();
+        while (true) {
+            List<Write> round;
+            lock.lock();
+            try {
+                long left = delayNanos;
+                while (!closed && left > 0) {
+                    try {
+                        left = wake.awaitNanos(left);
+                    } catch (InterruptedException e) {
+                        left = 0; // nobody interrupts this thread; if someone does, retry now
+                    }
+                }
+                if (closed || waiting.values().stream().noneMatch(w -> w.queued)) {
+                    retrying = false;
+                    return;
+                }
+                round = waiting.values().stream().filter(w -> w.queued).toList();
+            } finally {
+                lock.unlock();
+            }
+            boolean allWritten = true;
+            for (Write w : round) {
+                if (w.stored.isDone()) {
+                    continue; // written meanwhile by retryNow
+                }
+                boolean memberFirst;
+                lock.lock();
+                try {
+                    memberFirst = hasMemberWaiting(w.runId());
+                } finally {
+                    lock.unlock();
+                }
+                if (memberFirst) {
+                    allWritten = false; // members are written first: this one comes round again
+                    continue;
+                }
+                Optional<RunResult> held = attempt(w);
+                if (held.isPresent()) {
+                    done(w, held.get());
+                } else {
+                    allWritten = false;
+                }
+            }
+            delayNanos = allWritten ? backoff.firstDelay().toNanos()
+                    : Math.min(backoff.maxDelay().toNanos(), delayNanos * 2);
+            if (!allWritten && round.getFirst().attempts.get() % 20 == 0) {
+                LOG.warn("{} final state(s) still waiting for store {}; the oldest since {}: {}", round.size(),
+                        store.id(), round.getFirst().since, round.getFirst().lastFailure == null ? ""
+                                : round.getFirst().lastFailure.getMessage());
+            }
+        }
+    }
+}

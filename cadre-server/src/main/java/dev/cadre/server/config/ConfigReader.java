@@ -1,0 +1,352 @@
+package dev.cadre.server.config;
+
+import dev.cadre.TeamMode;
+import dev.cadre.server.config.CadreConfig.AgentSpec;
+import dev.cadre.server.config.CadreConfig.JwtSpec;
+import dev.cadre.server.config.CadreConfig.ModelSpec;
+import dev.cadre.server.config.CadreConfig.ServerSpec;
+import dev.cadre.server.config.CadreConfig.TeamSpec;
+import dev.cadre.server.config.YamlTree.Node;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Walks a config's YAML tree once, checking as it goes; every problem is a {@link ConfigException} naming its line. */
+final class ConfigReader {
+
+    private static final Pattern PLACEHOLDER = Pattern.compile("__cadre_var_(\\d+)__");
+
+    private final String file;
+    private final Map<String, String> env;
+    private final List<String[]> vars;
+
+    ConfigReader(String file, Map<String, String> env, List<String[]> vars) {
+        this.file = file;
+        this.env = env;
+        this.vars = vars;
+    }
+
+    ConfigException error(Node n, String problem) {
+        return new ConfigException(file, n.line(), n.path(), problem);
+    }
+
+    CadreConfig read(Node root) {
+        if (!root.isMap()) {
+            throw error(root, "the file must be a mapping with db, models, agents, teams, server");
+        }
+        keys(root, Set.of("db", "models", "agents", "teams", "server"));
+        Map<String, Node> m = root.map();
+
+        Node dbNode = m.get("db");
+        String db = dbNode == null ? "sqlite:cadre.db" : requiredText(dbNode);
+        int dbLine = dbNode == null ? 1 : dbNode.line();
+
+        Map<String, ModelSpec> models = new LinkedHashMap<>();
+        Node modelsNode = m.get("models");
+        if (modelsNode != null) {
+            for (Map.Entry<String, Node> e : mapping(modelsNode).entrySet()) {
+                models.put(e.getKey(), modelSpec(e.getKey(), e.getValue()));
+            }
+        }
+
+        Map<String, Integer> ids = new LinkedHashMap<>();
+        List<AgentSpec> agents = new ArrayList<>();
+        Node agentsNode = m.get("agents");
+        if (agentsNode != null) {
+            for (Node a : sequence(agentsNode)) {
+                AgentSpec spec = agentSpec(a, models);
+                unique(a, spec.id(), ids);
+                agents.add(spec);
+            }
+        }
+        List<TeamSpec> teams = new ArrayList<>();
+        Node teamsNode = m.get("teams");
+        if (teamsNode != null) {
+            for (Node t : sequence(teamsNode)) {
+                TeamSpec spec = teamSpec(t, models, ids);
+                unique(t, spec.id(), ids);
+                teams.add(spec);
+            }
+        }
+        if (agents.isEmpty() && teams.isEmpty()) {
+            throw error(root, "nothing to serve: define at least one agent or team");
+        }
+        ServerSpec server = serverSpec(m.get("server"));
+        return CadreConfig.of(file, db, dbLine, java.util.Collections.unmodifiableMap(models), List.copyOf(agents),
+                List.copyOf(teams),
+                server);
+    }
+
+    private void unique(Node n, String id, Map<String, Integer> ids) {
+        Integer first = ids.putIfAbsent(id, n.line());
+        if (first != null) {
+            throw error(n, "the id '" + id + "' is used twice (first on line " + first + ")");
+        }
+    }
+
+    ModelSpec modelSpec(String name, Node n) {
+        keys(n, Set.of("provider", "id", "base_url", "api_key"));
+        Node providerNode = require(n, "provider");
+        String provider = requiredText(providerNode);
+        if (!CadreConfig.PROVIDERS.contains(provider)) {
+            throw error(providerNode, "'" + provider + "' is not one of " + String.join(", ", CadreConfig.PROVIDERS));
+        }
+        String id = requiredText(require(n, "id"));
+        Optional<String> baseUrl = optionalText(n, "base_url");
+        baseUrl.ifPresent(u -> {
+            if (!u.startsWith("http://") && !u.startsWith("https://")) {
+                throw error(n.map().get("base_url"), "'" + u + "' is not an http:// or https:// URL");
+            }
+        });
+        return new ModelSpec(name, provider, id, baseUrl, optionalText(n, "api_key"));
+    }
+
+    AgentSpec agentSpec(Node n, Map<String, ModelSpec> models) {
+        keys(n, Set.of("id", "name", "model", "role", "description", "instructions"));
+        String[] idName = idAndName(n);
+        return new AgentSpec(idName[0], idName[1], modelRef(n, models), optionalText(n, "role"),
+                optionalText(n, "description"), instructions(n));
+    }
+
+    TeamSpec teamSpec(Node n, Map<String, ModelSpec> models, Map<String, Integer> known) {
+        keys(n, Set.of("id", "name", "model", "members", "description", "instructions", "mode"));
+        String[] idName = idAndName(n);
+        Node membersNode = require(n, "members");
+        List<String> members = new ArrayList<>();
+        for (Node mem : sequence(membersNode)) {
+            String id = requiredText(mem);
+            if (!known.containsKey(id)) {
+                throw error(mem, "no agent or team '" + id + "' is defined above (known: "
+                        + String.join(", ", known.keySet()) + ")");
+            }
+            if (members.contains(id)) {
+                throw error(mem, "'" + id + "' is listed twice");
+            }
+            members.add(id);
+        }
+        if (members.isEmpty()) {
+            throw error(membersNode, "a team needs at least one member");
+        }
+        TeamMode mode = TeamMode.COORDINATE;
+        Node modeNode = n.map().get("mode");
+        if (modeNode != null) {
+            String v = requiredText(modeNode);
+            try {
+                mode = TeamMode.valueOf(v.toUpperCase(Locale.ROOT));
+            } catch (IllegalArgumentException e) {
+                throw error(modeNode, "'" + v + "' is not one of coordinate, route, broadcast");
+            }
+        }
+        return new TeamSpec(idName[0], idName[1], modelRef(n, models), List.copyOf(members),
+                optionalText(n, "description"), instructions(n), mode);
+    }
+
+    ServerSpec serverSpec(Node n) {
+        if (n == null) {
+            return new ServerSpec(Optional.empty(), Optional.empty(), securityKeyFromEnv(), List.of(), jwtFromEnv());
+        }
+        keys(n, Set.of("host", "port", "security_key", "cors_origins", "jwt"));
+        Optional<Integer> port = optionalText(n, "port").map(p -> {
+            try {
+                int v = Integer.parseInt(p);
+                if (v < 0 || v > 65535) {
+                    throw new NumberFormatException();
+                }
+                return v;
+            } catch (NumberFormatException e) {
+                throw error(n.map().get("port"), "'" + p + "' is not a port number (0-65535)");
+            }
+        });
+        List<String> origins = new ArrayList<>();
+        Node originsNode = n.map().get("cors_origins");
+        if (originsNode != null) {
+            for (Node o : sequence(originsNode)) {
+                origins.add(requiredText(o));
+            }
+        }
+        Optional<String> key = optionalText(n, "security_key").or(this::securityKeyFromEnv);
+        Node jwt = n.map().get("jwt");
+        return new ServerSpec(optionalText(n, "host"), port, key, List.copyOf(origins),
+                jwt == null ? jwtFromEnv() : Optional.of(jwtSpec(jwt)));
+    }
+
+    private Optional<String> securityKeyFromEnv() {
+        return Optional.ofNullable(env.get("OS_SECURITY_KEY")).filter(s -> !s.isBlank());
+    }
+
+    /** AgentOS's switch: {@code JWT_VERIFICATION_KEY} or {@code JWT_JWKS_FILE} turns JWT mode on. */
+    private Optional<JwtSpec> jwtFromEnv() {
+        Optional<String> key = Optional.ofNullable(env.get("JWT_VERIFICATION_KEY")).filter(s -> !s.isBlank());
+        Optional<Path> jwks = Optional.ofNullable(env.get("JWT_JWKS_FILE")).filter(s -> !s.isBlank()).map(Path::of);
+        if (key.isEmpty() && jwks.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new JwtSpec(key, jwks, Optional.empty(), true, true, false, List.of(), Optional.empty()));
+    }
+
+    JwtSpec jwtSpec(Node n) {
+        keys(n, Set.of("verification_key", "jwks_file", "algorithm", "authorization", "user_isolation",
+                "verify_audience", "audience", "admin_scope"));
+        Optional<String> key = optionalText(n, "verification_key")
+                .or(() -> Optional.ofNullable(env.get("JWT_VERIFICATION_KEY")).filter(s -> !s.isBlank()));
+        Optional<Path> jwks = optionalText(n, "jwks_file")
+                .or(() -> Optional.ofNullable(env.get("JWT_JWKS_FILE")).filter(s -> !s.isBlank())).map(Path::of);
+        if (key.isEmpty() && jwks.isEmpty()) {
+            throw error(n, "needs verification_key (an HMAC secret or a PEM public key) or jwks_file,"
+                    + " or JWT_VERIFICATION_KEY / JWT_JWKS_FILE in the environment");
+        }
+        List<String> audience = new ArrayList<>();
+        Node aud = n.map().get("audience");
+        if (aud != null) {
+            if (aud.isScalar()) {
+                audience.add(requiredText(aud));
+            } else {
+                sequence(aud).forEach(a -> audience.add(requiredText(a)));
+            }
+        }
+        return new JwtSpec(key, jwks, optionalText(n, "algorithm"), bool(n, "authorization", true),
+                bool(n, "user_isolation", true), bool(n, "verify_audience", !audience.isEmpty()), List.copyOf(audience),
+                optionalText(n, "admin_scope"));
+    }
+
+    private boolean bool(Node parent, String key, boolean dflt) {
+        Optional<String> v = optionalText(parent, key);
+        if (v.isEmpty()) {
+            return dflt;
+        }
+        return switch (v.get().toLowerCase(Locale.ROOT)) {
+            case "true", "yes", "on" -> true;
+            case "false", "no", "off" -> false;
+            default -> throw error(parent.map().get(key), "'" + v.get() + "' is not true or false");
+        };
+    }
+
+    private String[] idAndName(Node n) {
+        Optional<String> id = optionalText(n, "id");
+        Optional<String> name = optionalText(n, "name");
+        if (id.isEmpty() && name.isEmpty()) {
+            throw error(n, "needs an id or a name");
+        }
+        String theId = id.orElseGet(() -> name.get().trim().toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-")
+                .replaceAll("(^-+|-+$)", ""));
+        if (!theId.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
+            throw error(id.isPresent() ? n.map().get("id") : n, "'" + theId
+                    + "' is not a usable id (letters, digits, '.', '_' and '-', as it appears in URLs)");
+        }
+        return new String[] {theId, name.orElse(theId)};
+    }
+
+    private String modelRef(Node n, Map<String, ModelSpec> models) {
+        Node ref = n.map().get("model");
+        if (ref == null) {
+            if (models.size() == 1) {
+                return models.keySet().iterator().next();
+            }
+            if (models.containsKey("default")) {
+                return "default";
+            }
+            throw error(n, "needs a model (define one under models:)");
+        }
+        String name = requiredText(ref);
+        if (!models.containsKey(name)) {
+            throw error(ref, "no model '" + name + "' under models:"
+                    + (models.isEmpty() ? " (there are none)" : " (known: " + String.join(", ", models.keySet()) + ")"));
+        }
+        return name;
+    }
+
+    private List<String> instructions(Node n) {
+        Node i = n.map().get("instructions");
+        if (i == null) {
+            return List.of();
+        }
+        if (i.isScalar()) {
+            return List.of(requiredText(i));
+        }
+        List<String> out = new ArrayList<>();
+        for (Node s : sequence(i)) {
+            out.add(requiredText(s));
+        }
+        return List.copyOf(out);
+    }
+
+    private void keys(Node n, Set<String> allowed) {
+        for (Map.Entry<String, Node> e : mapping(n).entrySet()) {
+            if (!allowed.contains(e.getKey())) {
+                throw error(e.getValue(), "unknown key (known here: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
+            }
+        }
+    }
+
+    private Map<String, Node> mapping(Node n) {
+        if (!n.isMap()) {
+            throw error(n, "must be a mapping (key: value)");
+        }
+        return n.map();
+    }
+
+    private List<Node> sequence(Node n) {
+        if (!n.isList()) {
+            throw error(n, "must be a list");
+        }
+        return n.list();
+    }
+
+    private Node require(Node parent, String key) {
+        Node v = mapping(parent).get(key);
+        if (v == null) {
+            throw new ConfigException(file, parent.line(), parent.path().isEmpty() ? key : parent.path() + "." + key,
+                    "is required");
+        }
+        return v;
+    }
+
+    private Optional<String> optionalText(Node parent, String key) {
+        Node v = parent.map().get(key);
+        if (v == null || v.value() == null) {
+            return Optional.empty();
+        }
+        String s = text(v);
+        return s.isBlank() ? Optional.empty() : Optional.of(s);
+    }
+
+    private String requiredText(Node n) {
+        if (n.value() == null) {
+            throw error(n, "must have a value");
+        }
+        String s = text(n);
+        if (s.isBlank()) {
+            throw error(n, "must not be empty");
+        }
+        return s;
+    }
+
+    /** A scalar with {@code ${VAR}} and {@code ${VAR:-default}} replaced from the environment. */
+    private String text(Node n) {
+        if (!n.isScalar()) {
+            throw error(n, "must be a single value, not a " + (n.isMap() ? "mapping" : "list"));
+        }
+        Matcher m = PLACEHOLDER.matcher(n.text());
+        StringBuilder out = new StringBuilder();
+        while (m.find()) {
+            String[] var = vars.get(Integer.parseInt(m.group(1)));
+            String value = env.get(var[0]);
+            if (value == null || value.isEmpty()) {
+                if (var[1] == null) {
+                    throw error(n, "the environment variable " + var[0] + " is not set");
+                }
+                value = var[1];
+            }
+            m.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        m.appendTail(out);
+        return out.toString().trim();
+    }
+}

@@ -1,0 +1,111 @@
+package dev.cadre.server;
+
+import dev.cadre.run.RunResult;
+import dev.cadre.store.FinalStateJournal;
+import dev.cadre.store.Page;
+import dev.cadre.store.SessionQuery;
+import dev.cadre.store.SessionRecord;
+import dev.cadre.store.Store;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** A store that forwards every call to another; tests override what they watch or break. */
+class ForwardingStore implements Store {
+
+    final Store delegate;
+
+    ForwardingStore(Store delegate) {
+        this.delegate = delegate;
+    }
+
+    @Override
+    public String id() {
+        return delegate.id();
+    }
+
+    @Override
+    public void saveSession(SessionRecord session) {
+        delegate.saveSession(session);
+    }
+
+    @Override
+    public Optional<SessionRecord> getSession(String sessionId) {
+        return delegate.getSession(sessionId);
+    }
+
+    @Override
+    public Page<SessionRecord> listSessions(SessionQuery query) {
+        return delegate.listSessions(query);
+    }
+
+    @Override
+    public boolean renameSession(String sessionId, String name) {
+        return delegate.renameSession(sessionId, name);
+    }
+
+    @Override
+    public boolean deleteSession(String sessionId) {
+        return delegate.deleteSession(sessionId);
+    }
+
+    @Override
+    public void insertRun(RunResult run, String ownerInstanceId) {
+        delegate.insertRun(run, ownerInstanceId);
+    }
+
+    @Override
+    public boolean updateRun(RunResult run) {
+        return delegate.updateRun(run);
+    }
+
+    @Override
+    public boolean updateRun(RunResult run, String ownerInstanceId) {
+        return delegate.updateRun(run, ownerInstanceId);
+    }
+
+    @Override
+    public boolean finishRun(RunResult run) {
+        return delegate.finishRun(run);
+    }
+
+    @Override
+    public boolean finishRun(RunResult run, String ownerInstanceId) {
+        return delegate.finishRun(run, ownerInstanceId);
+    }
+
+    @Override
+    public Optional<RunResult> getRun(String runId) {
+        return delegate.getRun(runId);
+    }
+
+    @Override
+    public List<RunResult> listRuns(String sessionId) {
+        return delegate.listRuns(sessionId);
+    }
+
+    @Override
+    public void heartbeat(String instanceId) {
+        delegate.heartbeat(instanceId);
+    }
+
+    @Override
+    public List<String> failOrphanedRuns(Duration staleAfter, String reason) {
+        return delegate.failOrphanedRuns(staleAfter, reason);
+    }
+
+    @Override
+    public void ping() {
+        delegate.ping();
+    }
+
+    @Override
+    public Optional<FinalStateJournal> journal() {
+        return delegate.journal();
+    }
+
+    @Override
+    public void close() {
+        delegate.close();
+    }
+}
