@@ -2,11 +2,8 @@ package dev.cadre;
 
 import dev.cadre.run.RunResult;
 import dev.cadre.store.FinalStateJournal;
+import dev.cadre.store.ForwardingStore;
 import dev.cadre.store.InMemoryStore;
-import dev.cadre.store.Page;
-import dev.cadre.store.SessionQuery;
-import dev.cadre.store.SessionRecord;
-import dev.cadre.store.Store;
 import dev.cadre.store.StoreException;
 import java.time.Duration;
 import java.util.List;
@@ -21,9 +18,8 @@ import java.util.concurrent.Semaphore;
  * attempt releases a permit of {@link #failedFinishes}, and {@link #finished} lists the runs whose final
  * state it took, in order.
  */
-final class FlakyStore implements Store {
+final class FlakyStore extends ForwardingStore {
 
-    final InMemoryStore delegate = new InMemoryStore();
     final Semaphore failedFinishes = new Semaphore(0);
     final List<String> finished = new CopyOnWriteArrayList<>();
     /** Completes the first time a run reads its history: the run's thread has started its steps. */
@@ -35,7 +31,9 @@ final class FlakyStore implements Store {
         this(Optional.empty());
     }
 
+
     FlakyStore(Optional<FinalStateJournal> journal) {
+        super(new InMemoryStore());
         this.journal = journal;
     }
 
@@ -60,7 +58,7 @@ final class FlakyStore implements Store {
     @Override
     public boolean finishRun(RunResult run) {
         maybeRefuse(run);
-        boolean taken = delegate.finishRun(run);
+        boolean taken = super.finishRun(run);
         if (taken) {
             finished.add(run.runId());
         }
@@ -70,7 +68,7 @@ final class FlakyStore implements Store {
     @Override
     public boolean finishRun(RunResult run, String ownerInstanceId) {
         maybeRefuse(run);
-        boolean taken = delegate.finishRun(run, ownerInstanceId);
+        boolean taken = super.finishRun(run, ownerInstanceId);
         if (taken) {
             finished.add(run.runId());
         }
@@ -80,7 +78,7 @@ final class FlakyStore implements Store {
     @Override
     public List<RunResult> listRuns(String sessionId) {
         historyRead.complete(null);
-        return delegate.listRuns(sessionId);
+        return super.listRuns(sessionId);
     }
 
     @Override
@@ -88,65 +86,8 @@ final class FlakyStore implements Store {
         return journal;
     }
 
-    // ---- the rest as the in-memory store does it ---------------------------------------------------
-
     @Override
     public String id() {
         return "flaky";
-    }
-
-    @Override
-    public void saveSession(SessionRecord session) {
-        delegate.saveSession(session);
-    }
-
-    @Override
-    public Optional<SessionRecord> getSession(String sessionId) {
-        return delegate.getSession(sessionId);
-    }
-
-    @Override
-    public Page<SessionRecord> listSessions(SessionQuery query) {
-        return delegate.listSessions(query);
-    }
-
-    @Override
-    public boolean renameSession(String sessionId, String name) {
-        return delegate.renameSession(sessionId, name);
-    }
-
-    @Override
-    public boolean deleteSession(String sessionId) {
-        return delegate.deleteSession(sessionId);
-    }
-
-    @Override
-    public void insertRun(RunResult run, String ownerInstanceId) {
-        delegate.insertRun(run, ownerInstanceId);
-    }
-
-    @Override
-    public boolean updateRun(RunResult run) {
-        return delegate.updateRun(run);
-    }
-
-    @Override
-    public boolean updateRun(RunResult run, String ownerInstanceId) {
-        return delegate.updateRun(run, ownerInstanceId);
-    }
-
-    @Override
-    public Optional<RunResult> getRun(String runId) {
-        return delegate.getRun(runId);
-    }
-
-    @Override
-    public void heartbeat(String instanceId) {
-        delegate.heartbeat(instanceId);
-    }
-
-    @Override
-    public List<String> failOrphanedRuns(Duration staleAfter, String reason) {
-        return delegate.failOrphanedRuns(staleAfter, reason);
     }
 }

@@ -9,7 +9,6 @@ import dev.cadre.run.RunStatus;
 import dev.cadre.run.TeamRunOutput;
 import dev.cadre.testkit.FakeOpenAIServer;
 import dev.cadre.testkit.Reply;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -39,21 +38,7 @@ final class BackgroundSuite implements Suite {
 
     @Override
     public List<Result> run(Config c) throws Exception {
-        List<Result> out = new ArrayList<>();
-        try (Databases.Db db = Databases.sqlite()) {
-            out.addAll(measure(c, db, 1));
-        }
-        if (c.postgres()) {
-            var pg = Databases.postgres();
-            if (pg.isEmpty()) {
-                Bench.ENV.put("PostgreSQL", "not reachable at " + Databases.postgresUrl() + ": skipped");
-            } else {
-                try (Databases.Db db = pg.get()) {
-                    out.addAll(measure(c, db, PG_POOL));
-                }
-            }
-        }
-        return out;
+        return Databases.onEach(c, db -> measure(c, db, db instanceof Databases.Postgres ? PG_POOL : 1));
     }
 
     private List<Result> measure(Config c, Databases.Db db, int floorThreads) throws Exception {

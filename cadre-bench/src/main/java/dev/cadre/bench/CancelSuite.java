@@ -58,21 +58,7 @@ final class CancelSuite implements Suite {
 
     @Override
     public List<Result> run(Config c) throws Exception {
-        List<Result> out = new ArrayList<>();
-        try (Databases.Db db = Databases.sqlite()) {
-            out.addAll(measure(c, db));
-        }
-        if (c.postgres()) {
-            var pg = Databases.postgres();
-            if (pg.isEmpty()) {
-                Bench.ENV.put("PostgreSQL", "not reachable at " + Databases.postgresUrl() + ": skipped");
-            } else {
-                try (Databases.Db db = pg.get()) {
-                    out.addAll(measure(c, db));
-                }
-            }
-        }
-        return out;
+        return Databases.onEach(c, db -> measure(c, db));
     }
 
     /** What one cancelled run saw; times are System.nanoTime(). */

@@ -74,6 +74,34 @@ final class Databases {
         void close();
     }
 
+    /** Measures something on one database. */
+    @FunctionalInterface
+    interface Measure {
+        List<Result> on(Db db) throws Exception;
+    }
+
+    /**
+     * Runs {@code measure} on SQLite, then on PostgreSQL when the config asks for it and the server is
+     * reachable (otherwise the report says it was skipped); each database is closed afterwards.
+     */
+    static List<Result> onEach(Config c, Measure measure) throws Exception {
+        List<Result> out = new java.util.ArrayList<>();
+        try (Db db = sqlite()) {
+            out.addAll(measure.on(db));
+        }
+        if (c.postgres()) {
+            Optional<Db> pg = postgres();
+            if (pg.isEmpty()) {
+                Bench.ENV.put("PostgreSQL", "not reachable at " + postgresUrl() + ": skipped");
+            } else {
+                try (Db db = pg.get()) {
+                    out.addAll(measure.on(db));
+                }
+            }
+        }
+        return out;
+    }
+
     static Db sqlite() throws Exception {
         return new Sqlite(Files.createTempDirectory("cadre-bench-"));
     }

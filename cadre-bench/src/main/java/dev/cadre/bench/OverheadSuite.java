@@ -17,7 +17,6 @@ import dev.cadre.Agent;
 import dev.cadre.Team;
 import dev.cadre.model.Model;
 import dev.cadre.openai.OpenAIChat;
-import dev.cadre.run.RunOutput;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.TeamRunOutput;
 import dev.cadre.testkit.FakeOpenAIServer;

@@ -2,12 +2,9 @@ package dev.cadre.bench;
 
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
-import dev.cadre.store.Page;
-import dev.cadre.store.SessionQuery;
 import dev.cadre.store.SessionRecord;
+import dev.cadre.store.ForwardingStore;
 import dev.cadre.store.Store;
-import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,19 +16,18 @@ import java.util.function.Consumer;
  * committed (the moment {@code finishRun} returned), and how many writes a run costs. This is how
  * "terminal status persisted" is timed without polling the database.
  */
-final class TimedStore implements Store {
+final class TimedStore extends ForwardingStore {
 
     /** A terminal state that the database accepted, and when. */
     record Finish(RunStatus status, long atNanos) {
     }
 
-    private final Store delegate;
     private final Map<String, Finish> finished = new ConcurrentHashMap<>();
     private final LongAdder writes = new LongAdder();
     private volatile Consumer<RunResult> onTopLevelFinish = r -> { };
 
     TimedStore(Store delegate) {
-        this.delegate = delegate;
+        super(delegate);
     }
 
     /** Called (on the run's thread) right after a top-level run's terminal state was committed; member runs are noted too. */
@@ -55,8 +51,17 @@ final class TimedStore implements Store {
 
     @Override
     public boolean finishRun(RunResult run) {
+        return noted(run, super.finishRun(run));
+    }
+
+    /** The engine's own final writes. */
+    @Override
+    public boolean finishRun(RunResult run, String ownerInstanceId) {
+        return noted(run, super.finishRun(run, ownerInstanceId));
+    }
+
+    private boolean noted(RunResult run, boolean accepted) {
         writes.increment();
-        boolean accepted = delegate.finishRun(run);
         long at = System.nanoTime();
         if (accepted) {
             finished.put(run.runId(), new Finish(run.status(), at));
@@ -70,63 +75,24 @@ final class TimedStore implements Store {
     @Override
     public void insertRun(RunResult run, String ownerInstanceId) {
         writes.increment();
-        delegate.insertRun(run, ownerInstanceId);
+        super.insertRun(run, ownerInstanceId);
     }
 
     @Override
     public boolean updateRun(RunResult run) {
         writes.increment();
-        return delegate.updateRun(run);
+        return super.updateRun(run);
+    }
+
+    @Override
+    public boolean updateRun(RunResult run, String ownerInstanceId) {
+        writes.increment();
+        return super.updateRun(run, ownerInstanceId);
     }
 
     @Override
     public void saveSession(SessionRecord session) {
         writes.increment();
-        delegate.saveSession(session);
-    }
-
-    @Override
-    public String id() {
-        return delegate.id();
-    }
-
-    @Override
-    public Optional<SessionRecord> getSession(String sessionId) {
-        return delegate.getSession(sessionId);
-    }
-
-    @Override
-    public Page<SessionRecord> listSessions(SessionQuery query) {
-        return delegate.listSessions(query);
-    }
-
-    @Override
-    public boolean renameSession(String sessionId, String name) {
-        return delegate.renameSession(sessionId, name);
-    }
-
-    @Override
-    public boolean deleteSession(String sessionId) {
-        return delegate.deleteSession(sessionId);
-    }
-
-    @Override
-    public Optional<RunResult> getRun(String runId) {
-        return delegate.getRun(runId);
-    }
-
-    @Override
-    public List<RunResult> listRuns(String sessionId) {
-        return delegate.listRuns(sessionId);
-    }
-
-    @Override
-    public void heartbeat(String instanceId) {
-        delegate.heartbeat(instanceId);
-    }
-
-    @Override
-    public List<String> failOrphanedRuns(Duration staleAfter, String reason) {
-        return delegate.failOrphanedRuns(staleAfter, reason);
+        super.saveSession(session);
     }
 }

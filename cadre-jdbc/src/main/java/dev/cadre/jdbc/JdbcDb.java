@@ -2,11 +2,8 @@ package dev.cadre.jdbc;
 
 import dev.cadre.jdbc.internal.JdbcStore;
 import dev.cadre.jdbc.internal.Liveness;
-import dev.cadre.run.RunResult;
 import dev.cadre.store.FinalStateJournal;
-import dev.cadre.store.Page;
-import dev.cadre.store.SessionQuery;
-import dev.cadre.store.SessionRecord;
+import dev.cadre.store.ForwardingStore;
 import dev.cadre.store.Store;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * While the database is unreachable, calls fail at once (kind {@code UNAVAILABLE}) instead of each
  * waiting for a connection timeout; a probe notices within half a second when it is back.
  */
-public abstract sealed class JdbcDb implements Store permits SqliteDb, PostgresDb {
+public abstract sealed class JdbcDb extends ForwardingStore permits SqliteDb, PostgresDb {
 
     /** The message of runs ended because the process running them stopped. */
     public static final String ORPHAN_REASON = Liveness.ORPHAN_REASON;
@@ -54,6 +51,7 @@ public abstract sealed class JdbcDb implements Store permits SqliteDb, PostgresD
     private boolean closed;
 
     JdbcDb(JdbcStore store, Liveness liveness, Optional<FinalStateJournal> journal, List<AutoCloseable> resources) {
+        super(store); // every Store call goes to the SQL behind it; this class adds the lifecycle
         this.store = store;
         this.liveness = liveness;
         this.journal = journal;
@@ -76,95 +74,15 @@ public abstract sealed class JdbcDb implements Store permits SqliteDb, PostgresD
         return Liveness.start(store, live.instanceId(), live.heartbeatInterval(), live.staleAfter());
     }
 
-    @Override
-    public String id() {
-        return store.id();
-    }
-
     /** How long a process may go without a heartbeat before its unfinished runs are ended. */
     public Duration staleAfter() {
         return liveness.staleAfter();
-    }
-
-    @Override
-    public void saveSession(SessionRecord session) {
-        store.saveSession(session);
-    }
-
-    @Override
-    public Optional<SessionRecord> getSession(String sessionId) {
-        return store.getSession(sessionId);
-    }
-
-    @Override
-    public Page<SessionRecord> listSessions(SessionQuery query) {
-        return store.listSessions(query);
-    }
-
-    @Override
-    public boolean renameSession(String sessionId, String name) {
-        return store.renameSession(sessionId, name);
-    }
-
-    @Override
-    public boolean deleteSession(String sessionId) {
-        return store.deleteSession(sessionId);
-    }
-
-    @Override
-    public void insertRun(RunResult run, String ownerInstanceId) {
-        store.insertRun(run, ownerInstanceId);
-    }
-
-    @Override
-    public boolean updateRun(RunResult run) {
-        return store.updateRun(run);
-    }
-
-    @Override
-    public boolean updateRun(RunResult run, String ownerInstanceId) {
-        return store.updateRun(run, ownerInstanceId);
-    }
-
-    @Override
-    public boolean finishRun(RunResult run) {
-        return store.finishRun(run);
-    }
-
-    @Override
-    public boolean finishRun(RunResult run, String ownerInstanceId) {
-        return store.finishRun(run, ownerInstanceId);
-    }
-
-    @Override
-    public void ping() {
-        store.ping();
     }
 
     /** Where final states the database could not take are kept until it does; see the class comment. */
     @Override
     public Optional<FinalStateJournal> journal() {
         return journal;
-    }
-
-    @Override
-    public Optional<RunResult> getRun(String runId) {
-        return store.getRun(runId);
-    }
-
-    @Override
-    public List<RunResult> listRuns(String sessionId) {
-        return store.listRuns(sessionId);
-    }
-
-    @Override
-    public void heartbeat(String instanceId) {
-        store.heartbeat(instanceId);
-    }
-
-    @Override
-    public List<String> failOrphanedRuns(Duration staleAfter, String reason) {
-        return store.failOrphanedRuns(staleAfter, reason);
     }
 
     /**

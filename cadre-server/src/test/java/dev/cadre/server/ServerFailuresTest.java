@@ -4,6 +4,7 @@ import static dev.cadre.server.Http.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadre.run.RunResult;
+import dev.cadre.store.ForwardingStore;
 import dev.cadre.store.InMemoryStore;
 import dev.cadre.store.Page;
 import dev.cadre.store.SessionQuery;

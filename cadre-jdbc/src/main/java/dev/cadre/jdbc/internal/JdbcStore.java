@@ -120,7 +120,7 @@ public final class JdbcStore implements Store {
     @Override
     public void insertRun(RunResult run, String ownerInstanceId) {
         StoredText.checkId("run id", run.runId());
-        RunRow row = RunRow.of(StoredText.clean(run));
+        RunRow row = RunRow.of(run);
         // A listing names an unnamed session after its first run: keep that input on the session row.
         String firstInput = "UPDATE " + t.sessions() + " SET first_input = ? WHERE session_id = ? AND first_input IS NULL";
         String j = dialect.jsonParameter();
@@ -208,7 +208,7 @@ public final class JdbcStore implements Store {
      * the orphan sweep's verdict on its own run.
      */
     private boolean replaceIfNotTerminal(String action, RunResult run, Optional<String> owner) {
-        RunRow row = RunRow.of(StoredText.clean(run));
+        RunRow row = RunRow.of(run);
         String j = dialect.jsonParameter();
         String update = "UPDATE " + t.runs() + " SET user_id = ?, status = ?, error_type = ?, error_message = ?,"
                 + " model = ?, model_provider = ?, input = " + j + ", content = ?, messages = " + j + ", tools = "

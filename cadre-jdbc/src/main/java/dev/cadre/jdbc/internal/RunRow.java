@@ -10,6 +10,7 @@ import dev.cadre.run.RunOutput;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.TeamRunOutput;
+import dev.cadre.store.StoredText;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -62,8 +63,9 @@ public record RunRow(
             "agent_id", "agent_name", "team_id", "team_name", "status", "error", "model", "model_provider",
             "input", "content", "messages", "tools", "metrics", "events", "created_at", "member_responses");
 
+    /** The row of {@code run}, its text made storable (see {@link StoredText}): NUL becomes U+FFFD. */
     public static RunRow of(RunResult run) {
-        ObjectNode tree = JSON.valueToTree(run);
+        ObjectNode tree = (ObjectNode) StoredText.clean((JsonNode) JSON.valueToTree(run));
         ObjectNode extra = JsonNodeFactory.instance.objectNode();
         for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> field = it.next();
@@ -72,9 +74,11 @@ public record RunRow(
             }
         }
         return new RunRow(run.runId(), run.sessionId(), run.parentRunId(),
-                run instanceof TeamRunOutput ? TEAM : AGENT, run.componentId(), run.componentName(), run.userId(),
-                run.status(), run.error().map(e -> e.type()), run.error().map(e -> e.message()), run.model(),
-                run.modelProvider(), text(tree, "input", "{}"), run.content(), text(tree, "messages", "[]"),
+                run instanceof TeamRunOutput ? TEAM : AGENT, run.componentId(), StoredText.clean(run.componentName()),
+                run.userId(), run.status(), run.error().map(e -> StoredText.clean(e.type())),
+                run.error().map(e -> StoredText.clean(e.message())), run.model().map(StoredText::clean),
+                run.modelProvider().map(StoredText::clean), text(tree, "input", "{}"), StoredText.clean(run.content()),
+                text(tree, "messages", "[]"),
                 text(tree, "tools", "[]"), text(tree, "metrics", "{}"), text(tree, "events", "[]"),
                 extra.isEmpty() ? Optional.empty() : Optional.of(extra.toString()), run.createdAt().toEpochMilli());
     }

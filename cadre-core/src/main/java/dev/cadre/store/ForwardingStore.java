@@ -1,22 +1,36 @@
-package dev.cadre.server;
+package dev.cadre.store;
 
 import dev.cadre.run.RunResult;
-import dev.cadre.store.FinalStateJournal;
-import dev.cadre.store.Page;
-import dev.cadre.store.SessionQuery;
-import dev.cadre.store.SessionRecord;
-import dev.cadre.store.Store;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 
-/** A store that forwards every call to another; tests override what they watch or break. */
-class ForwardingStore implements Store {
+/**
+ * A {@link Store} that forwards every call to another, for decorators: override what you watch, time, or (in
+ * tests) break, as in
+ *
+ * <pre>{@code
+ * Store counting = new ForwardingStore(db) {
+ *     public List<RunResult> listRuns(String sessionId) {
+ *         reads.increment();
+ *         return super.listRuns(sessionId);
+ *     }
+ * };
+ * }</pre>
+ *
+ * <p>Thread-safe as far as the delegate is. {@link #close()} closes the delegate.
+ */
+public class ForwardingStore implements Store {
 
-    final Store delegate;
+    private final Store delegate;
 
-    ForwardingStore(Store delegate) {
-        this.delegate = delegate;
+    public ForwardingStore(Store delegate) {
+        this.delegate = java.util.Objects.requireNonNull(delegate, "delegate");
+    }
+
+    /** The store calls are forwarded to. */
+    protected final Store delegate() {
+        return delegate;
     }
 
     @Override
@@ -109,3 +123,4 @@ class ForwardingStore implements Store {
         delegate.close();
     }
 }
+
