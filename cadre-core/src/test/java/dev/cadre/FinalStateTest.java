@@ -207,21 +207,15 @@ class FinalStateTest {
     @Test
     void aRunTheOrphanSweepEndedWhileItsProcessWasAliveKeepsItsRealEnd() throws Exception {
         InMemoryStore db = new InMemoryStore();
-        CompletableFuture<Void> toolMayReturn = new CompletableFuture<>();
-        CompletableFuture<Void> toolStarted = new CompletableFuture<>();
-        var tool = dev.cadre.tool.FunctionTool.of("wait", "waits", ctx -> {
-            toolStarted.complete(null);
-            toolMayReturn.join();
-            return "done";
-        });
+        Scripts.BlockingTool wait = new Scripts.BlockingTool("wait");
         Agent agent = Agent.builder().name("A").model(ScriptedModel.of(Reply.toolCall("wait", "{}"), Reply.text("x")))
-                .tools(tool).db(db).runManager(RunManager.builder().build()).build();
+                .tools(wait.tool).db(db).runManager(RunManager.builder().build()).build();
         CompletableFuture<RunOutput> run = agent.runAsync(RunRequest.builder("go").runId("r1").build());
-        toolStarted.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+        wait.started.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         // This process never beat a heartbeat in this store, so the sweep takes it for dead...
         assertThat(db.failOrphanedRuns(Duration.ZERO, "the process running this run stopped")).contains("r1");
 
-        toolMayReturn.complete(null);
+        wait.mayReturn.complete(null);
 
         // ...but it is alive: it goes on, and the store ends up with its real end.
         assertThat(run.get(WAIT.toSeconds(), TimeUnit.SECONDS).status()).isEqualTo(RunStatus.COMPLETED);

@@ -163,24 +163,18 @@ class RunStreamTest {
 
     @Test
     void aRunTheStoreEndedElsewhereStopsAndReportsTheStoredStatus() throws Exception {
-        CompletableFuture<Void> toolMayReturn = new CompletableFuture<>();
-        CompletableFuture<Void> toolStarted = new CompletableFuture<>();
-        var tool = dev.cadre.tool.FunctionTool.of("wait", "waits", ctx -> {
-            toolStarted.complete(null);
-            toolMayReturn.join();
-            return "done";
-        });
+        Scripts.BlockingTool wait = new Scripts.BlockingTool("wait");
         Agent agent = Agent.builder().name("A").model(ScriptedModel.of(Reply.toolCall("wait", "{}"), Reply.text("x")))
-                .tools(tool).db(db).runManager(runs).build();
+                .tools(wait.tool).db(db).runManager(runs).build();
         List<RunEvent> events = new ArrayList<>();
         try (RunStream stream = agent.stream("go")) {
-            toolStarted.get(10, TimeUnit.SECONDS);
+            wait.started.get(10, TimeUnit.SECONDS);
             // Another process (sharing the store) ends the run: its write is not the owner's.
             RunResult stored = db.getRun(stream.runId()).orElseThrow();
             assertThat(db.finishRun(stored.withStatus(RunStatus.ERROR,
                     java.util.Optional.of(new dev.cadre.run.RunFailure("ended_elsewhere", "ended by an operator")))))
                     .isTrue();
-            toolMayReturn.complete(null);
+            wait.mayReturn.complete(null);
             stream.forEach(events::add);
         }
         assertThat(events.getLast()).isInstanceOfSatisfying(RunError.class, e -> {

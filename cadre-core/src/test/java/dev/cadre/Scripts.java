@@ -33,6 +33,21 @@ final class Scripts {
         return out;
     }
 
+    /** A tool that says when it is called and returns only when let. */
+    static final class BlockingTool {
+        final CompletableFuture<Void> started = new CompletableFuture<>();
+        final CompletableFuture<Void> mayReturn = new CompletableFuture<>();
+        final dev.cadre.tool.Tool tool;
+
+        BlockingTool(String name) {
+            tool = dev.cadre.tool.FunctionTool.of(name, "waits until the test lets it return", ctx -> {
+                started.complete(null);
+                mayReturn.join();
+                return "done";
+            });
+        }
+    }
+
     /**
      * Reads a stream on a virtual thread, collecting every event; {@code trigger} completes with the
      * first event matching {@code when}.

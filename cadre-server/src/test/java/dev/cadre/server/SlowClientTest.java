@@ -87,7 +87,8 @@ class SlowClientTest {
             out.write(head(length).getBytes(StandardCharsets.US_ASCII));
             out.write("message=".getBytes(StandardCharsets.US_ASCII));
             out.flush();
-            // A byte every 100 ms: within the idle timeout each time, yet 10 bytes a second in all.
+            // A byte every 100 ms: within the idle timeout each time, yet 10 bytes a second in all. The pause is
+            // the client's pacing (a trickle needs one), not a wait for the server: the read below waits for that.
             Thread trickle = Thread.ofVirtual().start(() -> {
                 try {
                     for (int i = 8; i < length; i++) {
@@ -113,8 +114,7 @@ class SlowClientTest {
             OutputStream out = s.getOutputStream();
             out.write(head(body.length()).getBytes(StandardCharsets.US_ASCII));
             out.write(body.substring(0, 10).getBytes(StandardCharsets.US_ASCII));
-            out.flush();
-            Thread.sleep(50); // a short pause between two pieces, as on a slow network
+            out.flush(); // two pieces, as a slow network delivers them
             out.write(body.substring(10).getBytes(StandardCharsets.US_ASCII));
             out.flush();
             byte[] status = s.getInputStream().readNBytes(12);

@@ -1,7 +1,6 @@
 package dev.cadre.server.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cadre.internal.ErrorIds;
 import dev.cadre.json.CadreJson;
 import dev.cadre.run.RunRefusedException;
 import dev.cadre.store.StoreException;
@@ -21,6 +20,11 @@ final class Failures {
     private static final Logger LOG = LoggerFactory.getLogger(Failures.class);
 
     private Failures() {
+    }
+
+    /** A short id that ties an answer to the log line with the details. */
+    private static String errorId() {
+        return String.format("%08x", java.util.concurrent.ThreadLocalRandom.current().nextInt());
     }
 
     /** A failure as an {@link ApiException}, logging the details of those that are not the client's fault. */
@@ -78,7 +82,7 @@ final class Failures {
 
     /** A safe sentence about {@code e} for an SSE error event, with the details logged under an id. */
     static String safeMessage(String runId, Throwable e) {
-        String id = ErrorIds.next();
+        String id = errorId();
         if (e instanceof StoreException se && se.isTransient()) {
             LOG.warn("Run {}: {} [error {}]", runId, se.getMessage(), id);
             return "The run's final state could not be stored: the database is unavailable. It is kept and written"
@@ -89,14 +93,14 @@ final class Failures {
     }
 
     private static String log(Context ctx, String what, Throwable e) {
-        String id = ErrorIds.next();
+        String id = errorId();
         LOG.error("{} {} {} [error {}]", ctx.method(), ctx.path(), what, id, e);
         return id;
     }
 
     /** Availability problems are expected during outages: one line, no stack trace. */
     private static String logBrief(Context ctx, StoreException e) {
-        String id = ErrorIds.next();
+        String id = errorId();
         LOG.warn("{} {}: {} [error {}]", ctx.method(), ctx.path(), e.getMessage(), id);
         return id;
     }
