@@ -2,6 +2,7 @@ package dev.cadre.store;
 
 import dev.cadre.run.RunResult;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -44,6 +45,11 @@ public class ForwardingStore implements Store {
     }
 
     @Override
+    public boolean createSession(SessionRecord session) {
+        return delegate.createSession(session);
+    }
+
+    @Override
     public Optional<SessionRecord> getSession(String sessionId) {
         return delegate.getSession(sessionId);
     }
@@ -54,6 +60,11 @@ public class ForwardingStore implements Store {
     }
 
     @Override
+    public Optional<SessionRecord> updateSession(String sessionId, SessionUpdate update) {
+        return delegate.updateSession(sessionId, update);
+    }
+
+    @Override
     public boolean renameSession(String sessionId, String name) {
         return delegate.renameSession(sessionId, name);
     }
@@ -61,6 +72,11 @@ public class ForwardingStore implements Store {
     @Override
     public boolean deleteSession(String sessionId) {
         return delegate.deleteSession(sessionId);
+    }
+
+    @Override
+    public int deleteSessions(Collection<String> sessionIds, Optional<String> ownedBy) {
+        return delegate.deleteSessions(sessionIds, ownedBy);
     }
 
     @Override
@@ -96,6 +112,11 @@ public class ForwardingStore implements Store {
     @Override
     public List<RunResult> listRuns(String sessionId) {
         return delegate.listRuns(sessionId);
+    }
+
+    @Override
+    public List<DailyUsage> usageByDay(UsageQuery query) {
+        return delegate.usageByDay(query);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package dev.cadre.store;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.RunFailure;
@@ -8,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -60,25 +62,76 @@ public final class InMemoryStore implements Store {
         Instant updated = session.updatedAt().isAfter(existing.updatedAt()) ? session.updatedAt() : existing.updatedAt();
         sessions.put(session.sessionId(), new SessionRecord(existing.sessionId(), existing.type(),
                 existing.componentId(), existing.userId().or(session::userId), existing.name(), existing.createdAt(),
-                updated, existing.firstInput()));
+                updated, existing.firstInput(), existing.sessionState(), existing.metadata(), existing.summary(),
+                SessionUsage.EMPTY));
+    }
+
+    @Override
+    public synchronized boolean createSession(SessionRecord session) {
+        StoredText.checkId("session id", session.sessionId());
+        session.userId().ifPresent(u -> StoredText.checkId("user id", u));
+        session.name().ifPresent(n -> StoredText.checkText("session name", n));
+        checkJson(session.sessionState(), session.metadata(), session.summary());
+        if (sessions.containsKey(session.sessionId())) {
+            return false;
+        }
+        sessions.put(session.sessionId(), new SessionRecord(session.sessionId(), session.type(),
+                session.componentId(), session.userId(), session.name(), session.createdAt(), session.updatedAt(),
+                Optional.empty(), session.sessionState(), session.metadata(), session.summary(), SessionUsage.EMPTY));
+        return true;
+    }
+
+    private static void checkJson(ObjectNode state, Optional<ObjectNode> metadata, Optional<ObjectNode> summary) {
+        StoredText.checkJson("session_state", state);
+        metadata.ifPresent(m -> StoredText.checkJson("metadata", m));
+        summary.ifPresent(m -> StoredText.checkJson("summary", m));
     }
 
     @Override
     public synchronized Optional<SessionRecord> getSession(String sessionId) {
-        return Optional.ofNullable(sessions.get(sessionId));
+        return Optional.ofNullable(sessions.get(sessionId)).map(this::withUsage);
     }
 
     @Override
     public synchronized Page<SessionRecord> listSessions(SessionQuery query) {
+        Optional<String> needle = query.nameContains().map(SessionQuery::fold);
         List<SessionRecord> matching = sessions.values().stream()
                 .filter(s -> query.type().map(t -> t == s.type()).orElse(true))
                 .filter(s -> query.componentId().map(c -> c.equals(s.componentId())).orElse(true))
                 .filter(s -> query.userId().map(u -> s.userId().map(u::equals).orElse(false)).orElse(true))
-                .sorted(Comparator.comparing(SessionRecord::createdAt).reversed()
-                        .thenComparing(SessionRecord::sessionId))
+                .filter(s -> needle.map(n -> s.name().map(SessionQuery::fold).filter(f -> f.contains(n)).isPresent())
+                        .orElse(true))
+                .sorted(order(query.order()))
                 .toList();
-        List<SessionRecord> page = matching.stream().skip(query.offset()).limit(query.limit()).toList();
+        List<SessionRecord> page = matching.stream().skip(query.offset()).limit(query.limit()).map(this::withUsage)
+                .toList();
         return new Page<>(page, query.page(), query.limit(), matching.size());
+    }
+
+    /** Newest first with ties by ascending id; oldest first is exactly its reverse. */
+    private static Comparator<SessionRecord> order(SessionOrder order) {
+        Comparator<SessionRecord> byTime = Comparator.comparing(order.key() == SessionOrder.Key.UPDATED_AT
+                ? SessionRecord::updatedAt : SessionRecord::createdAt);
+        Comparator<SessionRecord> newestFirst = byTime.reversed().thenComparing(SessionRecord::sessionId);
+        return order.ascending() ? newestFirst.reversed() : newestFirst;
+    }
+
+    private SessionRecord withUsage(SessionRecord s) {
+        List<RunResult> own = runs.values().stream().map(r -> r.run).filter(r -> r.sessionId().equals(s.sessionId()))
+                .toList();
+        return s.withUsage(InMemoryUsage.of(own));
+    }
+
+    @Override
+    public synchronized Optional<SessionRecord> updateSession(String sessionId, SessionUpdate update) {
+        update.name().ifPresent(n -> StoredText.checkText("session name", n));
+        checkJson(update.sessionState().orElse(null), update.metadata(), update.summary());
+        SessionRecord s = sessions.get(sessionId);
+        if (s == null) {
+            return Optional.empty();
+        }
+        sessions.put(sessionId, s.updated(update, clock.instant()));
+        return getSession(sessionId);
     }
 
     @Override
@@ -101,6 +154,24 @@ public final class InMemoryStore implements Store {
     }
 
     @Override
+    public synchronized int deleteSessions(Collection<String> sessionIds, Optional<String> ownedBy) {
+        int deleted = 0;
+        for (String id : new java.util.LinkedHashSet<>(sessionIds)) {
+            SessionRecord s = sessions.get(id);
+            if (s != null && (ownedBy.isEmpty() || ownedBy.equals(s.userId())) && deleteSession(id)) {
+                deleted++;
+            }
+        }
+        return deleted;
+    }
+
+    @Override
+    public synchronized List<DailyUsage> usageByDay(UsageQuery query) {
+        return InMemoryUsage.byDay(query, sessions.values(),
+                runs.values().stream().map(r -> new InMemoryUsage.Written(r.run, r.updatedAt)).toList());
+    }
+
+    @Override
     public synchronized void insertRun(RunResult run, String ownerInstanceId) {
         StoredText.checkId("run id", run.runId());
         if (runs.containsKey(run.runId())) {
@@ -112,11 +183,12 @@ public final class InMemoryStore implements Store {
             throw new StoreException(StoreException.Kind.NOT_FOUND, "Session " + run.sessionId()
                     + " does not exist; save the session before its runs.");
         }
-        runs.put(run.runId(), new StoredRun(stored(run), ownerInstanceId));
+        runs.put(run.runId(), new StoredRun(stored(run), ownerInstanceId, clock.instant()));
         if (run.parentRunId().isEmpty() && session.firstInput().isEmpty()) {
             sessions.put(session.sessionId(), new SessionRecord(session.sessionId(), session.type(),
                     session.componentId(), session.userId(), session.name(), session.createdAt(), session.updatedAt(),
-                    Optional.of(StoredText.clean(run.input().inputContent()))));
+                    Optional.of(StoredText.clean(run.input().inputContent())), session.sessionState(),
+                    session.metadata(), session.summary(), SessionUsage.EMPTY));
         }
     }
 
@@ -153,7 +225,7 @@ public final class InMemoryStore implements Store {
         if (stored.run.status().isTerminal() && !(owner != null && owner.equals(stored.owner) && sweptAsOrphan(stored))) {
             return false;
         }
-        runs.put(run.runId(), new StoredRun(stored(run), stored.owner));
+        runs.put(run.runId(), new StoredRun(stored(run), stored.owner, clock.instant()));
         touchSession(run.sessionId());
         return true;
     }
@@ -167,7 +239,8 @@ public final class InMemoryStore implements Store {
         SessionRecord s = sessions.get(sessionId);
         if (s != null) {
             sessions.put(sessionId, new SessionRecord(s.sessionId(), s.type(), s.componentId(), s.userId(), s.name(),
-                    s.createdAt(), clock.instant(), s.firstInput()));
+                    s.createdAt(), clock.instant(), s.firstInput(), s.sessionState(), s.metadata(), s.summary(),
+                    SessionUsage.EMPTY));
         }
     }
 
@@ -205,7 +278,7 @@ public final class InMemoryStore implements Store {
             if (beat == null || beat.isBefore(cutoff)) {
                 RunResult failed = r.run.withStatus(RunStatus.ERROR,
                         Optional.of(new RunFailure(ORPHAN_ERROR_TYPE, reason)));
-                e.setValue(new StoredRun(failed, r.owner));
+                e.setValue(new StoredRun(failed, r.owner, clock.instant()));
                 ended.add(e.getKey());
             }
         }
@@ -231,6 +304,6 @@ public final class InMemoryStore implements Store {
         return StoredText.clean(own);
     }
 
-    private record StoredRun(RunResult run, String owner) {
+    private record StoredRun(RunResult run, String owner, Instant updatedAt) {
     }
 }

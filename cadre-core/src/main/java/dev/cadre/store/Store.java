@@ -2,6 +2,7 @@ package dev.cadre.store;
 
 import dev.cadre.run.RunResult;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 
@@ -43,16 +44,46 @@ public interface Store extends AutoCloseable {
      */
     void saveSession(SessionRecord session);
 
+    /**
+     * Creates a session, with the name, state and metadata it carries, unless a session with its id exists
+     * (then nothing changes). Its first input and usage are the store's to fill in.
+     *
+     * @return {@code false} when a session with that id exists already
+     * @throws IllegalArgumentException when an id or a text is not storable ({@link StoredText})
+     */
+    boolean createSession(SessionRecord session);
+
+    /** The session with its {@link SessionRecord#usage() usage}. */
     Optional<SessionRecord> getSession(String sessionId);
 
-    /** Sessions matching the query, newest first. */
+    /**
+     * Sessions matching the query, in its order, each with its usage. A page costs a constant number of
+     * statements, whatever the number of runs its sessions have.
+     */
     Page<SessionRecord> listSessions(SessionQuery query);
+
+    /**
+     * Applies {@code update} to a session and moves its {@code updatedAt} to now.
+     *
+     * @return the session as it is now, or empty when there is no such session
+     * @throws IllegalArgumentException when a text is not storable ({@link StoredText})
+     */
+    Optional<SessionRecord> updateSession(String sessionId, SessionUpdate update);
 
     /** Renames a session; returns {@code false} when there is no such session. */
     boolean renameSession(String sessionId, String name);
 
     /** Deletes a session and all its runs; returns {@code false} when there is no such session. */
     boolean deleteSession(String sessionId);
+
+    /**
+     * Deletes the sessions with these ids, with all their runs, in one transaction; ids of no session are
+     * skipped.
+     *
+     * @param ownedBy when present, only sessions of this user are deleted; the others are left alone
+     * @return how many sessions were deleted
+     */
+    int deleteSessions(Collection<String> sessionIds, Optional<String> ownedBy);
 
     // ---- runs ------------------------------------------------------------------------------------
 
@@ -109,6 +140,15 @@ public interface Store extends AutoCloseable {
 
     /** The top-level runs of a session (not member runs), oldest first, each with its members. */
     List<RunResult> listRuns(String sessionId);
+
+    // ---- usage -----------------------------------------------------------------------------------------
+
+    /**
+     * What happened on each UTC day of the query's range that saw any sessions or finished runs, oldest day
+     * first, as {@link DailyUsage} counts it. Days without activity are left out. Computed from the stored
+     * sessions and runs when asked (in the database, for database stores), so it is always current.
+     */
+    List<DailyUsage> usageByDay(UsageQuery query);
 
     // ---- process liveness ------------------------------------------------------------------------
 

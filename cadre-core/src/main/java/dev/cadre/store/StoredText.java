@@ -86,6 +86,21 @@ public final class StoredText {
         return text;
     }
 
+    /** Why a JSON value from a caller cannot be stored (a NUL in one of its strings or field names), or empty when it can. */
+    public static Optional<String> jsonProblem(String what, JsonNode node) {
+        return node != null && hasNul(node)
+                ? Optional.of(what + " must not contain the NUL character (U+0000) in any text")
+                : Optional.empty();
+    }
+
+    /** @throws IllegalArgumentException when a JSON value from a caller cannot be stored */
+    public static <T extends JsonNode> T checkJson(String what, T node) {
+        jsonProblem(what, node).ifPresent(p -> {
+            throw new IllegalArgumentException(p);
+        });
+        return node;
+    }
+
     /** {@code text} with every NUL replaced by U+FFFD. */
     public static String clean(String text) {
         return text == null || text.indexOf(NUL) < 0 ? text : text.replace(NUL, REPLACEMENT);

@@ -88,12 +88,17 @@ class PostgresDbTest extends JdbcDbContract {
 
         assertThat(query("SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1"))
                 .containsExactly("team_bg_exec_sessions", "team_bg_exec_sessions_instances",
-                        "team_bg_exec_sessions_runs", "team_bg_exec_sessions_schema_history");
+                        "team_bg_exec_sessions_runs", "team_bg_exec_sessions_schema_history",
+                        "team_bg_exec_sessions_usage");
         assertThat(query("SELECT column_name || ':' || data_type FROM information_schema.columns"
                 + " WHERE table_schema = ? AND table_name = 'team_bg_exec_sessions_runs'"
                 + " AND data_type = 'jsonb' ORDER BY 1"))
                 .containsExactly("events:jsonb", "extra:jsonb", "input:jsonb", "messages:jsonb", "metrics:jsonb",
                         "tools:jsonb");
+        assertThat(query("SELECT column_name || ':' || data_type FROM information_schema.columns"
+                + " WHERE table_schema = ? AND table_name = 'team_bg_exec_sessions'"
+                + " AND data_type = 'jsonb' ORDER BY 1"))
+                .containsExactly("metadata:jsonb", "session_state:jsonb", "summary:jsonb");
     }
 
     @Test

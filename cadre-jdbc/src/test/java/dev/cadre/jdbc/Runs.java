@@ -1,6 +1,9 @@
 package dev.cadre.jdbc;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cadre.json.CadreJson;
 import dev.cadre.event.RunCancelled;
 import dev.cadre.event.RunStarted;
 import dev.cadre.event.TeamRunStarted;
@@ -17,6 +20,7 @@ import dev.cadre.run.TeamRunOutput;
 import dev.cadre.run.ToolExecution;
 import dev.cadre.store.SessionRecord;
 import dev.cadre.store.SessionType;
+import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -93,6 +97,43 @@ final class Runs {
                         new RunCancelled(T0.plusSeconds(3), runId, sessionId, Optional.empty(), "researcher",
                                 "Researcher", "cancelled by user", "Virtual threads no longer pin.",
                                 RunStatus.CANCELLED)));
+    }
+
+    /**
+     * {@code run} with this model (provider {@code OpenAI}) and these token counts. Written through the run's JSON,
+     * so that it does not depend on how the run types are constructed.
+     */
+    static RunResult withTokens(RunResult run, String model, long input, long output) {
+        ObjectNode tree = (ObjectNode) CadreJson.tree(run);
+        ObjectNode metrics = tree.putObject("metrics");
+        metrics.put("input_tokens", input);
+        metrics.put("output_tokens", output);
+        metrics.put("total_tokens", input + output);
+        tree.put("model", model);
+        tree.put("model_provider", "OpenAI");
+        return fromTree(tree, run);
+    }
+
+    /** {@code run} for user {@code userId}. */
+    static RunResult withUser(RunResult run, String userId) {
+        ObjectNode tree = (ObjectNode) CadreJson.tree(run);
+        tree.put("user_id", userId);
+        return fromTree(tree, run);
+    }
+
+    /** {@code run} as started at {@code t}. */
+    static RunResult startedAt(RunResult run, Instant t) {
+        ObjectNode tree = (ObjectNode) CadreJson.tree(run);
+        tree.put("created_at", BigDecimal.valueOf(t.toEpochMilli(), 3));
+        return fromTree(tree, run);
+    }
+
+    private static RunResult fromTree(ObjectNode tree, RunResult like) {
+        try {
+            return CadreJson.mapper().treeToValue(tree, like.getClass());
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     static <R extends RunResult> RunResult finished(R run, RunStatus status, String content) {

@@ -98,9 +98,10 @@ class SqliteDbTest extends JdbcDbContract {
 
         assertThat(query("PRAGMA journal_mode")).containsExactly("wal");
         assertThat(query("SELECT version FROM cadre_sessions_schema_history WHERE success = 1 ORDER BY version"))
-                .containsExactly("1", "2");
+                .containsExactly("1", "2", "3");
         assertThat(query("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'cadre_%' ORDER BY name"))
-                .containsExactly("cadre_instances", "cadre_runs", "cadre_sessions", "cadre_sessions_schema_history");
+                .containsExactly("cadre_instances", "cadre_runs", "cadre_sessions", "cadre_sessions_schema_history",
+                        "cadre_sessions_usage");
     }
 
     @Test
@@ -113,6 +114,22 @@ class SqliteDbTest extends JdbcDbContract {
         assertThat(query("SELECT status || ' ' || component_type || ' ' || json_array_length(messages) || ' '"
                 + " || json_array_length(events) || ' ' || coalesce(extra, 'no extra') FROM cadre_runs"))
                 .containsExactly("CANCELLED agent 3 2 no extra");
+    }
+
+    @Test
+    void listings_in_either_order_walk_an_index_instead_of_sorting() throws SQLException {
+        SqliteDb.file(file()).close();
+        List<String> orders = List.of("created_at DESC, session_id ASC", "created_at ASC, session_id DESC",
+                "updated_at DESC, session_id ASC", "updated_at ASC, session_id DESC");
+        List<String> filters = List.of("", " AND component_id = 'crew'", " AND user_id = 'ada'");
+        for (String order : orders) {
+            for (String filter : order.startsWith("created") ? filters : List.of("")) {
+                List<String> plan = query("EXPLAIN QUERY PLAN SELECT * FROM cadre_sessions WHERE 1 = 1" + filter
+                        + " ORDER BY " + order + " LIMIT 20 OFFSET 40", 4);
+                assertThat(String.join("\n", plan)).as(order + filter).contains("USING INDEX")
+                        .doesNotContain("TEMP B-TREE");
+            }
+        }
     }
 
     @Test
@@ -210,11 +227,15 @@ class SqliteDbTest extends JdbcDbContract {
     }
 
     private List<String> query(String sql) throws SQLException {
+        return query(sql, 1);
+    }
+
+    private List<String> query(String sql, int column) throws SQLException {
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + file());
                 Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             List<String> out = new ArrayList<>();
             while (rs.next()) {
-                out.add(rs.getString(1));
+                out.add(rs.getString(column));
             }
             return out;
         }

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * What every {@link Store} promises. Each store (in memory, SQLite, PostgreSQL) runs this same suite
  * through a subclass, so they cannot drift apart.
  */
-abstract class StoreContract extends StoreContractBase {
+abstract class StoreContract extends UsageContract {
 
     @Nested
     class Reading_runs {

@@ -30,8 +30,9 @@ import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 
 /**
- * The first half of what every {@link Store} promises (sessions, writing runs); {@link StoreContract} holds the
- * rest. Each store runs both through one subclass of {@link StoreContract}.
+ * The first part of what every {@link Store} promises (sessions, writing runs); {@link SessionsContract},
+ * {@link UsageContract} and {@link StoreContract} hold the rest. Each store runs them all through one subclass of
+ * {@link StoreContract}.
  */
 abstract class StoreContractBase {
 

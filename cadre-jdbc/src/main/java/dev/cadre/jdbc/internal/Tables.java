@@ -24,6 +24,10 @@ public record Tables(String sessions, String runs, String instances) {
             throw new IllegalArgumentException("The session, run and instance tables need three different names, got "
                     + sessions + ", " + runs + ", " + instances);
         }
+        if (runs.equals(sessions + "_usage") || instances.equals(sessions + "_usage")) {
+            throw new IllegalArgumentException("The name " + sessions + "_usage is the usage table of the session table "
+                    + sessions + "; choose another run or instance table name");
+        }
     }
 
     /**
@@ -39,13 +43,19 @@ public record Tables(String sessions, String runs, String instances) {
         return new Tables(s, r, i);
     }
 
+    /** What each session's ended runs used per model: named after the session table, not configured on its own. */
+    public String usage() {
+        return sessions + "_usage";
+    }
+
     /** Flyway's history table: one per set of tables, so stores with other tables migrate on their own. */
     public String history() {
         return sessions + "_schema_history";
     }
 
     public Map<String, String> placeholders() {
-        return Map.of("session_table", sessions, "run_table", runs, "instance_table", instances);
+        return Map.of("session_table", sessions, "run_table", runs, "instance_table", instances, "usage_table",
+                usage());
     }
 
     public static void check(String what, String name) {

@@ -1,0 +1,237 @@
+package dev.cadre.jdbc.internal;
+
+import dev.cadre.run.RunResult;
+import dev.cadre.run.RunStatus;
+import dev.cadre.store.SessionRecord;
+import dev.cadre.store.Store;
+import dev.cadre.store.StoreException;
+import dev.cadre.store.StoredText;
+import dev.cadre.store.TokenCounts;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * The writes of runs of a {@link JdbcStore}: insert, the terminal compare-and-set, the orphan sweep. Each is one
+ * transaction that also keeps the session's first input, {@code updated_at} and usage in step. Thread-safe.
+ */
+final class RunWrites {
+
+    /** The run columns reads select, in {@link RunRow#read} order. */
+    static final String RUN_COLUMNS = "run_id, session_id, parent_run_id, component_type, component_id,"
+            + " component_name, user_id, status, error_type, error_message, model, model_provider, input, content,"
+            + " messages, tools, metrics, events, extra, created_at";
+
+    private final Dialect dialect;
+    private final Tables t;
+    private final Clock clock;
+    private final SqlErrors errors;
+    private final JdbcCalls calls;
+    private final UsageTable usage;
+    private final String terminalList;
+    private final String activeList;
+
+    RunWrites(Dialect dialect, Tables tables, Clock clock, SqlErrors errors, JdbcCalls calls, UsageTable usage) {
+        this.dialect = dialect;
+        this.t = tables;
+        this.clock = clock;
+        this.errors = errors;
+        this.calls = calls;
+        this.usage = usage;
+        this.terminalList = quoted(RunStatus.terminal());
+        this.activeList = quoted(EnumSet.complementOf(EnumSet.copyOf(RunStatus.terminal())));
+    }
+
+    private static String quoted(Set<RunStatus> statuses) {
+        return statuses.stream().map(s -> "'" + s.name() + "'").sorted().collect(Collectors.joining(", "));
+    }
+
+    /** The statuses that are not terminal, quoted for SQL, for {@code status IN (...)}. */
+    String activeList() {
+        return activeList;
+    }
+
+    void insert(RunResult run, String ownerInstanceId) {
+        StoredText.checkId("run id", run.runId());
+        RunRow row = RunRow.of(run);
+        // A listing names an unnamed session after its first run: keep that input on the session row.
+        String firstInput = "UPDATE " + t.sessions() + " SET first_input = ? WHERE session_id = ? AND first_input IS NULL";
+        String j = dialect.jsonParameter();
+        String sql = "INSERT INTO " + t.runs() + " (" + RUN_COLUMNS + ", owner_instance, updated_at, "
+                + UsageTable.TOKEN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + j + ", ?, " + j + ", "
+                + j + ", " + j + ", " + j + ", " + j + ", ?, ?, ?, ?, ?, ?, ?, ?)";
+        calls.write("Inserting run " + run.runId(), c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = bindContent(ps, 1, row, true);
+                ps.setString(i++, ownerInstanceId);
+                ps.setLong(i++, clock.millis());
+                UsageTable.setTokens(ps, i, TokenCounts.of(run.metrics()));
+                ps.executeUpdate();
+            } catch (SQLException e) {
+                if (errors.isDuplicateKey(e)) {
+                    throw new StoreException(StoreException.Kind.CONFLICT, "A run with id " + run.runId()
+                            + " exists already; run ids must be unique.", e);
+                }
+                if (errors.isMissingReference(e)) {
+                    throw new StoreException(StoreException.Kind.NOT_FOUND, "Session " + run.sessionId()
+                            + " does not exist; save the session before its runs.", e);
+                }
+                throw e;
+            }
+            if (run.parentRunId().isEmpty()) {
+                try (PreparedStatement ps = c.prepareStatement(firstInput)) {
+                    ps.setString(1, SessionRecord.truncate(StoredText.clean(run.input().inputContent())));
+                    ps.setString(2, run.sessionId());
+                    ps.executeUpdate();
+                }
+            }
+            usage.change(c, run.sessionId(), Optional.empty(), UsageTable.Counted.of(run));
+            return null;
+        });
+    }
+
+    /**
+     * The compare-and-set: the {@code WHERE status NOT IN (terminal)} guard and the affected-row count decide, in
+     * the database, which of two racing terminal writes wins. The run's row is read (and on PostgreSQL locked)
+     * first, so the session's usage moves by exactly what this write changes. The run's owner may also replace
+     * the orphan sweep's verdict on its own run.
+     */
+    boolean replaceIfNotTerminal(String action, RunResult run, Optional<String> owner) {
+        RunRow row = RunRow.of(run);
+        String j = dialect.jsonParameter();
+        String current = "SELECT status, model, model_provider, " + UsageTable.TOKEN_COLUMNS + " FROM " + t.runs()
+                + " WHERE run_id = ?" + dialect.forUpdate();
+        String update = "UPDATE " + t.runs() + " SET user_id = ?, status = ?, error_type = ?, error_message = ?,"
+                + " model = ?, model_provider = ?, input = " + j + ", content = ?, messages = " + j + ", tools = "
+                + j + ", metrics = " + j + ", events = " + j + ", extra = " + j + ", updated_at = ?,"
+                + " input_tokens = ?, output_tokens = ?, total_tokens = ?, cache_read_tokens = ?, reasoning_tokens = ?"
+                + " WHERE run_id = ? AND (status NOT IN (" + terminalList + ")"
+                + (owner.isPresent() ? " OR (status = 'ERROR' AND error_type = '" + Store.ORPHAN_ERROR_TYPE
+                        + "' AND owner_instance = ?)" : "") + ")";
+        String touch = "UPDATE " + t.sessions() + " SET updated_at = ? WHERE session_id = ?";
+        return calls.write(action, c -> {
+            Optional<UsageTable.Counted> before;
+            try (PreparedStatement ps = c.prepareStatement(current)) {
+                ps.setString(1, row.runId());
+                try (ResultSet rs = ps.executeQuery()) {
+                    if (!rs.next()) {
+                        throw new StoreException(StoreException.Kind.NOT_FOUND, "No run with id " + row.runId()
+                                + "; insert it before updating it.");
+                    }
+                    before = UsageTable.Counted.read(rs);
+                }
+            }
+            long now = clock.millis();
+            int changed;
+            try (PreparedStatement ps = c.prepareStatement(update)) {
+                int i = bindContent(ps, 1, row, false);
+                ps.setLong(i++, now);
+                i = UsageTable.setTokens(ps, i, TokenCounts.of(run.metrics()));
+                ps.setString(i++, row.runId());
+                if (owner.isPresent()) {
+                    ps.setString(i, owner.get());
+                }
+                changed = ps.executeUpdate();
+            }
+            if (changed == 0) {
+                return false;
+            }
+            usage.change(c, row.sessionId(), before, UsageTable.Counted.of(run));
+            try (PreparedStatement ps = c.prepareStatement(touch)) {
+                ps.setLong(1, now);
+                ps.setString(2, row.sessionId());
+                ps.executeUpdate();
+            }
+            return true;
+        });
+    }
+
+    /**
+     * Binds a row's columns: with {@code identity}, all of {@link #RUN_COLUMNS} (for an insert); without, those
+     * an update replaces (user id, status and error, model, content and the JSON columns). Returns the next index.
+     */
+    private static int bindContent(PreparedStatement ps, int i, RunRow row, boolean identity) throws SQLException {
+        if (identity) {
+            ps.setString(i++, row.runId());
+            ps.setString(i++, row.sessionId());
+            JdbcStore.setOptional(ps, i++, row.parentRunId());
+            ps.setString(i++, row.componentType());
+            ps.setString(i++, row.componentId());
+            ps.setString(i++, row.componentName());
+        }
+        JdbcStore.setOptional(ps, i++, row.userId());
+        ps.setString(i++, row.status().name());
+        JdbcStore.setOptional(ps, i++, row.errorType());
+        JdbcStore.setOptional(ps, i++, row.errorMessage());
+        JdbcStore.setOptional(ps, i++, row.model());
+        JdbcStore.setOptional(ps, i++, row.modelProvider());
+        ps.setString(i++, row.input());
+        ps.setString(i++, row.content());
+        ps.setString(i++, row.messages());
+        ps.setString(i++, row.tools());
+        ps.setString(i++, row.metrics());
+        ps.setString(i++, row.events());
+        JdbcStore.setOptional(ps, i++, row.extra());
+        if (identity) {
+            ps.setLong(i++, row.createdAtMillis());
+        }
+        return i;
+    }
+
+    /**
+     * Ends the runs whose owner has not beaten recently enough, including owners that never did. One statement,
+     * so a run is ended at most once even with several sweepers; the runs it ends count in their sessions' usage
+     * from then on.
+     */
+    List<String> failOrphaned(Duration staleAfter, String reason) {
+        String sql = "UPDATE " + t.runs() + " SET status = 'ERROR', error_type = ?, error_message = ?, updated_at = ?"
+                + " WHERE status IN (" + activeList + ") AND NOT EXISTS (SELECT 1 FROM " + t.instances() + " i"
+                + " WHERE i.instance_id = " + t.runs() + ".owner_instance AND i.heartbeat_at >= ?)"
+                + " RETURNING run_id, session_id, status, model, model_provider, " + UsageTable.TOKEN_COLUMNS;
+        return calls.write("Ending orphaned runs", c -> {
+            Instant now = clock.instant();
+            List<String> ended = new ArrayList<>();
+            List<String> sessionIds = new ArrayList<>();
+            List<Optional<UsageTable.Counted>> counted = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, Store.ORPHAN_ERROR_TYPE);
+                ps.setString(2, reason);
+                ps.setLong(3, now.toEpochMilli());
+                ps.setLong(4, now.minus(staleAfter).toEpochMilli());
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        ended.add(rs.getString("run_id"));
+                        sessionIds.add(rs.getString("session_id"));
+                        counted.add(UsageTable.Counted.read(rs));
+                    }
+                }
+            }
+            for (int i = 0; i < ended.size(); i++) {
+                usage.change(c, sessionIds.get(i), Optional.empty(), counted.get(i));
+            }
+            return ended;
+        });
+    }
+
+    /** Forgets instances that have not beaten for {@code olderThan}, and own no unfinished run. */
+    int forgetInstances(Duration olderThan) {
+        String sql = "DELETE FROM " + t.instances() + " WHERE heartbeat_at < ? AND NOT EXISTS (SELECT 1 FROM "
+                + t.runs() + " r WHERE r.owner_instance = " + t.instances() + ".instance_id AND r.status IN ("
+                + activeList + "))";
+        return calls.write("Forgetting old process instances", c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setLong(1, clock.instant().minus(olderThan).toEpochMilli());
+                return ps.executeUpdate();
+            }
+        });
+    }
+}
