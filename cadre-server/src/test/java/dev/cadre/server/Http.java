@@ -54,6 +54,17 @@ final class Http {
         return send(builder(path).DELETE());
     }
 
+    Response patchJson(String path, String json) {
+        return send(builder(path).header("Content-Type", "application/json")
+                .method("PATCH", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
+    /** A DELETE with a JSON body, as Agno's client bulk-deletes. */
+    Response deleteJson(String path, String json) {
+        return send(builder(path).header("Content-Type", "application/json")
+                .method("DELETE", HttpRequest.BodyPublishers.ofString(json)));
+    }
+
     Response postJson(String path, String json) {
         return send(builder(path).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(json)));

@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * <p>What the model answers is decided by markers in the user's message, so that tests running
  * side by side do not disturb each other: {@code [stall]} never answers, {@code [slow]} answers a
  * word every 100 ms ({@code [slower]} every 400 ms), {@code [fail]} is refused with a 400, {@code [delegate]} makes the team leader
- * hand a stalling task to the writer; anything else is echoed.
+ * hand a stalling task to the writer, {@code [handoff]} makes it hand the writer a task it answers; anything else
+ * is echoed.
  */
 final class TestBed implements AutoCloseable {
 
@@ -69,6 +70,9 @@ final class TestBed implements AutoCloseable {
         String msg = r.lastUserMessage().orElse("");
         if (msg.contains("[delegate]") && r.hasTool("delegate_task_to_member") && !r.isAfterToolResult()) {
             return Reply.toolCall("delegate_task_to_member", "{\"member_id\":\"writer\",\"task\":\"[stall] write it\"}");
+        }
+        if (msg.contains("[handoff]") && r.hasTool("delegate_task_to_member") && !r.isAfterToolResult()) {
+            return Reply.toolCall("delegate_task_to_member", "{\"member_id\":\"writer\",\"task\":\"write it up\"}");
         }
         if (msg.contains("[stall]")) {
             return Reply.stall();

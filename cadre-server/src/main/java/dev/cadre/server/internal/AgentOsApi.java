@@ -24,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The AgentOS routes on Javalin: lifecycle, cross-cutting concerns (CORS, authentication, errors, probes)
- * and the route table; the routes themselves live in {@link RunRoutes} and {@link SessionRoutes}. One
+ * and the route table; the routes themselves live in {@link RunRoutes}, {@link SessionRoutes},
+ * {@link SessionEdits}, {@link MetricsRoutes} and {@link MemoryRoutes}. One
  * instance per {@code CadreServer}; thread-safe.
  *
  * <p>Handlers run on virtual threads and block freely: a streaming handler owns its request's thread for
@@ -43,6 +44,9 @@ public final class AgentOsApi {
     private final SseWriter sse;
     private final RunRoutes runs;
     private final SessionRoutes sessions;
+    private final SessionEdits sessionEdits;
+    private final MetricsRoutes metrics;
+    private final MemoryRoutes memories;
     private volatile Javalin app;
     /** Requests being handled now; a stop lets them finish their answer before the listener closes. */
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -53,7 +57,11 @@ public final class AgentOsApi {
         this.access = new Access(settings.authenticator());
         this.sse = new SseWriter(settings.heartbeat());
         this.runs = new RunRoutes(settings, sse, stopping::get);
-        this.sessions = new SessionRoutes(settings.store(), settings.requestTimeout());
+        SessionViews sessionViews = new SessionViews(settings);
+        this.sessions = new SessionRoutes(settings.store(), sessionViews);
+        this.sessionEdits = new SessionEdits(settings, sessions, sessionViews);
+        this.metrics = new MetricsRoutes(settings.store());
+        this.memories = new MemoryRoutes(settings.requestTimeout());
     }
 
     public ServerSettings settings() {
@@ -241,11 +249,26 @@ public final class AgentOsApi {
         r.post("/runs/{run_id}/cancel", runs::cancelById);
 
         r.get("/sessions", sessions::list);
+        r.post("/sessions", sessionEdits::create);
+        r.delete("/sessions", sessionEdits::deleteMany);
         r.get("/sessions/{session_id}", sessions::get);
+        r.patch("/sessions/{session_id}", sessionEdits::update);
+        r.delete("/sessions/{session_id}", sessionEdits::delete);
         r.get("/sessions/{session_id}/runs", sessions::runs);
         r.get("/sessions/{session_id}/runs/{run_id}", sessions::run);
-        r.post("/sessions/{session_id}/rename", sessions::rename);
-        r.delete("/sessions/{session_id}", sessions::delete);
+        r.post("/sessions/{session_id}/rename", sessionEdits::rename);
+        r.get("/metrics", metrics::get);
+        r.post("/metrics/refresh", metrics::refresh);
+        r.get("/metrics/refresh/status", metrics::refreshStatus);
+        r.get("/memories", memories::list);
+        r.post("/memories", memories::create);
+        r.delete("/memories", memories::deleteMany);
+        r.get("/memories/{memory_id}", memories::get);
+        r.patch("/memories/{memory_id}", memories::update);
+        r.delete("/memories/{memory_id}", memories::delete);
+        r.get("/memory_topics", memories::topics);
+        r.get("/user_memory_stats", memories::userStats);
+        r.post("/optimize-memories", memories::optimize);
 
         r.exception(HttpResponseException.class, (e, ctx) -> Failures.answer(ctx, new ApiException(e.getStatus(),
                 e.getStatus() == 404 ? "Not Found" : e.getMessage())));

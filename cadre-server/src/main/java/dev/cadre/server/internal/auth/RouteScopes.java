@@ -44,6 +44,18 @@ public final class RouteScopes {
         route(routes, "DELETE /sessions", "sessions:delete");
         route(routes, "DELETE /sessions/**", "sessions:delete");
         route(routes, "GET /runs/**", "sessions:read");
+        route(routes, "GET /memories", "memories:read");
+        route(routes, "GET /memories/**", "memories:read");
+        route(routes, "GET /memory_topics", "memories:read");
+        route(routes, "GET /user_memory_stats", "memories:read");
+        route(routes, "POST /memories", "memories:write");
+        route(routes, "PATCH /memories/**", "memories:write");
+        route(routes, "POST /optimize-memories", "memories:write");
+        route(routes, "DELETE /memories", "memories:delete");
+        route(routes, "DELETE /memories/**", "memories:delete");
+        route(routes, "GET /metrics", "metrics:read");
+        route(routes, "GET /metrics/**", "metrics:read");
+        route(routes, "POST /metrics/refresh", "metrics:write");
         return List.copyOf(routes);
     }
 
