@@ -37,6 +37,18 @@ class RouteScopesTest {
             DELETE | /sessions                       | sessions:delete
             DELETE | /sessions/s1                    | sessions:delete
             GET    | /runs/r1                        | sessions:read
+            GET    | /memories                       | memories:read
+            GET    | /memories/m1                    | memories:read
+            GET    | /memory_topics                  | memories:read
+            GET    | /user_memory_stats              | memories:read
+            POST   | /memories                       | memories:write
+            PATCH  | /memories/m1                    | memories:write
+            POST   | /optimize-memories              | memories:write
+            DELETE | /memories                       | memories:delete
+            DELETE | /memories/m1                    | memories:delete
+            GET    | /metrics                        | metrics:read
+            GET    | /metrics/refresh/status         | metrics:read
+            POST   | /metrics/refresh                | metrics:write
             get    | /agents/web/                    | agents:read
             POST   | /teams/crew/runs/               | teams:run
             """)
