@@ -438,7 +438,7 @@ public final class RunEngine {
             Message user = Message.user(s.input);
             conversation.add(user);
             s.addMessage(user);
-            List<ToolDefinition> tools = toolDefinitions(r.spec());
+            List<ToolDefinition> tools = ToolSets.forModel(r.spec());
             int toolRounds = 0;
             while (true) {
                 checkCancelled(r);
@@ -682,7 +682,7 @@ public final class RunEngine {
         Optional<Tool> tool = r.spec().tools().stream().filter(t -> t.name().equals(call.name())).findFirst();
         if (tool.isEmpty()) {
             return ToolOutcome.failed("Unknown tool '" + call.name() + "'. Available tools: "
-                    + String.join(", ", toolDefinitions(r.spec()).stream().map(ToolDefinition::name).toList()) + ".");
+                    + String.join(", ", ToolSets.forModel(r.spec()).stream().map(ToolDefinition::name).toList()) + ".");
         }
         RunContext ctx = new RunContext(r.state.runId, r.state.sessionId, r.state.userId, r.state.parentRunId,
                 r.spec().id(), r.control);
@@ -790,40 +790,6 @@ public final class RunEngine {
             m.done.complete(null);
             team.state.memberEnded(m.state.snapshot());
         }
-    }
-
-    private static List<ToolDefinition> toolDefinitions(Spec spec) {
-        List<ToolDefinition> defs = new ArrayList<>();
-        if (spec instanceof Spec.TeamSpec team && !team.members().isEmpty()) {
-            defs.add(delegationTool(team));
-        }
-        spec.tools().forEach(t -> defs.add(t.definition()));
-        return defs;
-    }
-
-    private static ToolDefinition delegationTool(Spec.TeamSpec team) {
-        ObjectNode schema = JSON.objectNode();
-        schema.put("type", "object");
-        ObjectNode props = schema.putObject("properties");
-        ArrayNode required = schema.putArray("required");
-        if (team.mode() != dev.cadre.TeamMode.BROADCAST) {
-            ObjectNode memberId = props.putObject("member_id");
-            memberId.put("type", "string");
-            memberId.put("description", "The id of the member to give the task to.");
-            ArrayNode ids = memberId.putArray("enum");
-            team.members().forEach(m -> ids.add(m.id()));
-            required.add("member_id");
-        }
-        ObjectNode task = props.putObject("task");
-        task.put("type", "string");
-        task.put("description", "A clear description of the task, with everything the member needs to do it.");
-        required.add("task");
-        schema.put("additionalProperties", false);
-        return team.mode() == dev.cadre.TeamMode.BROADCAST
-                ? new ToolDefinition(DELEGATE_ALL, "Give a task to all members of the team at once; they work on it "
-                        + "concurrently and their answers come back together.", schema)
-                : new ToolDefinition(DELEGATE_ONE, "Delegate a task to the selected team member and get its answer.",
-                        schema);
     }
 
     // ---- history ---------------------------------------------------------------------------------

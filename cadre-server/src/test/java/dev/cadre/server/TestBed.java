@@ -45,7 +45,7 @@ final class TestBed implements AutoCloseable {
         this.store = store;
         openai = FakeOpenAIServer.start();
         openai.dispatcher(TestBed::reply);
-        echo = Agent.builder().id("echo").name("Echo").role("Repeats what it is told.")
+        echo = Agent.builder().id("echo").name("Echo").description("An agent that echoes.").role("Repeats what it is told.")
                 .model(OpenAIChat.builder().id("gpt-4o").apiKey("sk-test").baseUrl(openai.baseUrl()).build())
                 .db(store).runManager(runManager).build();
         Agent writer = Agent.builder().id("writer").name("Writer").role("Writes.")

@@ -3,12 +3,8 @@ package dev.cadre.server.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cadre.Agent;
-import dev.cadre.Component;
-import dev.cadre.Team;
 import dev.cadre.json.CadreJson;
 import dev.cadre.model.Message;
-import dev.cadre.model.Model;
 import dev.cadre.model.Role;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.TeamRunOutput;
@@ -35,53 +31,6 @@ final class Views {
     /** ISO-8601 UTC to the second, as pydantic writes the listing schemas' datetimes. */
     static String iso(Instant t) {
         return t.truncatedTo(ChronoUnit.SECONDS).toString();
-    }
-
-    static ObjectNode component(Component<?> c, String dbId) {
-        ObjectNode n = obj();
-        n.put("id", c.id());
-        n.put("name", c.name());
-        n.put("db_id", c.db().map(s -> s.id()).orElse(dbId));
-        switch (c) {
-            case Agent a -> {
-                a.description().ifPresent(d -> n.put("description", d));
-                a.role().ifPresent(r -> n.put("role", r));
-                c.model().ifPresent(m -> n.set("model", model(m)));
-                if (!a.instructions().isEmpty()) {
-                    n.putObject("system_message").set("instructions", strings(a.instructions()));
-                }
-            }
-            case Team t -> {
-                t.description().ifPresent(d -> n.put("description", d));
-                n.put("mode", t.mode().name().toLowerCase(java.util.Locale.ROOT));
-                c.model().ifPresent(m -> n.set("model", model(m)));
-                if (!t.instructions().isEmpty()) {
-                    n.putObject("system_message").set("instructions", strings(t.instructions()));
-                }
-                ArrayNode members = n.putArray("members");
-                for (Component<?> m : t.members()) {
-                    members.add(component(m, dbId));
-                }
-            }
-        }
-        n.put("streaming", true);
-        n.put("is_factory", false);
-        n.put("is_component", false);
-        return n;
-    }
-
-    private static ArrayNode strings(List<String> values) {
-        ArrayNode a = CadreJson.mapper().createArrayNode();
-        values.forEach(a::add);
-        return a;
-    }
-
-    static ObjectNode model(Model m) {
-        ObjectNode n = obj();
-        n.put("name", m.name());
-        n.put("model", m.id());
-        n.put("provider", m.provider());
-        return n;
     }
 
     /**
