@@ -20,7 +20,8 @@ import java.util.function.Consumer;
  * <p>What the model answers is decided by markers in the user's message, so that tests running
  * side by side do not disturb each other: {@code [stall]} never answers, {@code [slow]} answers a
  * word every 100 ms ({@code [slower]} every 400 ms), {@code [fail]} is refused with a 400, {@code [delegate]} makes the team leader
- * hand a stalling task to the writer; anything else is echoed.
+ * hand a stalling task to the writer, {@code [team]} hand it the message (the writer echoes it, the leader then
+ * echoes the writer's answer); anything else is echoed.
  */
 final class TestBed implements AutoCloseable {
 
@@ -65,10 +66,14 @@ final class TestBed implements AutoCloseable {
         http = new Http(server.baseUrl());
     }
 
-    private static Reply reply(RecordedRequest r) {
+    static Reply reply(RecordedRequest r) {
         String msg = r.lastUserMessage().orElse("");
         if (msg.contains("[delegate]") && r.hasTool("delegate_task_to_member") && !r.isAfterToolResult()) {
             return Reply.toolCall("delegate_task_to_member", "{\"member_id\":\"writer\",\"task\":\"[stall] write it\"}");
+        }
+        if (msg.contains("[team]") && r.hasTool("delegate_task_to_member") && !r.isAfterToolResult()) {
+            String task = "Handle part 1: " + msg.replace("\"", "'").replace("[team]", "");
+            return Reply.toolCall("delegate_task_to_member", "{\"member_id\":\"writer\",\"task\":\"" + task + "\"}");
         }
         if (msg.contains("[stall]")) {
             return Reply.stall();
