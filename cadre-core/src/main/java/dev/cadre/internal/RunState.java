@@ -50,10 +50,10 @@ final class RunState {
     /** Per model used ({@code provider/id}), its counts: Agno's {@code metrics.details}. */
     private final Map<String, ModelMetrics> models = new LinkedHashMap<>();
     private Map<String, String> providerData = Map.of();
-    /** The leader's own streamed text, every turn of the run. */
+    /** A team run's own streamed text, every turn of the run. */
     private final StringBuilder ownText = new StringBuilder();
-    /** What a team run streamed: see {@link #streamed(String)} and {@link #descendantStreamed(String)}. */
-    private final StringBuilder streamed = new StringBuilder();
+    /** What its members streamed since its own last piece of text (see {@link #descendantStreamed(String)}). */
+    private final StringBuilder memberText = new StringBuilder();
     private Duration timeToFirstToken;
     private Duration duration;
     private RunFailure failure;
@@ -130,9 +130,11 @@ final class RunState {
      * its own text of every turn: what its members streamed before is dropped.
      */
     synchronized void streamed(String text) {
+        if (!(spec instanceof Spec.TeamSpec)) {
+            return; // an agent's partial answer is its turn's text: nothing to keep twice
+        }
         ownText.append(text);
-        streamed.setLength(0);
-        streamed.append(ownText);
+        memberText.setLength(0);
     }
 
     /**
@@ -140,16 +142,18 @@ final class RunState {
      * a tool result. Agno adds it to the team run's content as it goes.
      */
     synchronized void descendantStreamed(String text) {
-        streamed.append(text);
+        memberText.append(text);
     }
 
     /**
-     * The content of the run once cancelled: as in Agno, what it streamed (for a team, its members' text
-     * too), else the {@code reason}. A run that streamed nothing of its own keeps {@code partial}, its
-     * model's last text, which a non-streamed run may have.
+     * The content of the run once cancelled. A team run that streamed keeps what it streamed (Agno's
+     * rule: {@code run_response.content or reason}, its content being built as it streams); any other run
+     * keeps {@code partial}, its model's text of the turn under way or else of the last turn. Either way,
+     * nothing at all gives the {@code reason}.
      */
     synchronized String cancelledContent(String partial, String reason) {
-        String answer = spec instanceof Spec.TeamSpec && !streamed.isEmpty() ? streamed.toString() : partial;
+        String streamed = ownText.toString() + memberText;
+        String answer = spec instanceof Spec.TeamSpec && !streamed.isEmpty() ? streamed : partial;
         return answer.isEmpty() ? reason : answer;
     }
 

@@ -39,8 +39,10 @@ public sealed interface RunResult permits RunOutput, TeamRunOutput {
     RunInput input();
 
     /**
-     * The answer. For a cancelled run, the partial answer produced before the cancel (or the reason
-     * when there was none); for a failed run, the error message when there was no answer.
+     * The answer. For a cancelled run, the partial answer produced before the cancel, or the reason
+     * when there was none; a streamed team run's partial answer is, as in Agno, what it streamed: its
+     * leader's text, with the text its members streamed since the leader's last piece. For a failed
+     * run, the error message when there was no answer.
      */
     String content();
 

@@ -43,6 +43,11 @@ enum Models {
         return this == CHAT ? new String[] {"id", "system_fingerprint"} : new String[] {"response_id"};
     }
 
+    /** How Agno names this API in a run's per-model metrics. */
+    String metricsProvider() {
+        return this == CHAT ? "OpenAI Chat" : "OpenAI Responses";
+    }
+
     /** How the fake server's ids of this API begin. */
     String responseIdPrefix() {
         return this == CHAT ? "chatcmpl-" : "resp_";
