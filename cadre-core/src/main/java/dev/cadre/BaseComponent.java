@@ -2,7 +2,7 @@ package dev.cadre;
 
 import dev.cadre.internal.RunEngine;
 import dev.cadre.internal.Spec;
-import dev.cadre.internal.ToolSets;
+import dev.cadre.internal.ToolDefinitions;
 import dev.cadre.model.Model;
 import dev.cadre.model.ToolDefinition;
 import dev.cadre.run.CancelResult;
@@ -55,7 +55,7 @@ abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
     }
 
     public List<ToolDefinition> toolDefinitions() {
-        return List.copyOf(ToolSets.forModel(spec()));
+        return List.copyOf(ToolDefinitions.of(spec()));
     }
 
     /** The manager this component's runs are registered with. */
