@@ -504,7 +504,10 @@ public final class RunEngine {
         r.state.startTurn(acc);
         r.emit(r.events.modelRequestStarted());
         long started = System.nanoTime();
-        long[] firstText = {0}; // Agno times a request to its first text, the run to its first chunk of any kind
+        // A request is timed to its first text, else to its first chunk of any kind (a tool call): Agno leaves the
+        // figure out for a tool-only request in some streams and not in others; always having it breaks no client.
+        long[] firstText = {0};
+        long[] firstChunk = {0};
         CompletableFuture<ModelResponse> call = new CompletableFuture<>();
         Thread[] caller = new Thread[1];
         Runnable body = () -> {
@@ -515,6 +518,9 @@ public final class RunEngine {
                             return; // the run was cancelled: drop what still arrives
                         }
                         r.state.firstToken();
+                        if (firstChunk[0] == 0) {
+                            firstChunk[0] = System.nanoTime();
+                        }
                         if (delta instanceof ModelDelta.Text t && !t.text().isEmpty()) {
                             if (firstText[0] == 0) {
                                 firstText[0] = System.nanoTime();
@@ -527,7 +533,7 @@ public final class RunEngine {
                 } else {
                     ModelResponse whole = model.invoke(request, r.control);
                     r.state.firstToken();
-                    firstText[0] = whole.content().isEmpty() ? 0 : System.nanoTime();
+                    firstText[0] = System.nanoTime();
                     call.complete(whole);
                 }
             } catch (Throwable t) {
@@ -550,8 +556,8 @@ public final class RunEngine {
             ModelResponse response = await(r, call);
             r.state.endTurn(response);
             r.state.addUsage(model, response.usage());
-            Optional<Duration> ttft = firstText[0] == 0 ? Optional.empty()
-                    : Optional.of(Duration.ofNanos(firstText[0] - started));
+            long first = firstText[0] != 0 ? firstText[0] : firstChunk[0];
+            Optional<Duration> ttft = first == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(first - started));
             r.emit(r.events.modelRequestCompleted(response.usage(), ttft));
             return response;
         } finally {

@@ -83,8 +83,11 @@ class RunContractTest {
 
     @Test
     void aBlockingAgentRunIsARunOutput() {
-        conforms("POST agent run stream=false", http.postForm("/agents/echo/runs",
-                form("message", unique("Hello"), "stream", "false")));
+        // The test's agent is on Chat Completions, whose provider data Agno keys by "id" (Responses: "response_id").
+        Http.Response r = http.postForm("/agents/echo/runs", form("message", unique("Hello"), "stream", "false"));
+        conforms("POST agent run stream=false", r, "model_provider_data.response_id");
+        assertThat(r.json().at("/model_provider_data/id").asText()).startsWith("chatcmpl");
+        assertThat(r.json().get("session_state").isObject()).isTrue();
     }
 
     @Test

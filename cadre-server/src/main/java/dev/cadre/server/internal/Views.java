@@ -43,6 +43,7 @@ final class Views {
             n.put("content_type", "str");
         }
         n.put("status", run.status().name());
+        agentRunsHaveSessionState(n);
         run.error().ifPresent(e -> {
             // Agno keeps a failed run's message in content; Cadre keeps both.
             if (run.content().isEmpty()) {
@@ -50,6 +51,24 @@ final class Views {
             }
         });
         return n;
+    }
+
+    /**
+     * Agno writes an agent run's {@code session_state} (the state of its session as the run left it). Cadre's agents
+     * do not read or change session state, so it is empty — for a member run too.
+     */
+    private static void agentRunsHaveSessionState(ObjectNode n) {
+        if (n.has("agent_id") && !n.has("session_state")) {
+            n.putObject("session_state");
+        }
+        JsonNode members = n.get("member_responses");
+        if (members != null && members.isArray()) {
+            members.forEach(m -> {
+                if (m instanceof ObjectNode o) {
+                    agentRunsHaveSessionState(o);
+                }
+            });
+        }
     }
 
     /** {@code RunSchema} / {@code TeamRunSchema}, the listing shape of {@code /sessions/{id}/runs}. */
