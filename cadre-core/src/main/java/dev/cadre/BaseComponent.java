@@ -2,12 +2,15 @@ package dev.cadre;
 
 import dev.cadre.internal.RunEngine;
 import dev.cadre.internal.Spec;
+import dev.cadre.internal.ToolDefinitions;
 import dev.cadre.model.Model;
+import dev.cadre.model.ToolDefinition;
 import dev.cadre.run.CancelResult;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStream;
 import dev.cadre.store.Store;
+import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -49,6 +52,10 @@ abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
 
     public Optional<Store> db() {
         return db;
+    }
+
+    public List<ToolDefinition> toolDefinitions() {
+        return List.copyOf(ToolDefinitions.of(spec()));
     }
 
     /** The manager this component's runs are registered with. */

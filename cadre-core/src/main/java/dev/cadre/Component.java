@@ -1,11 +1,13 @@
 package dev.cadre;
 
 import dev.cadre.model.Model;
+import dev.cadre.model.ToolDefinition;
 import dev.cadre.run.CancelResult;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStream;
 import dev.cadre.store.Store;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
@@ -38,6 +40,13 @@ public sealed interface Component<O extends RunResult> permits Agent, Team {
 
     /** Where this component's runs are kept; members' runs are kept in their team's store. */
     Optional<Store> db();
+
+    /**
+     * The functions this component's model is offered on every request, as the model sees them: for a team
+     * leader its delegation tool first ({@code delegate_task_to_member}, or {@code delegate_task_to_members} in
+     * broadcast mode), then the component's own tools. Immutable.
+     */
+    List<ToolDefinition> toolDefinitions();
 
     /** Runs and waits for the end. Interrupting the calling thread cancels the run. */
     O run(String input);

@@ -5,7 +5,11 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
-/** A request to the model finished. Sent by an agent run. */
+/**
+ * A request to the model finished, with its token counts (zero when the provider reports none) and,
+ * when it answered with text, the time from the request to the first piece of it.
+ * Sent by an agent run.
+ */
 public record ModelRequestCompleted(
         Instant createdAt,
         String runId,
@@ -18,7 +22,10 @@ public record ModelRequestCompleted(
         long inputTokens,
         long outputTokens,
         long totalTokens,
-        Optional<Duration> timeToFirstToken) implements AgentRunEvent {
+        Optional<Duration> timeToFirstToken,
+        long reasoningTokens,
+        long cacheReadTokens,
+        long cacheWriteTokens) implements AgentRunEvent {
 
     public ModelRequestCompleted {
         Objects.requireNonNull(createdAt, "createdAt");
@@ -30,5 +37,13 @@ public record ModelRequestCompleted(
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(modelProvider, "modelProvider");
         timeToFirstToken = timeToFirstToken == null ? Optional.empty() : timeToFirstToken;
+    }
+
+    /** A request without reasoning or cache counts. */
+    public ModelRequestCompleted(Instant createdAt, String runId, String sessionId, Optional<String> parentRunId, String agentId,
+            String agentName, String model, String modelProvider, long inputTokens, long outputTokens, long totalTokens,
+            Optional<Duration> timeToFirstToken) {
+        this(createdAt, runId, sessionId, parentRunId, agentId, agentName, model, modelProvider, inputTokens, outputTokens,
+                totalTokens, timeToFirstToken, 0, 0, 0);
     }
 }

@@ -1,12 +1,20 @@
 package dev.cadre.event;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.cadre.model.ModelResponse;
 import dev.cadre.run.RunMetrics;
 import dev.cadre.run.RunStatus;
 import java.time.Instant;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The run completed; {@code content} is the whole answer. Terminal. Sent by an agent run. */
+/**
+ * The run completed; {@code content} is the whole answer, {@code modelProviderData} what the provider
+ * said about the last model response (see {@code RunResult.modelProviderData()}). Terminal. Sent by an
+ * agent run.
+ */
 public record RunCompleted(
         Instant createdAt,
         String runId,
@@ -16,7 +24,9 @@ public record RunCompleted(
         String agentName,
         String content,
         RunStatus status,
-        RunMetrics metrics) implements AgentRunEvent, TerminalEvent {
+        RunMetrics metrics,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> modelProviderData)
+        implements AgentRunEvent, TerminalEvent {
 
     public RunCompleted {
         Objects.requireNonNull(createdAt, "createdAt");
@@ -28,5 +38,18 @@ public record RunCompleted(
         Objects.requireNonNull(content, "content");
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(metrics, "metrics");
+        modelProviderData = ModelResponse.copyProviderData(modelProviderData);
+    }
+
+    /** A completion without provider data. */
+    public RunCompleted(Instant createdAt, String runId, String sessionId, Optional<String> parentRunId,
+            String agentId, String agentName, String content, RunStatus status, RunMetrics metrics) {
+        this(createdAt, runId, sessionId, parentRunId, agentId, agentName, content, status, metrics, Map.of());
+    }
+
+    /** The type of {@link #content()}: always {@code str}, Cadre's answers are text. */
+    @JsonProperty("content_type")
+    public String contentType() {
+        return "str";
     }
 }

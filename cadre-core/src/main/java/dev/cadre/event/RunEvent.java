@@ -1,5 +1,6 @@
 package dev.cadre.event;
 
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import java.time.Instant;
@@ -66,4 +67,14 @@ public sealed interface RunEvent permits AgentRunEvent, TeamRunEvent, ContentEve
 
     /** The name of the agent or team whose run sent the event. */
     String componentName();
+
+    /**
+     * How deep in nested workflows the event comes from; always 0: Agno counts only workflows, which
+     * Cadre does not have, so a member's event in a team stream (at any depth of nested teams) is 0
+     * too and says where it comes from with {@link #parentRunId()}.
+     */
+    @JsonProperty("nested_depth")
+    default int nestedDepth() {
+        return 0;
+    }
 }

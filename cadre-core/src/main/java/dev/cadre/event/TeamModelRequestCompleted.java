@@ -5,7 +5,11 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
-/** A request to the model finished. Sent by a team run. */
+/**
+ * A request to the model finished, with its token counts (zero when the provider reports none) and,
+ * when it answered with text, the time from the request to the first piece of it.
+ * Sent by a team run.
+ */
 public record TeamModelRequestCompleted(
         Instant createdAt,
         String runId,
@@ -18,7 +22,10 @@ public record TeamModelRequestCompleted(
         long inputTokens,
         long outputTokens,
         long totalTokens,
-        Optional<Duration> timeToFirstToken) implements TeamRunEvent {
+        Optional<Duration> timeToFirstToken,
+        long reasoningTokens,
+        long cacheReadTokens,
+        long cacheWriteTokens) implements TeamRunEvent {
 
     public TeamModelRequestCompleted {
         Objects.requireNonNull(createdAt, "createdAt");
@@ -30,5 +37,13 @@ public record TeamModelRequestCompleted(
         Objects.requireNonNull(model, "model");
         Objects.requireNonNull(modelProvider, "modelProvider");
         timeToFirstToken = timeToFirstToken == null ? Optional.empty() : timeToFirstToken;
+    }
+
+    /** A request without reasoning or cache counts. */
+    public TeamModelRequestCompleted(Instant createdAt, String runId, String sessionId, Optional<String> parentRunId, String teamId,
+            String teamName, String model, String modelProvider, long inputTokens, long outputTokens, long totalTokens,
+            Optional<Duration> timeToFirstToken) {
+        this(createdAt, runId, sessionId, parentRunId, teamId, teamName, model, modelProvider, inputTokens, outputTokens,
+                totalTokens, timeToFirstToken, 0, 0, 0);
     }
 }

@@ -12,7 +12,8 @@ public record TeamRunContent(
         Optional<String> parentRunId,
         String teamId,
         String teamName,
-        String content) implements TeamRunEvent, ContentEvent {
+        String content,
+        String reasoningContent) implements TeamRunEvent, ContentEvent {
 
     public TeamRunContent {
         Objects.requireNonNull(createdAt, "createdAt");
@@ -22,5 +23,12 @@ public record TeamRunContent(
         Objects.requireNonNull(teamId, "teamId");
         Objects.requireNonNull(teamName, "teamName");
         Objects.requireNonNull(content, "content");
+        reasoningContent = reasoningContent == null ? "" : reasoningContent;
+    }
+
+    /** A piece of answer without reasoning. */
+    public TeamRunContent(Instant createdAt, String runId, String sessionId, Optional<String> parentRunId, String teamId,
+            String teamName, String content) {
+        this(createdAt, runId, sessionId, parentRunId, teamId, teamName, content, "");
     }
 }

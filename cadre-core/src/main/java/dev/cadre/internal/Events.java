@@ -2,6 +2,7 @@ package dev.cadre.internal;
 
 import dev.cadre.event.ModelRequestCompleted;
 import dev.cadre.event.ModelRequestStarted;
+import dev.cadre.event.ContentEvent;
 import dev.cadre.event.RunCancelled;
 import dev.cadre.event.RunCompleted;
 import dev.cadre.event.RunContent;
@@ -19,14 +20,17 @@ import dev.cadre.event.TeamRunError;
 import dev.cadre.event.TeamRunStarted;
 import dev.cadre.event.TeamToolCallCompleted;
 import dev.cadre.event.TeamToolCallStarted;
+import dev.cadre.event.TerminalEvent;
 import dev.cadre.event.ToolCallCompleted;
 import dev.cadre.event.ToolCallStarted;
 import dev.cadre.model.Usage;
-import dev.cadre.run.RunMetrics;
+import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
+import dev.cadre.run.TeamRunOutput;
 import dev.cadre.run.ToolExecution;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 /** Makes the agent or team variant of each event for one run. */
@@ -54,9 +58,10 @@ final class Events {
                 : new RunStarted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), model, provider);
     }
 
+    /** A piece of the answer; Cadre's models give no reasoning text, so its reasoning is empty. */
     RunEvent content(String text) {
-        return team ? new TeamRunContent(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), text)
-                : new RunContent(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), text);
+        return team ? new TeamRunContent(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), text, "")
+                : new RunContent(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), text, "");
     }
 
     RunEvent contentCompleted() {
@@ -82,16 +87,39 @@ final class Events {
 
     RunEvent modelRequestCompleted(Usage u, Optional<Duration> ttft) {
         return team ? new TeamModelRequestCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(),
-                model, provider, u.inputTokens(), u.outputTokens(), u.totalTokens(), ttft)
+                model, provider, u.inputTokens(), u.outputTokens(), u.totalTokens(), ttft, u.reasoningTokens(),
+                u.cacheReadTokens(), u.cacheWriteTokens())
                 : new ModelRequestCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(),
-                model, provider, u.inputTokens(), u.outputTokens(), u.totalTokens(), ttft);
+                model, provider, u.inputTokens(), u.outputTokens(), u.totalTokens(), ttft, u.reasoningTokens(),
+                u.cacheReadTokens(), u.cacheWriteTokens());
     }
 
-    RunEvent completed(String content, RunMetrics metrics) {
-        return team ? new TeamRunCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), content,
-                RunStatus.COMPLETED, metrics)
-                : new RunCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), content,
-                RunStatus.COMPLETED, metrics);
+    /** The completion of {@code run}, a snapshot of this run: its answer, metrics, provider data and members. */
+    RunEvent completed(RunResult run) {
+        List<RunResult> members = run instanceof TeamRunOutput t ? t.memberResponses() : List.of();
+        return team ? new TeamRunCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(),
+                run.content(), RunStatus.COMPLETED, run.metrics(), run.modelProviderData(), members)
+                : new RunCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(),
+                run.content(), RunStatus.COMPLETED, run.metrics(), run.modelProviderData());
+    }
+
+    /**
+     * The text a member's event adds to the content of the team runs above it, as Agno counts it while
+     * streaming: a piece of answer or a tool call's result; nothing for other events and terminal ones.
+     */
+    static String memberText(RunEvent e) {
+        return switch (e) {
+            case TerminalEvent t -> "";
+            case ContentEvent c -> c.content();
+            case ToolCallCompleted t -> t.content();
+            case TeamToolCallCompleted t -> t.content();
+            default -> "";
+        };
+    }
+
+    /** The copy of a terminal event the run keeps in its own events: without the member runs it holds anyway. */
+    static RunEvent kept(RunEvent e) {
+        return e instanceof TeamRunCompleted c ? c.withoutMemberResponses() : e;
     }
 
     RunEvent error(String message, String type) {

@@ -43,9 +43,17 @@ public final class RunControl implements AbortSignal {
         RunControl child = new RunControl(childRunId, this);
         children.add(child);
         if (aborted) {
-            child.cancel(reason);
+            child.cancel(reasonFor(child, reason));
         }
         return child;
+    }
+
+    /**
+     * The reason a member is given when this run's cancel reaches it: a member told only that its team
+     * run was cancelled names its own run instead, as in Agno; any other reason is passed on as it is.
+     */
+    private String reasonFor(RunControl child, String why) {
+        return why.equals(RunRegistry.cancelReason(runId)) ? RunRegistry.cancelReason(child.runId) : why;
     }
 
     public String runId() {
@@ -64,7 +72,7 @@ public final class RunControl implements AbortSignal {
                 a.runOnce();
             }
             for (RunControl child : children) {
-                child.cancel(why);
+                child.cancel(reasonFor(child, why));
             }
             cancelled.complete(why);
         }

@@ -1,9 +1,7 @@
 package dev.cadre.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.event.ContentEvent;
 import dev.cadre.event.RunEvent;
 import dev.cadre.model.Message;
@@ -25,6 +23,7 @@ import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.RunStream;
+import dev.cadre.run.ToolCallMetrics;
 import dev.cadre.run.ToolExecution;
 import dev.cadre.store.ProcessInstance;
 import dev.cadre.store.SessionRecord;
@@ -60,8 +59,8 @@ public final class RunEngine {
 
     private static final Logger LOG = LoggerFactory.getLogger(RunEngine.class);
     private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
-    static final String DELEGATE_ONE = "delegate_task_to_member";
-    static final String DELEGATE_ALL = "delegate_task_to_members";
+    static final String DELEGATE_ONE = ToolDefinitions.DELEGATE_ONE;
+    static final String DELEGATE_ALL = ToolDefinitions.DELEGATE_ALL;
 
     /** Whether the model is called streaming (for {@code stream()}) or not. */
     public enum Mode { BLOCKING, STREAM }
@@ -434,11 +433,12 @@ public final class RunEngine {
                 conversation.add(system);
                 s.addMessage(system);
             }
-            conversation.addAll(history(r));
+            conversation.addAll(r.member || rt.store().isEmpty() ? List.of()
+                    : History.of(rt.store().get(), r.spec(), s.sessionId, s.runId));
             Message user = Message.user(s.input);
             conversation.add(user);
             s.addMessage(user);
-            List<ToolDefinition> tools = toolDefinitions(r.spec());
+            List<ToolDefinition> tools = ToolDefinitions.of(r.spec());
             int toolRounds = 0;
             while (true) {
                 checkCancelled(r);
@@ -504,7 +504,10 @@ public final class RunEngine {
         r.state.startTurn(acc);
         r.emit(r.events.modelRequestStarted());
         long started = System.nanoTime();
-        long[] firstToken = {0};
+        // A request is timed to its first text, else to its first chunk of any kind (a tool call): Agno leaves the
+        // figure out for a tool-only request in some streams and not in others; always having it breaks no client.
+        long[] firstText = {0};
+        long[] firstChunk = {0};
         CompletableFuture<ModelResponse> call = new CompletableFuture<>();
         Thread[] caller = new Thread[1];
         Runnable body = () -> {
@@ -514,17 +517,24 @@ public final class RunEngine {
                         if (r.control.isAborted() || !acc.add(delta)) {
                             return; // the run was cancelled: drop what still arrives
                         }
-                        if (firstToken[0] == 0) {
-                            firstToken[0] = System.nanoTime();
-                            r.state.firstToken();
+                        r.state.firstToken();
+                        if (firstChunk[0] == 0) {
+                            firstChunk[0] = System.nanoTime();
                         }
                         if (delta instanceof ModelDelta.Text t && !t.text().isEmpty()) {
+                            if (firstText[0] == 0) {
+                                firstText[0] = System.nanoTime();
+                            }
+                            r.state.streamed(t.text());
                             r.emit(r.events.content(t.text()));
                         }
                     });
                     call.complete(acc.response());
                 } else {
-                    call.complete(model.invoke(request, r.control));
+                    ModelResponse whole = model.invoke(request, r.control);
+                    r.state.firstToken();
+                    firstText[0] = System.nanoTime();
+                    call.complete(whole);
                 }
             } catch (Throwable t) {
                 call.completeExceptionally(t);
@@ -544,10 +554,10 @@ public final class RunEngine {
                 caller[0] = EngineThreads.start("cadre-model-" + r.state.runId, body);
             }
             ModelResponse response = await(r, call);
-            r.state.endTurn(response.content());
-            r.state.addUsage(response.usage());
-            Optional<Duration> ttft = firstToken[0] == 0 ? Optional.empty()
-                    : Optional.of(Duration.ofNanos(firstToken[0] - started));
+            r.state.endTurn(response);
+            r.state.addUsage(model, response.usage());
+            long first = firstText[0] != 0 ? firstText[0] : firstChunk[0];
+            Optional<Duration> ttft = first == 0 ? Optional.empty() : Optional.of(Duration.ofNanos(first - started));
             r.emit(r.events.modelRequestCompleted(response.usage(), ttft));
             return response;
         } finally {
@@ -605,24 +615,29 @@ public final class RunEngine {
         List<CompletableFuture<ToolOutcome>> futures = new ArrayList<>();
         List<Integer> indexes = new ArrayList<>();
         List<ToolExecution> started = new ArrayList<>();
+        ToolCallMetrics[] timings = new ToolCallMetrics[calls.size()]; // each set before its future completes
         for (ToolCall call : calls) {
             Optional<JsonNode> args = parseArguments(call.arguments());
-            ToolExecution te = new ToolExecution(call.id(), call.name(), args.orElseGet(JSON::objectNode),
-                    Optional.empty(), false, Optional.empty(), false, Events.now());
+            ToolExecution te = ToolExecution.started(call.id(), call.name(), args.orElseGet(JSON::objectNode),
+                    Events.now());
             indexes.add(r.state.addTool(te));
             started.add(te);
             r.emit(r.events.toolStarted(te));
             CompletableFuture<ToolOutcome> f = new CompletableFuture<>();
             futures.add(f);
+            int slot = futures.size() - 1;
             EngineThreads.start("cadre-tool-" + call.name(), () -> {
+                long startNanos = System.nanoTime();
+                Instant start = Instant.now();
+                ToolOutcome o;
                 try {
-                    f.complete(args.isEmpty()
-                            ? ToolOutcome.failed("Invalid arguments for " + call.name() + ": not a JSON object: "
-                                    + call.arguments())
-                            : invokeTool(r, call, args.get()));
+                    o = args.isEmpty() ? ToolOutcome.failed("Invalid arguments for " + call.name()
+                            + ": not a JSON object: " + call.arguments()) : invokeTool(r, call, args.get());
                 } catch (Throwable t) {
-                    f.complete(ToolOutcome.failed("Tool " + call.name() + " failed: " + describe(t)));
+                    o = ToolOutcome.failed("Tool " + call.name() + " failed: " + describe(t));
                 }
+                timings[slot] = ToolCallMetrics.since(start, startNanos);
+                f.complete(o);
             });
         }
         CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
@@ -644,7 +659,8 @@ public final class RunEngine {
             for (int i = 0; i < futures.size(); i++) {
                 ToolOutcome o = futures.get(i).getNow(null);
                 if (o != null) {
-                    r.state.setTool(indexes.get(i), started.get(i).completed(o.text(), o.error(), o.childRunId(), o.stop()));
+                    r.state.setTool(indexes.get(i), started.get(i).completed(o.text(), o.error(), o.childRunId(), o.stop(),
+                            timings[i]));
                 }
             }
             throw c;
@@ -652,7 +668,7 @@ public final class RunEngine {
         List<ToolOutcome> outcomes = new ArrayList<>();
         for (int i = 0; i < futures.size(); i++) {
             ToolOutcome o = futures.get(i).join();
-            ToolExecution done = started.get(i).completed(o.text(), o.error(), o.childRunId(), o.stop());
+            ToolExecution done = started.get(i).completed(o.text(), o.error(), o.childRunId(), o.stop(), timings[i]);
             r.state.setTool(indexes.get(i), done);
             r.emit(r.events.toolCompleted(done));
             outcomes.add(o);
@@ -682,7 +698,7 @@ public final class RunEngine {
         Optional<Tool> tool = r.spec().tools().stream().filter(t -> t.name().equals(call.name())).findFirst();
         if (tool.isEmpty()) {
             return ToolOutcome.failed("Unknown tool '" + call.name() + "'. Available tools: "
-                    + String.join(", ", toolDefinitions(r.spec()).stream().map(ToolDefinition::name).toList()) + ".");
+                    + String.join(", ", ToolDefinitions.of(r.spec()).stream().map(ToolDefinition::name).toList()) + ".");
         }
         RunContext ctx = new RunContext(r.state.runId, r.state.sessionId, r.state.userId, r.state.parentRunId,
                 r.spec().id(), r.control);
@@ -782,7 +798,12 @@ public final class RunEngine {
         String memberRunId = UUID.randomUUID().toString();
         RunRequest request = new RunRequest(task, Optional.of(team.state.sessionId), Optional.of(memberRunId),
                 team.state.userId, true);
-        Run m = start(member, request, team.mode, RunStatus.RUNNING, (c, sid) -> team.sink, Optional.of(team));
+        // Streamed, a team sees its members' events go by: Agno counts their text as the team's partial answer.
+        EventSink sink = team.mode == Mode.BLOCKING ? team.sink : e -> {
+            team.state.descendantStreamed(Events.memberText(e));
+            team.sink.emit(e);
+        };
+        Run m = start(member, request, team.mode, RunStatus.RUNNING, (c, sid) -> sink, Optional.of(team));
         team.state.memberStarted(memberRunId);
         try {
             return execute(m);
@@ -790,65 +811,6 @@ public final class RunEngine {
             m.done.complete(null);
             team.state.memberEnded(m.state.snapshot());
         }
-    }
-
-    private static List<ToolDefinition> toolDefinitions(Spec spec) {
-        List<ToolDefinition> defs = new ArrayList<>();
-        if (spec instanceof Spec.TeamSpec team && !team.members().isEmpty()) {
-            defs.add(delegationTool(team));
-        }
-        spec.tools().forEach(t -> defs.add(t.definition()));
-        return defs;
-    }
-
-    private static ToolDefinition delegationTool(Spec.TeamSpec team) {
-        ObjectNode schema = JSON.objectNode();
-        schema.put("type", "object");
-        ObjectNode props = schema.putObject("properties");
-        ArrayNode required = schema.putArray("required");
-        if (team.mode() != dev.cadre.TeamMode.BROADCAST) {
-            ObjectNode memberId = props.putObject("member_id");
-            memberId.put("type", "string");
-            memberId.put("description", "The id of the member to give the task to.");
-            ArrayNode ids = memberId.putArray("enum");
-            team.members().forEach(m -> ids.add(m.id()));
-            required.add("member_id");
-        }
-        ObjectNode task = props.putObject("task");
-        task.put("type", "string");
-        task.put("description", "A clear description of the task, with everything the member needs to do it.");
-        required.add("task");
-        schema.put("additionalProperties", false);
-        return team.mode() == dev.cadre.TeamMode.BROADCAST
-                ? new ToolDefinition(DELEGATE_ALL, "Give a task to all members of the team at once; they work on it "
-                        + "concurrently and their answers come back together.", schema)
-                : new ToolDefinition(DELEGATE_ONE, "Delegate a task to the selected team member and get its answer.",
-                        schema);
-    }
-
-    // ---- history ---------------------------------------------------------------------------------
-
-    private List<Message> history(Run r) {
-        Spec.Settings settings = r.spec().settings();
-        if (!settings.addHistoryToContext() || r.member || rt.store().isEmpty()) {
-            return List.of();
-        }
-        List<RunResult> earlier = rt.store().get().listRuns(r.state.sessionId).stream()
-                .filter(x -> x.componentId().equals(r.spec().id()) && !x.runId().equals(r.state.runId))
-                .filter(x -> x.status() == RunStatus.COMPLETED || x.status() == RunStatus.CANCELLED)
-                .toList();
-        List<Message> out = new ArrayList<>();
-        for (RunResult past : earlier.subList(Math.max(0, earlier.size() - settings.historyRuns()), earlier.size())) {
-            out.add(Message.user(past.input().inputContent()).asHistory());
-            String answer = past.content();
-            if (past.status() == RunStatus.CANCELLED) {
-                boolean nothing = answer.isBlank() || answer.startsWith(RunRegistry.cancelReason(past.runId()));
-                answer = nothing ? "[No answer: this run was cancelled before anything was written.]"
-                        : answer + "\n\n[This answer was interrupted: the run was cancelled before it finished.]";
-            }
-            out.add(Message.assistant(answer).asHistory());
-        }
-        return out;
     }
 
     // ---- ending ----------------------------------------------------------------------------------
@@ -859,7 +821,7 @@ public final class RunEngine {
         }
         r.emit(r.events.contentCompleted());
         r.state.end(RunStatus.COMPLETED, content, Optional.empty());
-        RunEvent terminal = r.events.completed(content, r.state.snapshot().metrics());
+        RunEvent terminal = r.events.completed(r.state.snapshot());
         return finish(r, terminal);
     }
 
@@ -879,7 +841,7 @@ public final class RunEngine {
         if (hadOpenTurn && !partial.isEmpty()) {
             r.state.addMessage(Message.assistant(partial));
         }
-        String content = partial.isEmpty() ? reason : partial;
+        String content = r.state.cancelledContent(partial, reason);
         r.state.end(RunStatus.CANCELLED, content, Optional.empty());
         return finish(r, r.events.cancelled(reason, content));
     }
@@ -891,7 +853,7 @@ public final class RunEngine {
      * that a cancel or a poll can say so.
      */
     private RunResult finish(Run r, RunEvent terminal) {
-        r.state.addEvent(terminal);
+        r.state.addEvent(Events.kept(terminal));
         RunResult result = persistFinal(r, r.state.snapshot());
         r.outcome = result;
         if (r.persistFailure != null) {
@@ -909,7 +871,7 @@ public final class RunEngine {
     /** The terminal event that says how {@code stored} ended. */
     private static RunEvent terminalEvent(Run r, RunResult stored) {
         return switch (stored.status()) {
-            case COMPLETED -> r.events.completed(stored.content(), stored.metrics());
+            case COMPLETED -> r.events.completed(stored);
             case CANCELLED -> r.events.cancelled(stored.content(), stored.content());
             default -> r.events.error(stored.error().map(RunFailure::message).orElse(stored.content()),
                     stored.error().map(RunFailure::type).orElse("error"));

@@ -2,8 +2,11 @@ package dev.cadre.internal;
 
 import dev.cadre.event.RunEvent;
 import dev.cadre.model.Message;
+import dev.cadre.model.Model;
+import dev.cadre.model.ModelResponse;
 import dev.cadre.model.ModelResponseAccumulator;
 import dev.cadre.model.Usage;
+import dev.cadre.run.ModelMetrics;
 import dev.cadre.run.RunFailure;
 import dev.cadre.run.RunMetrics;
 import dev.cadre.run.RunResult;
@@ -44,6 +47,13 @@ final class RunState {
     private String lastTurnText = "";
     private String content = "";
     private Usage usage = Usage.NONE;
+    /** Per model used ({@code provider/id}), its counts: Agno's {@code metrics.details}. */
+    private final Map<String, ModelMetrics> models = new LinkedHashMap<>();
+    private Map<String, String> providerData = Map.of();
+    /** A team run's own streamed text, every turn of the run. */
+    private final StringBuilder ownText = new StringBuilder();
+    /** What its members streamed since its own last piece of text (see {@link #descendantStreamed(String)}). */
+    private final StringBuilder memberText = new StringBuilder();
     private Duration timeToFirstToken;
     private Duration duration;
     private RunFailure failure;
@@ -105,11 +115,46 @@ final class RunState {
         turn = acc;
     }
 
-    synchronized void endTurn(String text) {
+    synchronized void endTurn(ModelResponse response) {
         turn = null;
-        if (!text.isEmpty()) {
-            lastTurnText = text;
+        if (!response.content().isEmpty()) {
+            lastTurnText = response.content();
         }
+        if (!response.providerData().isEmpty()) {
+            providerData = response.providerData();
+        }
+    }
+
+    /**
+     * A piece of text the run's own model streamed. As in Agno, what a team run streamed so far is then
+     * its own text of every turn: what its members streamed before is dropped.
+     */
+    synchronized void streamed(String text) {
+        if (!(spec instanceof Spec.TeamSpec)) {
+            return; // an agent's partial answer is its turn's text: nothing to keep twice
+        }
+        ownText.append(text);
+        memberText.setLength(0);
+    }
+
+    /**
+     * Text a member (or a member's member) streamed in this team run's stream: a piece of its answer or
+     * a tool result. Agno adds it to the team run's content as it goes.
+     */
+    synchronized void descendantStreamed(String text) {
+        memberText.append(text);
+    }
+
+    /**
+     * The content of the run once cancelled. A team run that streamed keeps what it streamed (Agno's
+     * rule: {@code run_response.content or reason}, its content being built as it streams); any other run
+     * keeps {@code partial}, its model's text of the turn under way or else of the last turn. Either way,
+     * nothing at all gives the {@code reason}.
+     */
+    synchronized String cancelledContent(String partial, String reason) {
+        String streamed = ownText.toString() + memberText;
+        String answer = spec instanceof Spec.TeamSpec && !streamed.isEmpty() ? streamed : partial;
+        return answer.isEmpty() ? reason : answer;
     }
 
     synchronized boolean hasOpenTurn() {
@@ -128,8 +173,10 @@ final class RunState {
         return lastTurnText;
     }
 
-    synchronized void addUsage(Usage u) {
+    synchronized void addUsage(Model model, Usage u) {
         usage = usage.plus(u);
+        models.merge(model.metricsProvider() + "/" + model.id(), ModelMetrics.of(model.id(), model.metricsProvider(), u),
+                (had, now) -> had.plus(u));
     }
 
     synchronized void firstToken() {
@@ -150,17 +197,22 @@ final class RunState {
         if (!status.isTerminal() && turn != null) {
             liveContent = turn.text();
         }
-        RunMetrics metrics = RunMetrics.of(usage, Optional.ofNullable(timeToFirstToken), Optional.ofNullable(duration));
+        RunMetrics metrics = RunMetrics.of(usage, Optional.ofNullable(timeToFirstToken), Optional.ofNullable(duration),
+                List.copyOf(models.values()));
+        Map<String, String> provided = providerData;
+        if (turn != null && !turn.providerData().isEmpty()) {
+            provided = turn.providerData(); // the response under way already has its id
+        }
         Optional<String> model = spec.model().map(m -> m.id());
         Optional<String> provider = spec.model().map(m -> m.provider());
         return switch (spec) {
             case Spec.AgentSpec a -> new RunOutput(runId, a.id(), a.name(), sessionId, parentRunId, userId,
                     new RunInput(input), liveContent, status, Optional.ofNullable(failure), messages, tools, metrics,
-                    model, provider, createdAt, events);
+                    model, provider, createdAt, events, provided);
             case Spec.TeamSpec t -> new TeamRunOutput(runId, t.id(), t.name(), sessionId, parentRunId, userId,
                     new RunInput(input), liveContent, status, Optional.ofNullable(failure), messages, tools, metrics,
                     model, provider, createdAt, events,
-                    members.values().stream().flatMap(Optional::stream).toList());
+                    members.values().stream().flatMap(Optional::stream).toList(), provided);
         };
     }
 }

@@ -25,7 +25,8 @@ import java.time.Instant;
 
 /**
  * Cadre's JSON format, which is Agno's: snake_case field names, absent values left out, times as
- * epoch seconds, durations as seconds, events with their name in an {@code event} field.
+ * epoch seconds, durations as seconds (with a fraction, like Python floats), events with their name
+ * in an {@code event} field.
  *
  * <pre>{@code
  * String json = CadreJson.write(event);   // {"event":"TeamRunContent","created_at":...,"run_id":...}
@@ -115,8 +116,7 @@ public final class CadreJson {
         m.addSerializer(Duration.class, new JsonSerializer<>() {
             @Override
             public void serialize(Duration value, JsonGenerator gen, SerializerProvider p) throws IOException {
-                gen.writeNumber(BigDecimal.valueOf(value.toNanos(), 9).setScale(4, java.math.RoundingMode.HALF_UP)
-                        .stripTrailingZeros());
+                gen.writeNumber(seconds(value.getSeconds(), value.getNano()));
             }
         });
         m.addDeserializer(Duration.class, new JsonDeserializer<>() {
@@ -128,4 +128,23 @@ public final class CadreJson {
         return m;
     }
 
+    /**
+     * Seconds to the nanosecond, always with a fraction ({@code 2.0}, not {@code 2}): Agno writes Python
+     * floats, and exact digits let values read back unchanged.
+     */
+    private static BigDecimal seconds(long seconds, int nanos) {
+        BigDecimal s = BigDecimal.valueOf(seconds).add(BigDecimal.valueOf(nanos, 9)).stripTrailingZeros();
+        return s.scale() < 1 ? s.setScale(1) : s;
+    }
+
+    /**
+     * Writes an {@link Instant} as epoch seconds with their fraction, for the few times Agno writes as
+     * floats (a tool call's start and end) rather than whole seconds. Reads back with the usual reader.
+     */
+    public static final class PreciseEpochSeconds extends JsonSerializer<Instant> {
+        @Override
+        public void serialize(Instant value, JsonGenerator gen, SerializerProvider p) throws IOException {
+            gen.writeNumber(seconds(value.getEpochSecond(), value.getNano()));
+        }
+    }
 }

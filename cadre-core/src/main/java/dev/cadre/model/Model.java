@@ -29,6 +29,14 @@ public interface Model {
         return "Unknown";
     }
 
+    /**
+     * The provider and API as a run's per-model metrics name them (Agno's {@code get_provider()}), for
+     * example {@code OpenAI Responses} or {@code OpenAI Chat}; by default {@link #provider()}.
+     */
+    default String metricsProvider() {
+        return provider();
+    }
+
     /** The model class's name as shown in APIs, for example {@code OpenAIResponses}. */
     default String name() {
         return getClass().getSimpleName();

@@ -1,5 +1,6 @@
 package dev.cadre.model;
 
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -28,6 +29,20 @@ public sealed interface ModelDelta {
         /** A whole tool call in one fragment. */
         public static ToolCallFragment whole(int index, String id, String name, String arguments) {
             return new ToolCallFragment(index, Optional.of(id), Optional.of(name), arguments);
+        }
+    }
+
+    /**
+     * What the provider says about the response as a whole, for example its id
+     * ({@code response_id}). Several are merged; a later value for a key replaces an earlier one.
+     */
+    record ProviderData(Map<String, String> data) implements ModelDelta {
+        public ProviderData {
+            data = ModelResponse.copyProviderData(data);
+        }
+
+        public static ProviderData of(String key, String value) {
+            return new ProviderData(Map.of(key, value));
         }
     }
 

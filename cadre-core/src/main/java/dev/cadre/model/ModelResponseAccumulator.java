@@ -1,7 +1,9 @@
 package dev.cadre.model;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -18,6 +20,7 @@ public final class ModelResponseAccumulator implements Consumer<ModelDelta> {
     private final StringBuilder text = new StringBuilder();
     private final TreeMap<Integer, PendingCall> calls = new TreeMap<>();
     private Usage usage = Usage.NONE;
+    private final Map<String, String> providerData = new LinkedHashMap<>();
     private boolean sealed;
 
     /** Adds a delta; returns {@code false} (and drops it) when the accumulator is sealed. */
@@ -34,6 +37,7 @@ public final class ModelResponseAccumulator implements Consumer<ModelDelta> {
                 call.arguments.append(f.argumentsDelta());
             }
             case ModelDelta.UsageReport u -> usage = usage.plus(u.usage());
+            case ModelDelta.ProviderData p -> providerData.putAll(p.data());
         }
         return true;
     }
@@ -53,6 +57,11 @@ public final class ModelResponseAccumulator implements Consumer<ModelDelta> {
         return text.toString();
     }
 
+    /** What the provider said about the response so far (its id, say); empty when nothing. */
+    public synchronized Map<String, String> providerData() {
+        return ModelResponse.copyProviderData(providerData);
+    }
+
     /**
      * The turn assembled from what was received. Tool calls without an id get a generated one;
      * calls without a name are dropped (a stream that was cut off before naming the function).
@@ -68,7 +77,7 @@ public final class ModelResponseAccumulator implements Consumer<ModelDelta> {
             String args = c.arguments.isEmpty() ? "{}" : c.arguments.toString();
             toolCalls.add(new ToolCall(id, c.name, args));
         }
-        return new ModelResponse(text.toString(), toolCalls, usage);
+        return new ModelResponse(text.toString(), toolCalls, usage, providerData);
     }
 
     private static final class PendingCall {

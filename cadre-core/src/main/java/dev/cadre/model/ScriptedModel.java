@@ -30,7 +30,8 @@ import java.util.function.Function;
  * <p>Replies are used in order, one per model call; or chosen per request with
  * {@link #replying(Function)}, which suits models shared by concurrent runs. A reply can pause
  * between chunks, wait for a test's signal, block until the call is aborted (to test that a cancel
- * does not wait for the next chunk), or fail. Every request is recorded. Thread-safe.
+ * does not wait for the next chunk), or fail. Every request is recorded. Each call's response is
+ * named {@code resp_<model id>_<call number>} ({@code response_id} provider data). Thread-safe.
  */
 public final class ScriptedModel implements Model {
 
@@ -136,13 +137,17 @@ public final class ScriptedModel implements Model {
     }
 
     private void play(ModelRequest request, AbortSignal abort, Consumer<ModelDelta> out) {
+        int call;
         synchronized (calls) {
             requests.add(request);
+            call = requests.size();
             calls.notifyAll();
         }
         Reply reply = replies.apply(request);
         CompletableFuture<Void> aborted = new CompletableFuture<>();
         try (AbortSignal.Registration reg = abort.onAbort(() -> aborted.complete(null))) {
+            // Like OpenAI's Responses API, which names the response before its first token.
+            out.accept(ModelDelta.ProviderData.of("response_id", "resp_" + id + "_" + call));
             int toolIndex = 0;
             long outputTokens = 0;
             for (Step step : reply.steps) {

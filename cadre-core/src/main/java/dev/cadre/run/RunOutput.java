@@ -1,9 +1,12 @@
 package dev.cadre.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.cadre.event.RunEvent;
 import dev.cadre.model.Message;
+import dev.cadre.model.ModelResponse;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -27,7 +30,8 @@ public record RunOutput(
         Optional<String> model,
         Optional<String> modelProvider,
         Instant createdAt,
-        List<RunEvent> events) implements RunResult {
+        List<RunEvent> events,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> modelProviderData) implements RunResult {
 
     public RunOutput {
         Objects.requireNonNull(runId, "runId");
@@ -47,6 +51,16 @@ public record RunOutput(
         modelProvider = modelProvider == null ? Optional.empty() : modelProvider;
         Objects.requireNonNull(createdAt, "createdAt");
         events = events == null ? List.of() : List.copyOf(events);
+        modelProviderData = ModelResponse.copyProviderData(modelProviderData);
+    }
+
+    /** A run without provider data. */
+    public RunOutput(String runId, String agentId, String agentName, String sessionId, Optional<String> parentRunId,
+            Optional<String> userId, RunInput input, String content, RunStatus status, Optional<RunFailure> error,
+            List<Message> messages, List<ToolExecution> tools, RunMetrics metrics, Optional<String> model,
+            Optional<String> modelProvider, Instant createdAt, List<RunEvent> events) {
+        this(runId, agentId, agentName, sessionId, parentRunId, userId, input, content, status, error, messages, tools,
+                metrics, model, modelProvider, createdAt, events, Map.of());
     }
 
     @Override
@@ -62,6 +76,6 @@ public record RunOutput(
     @Override
     public RunOutput withStatus(RunStatus status, Optional<RunFailure> error) {
         return new RunOutput(runId, agentId, agentName, sessionId, parentRunId, userId, input, content, status, error,
-                messages, tools, metrics, model, modelProvider, createdAt, events);
+                messages, tools, metrics, model, modelProvider, createdAt, events, modelProviderData);
     }
 }

@@ -1,12 +1,14 @@
 package dev.cadre.run;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonSubTypes;
 import com.fasterxml.jackson.annotation.JsonTypeInfo;
 import dev.cadre.event.RunEvent;
 import dev.cadre.model.Message;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -37,10 +39,18 @@ public sealed interface RunResult permits RunOutput, TeamRunOutput {
     RunInput input();
 
     /**
-     * The answer. For a cancelled run, the partial answer produced before the cancel (or the reason
-     * when there was none); for a failed run, the error message when there was no answer.
+     * The answer. For a cancelled run, the partial answer produced before the cancel, or the reason
+     * when there was none; a streamed team run's partial answer is, as in Agno, what it streamed: its
+     * leader's text, with the text its members streamed since the leader's last piece. For a failed
+     * run, the error message when there was no answer.
      */
     String content();
+
+    /** The type of {@link #content()}: always {@code str}, Cadre's answers are text. */
+    @JsonProperty("content_type")
+    default String contentType() {
+        return "str";
+    }
 
     RunStatus status();
 
@@ -60,6 +70,12 @@ public sealed interface RunResult permits RunOutput, TeamRunOutput {
 
     /** The model's provider, for example {@code OpenAI}. */
     Optional<String> modelProvider();
+
+    /**
+     * What the provider said about the run's last model response, for example
+     * {@code {"response_id": "resp_…"}}; empty when it said nothing. Agno's {@code model_provider_data}.
+     */
+    Map<String, String> modelProviderData();
 
     Instant createdAt();
 

@@ -1,9 +1,12 @@
 package dev.cadre.run;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
 import dev.cadre.event.RunEvent;
 import dev.cadre.model.Message;
+import dev.cadre.model.ModelResponse;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -31,7 +34,8 @@ public record TeamRunOutput(
         Optional<String> modelProvider,
         Instant createdAt,
         List<RunEvent> events,
-        List<RunResult> memberResponses) implements RunResult {
+        List<RunResult> memberResponses,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> modelProviderData) implements RunResult {
 
     public TeamRunOutput {
         Objects.requireNonNull(runId, "runId");
@@ -52,6 +56,16 @@ public record TeamRunOutput(
         Objects.requireNonNull(createdAt, "createdAt");
         events = events == null ? List.of() : List.copyOf(events);
         memberResponses = memberResponses == null ? List.of() : List.copyOf(memberResponses);
+        modelProviderData = ModelResponse.copyProviderData(modelProviderData);
+    }
+
+    /** A run without provider data. */
+    public TeamRunOutput(String runId, String teamId, String teamName, String sessionId, Optional<String> parentRunId,
+            Optional<String> userId, RunInput input, String content, RunStatus status, Optional<RunFailure> error,
+            List<Message> messages, List<ToolExecution> tools, RunMetrics metrics, Optional<String> model,
+            Optional<String> modelProvider, Instant createdAt, List<RunEvent> events, List<RunResult> memberResponses) {
+        this(runId, teamId, teamName, sessionId, parentRunId, userId, input, content, status, error, messages, tools,
+                metrics, model, modelProvider, createdAt, events, memberResponses, Map.of());
     }
 
     @Override
@@ -67,12 +81,13 @@ public record TeamRunOutput(
     @Override
     public TeamRunOutput withStatus(RunStatus status, Optional<RunFailure> error) {
         return new TeamRunOutput(runId, teamId, teamName, sessionId, parentRunId, userId, input, content, status,
-                error, messages, tools, metrics, model, modelProvider, createdAt, events, memberResponses);
+                error, messages, tools, metrics, model, modelProvider, createdAt, events, memberResponses,
+                modelProviderData);
     }
 
     /** This run with the given member runs; for stores that keep member runs in their own rows. */
     public TeamRunOutput withMemberResponses(List<RunResult> members) {
         return new TeamRunOutput(runId, teamId, teamName, sessionId, parentRunId, userId, input, content, status,
-                error, messages, tools, metrics, model, modelProvider, createdAt, events, members);
+                error, messages, tools, metrics, model, modelProvider, createdAt, events, members, modelProviderData);
     }
 }

@@ -86,7 +86,7 @@ class CadreJsonTest {
 
         assertThat(back).isEqualTo(team);
         assertThat(json).contains("\"input\":{\"input_content\":\"q\"}", "\"status\":\"ERROR\"",
-                "\"metrics\":{\"input_tokens\":10,\"output_tokens\":2,\"total_tokens\":12,\"time_to_first_token\":0.25,\"duration\":2}");
+                "\"metrics\":{\"input_tokens\":10,\"output_tokens\":2,\"total_tokens\":12,\"time_to_first_token\":0.25,\"duration\":2.0}");
         assertThat(CadreJson.readRun(CadreJson.write(member))).isInstanceOf(RunOutput.class);
     }
 

@@ -21,12 +21,14 @@ class ScriptedModelTest {
         model.stream(REQUEST, AbortSignal.never(), deltas::add);
         ModelResponse second = model.invoke(REQUEST, AbortSignal.never());
 
-        assertThat(deltas).startsWith(new ModelDelta.Text("a"), new ModelDelta.Text("b"));
+        assertThat(deltas).startsWith(ModelDelta.ProviderData.of("response_id", "resp_scripted_1"),
+                new ModelDelta.Text("a"), new ModelDelta.Text("b"));
         assertThat(deltas.getLast()).isInstanceOf(ModelDelta.UsageReport.class);
         assertThat(second.toolCalls()).singleElement().satisfies(c -> {
             assertThat(c.name()).isEqualTo("f");
             assertThat(c.arguments()).isEqualTo("{\"x\":1}");
         });
+        assertThat(second.providerData()).containsExactly(java.util.Map.entry("response_id", "resp_scripted_2"));
         assertThat(model.requests()).hasSize(2);
     }
 

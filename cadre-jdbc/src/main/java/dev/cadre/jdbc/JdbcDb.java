@@ -74,6 +74,16 @@ public abstract sealed class JdbcDb extends ForwardingStore permits SqliteDb, Po
         return Liveness.start(store, live.instanceId(), live.heartbeatInterval(), live.staleAfter());
     }
 
+    /** The name of the table sessions are kept in (the AgentOS API shows it as {@code session_table}). */
+    public String sessionsTable() {
+        return store.tables().sessions();
+    }
+
+    /** The name of the table runs are kept in. */
+    public String runsTable() {
+        return store.tables().runs();
+    }
+
     /** How long a process may go without a heartbeat before its unfinished runs are ended. */
     public Duration staleAfter() {
         return liveness.staleAfter();

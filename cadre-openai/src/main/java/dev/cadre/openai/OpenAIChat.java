@@ -71,6 +71,12 @@ public final class OpenAIChat implements Model {
         return "OpenAIChat";
     }
 
+    /** {@code OpenAI Chat}, as Agno names this API in a run's per-model metrics. */
+    @Override
+    public String metricsProvider() {
+        return provider() + " Chat";
+    }
+
     /** The API root this model calls, for example {@code https://api.openai.com/v1}. */
     public String baseUrl() {
         return calls.settings().baseUrl();
@@ -81,10 +87,17 @@ public final class OpenAIChat implements Model {
         Objects.requireNonNull(deltas, "deltas");
         ChatCompletionCreateParams base = ChatMapping.params(calls.settings(), request, true);
         boolean[] finished = {false};
+        boolean[] named = {false};
         calls.stream(abort,
                 (header, key) -> calls.client().chat().completions()
                         .createStreaming(base.toBuilder().putAdditionalHeader(header, key).build()),
-                chunk -> finished[0] |= ChatMapping.deliver(chunk, deltas),
+                chunk -> {
+                    if (!named[0] && !ChatMapping.id(chunk::id).isEmpty()) {
+                        named[0] = true;
+                        deltas.accept(ChatMapping.providerData(chunk));
+                    }
+                    finished[0] |= ChatMapping.deliver(chunk, deltas);
+                },
                 () -> finished[0] = false,
                 () -> {
                     if (!finished[0]) {

@@ -70,6 +70,12 @@ public final class OpenAIResponses implements Model {
         return "OpenAIResponses";
     }
 
+    /** {@code OpenAI Responses}, as Agno names this API in a run's per-model metrics. */
+    @Override
+    public String metricsProvider() {
+        return provider() + " Responses";
+    }
+
     /** The API root this model calls, for example {@code https://api.openai.com/v1}. */
     public String baseUrl() {
         return calls.settings().baseUrl();

@@ -43,8 +43,36 @@ class ModelCallsTest {
 
         kind.against(server).stream(Requests.question("Hi"), AbortSignal.never(), deltas::add);
 
-        assertThat(deltas).containsExactly(new ModelDelta.Text("Hello"), new ModelDelta.Text(" there"),
-                new ModelDelta.Text(" world"), new ModelDelta.UsageReport(new Usage(12, 3, 15, 4, 1)));
+        assertThat(deltas).filteredOn(d -> !(d instanceof ModelDelta.ProviderData)).containsExactly(
+                new ModelDelta.Text("Hello"), new ModelDelta.Text(" there"), new ModelDelta.Text(" world"),
+                new ModelDelta.UsageReport(new Usage(12, 3, 15, 4, 1)));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Models.class)
+    void namesTheStreamedResponseBeforeItsFirstTokenWithAgnosKey(Models kind) {
+        server.enqueue(Reply.text("Hello there world"));
+        List<ModelDelta> deltas = new ArrayList<>();
+
+        kind.against(server).stream(Requests.question("Hi"), AbortSignal.never(), deltas::add);
+
+        assertThat(deltas.getFirst()).isInstanceOfSatisfying(ModelDelta.ProviderData.class,
+                p -> {
+                    assertThat(p.data()).containsOnlyKeys(kind.providerDataKeys());
+                    assertThat(p.data().get(kind.responseIdKey())).startsWith(kind.responseIdPrefix());
+                });
+        assertThat(deltas).filteredOn(d -> d instanceof ModelDelta.ProviderData).hasSize(1);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Models.class)
+    void namesTheWholeResponseWithAgnosKey(Models kind) {
+        server.enqueue(Reply.text("Hello."));
+
+        ModelResponse response = kind.against(server).invoke(Requests.question("Hi"), AbortSignal.never());
+
+        assertThat(response.providerData()).containsOnlyKeys(kind.providerDataKeys());
+        assertThat(response.providerData().get(kind.responseIdKey())).startsWith(kind.responseIdPrefix());
     }
 
     @ParameterizedTest
@@ -73,7 +101,8 @@ class ModelCallsTest {
         ModelResponse response = kind.against(server).invoke(Requests.question("Weather?"), AbortSignal.never());
 
         assertThat(response).isEqualTo(new ModelResponse("Let me check.",
-                List.of(new ToolCall("call_9", "get_weather", "{\"city\":\"Oslo\"}")), Usage.of(20, 7)));
+                List.of(new ToolCall("call_9", "get_weather", "{\"city\":\"Oslo\"}")), Usage.of(20, 7),
+                response.providerData()));
         assertThat(server.takeRequest(WAIT).isStream()).isFalse();
     }
 

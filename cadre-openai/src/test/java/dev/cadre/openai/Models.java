@@ -32,4 +32,24 @@ enum Models {
     String id() {
         return this == CHAT ? "gpt-4o" : "gpt-5.2-mini";
     }
+
+    /** The key of the response's id in provider data: Agno's {@code id} for Chat, {@code response_id} for Responses. */
+    String responseIdKey() {
+        return this == CHAT ? "id" : "response_id";
+    }
+
+    /** What Agno keeps of a response: Chat's id and system fingerprint, the Responses API's id. */
+    String[] providerDataKeys() {
+        return this == CHAT ? new String[] {"id", "system_fingerprint"} : new String[] {"response_id"};
+    }
+
+    /** How Agno names this API in a run's per-model metrics. */
+    String metricsProvider() {
+        return this == CHAT ? "OpenAI Chat" : "OpenAI Responses";
+    }
+
+    /** How the fake server's ids of this API begin. */
+    String responseIdPrefix() {
+        return this == CHAT ? "chatcmpl-" : "resp_";
+    }
 }

@@ -139,6 +139,72 @@ class SeedTeamTest {
 
     @ParameterizedTest
     @EnumSource(Models.class)
+    void runsCarryTheirLastResponsesIdAndTheirTokensPerModelAsAgnoNamesThem(Models kind) {
+        scriptTheSeedConversation();
+        Model model = kind.against(server);
+
+        TeamRunOutput out = seedTeam(model, model).run(QUESTION);
+
+        List<RunResult> runs = new ArrayList<>(out.memberResponses());
+        runs.add(out);
+        assertThat(runs).allSatisfy(run -> {
+            assertThat(run.modelProviderData()).containsOnlyKeys(kind.providerDataKeys());
+            assertThat(run.modelProviderData().get(kind.responseIdKey())).startsWith(kind.responseIdPrefix());
+            assertThat(run.metrics().details()).containsOnlyKeys("model");
+            assertThat(run.metrics().details().get("model")).singleElement().satisfies(m -> {
+                assertThat(m.id()).isEqualTo(kind.id());
+                assertThat(m.provider()).isEqualTo(kind.metricsProvider());
+                assertThat(m.totalTokens()).isEqualTo(run.metrics().totalTokens());
+            });
+        });
+        assertThat(out.modelProviderData()).as("each run its own responses")
+                .isNotEqualTo(out.memberResponses().getFirst().modelProviderData());
+        assertThat(out.metrics().details().get("model").getFirst().cacheReadTokens()).isEqualTo(40);
+        assertThat(out.metrics().details().get("model").getFirst().reasoningTokens()).isEqualTo(6);
+    }
+
+    @ParameterizedTest
+    @EnumSource(Models.class)
+    void cancellingWhileAMemberStreamsKeepsWhatItStreamedAsTheTeamsPartialAnswer(Models kind) throws Exception {
+        server.dispatcher(request -> request.hasTool("delegate_task_to_member")
+                ? Reply.toolCalls(delegate("researcher", "Gather the key facts."))
+                : Reply.text("The first law says energy is conserved.").chunkDelay(SCRIPTED));
+        Model model = kind.against(server);
+        Team team = seedTeam(model, model);
+        RunStream stream = team.stream(QUESTION);
+        List<RunEvent> events = new java.util.concurrent.CopyOnWriteArrayList<>();
+        CountDownLatch memberToken = new CountDownLatch(1);
+        CompletableFuture<Void> reader = CompletableFuture.runAsync(() -> {
+            for (RunEvent e : stream) {
+                events.add(e);
+                if (e instanceof dev.cadre.event.RunContent) {
+                    memberToken.countDown();
+                }
+            }
+        }, command -> Thread.ofVirtual().start(command));
+        assertThat(memberToken.await(WAIT.toMillis(), TimeUnit.MILLISECONDS)).isTrue();
+
+        team.cancelRun(stream.runId());
+
+        reader.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        stream.close();
+        assertThat(events.getLast()).isInstanceOfSatisfying(TeamRunCancelled.class, c -> {
+            assertThat(c.content()).isEqualTo("The");
+            assertThat(c.reason()).isEqualTo("Run " + stream.runId() + " was cancelled");
+        });
+        assertThat(events).filteredOn(e -> e instanceof dev.cadre.event.RunCancelled).singleElement()
+                .satisfies(e -> assertThat(((dev.cadre.event.RunCancelled) e).content()).isEqualTo("The"));
+        TeamRunOutput out = (TeamRunOutput) stream.result();
+        assertThat(out.content()).isEqualTo("The");
+        assertThat(out.memberResponses()).singleElement().satisfies(m -> {
+            assertThat(m.status()).isEqualTo(RunStatus.CANCELLED);
+            assertThat(m.content()).isEqualTo("The");
+            assertThat(m.modelProviderData().get(kind.responseIdKey())).startsWith(kind.responseIdPrefix());
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Models.class)
     void aLeaderTurnWithTwoDelegationsRunsBothMembersAtOnce(Models kind) {
         // Rules instead of a queue: the two members call the server concurrently, in no fixed order.
         server.when(r -> r.hasTool("delegate_task_to_member") && !r.isAfterToolResult(),

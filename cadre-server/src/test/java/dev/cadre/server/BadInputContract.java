@@ -146,7 +146,10 @@ abstract class BadInputContract {
         String runId = started.get("run_id").asText();
         String sessionId = started.get("session_id").asText();
 
-        assertThat(bed.http.post("/agents/echo/runs/" + runId + "/cancel").status()).isEqualTo(404);
+        Http.Response wrong = bed.http.post("/agents/echo/runs/" + runId + "/cancel");
+        assertThat(wrong.status()).as("200 as AgentOS; the body says it was not found").isEqualTo(200);
+        assertThat(wrong.json().get("outcome").asText()).isEqualTo("NOT_FOUND");
+        assertThat(wrong.json().get("cancelled").asBoolean()).isFalse();
         assertThat(bed.http.get("/agents/echo/runs/" + runId).status()).isEqualTo(404);
         assertThat(bed.http.get("/agents/echo/runs/" + runId + "?session_id=" + sessionId).status()).isEqualTo(404);
         assertThat(bed.store.getRun(runId).map(RunResult::status)).isNotEqualTo(java.util.Optional.of(

@@ -268,8 +268,10 @@ class CadreServerTest {
         void cancelBeforeStartWithAClientChosenRunId() throws Exception {
             String runId = "client-" + UUID.randomUUID();
             Http.Response early = http.post("/agents/echo/runs/" + runId + "/cancel");
-            assertThat(early.status()).isEqualTo(404);
-            assertThat(early.json().get("detail").asText()).contains("will be cancelled");
+            assertThat(early.status()).as("200 as AgentOS, whatever the outcome").isEqualTo(200);
+            assertThat(early.json().get("outcome").asText()).isEqualTo("NOT_FOUND");
+            assertThat(early.json().get("cancelled").asBoolean()).isFalse();
+            assertThat(early.json().get("message").asText()).contains("will be cancelled");
 
             Http.Response accepted = http.postForm("/agents/echo/runs",
                     form("message", unique("never"), "stream", "false", "background", "true", "run_id", runId));

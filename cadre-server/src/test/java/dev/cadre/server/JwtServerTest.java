@@ -134,8 +134,11 @@ class JwtServerTest {
             assertThat(bob.get("/agents/echo/runs/" + runId + "?session_id=" + sessionId).status()).isEqualTo(404);
             assertThat(bob.get("/agents/echo/runs/" + runId).status()).isEqualTo(404);
             assertThat(bob.get("/runs/" + runId).status()).isEqualTo(404);
-            assertThat(bob.post("/agents/echo/runs/" + runId + "/cancel").status()).isEqualTo(404);
-            assertThat(bob.post("/runs/" + runId + "/cancel").status()).isEqualTo(404);
+            for (String cancel : List.of("/agents/echo/runs/" + runId + "/cancel", "/runs/" + runId + "/cancel")) {
+                Http.Response r = bob.post(cancel);
+                assertThat(r.status()).as(cancel).isEqualTo(200);
+                assertThat(r.json().get("outcome").asText()).as("another user's run is not found").isEqualTo("NOT_FOUND");
+            }
             assertThat(bob.postJson("/sessions/" + sessionId + "/rename", "{\"session_name\":\"mine\"}").status())
                     .isEqualTo(404);
             assertThat(bob.postForm("/agents/echo/runs", form("message", "add to it", "session_id", sessionId,

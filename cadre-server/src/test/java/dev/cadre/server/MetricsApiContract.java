@@ -53,7 +53,7 @@ abstract class MetricsApiContract {
     void each_day_counts_sessions_runs_users_tokens_and_models() {
         JsonNode solo = http.postForm("/agents/echo/runs", form("message", "hi", "stream", "false", "user_id", "ada"))
                 .json();
-        String team = http.postForm("/teams/crew/runs", form("message", "[handoff] go", "stream", "false", "user_id",
+        String team = http.postForm("/teams/crew/runs", form("message", "[team] go", "stream", "false", "user_id",
                 "bob")).json().get("session_id").asText();
         List<JsonNode> runs = new ArrayList<>();
         http.get("/sessions/" + solo.get("session_id").asText() + "/runs").json().forEach(runs::add);

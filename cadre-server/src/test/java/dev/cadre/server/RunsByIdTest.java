@@ -51,9 +51,11 @@ class RunsByIdTest {
     }
 
     @Test
-    void anUnknownRunIdIsA404ThatSaysTheCancelIsRemembered() {
+    void anUnknownRunIdIsNotFoundInTheBodyAndTheCancelIsRemembered() {
         Http.Response cancel = http.post("/runs/" + UUID.randomUUID() + "/cancel");
-        assertThat(cancel.status()).isEqualTo(404);
-        assertThat(cancel.json().get("detail").asText()).contains("will be cancelled");
+        assertThat(cancel.status()).isEqualTo(200);
+        assertThat(cancel.json().get("outcome").asText()).isEqualTo("NOT_FOUND");
+        assertThat(cancel.json().get("status").isNull()).isTrue();
+        assertThat(cancel.json().get("message").asText()).contains("will be cancelled");
     }
 }

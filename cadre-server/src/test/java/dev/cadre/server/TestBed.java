@@ -20,8 +20,8 @@ import java.util.function.Consumer;
  * <p>What the model answers is decided by markers in the user's message, so that tests running
  * side by side do not disturb each other: {@code [stall]} never answers, {@code [slow]} answers a
  * word every 100 ms ({@code [slower]} every 400 ms), {@code [fail]} is refused with a 400, {@code [delegate]} makes the team leader
- * hand a stalling task to the writer, {@code [handoff]} makes it hand the writer a task it answers; anything else
- * is echoed.
+ * hand a stalling task to the writer, {@code [team]} hand it the message (the writer echoes it, the leader then
+ * echoes the writer's answer); anything else is echoed.
  */
 final class TestBed implements AutoCloseable {
 
@@ -46,7 +46,7 @@ final class TestBed implements AutoCloseable {
         this.store = store;
         openai = FakeOpenAIServer.start();
         openai.dispatcher(TestBed::reply);
-        echo = Agent.builder().id("echo").name("Echo").role("Repeats what it is told.")
+        echo = Agent.builder().id("echo").name("Echo").description("An agent that echoes.").role("Repeats what it is told.")
                 .model(OpenAIChat.builder().id("gpt-4o").apiKey("sk-test").baseUrl(openai.baseUrl()).build())
                 .db(store).runManager(runManager).build();
         Agent writer = Agent.builder().id("writer").name("Writer").role("Writes.")
@@ -66,13 +66,14 @@ final class TestBed implements AutoCloseable {
         http = new Http(server.baseUrl());
     }
 
-    private static Reply reply(RecordedRequest r) {
+    static Reply reply(RecordedRequest r) {
         String msg = r.lastUserMessage().orElse("");
         if (msg.contains("[delegate]") && r.hasTool("delegate_task_to_member") && !r.isAfterToolResult()) {
             return Reply.toolCall("delegate_task_to_member", "{\"member_id\":\"writer\",\"task\":\"[stall] write it\"}");
         }
-        if (msg.contains("[handoff]") && r.hasTool("delegate_task_to_member") && !r.isAfterToolResult()) {
-            return Reply.toolCall("delegate_task_to_member", "{\"member_id\":\"writer\",\"task\":\"write it up\"}");
+        if (msg.contains("[team]") && r.hasTool("delegate_task_to_member") && !r.isAfterToolResult()) {
+            String task = "Handle part 1: " + msg.replace("\"", "'").replace("[team]", "");
+            return Reply.toolCall("delegate_task_to_member", "{\"member_id\":\"writer\",\"task\":\"" + task + "\"}");
         }
         if (msg.contains("[stall]")) {
             return Reply.stall();

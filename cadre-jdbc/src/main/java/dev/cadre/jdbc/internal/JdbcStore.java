@@ -76,6 +76,11 @@ public final class JdbcStore implements Store {
         return calls.availability();
     }
 
+    /** The names of this store's tables. */
+    public Tables tables() {
+        return t;
+    }
+
     // ---- sessions ----------------------------------------------------------------------------------
 
     @Override

@@ -22,7 +22,9 @@ import dev.cadre.model.ToolCall;
 import dev.cadre.model.ToolDefinition;
 import dev.cadre.model.Usage;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
 
@@ -114,9 +116,38 @@ public final class ChatMapping {
         return finished;
     }
 
+    /**
+     * What a completion says about itself, as Agno keeps it for Chat Completions: its {@code id} and,
+     * when given, its {@code system_fingerprint}. Empty when the server gave no id.
+     */
+    public static Map<String, String> providerData(String id, Optional<String> systemFingerprint) {
+        Map<String, String> data = new LinkedHashMap<>();
+        if (!id.isEmpty()) {
+            data.put("id", id);
+            systemFingerprint.filter(f -> !f.isEmpty()).ifPresent(f -> data.put("system_fingerprint", f));
+        }
+        return data;
+    }
+
+    /** The provider data of a streamed chunk (every chunk of a completion carries the same). */
+    public static ModelDelta.ProviderData providerData(ChatCompletionChunk chunk) {
+        return new ModelDelta.ProviderData(providerData(id(chunk::id), chunk.systemFingerprint()));
+    }
+
+    /** A completion's id; empty when a compatible server left it out (the SDK then refuses to read it). */
+    public static String id(java.util.function.Supplier<String> id) {
+        try {
+            return id.get();
+        } catch (com.openai.errors.OpenAIInvalidDataException missing) {
+            return "";
+        }
+    }
+
     public static ModelResponse response(ChatCompletion completion) {
+        Map<String, String> provided = providerData(id(completion::id), completion.systemFingerprint());
         if (completion.choices().isEmpty()) {
-            return new ModelResponse("", List.of(), completion.usage().map(ChatMapping::usage).orElse(Usage.NONE));
+            return new ModelResponse("", List.of(), completion.usage().map(ChatMapping::usage).orElse(Usage.NONE),
+                    provided);
         }
         ChatCompletionMessage message = completion.choices().get(0).message();
         List<ToolCall> calls = new ArrayList<>();
@@ -128,7 +159,7 @@ public final class ChatMapping {
         }
         String text = message.content().filter(c -> !c.isEmpty()).or(message::refusal).orElse("");
         return new ModelResponse(text, calls,
-                completion.usage().map(ChatMapping::usage).orElse(Usage.NONE));
+                completion.usage().map(ChatMapping::usage).orElse(Usage.NONE), provided);
     }
 
     static Usage usage(CompletionUsage u) {

@@ -100,6 +100,7 @@ public final class ResponsesMapping {
         private final Map<String, Boolean> textSeen = new HashMap<>();
         private final Map<Long, Boolean> argumentsSeen = new HashMap<>();
         private boolean terminal;
+        private boolean named;
 
         public StreamState(Consumer<ModelDelta> deltas, String baseUrl) {
             this.deltas = deltas;
@@ -107,7 +108,10 @@ public final class ResponsesMapping {
         }
 
         public void handle(ResponseStreamEvent event) {
-            if (event.isOutputTextDelta()) {
+            if (event.isCreated()) {
+                // The response's id comes first, so that even a run cancelled mid-answer knows it.
+                name(event.asCreated().response());
+            } else if (event.isOutputTextDelta()) {
                 var e = event.asOutputTextDelta();
                 textSeen.put(e.itemId(), true);
                 if (!e.delta().isEmpty()) {
@@ -143,6 +147,7 @@ public final class ResponsesMapping {
                 }
             } else if (event.isCompleted()) {
                 terminal = true;
+                name(event.asCompleted().response()); // for servers that skip response.created
                 event.asCompleted().response().usage().ifPresent(u -> deltas.accept(new ModelDelta.UsageReport(usage(u))));
             } else if (event.isIncomplete()) {
                 // Cut short (max_output_tokens, content filter): keep what came, like Chat's "length".
@@ -159,6 +164,13 @@ public final class ResponsesMapping {
                 var e = event.asError();
                 throw new ModelException("The stream from " + baseUrl + " reported an error: " + e.message()
                         + e.code().map(c -> " (" + c + ")").orElse(""), "stream_error", null);
+            }
+        }
+
+        private void name(Response response) {
+            if (!named) {
+                named = true;
+                deltas.accept(responseId(response));
             }
         }
 
@@ -184,7 +196,13 @@ public final class ResponsesMapping {
             item.functionCall().ifPresent(f -> calls.add(new ToolCall(f.callId(), f.name(), f.arguments())));
         }
         return new ModelResponse(text.toString(), calls,
-                response.usage().map(ResponsesMapping::usage).orElse(Usage.NONE));
+                response.usage().map(ResponsesMapping::usage).orElse(Usage.NONE), responseId(response).data());
+    }
+
+    /** The response's id as provider data: {@code response_id}, the key Agno uses. */
+    static ModelDelta.ProviderData responseId(Response response) {
+        String id = ChatMapping.id(response::id);
+        return new ModelDelta.ProviderData(id.isEmpty() ? Map.of() : Map.of("response_id", id));
     }
 
     static Usage usage(ResponseUsage u) {

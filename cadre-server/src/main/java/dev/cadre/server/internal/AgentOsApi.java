@@ -1,9 +1,7 @@
 package dev.cadre.server.internal;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.Component;
-import dev.cadre.json.CadreJson;
 import dev.cadre.store.StoreException;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
@@ -11,8 +9,6 @@ import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -36,7 +32,6 @@ public final class AgentOsApi {
     private static final Logger LOG = LoggerFactory.getLogger(AgentOsApi.class);
 
     private final ServerSettings settings;
-    private final Instant startedAt = Instant.now();
     private final AtomicBoolean started = new AtomicBoolean();
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
@@ -47,6 +42,7 @@ public final class AgentOsApi {
     private final SessionEdits sessionEdits;
     private final MetricsRoutes metrics;
     private final MemoryRoutes memories;
+    private final DiscoveryRoutes discovery;
     private volatile Javalin app;
     /** Requests being handled now; a stop lets them finish their answer before the listener closes. */
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -62,6 +58,7 @@ public final class AgentOsApi {
         this.sessionEdits = new SessionEdits(settings, sessions, sessionViews);
         this.metrics = new MetricsRoutes(settings.store());
         this.memories = new MemoryRoutes(settings.requestTimeout());
+        this.discovery = new DiscoveryRoutes(settings, access.mode());
     }
 
     public ServerSettings settings() {
@@ -221,22 +218,22 @@ public final class AgentOsApi {
         r.after(ctx -> Connections.handled(ctx, settings.requestTimeout()));
         r.options("/*", this::preflight);
 
-        r.get("/", ctx -> Views.json(ctx, 200, home()));
-        r.get("/health", ctx -> {
-            ObjectNode n = Views.obj();
-            n.put("status", "ok");
-            n.put("instantiated_at", startedAt.toString());
-            Views.json(ctx, 200, n);
-        });
+        r.get("/", discovery::home);
+        r.get("/health", discovery::health);
         r.get("/ready", this::ready);
+        r.get("/info", discovery::info);
+        r.get("/config", discovery::config);
+        r.get("/models", discovery::listModels);
 
-        r.get("/agents", ctx -> Views.json(ctx, 200, list(ctx, settings.agentOrder(), settings.agents())));
-        r.get("/teams", ctx -> Views.json(ctx, 200, list(ctx, settings.teamOrder(), settings.teams())));
-        r.get("/agents/{id}", ctx -> Views.json(ctx, 200, Views.component(agent(ctx), dbId())));
-        r.get("/teams/{id}", ctx -> Views.json(ctx, 200, Views.component(team(ctx), dbId())));
+        r.get("/agents", discovery::listAgents);
+        r.get("/teams", discovery::listTeams);
+        r.get("/agents/{id}", ctx -> Views.json(ctx, 200, ComponentViews.detail(agent(ctx), settings.store())));
+        r.get("/teams/{id}", ctx -> Views.json(ctx, 200, ComponentViews.detail(team(ctx), settings.store())));
 
         r.post("/agents/{id}/runs", ctx -> runs.create(ctx, agent(ctx)));
         r.post("/teams/{id}/runs", ctx -> runs.create(ctx, team(ctx)));
+        r.get("/agents/{id}/runs", ctx -> runs.list(ctx, agent(ctx)));
+        r.get("/teams/{id}/runs", ctx -> runs.list(ctx, team(ctx)));
         r.get("/agents/{id}/runs/{run_id}", ctx -> runs.get(ctx, agent(ctx)));
         r.get("/teams/{id}/runs/{run_id}", ctx -> runs.get(ctx, team(ctx)));
         r.post("/agents/{id}/runs/{run_id}/cancel", ctx -> runs.cancel(ctx, agent(ctx)));
@@ -296,24 +293,6 @@ public final class AgentOsApi {
         }
         n.put("status", "ready");
         Views.json(ctx, 200, n);
-    }
-
-    private ObjectNode home() {
-        ObjectNode n = Views.obj();
-        n.put("name", "AgentOS API");
-        n.put("id", settings.osId());
-        n.put("version", "1.0.0");
-        return n;
-    }
-
-    private String dbId() {
-        return settings.store().id();
-    }
-
-    private ArrayNode list(Context ctx, List<String> order, Map<String, ? extends Component<?>> byId) {
-        ArrayNode a = CadreJson.mapper().createArrayNode();
-        order.stream().map(byId::get).filter(c -> Access.lists(ctx, c)).forEach(c -> a.add(Views.component(c, dbId())));
-        return a;
     }
 
     private Component<?> agent(Context ctx) {

@@ -1,13 +1,16 @@
 package dev.cadre.server.internal;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.Component;
 import dev.cadre.Team;
+import dev.cadre.json.CadreJson;
 import dev.cadre.run.CancelResult;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.RunStream;
+import dev.cadre.store.SessionRecord;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;
@@ -154,10 +157,42 @@ final class RunRoutes {
         String runId = Forms.pathId(ctx, "run_id");
         Optional<RunResult> stored = settings.store().getRun(runId);
         if (stored.isPresent() && (!stored.get().componentId().equals(c.id()) || !Access.sees(ctx, stored.get()))) {
-            throw new ApiException(404, "Run " + runId + " not found for " + kind(c) + " '" + c.id() + "'");
+            // Another component's run, or another user's: nothing is cancelled, and its existence is not told.
+            answer(ctx, new CancelResult(runId, CancelResult.Outcome.NOT_FOUND, Optional.empty(),
+                    "Run " + runId + " not found for " + kind(c) + " '" + c.id() + "'"));
+            return;
         }
         // Not stored (yet): it may start soon with this id; the cancel is remembered for it.
         answer(ctx, c.cancelRun(runId));
+    }
+
+    /**
+     * {@code GET .../runs?session_id=&status=}: the component's runs in one of its sessions, oldest first, as AgentOS
+     * lists them. {@code session_id} is required (422 without it), as in AgentOS.
+     */
+    void list(Context ctx, Component<?> c) {
+        String sessionId = Forms.queryId(ctx, "session_id")
+                .orElseThrow(() -> Forms.validation("query", "missing", "session_id", "Field required", null));
+        Optional<RunStatus> status = Forms.queryText(ctx, "status").map(RunRoutes::status);
+        SessionRecord s = settings.store().getSession(sessionId).filter(x -> Access.sees(ctx, x))
+                .filter(x -> x.componentId().equals(c.id()))
+                .orElseThrow(() -> new ApiException(404, "Session not found"));
+        ArrayNode out = CadreJson.mapper().createArrayNode();
+        for (RunResult r : settings.store().listRuns(s.sessionId())) {
+            if (r.componentId().equals(c.id()) && status.map(x -> x == r.status()).orElse(true)) {
+                out.add(SessionViews.runSchema(r));
+            }
+        }
+        Views.json(ctx, 200, out);
+    }
+
+    private static RunStatus status(String text) {
+        try {
+            return RunStatus.valueOf(text.trim().toUpperCase(java.util.Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw Forms.validation("query", "enum", "status", "Input should be one of "
+                    + java.util.Arrays.toString(RunStatus.values()), text);
+        }
     }
 
     void byId(Context ctx) {
@@ -171,14 +206,21 @@ final class RunRoutes {
         String runId = Forms.pathId(ctx, "run_id");
         Optional<RunResult> stored = settings.store().getRun(runId);
         if (stored.isPresent() && !Access.sees(ctx, stored.get())) {
-            throw new ApiException(404, "Run not found");
+            answer(ctx, new CancelResult(runId, CancelResult.Outcome.NOT_FOUND, Optional.empty(),
+                    "Run " + runId + " not found"));
+            return;
         }
         // Cancel through the component that owns the run (a team's cancel reaches its members); a run the
         // store does not know yet can still be cancelled before it starts, through any component.
         Optional<Component<?>> owner = stored.flatMap(r -> component(r.componentId()));
-        Component<?> c = owner.or(() -> settings.teams().values().stream().<Component<?>>map(t -> t).findFirst())
-                .or(() -> settings.agents().values().stream().<Component<?>>map(a -> a).findFirst())
-                .orElseThrow(() -> new ApiException(404, "Run not found"));
+        Optional<Component<?>> any = owner.or(() -> settings.teams().values().stream().<Component<?>>map(t -> t)
+                .findFirst()).or(() -> settings.agents().values().stream().<Component<?>>map(a -> a).findFirst());
+        if (any.isEmpty()) {
+            answer(ctx, new CancelResult(runId, CancelResult.Outcome.NOT_FOUND, Optional.empty(),
+                    "Run " + runId + " not found"));
+            return;
+        }
+        Component<?> c = any.get();
         if (owner.isPresent()) {
             Access.requireRun(ctx, c);
         }
@@ -190,10 +232,11 @@ final class RunRoutes {
                 .or(() -> Optional.ofNullable(settings.agents().get(id)));
     }
 
+    /**
+     * Every cancel answers 200, as AgentOS does (its client raises on anything else, an unknown run included);
+     * the body says what happened — {@code outcome} NOT_FOUND for a run that is not known (yet).
+     */
     private static void answer(Context ctx, CancelResult result) {
-        if (result.outcome() == CancelResult.Outcome.NOT_FOUND) {
-            throw new ApiException(404, result.message());
-        }
         ObjectNode n = Views.obj();
         n.put("run_id", result.runId());
         result.status().ifPresentOrElse(s -> n.put("status", s.name()), () -> n.putNull("status"));

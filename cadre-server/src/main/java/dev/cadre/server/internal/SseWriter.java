@@ -91,6 +91,7 @@ final class SseWriter {
         n.put("session_id", sessionId);
         n.put("content", message);
         n.put("error_type", type);
+        n.put("nested_depth", 0); // as on every event (see RunEvent.nestedDepth)
         return n;
     }
 

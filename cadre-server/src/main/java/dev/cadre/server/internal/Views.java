@@ -3,11 +3,7 @@ package dev.cadre.server.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cadre.Agent;
-import dev.cadre.Component;
-import dev.cadre.Team;
 import dev.cadre.json.CadreJson;
-import dev.cadre.model.Model;
 import dev.cadre.run.RunResult;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -32,53 +28,6 @@ final class Views {
         return t.truncatedTo(ChronoUnit.SECONDS).toString();
     }
 
-    static ObjectNode component(Component<?> c, String dbId) {
-        ObjectNode n = obj();
-        n.put("id", c.id());
-        n.put("name", c.name());
-        n.put("db_id", c.db().map(s -> s.id()).orElse(dbId));
-        switch (c) {
-            case Agent a -> {
-                a.description().ifPresent(d -> n.put("description", d));
-                a.role().ifPresent(r -> n.put("role", r));
-                c.model().ifPresent(m -> n.set("model", model(m)));
-                if (!a.instructions().isEmpty()) {
-                    n.putObject("system_message").set("instructions", strings(a.instructions()));
-                }
-            }
-            case Team t -> {
-                t.description().ifPresent(d -> n.put("description", d));
-                n.put("mode", t.mode().name().toLowerCase(java.util.Locale.ROOT));
-                c.model().ifPresent(m -> n.set("model", model(m)));
-                if (!t.instructions().isEmpty()) {
-                    n.putObject("system_message").set("instructions", strings(t.instructions()));
-                }
-                ArrayNode members = n.putArray("members");
-                for (Component<?> m : t.members()) {
-                    members.add(component(m, dbId));
-                }
-            }
-        }
-        n.put("streaming", true);
-        n.put("is_factory", false);
-        n.put("is_component", false);
-        return n;
-    }
-
-    private static ArrayNode strings(List<String> values) {
-        ArrayNode a = CadreJson.mapper().createArrayNode();
-        values.forEach(a::add);
-        return a;
-    }
-
-    static ObjectNode model(Model m) {
-        ObjectNode n = obj();
-        n.put("name", m.name());
-        n.put("model", m.id());
-        n.put("provider", m.provider());
-        return n;
-    }
-
     /**
      * {@code RunOutput.to_dict()} / {@code TeamRunOutput.to_dict()}: Cadre's JSON of the run plus the
      * few fields Agno always writes.
@@ -89,6 +38,7 @@ final class Views {
             n.put("content_type", "str");
         }
         n.put("status", run.status().name());
+        agentRunsHaveSessionState(n);
         run.error().ifPresent(e -> {
             // Agno keeps a failed run's message in content; Cadre keeps both.
             if (run.content().isEmpty()) {
@@ -96,5 +46,23 @@ final class Views {
             }
         });
         return n;
+    }
+
+    /**
+     * Agno writes an agent run's {@code session_state} (the state of its session as the run left it). Cadre's agents
+     * do not read or change session state, so it is empty — for a member run too.
+     */
+    private static void agentRunsHaveSessionState(ObjectNode n) {
+        if (n.has("agent_id") && !n.has("session_state")) {
+            n.putObject("session_state");
+        }
+        JsonNode members = n.get("member_responses");
+        if (members != null && members.isArray()) {
+            members.forEach(m -> {
+                if (m instanceof ObjectNode o) {
+                    agentRunsHaveSessionState(o);
+                }
+            });
+        }
     }
 }
