@@ -22,13 +22,12 @@ final class InMemoryUsage {
     private InMemoryUsage() {
     }
 
-    /** A session's usage from all its runs, of which only the ended ones count. */
+    /** A session's usage from all its runs, as {@link ModelUsage#countedFor} counts each. */
     static SessionUsage of(Collection<RunResult> sessionRuns) {
         Map<List<String>, TokenCounts> byModel = new LinkedHashMap<>();
         for (RunResult r : sessionRuns) {
-            if (r.status().isTerminal()) {
-                byModel.merge(List.of(r.model().orElse(""), r.modelProvider().orElse("")),
-                        TokenCounts.of(r.metrics()), TokenCounts::plus);
+            for (ModelUsage m : ModelUsage.countedFor(r)) {
+                byModel.merge(List.of(m.modelId(), m.provider()), m.tokens(), TokenCounts::plus);
             }
         }
         List<ModelUsage> models = new ArrayList<>();

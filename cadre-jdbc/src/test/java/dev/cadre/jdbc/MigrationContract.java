@@ -97,13 +97,13 @@ abstract class MigrationContract {
         try (Store store = open()) {
             SessionRecord s = store.getSession("old").orElseThrow();
             assertThat(s.usage().models()).containsExactly(
-                    new ModelUsage("gpt-4o", "OpenAI", new TokenCounts(50, 24, 74, 0, 4)),
-                    new ModelUsage("gpt-5.2-mini", "OpenAI", new TokenCounts(150, 65, 215, 0, 0)));
+                    new ModelUsage("gpt-4o", "OpenAI", new TokenCounts(50, 24, 74, 0, 0, 4)),
+                    new ModelUsage("gpt-5.2-mini", "OpenAI", new TokenCounts(150, 65, 215, 0, 0, 0)));
             assertThat(s.sessionState()).isEmpty();
             assertThat(store.listSessions(SessionQuery.all().withNameContaining("notes")).items())
                     .extracting(SessionRecord::sessionId).containsExactly("old");
             assertThat(store.usageByDay(UsageQuery.all()).getFirst().tokens())
-                    .isEqualTo(new TokenCounts(200, 89, 289, 0, 4));
+                    .isEqualTo(new TokenCounts(200, 89, 289, 0, 0, 4));
             assertThat(store.usageByDay(UsageQuery.all()).getFirst().teamRuns()).isEqualTo(3);
 
             // The run that was still going when the database was migrated counts once it ends.

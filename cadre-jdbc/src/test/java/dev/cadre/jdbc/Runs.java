@@ -114,6 +114,27 @@ final class Runs {
         return fromTree(tree, run);
     }
 
+    /** {@code run} with these token counts under {@code details.model}: one entry per id and provider given. */
+    static RunResult withModelDetails(RunResult run, String model, String... providerInputOutput) {
+        ObjectNode tree = (ObjectNode) CadreJson.tree(run);
+        ObjectNode metrics = tree.putObject("metrics");
+        var entries = metrics.putObject("details").putArray("model");
+        long in = 0;
+        long out = 0;
+        for (int i = 0; i < providerInputOutput.length; i += 3) {
+            long input = Long.parseLong(providerInputOutput[i + 1]);
+            long output = Long.parseLong(providerInputOutput[i + 2]);
+            entries.addObject().put("input_tokens", input).put("output_tokens", output)
+                    .put("total_tokens", input + output).put("id", model).put("provider", providerInputOutput[i]);
+            in += input;
+            out += output;
+        }
+        metrics.put("input_tokens", in).put("output_tokens", out).put("total_tokens", in + out);
+        tree.put("model", model);
+        tree.put("model_provider", "OpenAI");
+        return fromTree(tree, run);
+    }
+
     /** {@code run} for user {@code userId}. */
     static RunResult withUser(RunResult run, String userId) {
         ObjectNode tree = (ObjectNode) CadreJson.tree(run);

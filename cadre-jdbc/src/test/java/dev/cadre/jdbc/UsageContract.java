@@ -36,7 +36,7 @@ abstract class UsageContract extends SessionsContract {
     static final LocalDate DAY_ONE = LocalDate.of(2026, 1, 2);
 
     static TokenCounts tokens(long input, long output) {
-        return new TokenCounts(input, output, input + output, 0, 0);
+        return new TokenCounts(input, output, input + output, 0, 0, 0);
     }
 
     SessionUsage usageOf(String sessionId) {
@@ -75,6 +75,22 @@ abstract class UsageContract extends SessionsContract {
         }
 
         @Test
+        void a_run_counts_under_the_models_and_providers_of_its_per_model_metrics() {
+            store.saveSession(teamSession("s1", T0));
+            RunResult run = Runs.withModelDetails(teamRun("t1", "s1", RunStatus.RUNNING), "gpt-5.2-mini",
+                    "OpenAI Responses", "40", "10");
+            store.insertRun(run, "owner");
+            store.finishRun(finished(Runs.withModelDetails(run, "gpt-5.2-mini", "OpenAI Responses", "100", "20",
+                    "OpenAI Chat", "5", "1"), RunStatus.COMPLETED, "done"));
+
+            assertThat(usageOf("s1").models()).containsExactly(
+                    new ModelUsage("gpt-5.2-mini", "OpenAI Chat", tokens(5, 1)),
+                    new ModelUsage("gpt-5.2-mini", "OpenAI Responses", tokens(100, 20)));
+            assertThat(store.usageByDay(UsageQuery.all()).getFirst().models()).as("runs count by their recorded model")
+                    .containsExactly(new DailyUsage.ModelRuns("gpt-5.2-mini", "OpenAI", 1));
+        }
+
+        @Test
         void a_run_in_progress_counts_only_once_it_has_ended() {
             store.saveSession(teamSession("s1", T0));
             RunResult run = withTokens(teamRun("t1", "s1", RunStatus.RUNNING), "gpt-5.2-mini", 10, 5);
@@ -110,10 +126,11 @@ abstract class UsageContract extends SessionsContract {
             store.failOrphanedRuns(Duration.ofMinutes(1), ORPHAN_REASON);
             assertThat(usageOf("s1").models()).containsExactly(new ModelUsage("gpt-4o", "OpenAI", tokens(10, 5)));
 
-            store.finishRun(finished(withTokens(run, "gpt-5.2-mini", 70, 30), RunStatus.COMPLETED, "done"), "owner");
+            store.finishRun(finished(Runs.withModelDetails(run, "gpt-5.2-mini", "OpenAI Responses", "70", "30"),
+                    RunStatus.COMPLETED, "done"), "owner");
 
             assertThat(usageOf("s1").models())
-                    .containsExactly(new ModelUsage("gpt-5.2-mini", "OpenAI", tokens(70, 30)));
+                    .containsExactly(new ModelUsage("gpt-5.2-mini", "OpenAI Responses", tokens(70, 30)));
         }
 
         @Test

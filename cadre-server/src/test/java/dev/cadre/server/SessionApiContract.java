@@ -139,7 +139,8 @@ abstract class SessionApiContract {
         assertThat(metrics.get("input_tokens").asLong() + metrics.get("output_tokens").asLong()).isEqualTo(sum);
         JsonNode models = metrics.get("details").get("model");
         assertThat(models.findValuesAsText("id")).containsExactly("gpt-4o", "gpt-5.2-mini");
-        assertThat(models.findValuesAsText("provider")).containsExactly("OpenAI", "OpenAI Responses");
+        assertThat(models.findValuesAsText("provider")).as("as AgentOS names them: provider and API")
+                .containsExactly("OpenAI Chat", "OpenAI Responses");
         assertThat(item.get("session_state").isObject()).isTrue();
         assertThat(item.get("team_id").asText()).isEqualTo("crew");
     }
@@ -356,7 +357,8 @@ abstract class SessionApiContract {
         assertThat(n.get("agent_session_id").asText()).isEqualTo(sessionId);
         assertThat(n.get("agent_data").get("agent_id").asText()).isEqualTo("echo");
         assertThat(n.get("agent_data").get("model").get("name").asText()).isEqualTo("OpenAIChat");
-        assertThat(n.get("metrics").get("details").get("model").get(0).get("provider").asText()).isEqualTo("OpenAI");
+        assertThat(n.get("metrics").get("details").get("model").get(0).get("provider").asText())
+                .isEqualTo("OpenAI Chat");
         assertThat(n.get("chat_history").findValuesAsText("role")).containsExactly("user", "assistant");
         assertThat(patched.get("user_id").isNull()).isTrue();
         assertThat(patched.get("session_name").asText()).isEqualTo("S");

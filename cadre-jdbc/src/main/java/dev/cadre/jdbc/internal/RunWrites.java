@@ -2,6 +2,7 @@ package dev.cadre.jdbc.internal;
 
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
+import dev.cadre.store.ModelUsage;
 import dev.cadre.store.SessionRecord;
 import dev.cadre.store.Store;
 import dev.cadre.store.StoreException;
@@ -68,7 +69,7 @@ final class RunWrites {
         String j = dialect.jsonParameter();
         String sql = "INSERT INTO " + t.runs() + " (" + RUN_COLUMNS + ", owner_instance, updated_at, "
                 + UsageTable.TOKEN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + j + ", ?, " + j + ", "
-                + j + ", " + j + ", " + j + ", " + j + ", ?, ?, ?, ?, ?, ?, ?, ?)";
+                + j + ", " + j + ", " + j + ", " + j + ", ?, ?, ?, ?, ?, ?, ?, ?, ?)";
         calls.write("Inserting run " + run.runId(), c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = bindContent(ps, 1, row, true);
@@ -94,7 +95,7 @@ final class RunWrites {
                     ps.executeUpdate();
                 }
             }
-            usage.change(c, run.sessionId(), Optional.empty(), UsageTable.Counted.of(run));
+            usage.change(c, run.sessionId(), List.of(), ModelUsage.countedFor(run));
             return null;
         });
     }
@@ -108,18 +109,19 @@ final class RunWrites {
     boolean replaceIfNotTerminal(String action, RunResult run, Optional<String> owner) {
         RunRow row = RunRow.of(run);
         String j = dialect.jsonParameter();
-        String current = "SELECT status, model, model_provider, " + UsageTable.TOKEN_COLUMNS + " FROM " + t.runs()
-                + " WHERE run_id = ?" + dialect.forUpdate();
+        String current = "SELECT run_id, status, model, model_provider, metrics FROM " + t.runs() + " WHERE run_id = ?"
+                + dialect.forUpdate();
         String update = "UPDATE " + t.runs() + " SET user_id = ?, status = ?, error_type = ?, error_message = ?,"
                 + " model = ?, model_provider = ?, input = " + j + ", content = ?, messages = " + j + ", tools = "
                 + j + ", metrics = " + j + ", events = " + j + ", extra = " + j + ", updated_at = ?,"
-                + " input_tokens = ?, output_tokens = ?, total_tokens = ?, cache_read_tokens = ?, reasoning_tokens = ?"
+                + " input_tokens = ?, output_tokens = ?, total_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?,"
+                + " reasoning_tokens = ?"
                 + " WHERE run_id = ? AND (status NOT IN (" + terminalList + ")"
                 + (owner.isPresent() ? " OR (status = 'ERROR' AND error_type = '" + Store.ORPHAN_ERROR_TYPE
                         + "' AND owner_instance = ?)" : "") + ")";
         String touch = "UPDATE " + t.sessions() + " SET updated_at = ? WHERE session_id = ?";
         return calls.write(action, c -> {
-            Optional<UsageTable.Counted> before;
+            List<ModelUsage> before;
             try (PreparedStatement ps = c.prepareStatement(current)) {
                 ps.setString(1, row.runId());
                 try (ResultSet rs = ps.executeQuery()) {
@@ -127,7 +129,7 @@ final class RunWrites {
                         throw new StoreException(StoreException.Kind.NOT_FOUND, "No run with id " + row.runId()
                                 + "; insert it before updating it.");
                     }
-                    before = UsageTable.Counted.read(rs);
+                    before = UsageTable.counted(rs);
                 }
             }
             long now = clock.millis();
@@ -145,7 +147,7 @@ final class RunWrites {
             if (changed == 0) {
                 return false;
             }
-            usage.change(c, row.sessionId(), before, UsageTable.Counted.of(run));
+            usage.change(c, row.sessionId(), before, ModelUsage.countedFor(run));
             try (PreparedStatement ps = c.prepareStatement(touch)) {
                 ps.setLong(1, now);
                 ps.setString(2, row.sessionId());
@@ -196,12 +198,12 @@ final class RunWrites {
         String sql = "UPDATE " + t.runs() + " SET status = 'ERROR', error_type = ?, error_message = ?, updated_at = ?"
                 + " WHERE status IN (" + activeList + ") AND NOT EXISTS (SELECT 1 FROM " + t.instances() + " i"
                 + " WHERE i.instance_id = " + t.runs() + ".owner_instance AND i.heartbeat_at >= ?)"
-                + " RETURNING run_id, session_id, status, model, model_provider, " + UsageTable.TOKEN_COLUMNS;
+                + " RETURNING run_id, session_id, status, model, model_provider, metrics";
         return calls.write("Ending orphaned runs", c -> {
             Instant now = clock.instant();
             List<String> ended = new ArrayList<>();
             List<String> sessionIds = new ArrayList<>();
-            List<Optional<UsageTable.Counted>> counted = new ArrayList<>();
+            List<List<ModelUsage>> counted = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 ps.setString(1, Store.ORPHAN_ERROR_TYPE);
                 ps.setString(2, reason);
@@ -211,12 +213,12 @@ final class RunWrites {
                     while (rs.next()) {
                         ended.add(rs.getString("run_id"));
                         sessionIds.add(rs.getString("session_id"));
-                        counted.add(UsageTable.Counted.read(rs));
+                        counted.add(UsageTable.counted(rs));
                     }
                 }
             }
             for (int i = 0; i < ended.size(); i++) {
-                usage.change(c, sessionIds.get(i), Optional.empty(), counted.get(i));
+                usage.change(c, sessionIds.get(i), List.of(), counted.get(i));
             }
             return ended;
         });

@@ -51,6 +51,7 @@ final class UsageByDay {
                 + " COALESCE(r.model_provider, '') AS model_provider, COUNT(*) AS n,"
                 + " SUM(r.input_tokens) AS input_tokens, SUM(r.output_tokens) AS output_tokens,"
                 + " SUM(r.total_tokens) AS total_tokens, SUM(r.cache_read_tokens) AS cache_read_tokens,"
+                + " SUM(r.cache_write_tokens) AS cache_write_tokens,"
                 + " SUM(r.reasoning_tokens) AS reasoning_tokens, MIN(r.created_at) AS first_at,"
                 + " MAX(r.updated_at) AS last_at FROM " + t.runs() + " r JOIN " + t.sessions()
                 + " s ON s.session_id = r.session_id WHERE r.status IN (" + terminalList + ")"

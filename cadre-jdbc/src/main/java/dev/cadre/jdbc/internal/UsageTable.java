@@ -1,6 +1,9 @@
 package dev.cadre.jdbc.internal;
 
-import dev.cadre.run.RunResult;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import dev.cadre.json.CadreJson;
+import dev.cadre.run.RunMetrics;
+import dev.cadre.run.RunStatus;
 import dev.cadre.store.ModelUsage;
 import dev.cadre.store.SessionUsage;
 import dev.cadre.store.TokenCounts;
@@ -12,38 +15,39 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
- * The usage table of a {@link JdbcStore}: per session and model, the tokens of the session's ended runs. Every
- * write that changes what a run counts for (it ends, or its owner rewrites an end the orphan sweep guessed) adds
- * the difference in the same transaction, so the table always equals the sum over the session's ended runs; a
- * listing reads it instead of the runs. Thread-safe (stateless).
+ * The usage table of a {@link JdbcStore}: per session and model, the tokens of the session's ended runs, as
+ * {@link ModelUsage#countedFor} counts each run. Every write that changes what a run counts for (it ends, or its
+ * owner rewrites an end the orphan sweep guessed) adds the difference in the same transaction, so the table
+ * always equals the sum over the session's ended runs; a listing reads it instead of the runs. Thread-safe
+ * (stateless).
  */
 final class UsageTable {
 
-    /** What one run counts for in its session's usage: nothing until it has ended. */
-    record Counted(String model, String provider, TokenCounts tokens) {
-
-        static Optional<Counted> of(RunResult run) {
-            return of(run.status().isTerminal(), run.model().orElse(""), run.modelProvider().orElse(""),
-                    TokenCounts.of(run.metrics()));
+    /**
+     * What the run of the current row of {@code rs} counts for ({@link ModelUsage#countedFor}): {@code rs} selects
+     * status, model, model_provider and metrics.
+     */
+    static List<ModelUsage> counted(ResultSet rs) throws SQLException {
+        RunMetrics metrics;
+        try {
+            metrics = CadreJson.mapper().readValue(rs.getString("metrics"), RunMetrics.class);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("The stored metrics of run " + rs.getString("run_id")
+                    + " cannot be read back: " + e.getMessage(), e);
         }
-
-        static Optional<Counted> of(boolean ended, String model, String provider, TokenCounts tokens) {
-            return ended && !tokens.isZero() ? Optional.of(new Counted(model, provider, tokens)) : Optional.empty();
-        }
-
-        /** The counted columns of the current row of {@code rs}: status, model, model_provider and the tokens. */
-        static Optional<Counted> read(ResultSet rs) throws SQLException {
-            boolean ended = dev.cadre.run.RunStatus.valueOf(rs.getString("status")).isTerminal();
-            return of(ended, nonNull(rs.getString("model")), nonNull(rs.getString("model_provider")), UsageTable.tokens(rs));
-        }
+        return ModelUsage.countedFor(RunStatus.valueOf(rs.getString("status")),
+                Optional.ofNullable(rs.getString("model")), Optional.ofNullable(rs.getString("model_provider")),
+                metrics);
     }
 
-    static final String TOKEN_COLUMNS = "input_tokens, output_tokens, total_tokens, cache_read_tokens, reasoning_tokens";
+    static final String TOKEN_COLUMNS = "input_tokens, output_tokens, total_tokens, cache_read_tokens,"
+            + " cache_write_tokens, reasoning_tokens";
 
     private final Tables t;
 
@@ -52,26 +56,18 @@ final class UsageTable {
     }
 
     /** Moves the session's usage from what a run counted for {@code before} a write to what it counts for {@code after}. */
-    void change(Connection c, String sessionId, Optional<Counted> before, Optional<Counted> after)
+    void change(Connection c, String sessionId, List<ModelUsage> before, List<ModelUsage> after)
             throws SQLException {
-        if (before.equals(after)) {
-            return;
+        Map<List<String>, TokenCounts> delta = new LinkedHashMap<>();
+        for (ModelUsage m : after) {
+            delta.merge(List.of(m.modelId(), m.provider()), m.tokens(), TokenCounts::plus);
         }
-        if (before.isPresent() && after.isPresent() && sameModel(before.get(), after.get())) {
-            add(c, sessionId, after.get().model(), after.get().provider(),
-                    after.get().tokens().minus(before.get().tokens()));
-            return;
+        for (ModelUsage m : before) {
+            delta.merge(List.of(m.modelId(), m.provider()), TokenCounts.ZERO.minus(m.tokens()), TokenCounts::plus);
         }
-        if (before.isPresent()) {
-            add(c, sessionId, before.get().model(), before.get().provider(), TokenCounts.ZERO.minus(before.get().tokens()));
+        for (var e : delta.entrySet()) {
+            add(c, sessionId, e.getKey().get(0), e.getKey().get(1), e.getValue());
         }
-        if (after.isPresent()) {
-            add(c, sessionId, after.get().model(), after.get().provider(), after.get().tokens());
-        }
-    }
-
-    private static boolean sameModel(Counted a, Counted b) {
-        return a.model().equals(b.model()) && a.provider().equals(b.provider());
     }
 
     private void add(Connection c, String sessionId, String model, String provider, TokenCounts delta)
@@ -81,11 +77,12 @@ final class UsageTable {
         }
         String u = t.usage();
         String upsert = "INSERT INTO " + u + " (session_id, model, model_provider, " + TOKEN_COLUMNS + ")"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, model, model_provider) DO UPDATE SET"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, model, model_provider) DO UPDATE SET"
                 + " input_tokens = " + u + ".input_tokens + excluded.input_tokens,"
                 + " output_tokens = " + u + ".output_tokens + excluded.output_tokens,"
                 + " total_tokens = " + u + ".total_tokens + excluded.total_tokens,"
                 + " cache_read_tokens = " + u + ".cache_read_tokens + excluded.cache_read_tokens,"
+                + " cache_write_tokens = " + u + ".cache_write_tokens + excluded.cache_write_tokens,"
                 + " reasoning_tokens = " + u + ".reasoning_tokens + excluded.reasoning_tokens";
         try (PreparedStatement ps = c.prepareStatement(upsert)) {
             ps.setString(1, sessionId);
@@ -94,14 +91,13 @@ final class UsageTable {
             setTokens(ps, 4, delta);
             ps.executeUpdate();
         }
-        if (delta.inputTokens() >= 0 && delta.outputTokens() >= 0 && delta.totalTokens() >= 0
-                && delta.cacheReadTokens() >= 0 && delta.reasoningTokens() >= 0) {
+        if (!delta.takesAway()) {
             return;
         }
         // A model a rewritten run no longer counts for leaves nothing behind.
         String emptied = "DELETE FROM " + u + " WHERE session_id = ? AND model = ? AND model_provider = ?"
                 + " AND input_tokens = 0 AND output_tokens = 0 AND total_tokens = 0 AND cache_read_tokens = 0"
-                + " AND reasoning_tokens = 0";
+                + " AND cache_write_tokens = 0 AND reasoning_tokens = 0";
         try (PreparedStatement ps = c.prepareStatement(emptied)) {
             ps.setString(1, sessionId);
             ps.setString(2, model);
@@ -137,20 +133,17 @@ final class UsageTable {
 
     static TokenCounts tokens(ResultSet rs) throws SQLException {
         return new TokenCounts(rs.getLong("input_tokens"), rs.getLong("output_tokens"), rs.getLong("total_tokens"),
-                rs.getLong("cache_read_tokens"), rs.getLong("reasoning_tokens"));
+                rs.getLong("cache_read_tokens"), rs.getLong("cache_write_tokens"), rs.getLong("reasoning_tokens"));
     }
 
-    /** Binds the five token counts from {@code index} on; returns the next index. */
+    /** Binds the six token counts of {@link #TOKEN_COLUMNS} from {@code index} on; returns the next index. */
     static int setTokens(PreparedStatement ps, int index, TokenCounts tokens) throws SQLException {
         ps.setLong(index, tokens.inputTokens());
         ps.setLong(index + 1, tokens.outputTokens());
         ps.setLong(index + 2, tokens.totalTokens());
         ps.setLong(index + 3, tokens.cacheReadTokens());
-        ps.setLong(index + 4, tokens.reasoningTokens());
-        return index + 5;
-    }
-
-    private static String nonNull(String s) {
-        return s == null ? "" : s;
+        ps.setLong(index + 4, tokens.cacheWriteTokens());
+        ps.setLong(index + 5, tokens.reasoningTokens());
+        return index + 6;
     }
 }

@@ -101,7 +101,7 @@ final class MetricsRoutes {
         tokens.put("audio_input_tokens", 0);
         tokens.put("audio_output_tokens", 0);
         tokens.put("cache_read_tokens", t.cacheReadTokens());
-        tokens.put("cache_write_tokens", 0);
+        tokens.put("cache_write_tokens", t.cacheWriteTokens());
         tokens.put("reasoning_tokens", t.reasoningTokens());
         ArrayNode models = n.putArray("model_metrics");
         for (DailyUsage.ModelRuns m : d.models()) {

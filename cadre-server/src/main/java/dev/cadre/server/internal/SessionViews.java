@@ -19,7 +19,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * The JSON of AgentOS's session models, built from Cadre's sessions and runs: {@code SessionSchema} (listing),
@@ -35,13 +34,10 @@ final class SessionViews {
 
     private final Map<String, ? extends Component<?>> agents;
     private final Map<String, ? extends Component<?>> teams;
-    private final ModelLabels labels;
 
     SessionViews(ServerSettings settings) {
         this.agents = settings.agents();
         this.teams = settings.teams();
-        this.labels = new ModelLabels(Stream.concat(settings.agents().values().stream(),
-                settings.teams().values().stream()));
     }
 
     /** An item of {@code GET /sessions}: the session row and its usage, no runs read. */
@@ -64,7 +60,8 @@ final class SessionViews {
 
     /**
      * AgentOS's session metrics: the token counts (zero counts left out, as AgentOS writes them) and
-     * {@code details.model}, one entry per model with its id and provider.
+     * {@code details.model}, one entry per model with its id and provider as the runs' per-model metrics name it
+     * ({@code OpenAI Responses}).
      */
     ObjectNode metrics(SessionUsage usage) {
         ObjectNode n = tokens(usage.tokens());
@@ -73,7 +70,7 @@ final class SessionViews {
             if (!m.modelId().isEmpty()) {
                 ObjectNode entry = tokens(m.tokens());
                 entry.put("id", m.modelId());
-                entry.put("provider", labels.provider(m.modelId(), m.provider()));
+                entry.put("provider", m.provider());
                 models.add(entry);
             }
         }
@@ -89,6 +86,7 @@ final class SessionViews {
         putNonZero(n, "output_tokens", t.outputTokens());
         putNonZero(n, "total_tokens", t.totalTokens());
         putNonZero(n, "cache_read_tokens", t.cacheReadTokens());
+        putNonZero(n, "cache_write_tokens", t.cacheWriteTokens());
         putNonZero(n, "reasoning_tokens", t.reasoningTokens());
         return n;
     }
