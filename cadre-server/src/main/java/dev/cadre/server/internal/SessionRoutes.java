@@ -132,7 +132,7 @@ final class SessionRoutes {
         visible(ctx, sessionId, Optional.of("Session with ID " + sessionId + " not found"));
         RunResult run = store.getRun(runId).filter(r -> r.sessionId().equals(sessionId))
                 .orElseThrow(() -> new ApiException(404, "Run with ID " + runId + " not found in session " + sessionId));
-        Views.json(ctx, 200, SessionViews.runSchema(run));
+        Views.json(ctx, 200, SessionViews.runSchema(run, SessionViews.Absent.NULL));
     }
 
     /** The session, if the caller may see it; else a 404 with {@code notFound} (AgentOS's wording by default). */

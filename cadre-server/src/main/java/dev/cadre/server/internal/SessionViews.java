@@ -204,6 +204,14 @@ final class SessionViews {
 
     /** {@code RunSchema} / {@code TeamRunSchema}, the listing shape of {@code /sessions/{id}/runs}. */
     static ObjectNode runSchema(RunResult run) {
+        return runSchema(run, Absent.OMITTED);
+    }
+
+    /**
+     * {@code RunSchema} / {@code TeamRunSchema}; with {@link Absent#NULL}, as {@code /sessions/{id}/runs/{run_id}}
+     * answers it, also the fields Cadre has no value for, as null.
+     */
+    static ObjectNode runSchema(RunResult run, Absent absent) {
         ObjectNode n = Views.obj();
         n.put("run_id", run.runId());
         n.put("parent_run_id", run.parentRunId().orElse(""));
@@ -239,6 +247,15 @@ final class SessionViews {
         media.putArray("videos");
         media.putArray("audios");
         media.putArray("files");
+        if (absent == Absent.NULL) {
+            for (String field : List.of("tools", "events", "citations", "response_audio", "followups",
+                    "forked_from_run_id", "forked_from_message_index", "forked_from_session_id", "regenerated_from",
+                    "last_checkpoint_at_message_index")) {
+                if (!n.has(field)) {
+                    n.putNull(field);
+                }
+            }
+        }
         return n;
     }
 
