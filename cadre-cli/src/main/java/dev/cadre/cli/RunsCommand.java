@@ -301,11 +301,14 @@ final class RunsCommand implements Callable<Integer> {
             }
             List<RunResult> out = new ArrayList<>();
             for (String s : sessions) {
-                // The session listing is AgentOS's summary of each run; the whole run comes from /runs/{id}.
-                JsonNode runs = call("GET", "/sessions/" + enc(s) + "/runs");
+                // The session listing is AgentOS's summary of each run (runs in progress included only when
+                // asked, member runs beside their team run); the whole run, with its members, comes from /runs/{id}.
+                JsonNode runs = call("GET", "/sessions/" + enc(s) + "/runs?include_running=true");
                 if (runs != null) {
                     for (JsonNode summary : runs) {
-                        get(summary.path("run_id").asText()).ifPresent(out::add);
+                        if (summary.path("parent_run_id").asText("").isEmpty()) {
+                            get(summary.path("run_id").asText()).ifPresent(out::add);
+                        }
                     }
                 }
             }
