@@ -2,6 +2,8 @@ package dev.cadre.jdbc;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
+import dev.cadre.store.ForwardingStore;
+import dev.cadre.store.Store;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -84,5 +86,24 @@ public final class TestPostgres {
     /** A builder on the test server and {@code schema}. */
     public static PostgresDb.Builder builder(String schema) {
         return PostgresDb.builder().url(url()).schema(schema).maxPoolSize(8);
+    }
+
+    /**
+     * A store in a fresh schema of its own, which its {@code close()} drops after closing the store. Skips the test
+     * (or fails it, in CI) when the test server cannot be reached.
+     */
+    public static Store storeInFreshSchema() {
+        require();
+        String schema = createSchema();
+        return new ForwardingStore(builder(schema).build()) {
+            @Override
+            public void close() {
+                try {
+                    super.close();
+                } finally {
+                    dropSchema(schema);
+                }
+            }
+        };
     }
 }

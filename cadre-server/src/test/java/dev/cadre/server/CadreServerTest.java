@@ -13,29 +13,11 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The AgentOS API as its clients see it: a real HTTP client against a started server. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class CadreServerTest {
-
-    private TestBed bed;
-    private Http http;
-
-    @BeforeAll
-    void start() {
-        bed = new TestBed();
-        http = bed.http;
-    }
-
-    @AfterAll
-    void stop() {
-        bed.close();
-    }
+class CadreServerTest extends AgainstOneServer {
 
     private static String unique(String text) {
         return text + " #" + UUID.randomUUID().toString().substring(0, 8);

@@ -8,31 +8,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.server.contract.AgnoShapes;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * What a client asks first — {@code /}, {@code /health}, {@code /info}, {@code /config}, {@code /models}, the
  * agents and the teams — answers with the status and JSON shape Agno's AgentOS answered with.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class DiscoveryContractTest {
-
-    private TestBed bed;
-    private Http http;
-
-    @BeforeAll
-    void start() {
-        bed = new TestBed();
-        http = bed.http;
-    }
-
-    @AfterAll
-    void stop() {
-        bed.close();
-    }
+class DiscoveryContractTest extends AgainstOneServer {
 
     /** Cadre's answer to {@code path} has the status and shape of Agno's answer to {@code captured}. */
     private JsonNode conforms(String captured, String path, String... absentOnPurpose) {

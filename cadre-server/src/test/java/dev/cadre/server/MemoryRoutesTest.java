@@ -3,28 +3,10 @@ package dev.cadre.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /** The user-memory routes answer as AgentOS does for a deployment without user memories: Cadre keeps none. */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class MemoryRoutesTest {
-
-    private TestBed bed;
-    private Http http;
-
-    @BeforeAll
-    void start() {
-        bed = new TestBed();
-        http = bed.http;
-    }
-
-    @AfterAll
-    void stop() {
-        bed.close();
-    }
+class MemoryRoutesTest extends AgainstOneServer {
 
     @Test
     void listings_are_empty_pages_with_agentos_meta() {

@@ -4,7 +4,6 @@ import dev.cadre.jdbc.SqliteDb;
 import dev.cadre.jdbc.TestPostgres;
 import dev.cadre.store.Store;
 import java.nio.file.Path;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,20 +25,9 @@ class MetricsApiOnDatabasesTest {
     @Nested
     class OnPostgres extends MetricsApiContract {
 
-        private String schema;
-
         @Override
         protected Store newStore() {
-            TestPostgres.require();
-            schema = TestPostgres.createSchema();
-            return TestPostgres.builder(schema).build();
-        }
-
-        @AfterEach
-        void dropSchema() {
-            if (schema != null) {
-                TestPostgres.dropSchema(schema);
-            }
+            return TestPostgres.storeInFreshSchema();
         }
     }
 }

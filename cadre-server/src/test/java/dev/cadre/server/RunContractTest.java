@@ -14,31 +14,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * Runs over HTTP — blocking, streamed, in the background, polled, cancelled — answer with the status and JSON
  * shapes Agno's AgentOS answered with, event by event.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RunContractTest {
-
-    private TestBed bed;
-    private Http http;
-
-    @BeforeAll
-    void start() {
-        bed = new TestBed();
-        http = bed.http;
-    }
-
-    @AfterAll
-    void stop() {
-        bed.close();
-    }
+class RunContractTest extends AgainstOneServer {
 
     private static String unique(String text) {
         return text + " #" + UUID.randomUUID().toString().substring(0, 8);

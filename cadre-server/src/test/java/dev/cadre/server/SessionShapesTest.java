@@ -5,32 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.server.contract.AgnoShapes;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 
 /**
  * The session, metrics and memory routes answer with the status and JSON shape Agno's AgentOS gave to the same
  * requests (the captured answers of {@link AgnoShapes}). The shapes are the server's; {@link SessionApiContract}
  * runs the behaviour on every store.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SessionShapesTest {
-
-    private TestBed bed;
-    private Http http;
-
-    @BeforeAll
-    void start() {
-        bed = new TestBed();
-        http = bed.http;
-    }
-
-    @AfterAll
-    void stop() {
-        bed.close();
-    }
+class SessionShapesTest extends AgainstOneServer {
 
     /** Cadre's answer to {@code path} has the status and shape Agno's AgentOS gave to {@code captured}. */
     void conforms(String captured, Http.Response r, String... absentOnPurpose) {

@@ -135,7 +135,7 @@ final class Forms {
     }
 
     /** An input echoed back in a 422: control characters escaped, and cut if long. */
-    private static String printable(String v) {
+    static String printable(String v) {
         StringBuilder out = new StringBuilder();
         for (int i = 0; i < v.length() && out.length() < 200; i++) {
             char c = v.charAt(i);

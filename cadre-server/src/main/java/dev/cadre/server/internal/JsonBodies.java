@@ -63,7 +63,7 @@ final class JsonBodies {
             throw invalid(List.of("body", field), "string_type", "Input should be a valid string", v);
         }
         StoredText.textProblem(field, v.textValue()).ifPresent(p -> {
-            throw invalid(List.of("body", field), "string_invalid", p, TextNode.valueOf(printable(v.textValue())));
+            throw invalid(List.of("body", field), "string_invalid", p, TextNode.valueOf(Forms.printable(v.textValue())));
         });
         return Optional.of(v.textValue());
     }
@@ -72,7 +72,7 @@ final class JsonBodies {
     static Optional<String> id(ObjectNode body, String field) {
         Optional<String> v = text(body, field);
         v.flatMap(s -> StoredText.idProblem(field, s)).ifPresent(p -> {
-            throw invalid(List.of("body", field), "string_invalid", p, TextNode.valueOf(printable(v.get())));
+            throw invalid(List.of("body", field), "string_invalid", p, TextNode.valueOf(Forms.printable(v.get())));
         });
         return v;
     }
@@ -146,14 +146,5 @@ final class JsonBodies {
         err.put("msg", msg);
         err.set("input", input == null ? NullNode.getInstance() : input);
         return new ApiException(422, CadreJson.mapper().createArrayNode().add(err));
-    }
-
-    private static String printable(String v) {
-        StringBuilder out = new StringBuilder();
-        for (int i = 0; i < v.length() && out.length() < 200; i++) {
-            char c = v.charAt(i);
-            out.append(Character.isISOControl(c) ? String.format("\\u%04x", (int) c) : String.valueOf(c));
-        }
-        return v.length() > 200 ? out + "..." : out.toString();
     }
 }
