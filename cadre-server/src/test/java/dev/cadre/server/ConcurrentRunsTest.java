@@ -4,21 +4,21 @@ import static dev.cadre.server.Http.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cadre.run.RunStatus;
-import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import dev.cadre.jdbc.JdbcStores;
+import dev.cadre.run.RunStatus;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -44,6 +44,9 @@ class ConcurrentRunsTest {
                 assertThat(events.getLast().get("event").asText()).endsWith("RunCompleted");
                 assertThat(events.getLast().get("content").asText()).isEqualTo("one two three four five six seven eight nine ten");
                 assertThat(events.stream().map(e -> e.get("run_id").asText()).distinct()).hasSize(1);
+                // The terminal event is sent once the end is stored; the run leaves the registry just after.
+                assertThat(bed.runManager.awaitRun(events.getLast().get("run_id").asText(), Duration.ofSeconds(10)))
+                        .isTrue();
             }
             assertThat(bed.runManager.activeRunIds()).isEmpty();
         }

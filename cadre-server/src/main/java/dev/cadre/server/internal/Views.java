@@ -1,13 +1,11 @@
 package dev.cadre.server.internal;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.json.CadreJson;
 import dev.cadre.run.RunResult;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.List;
 
 /** The JSON shapes of AgentOS's response models, built from Cadre's values; sessions' are {@link SessionViews}. */
 final class Views {
