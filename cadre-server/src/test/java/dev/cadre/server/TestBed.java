@@ -18,7 +18,8 @@ import java.util.function.Consumer;
  * Responses API, members {@code writer} and {@code checker}), all on the fake OpenAI server.
  *
  * <p>What the model answers is decided by markers in the user's message, so that tests running
- * side by side do not disturb each other: {@code [stall]} never answers, {@code [slow]} answers a
+ * side by side do not disturb each other: {@code [stall]} never answers, {@code [hang]} answers its first word at once and the
+ * next a minute later (a stream still going whenever the test acts), {@code [slow]} answers a
  * word every 100 ms ({@code [slower]} every 400 ms), {@code [fail]} is refused with a 400, {@code [delegate]} makes the team leader
  * hand a stalling task to the writer, {@code [team]} hand it the message (the writer echoes it, the leader then
  * echoes the writer's answer); anything else is echoed.
@@ -77,6 +78,9 @@ final class TestBed implements AutoCloseable {
         }
         if (msg.contains("[stall]")) {
             return Reply.stall();
+        }
+        if (msg.contains("[hang]")) {
+            return Reply.text("the first law states").chunkDelay(Duration.ofMinutes(1));
         }
         if (msg.contains("[slower]")) {
             return Reply.text("one two three four five six seven eight nine ten").chunkDelay(Duration.ofMillis(400));
