@@ -41,6 +41,9 @@ public sealed interface Component<O extends RunResult> permits Agent, Team {
     /** Where this component's runs are kept; members' runs are kept in their team's store. */
     Optional<Store> db();
 
+    /** The manager this component's runs are registered with: where to wait for them ({@code awaitRun}). */
+    RunManager runManager();
+
     /**
      * The functions this component's model is offered on every request, as the model sees them: for a team
      * leader its delegation tool first ({@code delegate_task_to_member}, or {@code delegate_task_to_members} in

@@ -23,11 +23,14 @@ public final class RunControl implements AbortSignal {
     private final String runId;
     private final RunControl parent;
     private final Set<RunControl> children = ConcurrentHashMap.newKeySet();
-    private final AtomicReference<RunStatus> decision = new AtomicReference<>();
+    /** The run's end and, for a cancel, its reason: one value, so nobody sees the one without the other. */
+    private final AtomicReference<Decision> decision = new AtomicReference<>();
     private final Set<Action> actions = ConcurrentHashMap.newKeySet();
     private final CompletableFuture<String> cancelled = new CompletableFuture<>();
     private volatile boolean aborted;
-    private volatile String reason = "";
+
+    private record Decision(RunStatus status, String reason) {
+    }
 
     private RunControl(String runId, RunControl parent) {
         this.runId = runId;
@@ -43,7 +46,7 @@ public final class RunControl implements AbortSignal {
         RunControl child = new RunControl(childRunId, this);
         children.add(child);
         if (aborted) {
-            child.cancel(reasonFor(child, reason));
+            child.cancel(reasonFor(child, reason()));
         }
         return child;
     }
@@ -65,8 +68,7 @@ public final class RunControl implements AbortSignal {
      * when this call or an earlier cancel won, otherwise what the run decided itself.
      */
     public RunStatus cancel(String why) {
-        if (decision.compareAndSet(null, RunStatus.CANCELLED)) {
-            reason = why;
+        if (decision.compareAndSet(null, new Decision(RunStatus.CANCELLED, why))) {
             aborted = true;
             for (Action a : actions) {
                 a.runOnce();
@@ -76,24 +78,26 @@ public final class RunControl implements AbortSignal {
             }
             cancelled.complete(why);
         }
-        return decision.get();
+        return decision.get().status();
     }
 
     /** Tries to decide {@code status}; returns whether it is now the decided status. */
     public boolean decide(RunStatus status) {
-        return decision.compareAndSet(null, status) || decision.get() == status;
+        return decision.compareAndSet(null, new Decision(status, "")) || decision.get().status() == status;
     }
 
     public Optional<RunStatus> decided() {
-        return Optional.ofNullable(decision.get());
+        return Optional.ofNullable(decision.get()).map(Decision::status);
     }
 
     public boolean isCancelled() {
         return aborted;
     }
 
+    /** Why the run was cancelled, decided with the cancel itself; empty unless the run was cancelled. */
     public String reason() {
-        return reason;
+        Decision d = decision.get();
+        return d == null ? "" : d.reason();
     }
 
     /** Completes with the reason when the run is cancelled; never completes otherwise. */

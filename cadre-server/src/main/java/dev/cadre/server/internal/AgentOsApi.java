@@ -162,23 +162,26 @@ public final class AgentOsApi {
         }
     }
 
-    private void stopOwnRuns(Duration grace) {
-        Map<String, Component<?>> own = runs.ownRuns;
+    /**
+     * Without a run manager of its own the server ends the runs it started itself: each may finish within the
+     * grace period (waited for on its component's manager), then the rest are cancelled all at once and waited
+     * for, so that their final states are written before the store is closed under them.
+     */
+    private void stopOwnRuns(Duration grace) throws InterruptedException {
+        Map<String, Component<?>> own = Map.copyOf(runs.ownRuns);
         long deadline = System.nanoTime() + grace.toNanos();
-        while (System.nanoTime() < deadline) {
-            own.keySet().removeIf(id -> settings.store().getRun(id).map(r -> r.status().isTerminal()).orElse(false));
-            if (own.isEmpty()) {
-                return;
-            }
-            try {
-                // These runs belong to managers this server does not own, so there is nothing to wait on but the store.
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
+        for (Map.Entry<String, Component<?>> e : own.entrySet()) {
+            e.getValue().runManager().awaitRun(e.getKey(), Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        }
+        try (var cancels = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+            own.forEach((runId, c) -> cancels.submit(() -> c.cancelRun(runId)));
+        }
+        long ends = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        for (Map.Entry<String, Component<?>> e : own.entrySet()) {
+            if (!e.getValue().runManager().awaitRun(e.getKey(), Duration.ofNanos(Math.max(0, ends - System.nanoTime())))) {
+                LOG.warn("Run {} had not ended 10 s after the server cancelled it on stopping", e.getKey());
             }
         }
-        own.forEach((runId, c) -> c.cancelRun(runId));
     }
 
     // ---- routes ----------------------------------------------------------------------------------
