@@ -17,42 +17,29 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostgresDbTest extends JdbcDbContract {
 
-    private String schema;
-
-    @BeforeEach
-    void freshSchema() {
-        TestPostgres.require();
-        schema = TestPostgres.createSchema();
-    }
-
-    @AfterEach
-    void dropSchema() {
-        if (schema != null) {
-            TestPostgres.dropSchema(schema);
-        }
-    }
+    @RegisterExtension
+    final TestPostgres.FreshSchema schema = new TestPostgres.FreshSchema();
 
     @Override
     protected JdbcDb open(Clock clock, String instanceId, Duration heartbeatInterval, Duration staleAfter) {
-        return TestPostgres.builder(schema).clock(clock).instanceId(instanceId)
+        return TestPostgres.builder(schema.name()).clock(clock).instanceId(instanceId)
                 .heartbeatInterval(heartbeatInterval).staleAfter(staleAfter).build();
     }
 
     @Test
     void a_row_locked_too_long_by_another_session_fails_the_write_and_says_why() throws SQLException {
-        try (PostgresDb db = TestPostgres.builder(schema).lockTimeout(Duration.ofMillis(300)).build();
+        try (PostgresDb db = TestPostgres.builder(schema.name()).lockTimeout(Duration.ofMillis(300)).build();
                 Connection stuck = DriverManager.getConnection(TestPostgres.url())) {
             db.saveSession(teamSession("s1", T0));
             db.insertRun(teamRun("r1", "s1", RunStatus.RUNNING), "p");
             stuck.setAutoCommit(false);
             try (PreparedStatement lock = stuck.prepareStatement(
-                    "SELECT status FROM " + schema + ".cadre_runs WHERE run_id = 'r1' FOR UPDATE")) {
+                    "SELECT status FROM " + schema.name() + ".cadre_runs WHERE run_id = 'r1' FOR UPDATE")) {
                 lock.executeQuery().close();
             }
 
@@ -80,7 +67,7 @@ class PostgresDbTest extends JdbcDbContract {
 
     @Test
     void the_seed_table_names_are_used_and_json_columns_are_jsonb() throws SQLException {
-        try (PostgresDb db = TestPostgres.builder(schema).sessionTable("team_bg_exec_sessions").build()) {
+        try (PostgresDb db = TestPostgres.builder(schema.name()).sessionTable("team_bg_exec_sessions").build()) {
             db.saveSession(teamSession("s1", T0));
             db.insertRun(teamRun("r1", "s1", RunStatus.PENDING), "p");
             assertThat(db.url()).doesNotContain("user=");
@@ -108,7 +95,7 @@ class PostgresDbTest extends JdbcDbContract {
             return; // a custom URL may carry credentials the host/port form cannot express here
         }
         try (PostgresDb db = PostgresDb.builder().host("127.0.0.1").port(5432).database("test").user("postgres")
-                .schema(schema).build()) {
+                .schema(schema.name()).build()) {
             assertThat(db.id()).isEqualTo("postgres-test");
             assertThat(db.url()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/test");
         }
@@ -122,7 +109,7 @@ class PostgresDbTest extends JdbcDbContract {
     private List<String> query(String sql) throws SQLException {
         try (Connection c = DriverManager.getConnection(TestPostgres.url());
                 PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, schema);
+            ps.setString(1, schema.name());
             try (ResultSet rs = ps.executeQuery()) {
                 List<String> out = new ArrayList<>();
                 while (rs.next()) {

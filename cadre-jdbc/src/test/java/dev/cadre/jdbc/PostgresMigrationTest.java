@@ -7,25 +7,12 @@ import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
 import org.flywaydb.core.api.configuration.FluentConfiguration;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 class PostgresMigrationTest extends MigrationContract {
 
-    private String schema;
-
-    @BeforeEach
-    void createSchema() {
-        TestPostgres.require();
-        schema = TestPostgres.createSchema();
-    }
-
-    @AfterEach
-    void dropSchema() {
-        if (schema != null) {
-            TestPostgres.dropSchema(schema);
-        }
-    }
+    @RegisterExtension
+    final TestPostgres.FreshSchema schema = new TestPostgres.FreshSchema();
 
     @Override
     protected Dialect dialect() {
@@ -35,17 +22,17 @@ class PostgresMigrationTest extends MigrationContract {
     @Override
     protected Connection connect() throws SQLException {
         Connection c = DriverManager.getConnection(TestPostgres.url());
-        c.setSchema(schema);
+        c.setSchema(schema.name());
         return c;
     }
 
     @Override
     protected FluentConfiguration on(FluentConfiguration c) {
-        return c.dataSource(TestPostgres.url(), null, null).schemas(schema).defaultSchema(schema);
+        return c.dataSource(TestPostgres.url(), null, null).schemas(schema.name()).defaultSchema(schema.name());
     }
 
     @Override
     protected Store open() {
-        return TestPostgres.builder(schema).heartbeatInterval(Duration.ZERO).build();
+        return TestPostgres.builder(schema.name()).heartbeatInterval(Duration.ZERO).build();
     }
 }

@@ -11,6 +11,9 @@ import java.sql.Statement;
 import java.util.Locale;
 import java.util.UUID;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * The PostgreSQL server the tests use: {@code CADRE_TEST_PG_URL}, or the local one at
@@ -105,5 +108,35 @@ public final class TestPostgres {
                 }
             }
         };
+    }
+
+    /**
+     * A fresh schema for each test, dropped after it: {@code @RegisterExtension final TestPostgres.FreshSchema schema =
+     * new TestPostgres.FreshSchema();} then {@code schema.name()}. Skips the test (or fails it, in CI) when the test
+     * server cannot be reached.
+     */
+    public static final class FreshSchema implements BeforeEachCallback, AfterEachCallback {
+        private String name;
+
+        public String name() {
+            if (name == null) {
+                throw new IllegalStateException("The schema exists only while a test runs");
+            }
+            return name;
+        }
+
+        @Override
+        public void beforeEach(ExtensionContext context) {
+            require();
+            name = createSchema();
+        }
+
+        @Override
+        public void afterEach(ExtensionContext context) {
+            if (name != null) {
+                dropSchema(name);
+                name = null;
+            }
+        }
     }
 }

@@ -62,18 +62,14 @@ class JwtServerTest {
         @BeforeAll
         void start() {
             bed = new TestBed(b -> b.jwt(JwtAuth.builder().verificationKey(SECRET).build()));
-            alice = as(token("alice", USER_SCOPES));
-            bob = as(token("bob", USER_SCOPES));
-            admin = as(token("root", "agent_os:admin"));
+            alice = bed.as(token("alice", USER_SCOPES));
+            bob = bed.as(token("bob", USER_SCOPES));
+            admin = bed.as(token("root", "agent_os:admin"));
         }
 
         @AfterAll
         void stop() {
             bed.close();
-        }
-
-        private Http as(String token) {
-            return new Http(bed.server.baseUrl()).header("Authorization", "Bearer " + token);
         }
 
         private JsonNode aliceRun(String message) {
@@ -96,15 +92,15 @@ class JwtServerTest {
 
         @Test
         void aBadOrExpiredTokenIs401() {
-            assertThat(as("not.a.token").get("/sessions").json().get("detail").asText()).startsWith("Invalid token:");
-            Http.Response expired = as(token(Instant.now().minusSeconds(3600), "alice", USER_SCOPES)).get("/sessions");
+            assertThat(bed.as("not.a.token").get("/sessions").json().get("detail").asText()).startsWith("Invalid token:");
+            Http.Response expired = bed.as(token(Instant.now().minusSeconds(3600), "alice", USER_SCOPES)).get("/sessions");
             assertThat(expired.status()).isEqualTo(401);
             assertThat(expired.json().get("detail").asText()).isEqualTo("Token has expired");
         }
 
         @Test
         void aMissingScopeIs403NamingIt() {
-            Http reader = as(token("carol", "sessions:read"));
+            Http reader = bed.as(token("carol", "sessions:read"));
             Http.Response r = reader.postForm("/agents/echo/runs", form("message", "hi", "stream", "false"));
             assertThat(r.status()).isEqualTo(403);
             assertThat(r.json().get("detail").asText())
@@ -114,7 +110,7 @@ class JwtServerTest {
 
         @Test
         void listingsShowOnlyWhatTheScopesReach() {
-            Http echoOnly = as(token("dave", "agents:echo:read"));
+            Http echoOnly = bed.as(token("dave", "agents:echo:read"));
             assertThat(echoOnly.get("/agents").json()).extracting(n -> n.get("id").asText()).containsExactly("echo");
             assertThat(echoOnly.get("/teams").json()).isEmpty();
         }
@@ -180,7 +176,7 @@ class JwtServerTest {
         void cancellingByRunIdNeedsTheRunScopeOfTheRunsComponent() {
             String runId = alice.postForm("/teams/crew/runs", form("message", "[stall] team", "stream", "false",
                     "background", "true")).json().get("run_id").asText();
-            Http agentRunner = as(token("alice", "agents:run", "sessions:read"));
+            Http agentRunner = bed.as(token("alice", "agents:run", "sessions:read"));
 
             Http.Response r = agentRunner.post("/runs/" + runId + "/cancel");
 

@@ -31,18 +31,14 @@ class JwtSessionRoutesTest {
     @BeforeAll
     void start() {
         bed = new TestBed(b -> b.jwt(JwtAuth.builder().verificationKey(SECRET).build()));
-        alice = as(token("alice", SCOPES));
-        bob = as(token("bob", SCOPES));
-        admin = as(token("root", "agent_os:admin"));
+        alice = bed.as(token("alice", SCOPES));
+        bob = bed.as(token("bob", SCOPES));
+        admin = bed.as(token("root", "agent_os:admin"));
     }
 
     @AfterAll
     void stop() {
         bed.close();
-    }
-
-    private Http as(String token) {
-        return new Http(bed.server.baseUrl()).header("Authorization", "Bearer " + token);
     }
 
     private String alicesSession() {
@@ -94,7 +90,7 @@ class JwtSessionRoutesTest {
 
     @Test
     void the_new_routes_need_agentos_scopes() {
-        Http sessionsOnly = as(token("carol", "sessions:read"));
+        Http sessionsOnly = bed.as(token("carol", "sessions:read"));
 
         Http.Response metrics = sessionsOnly.get("/metrics");
         assertThat(metrics.status()).isEqualTo(403);
@@ -103,7 +99,7 @@ class JwtSessionRoutesTest {
         assertThat(sessionsOnly.postJson("/sessions", "{\"agent_id\": \"echo\"}").status()).isEqualTo(403);
         assertThat(sessionsOnly.patchJson("/sessions/x", "{}").status()).isEqualTo(403);
         assertThat(sessionsOnly.deleteJson("/sessions", "{}").status()).isEqualTo(403);
-        assertThat(as(token("carol", "memories:read")).get("/memories").status()).isEqualTo(200);
+        assertThat(bed.as(token("carol", "memories:read")).get("/memories").status()).isEqualTo(200);
     }
 
     @Test

@@ -94,6 +94,11 @@ final class TestBed implements AutoCloseable {
         return Reply.text("Echo: " + msg.replace("\"", "'"));
     }
 
+    /** A client of this server that sends {@code Authorization: Bearer <token>} (a security key or a JWT). */
+    Http as(String token) {
+        return new Http(server.baseUrl()).header("Authorization", "Bearer " + token);
+    }
+
     /** Waits for the model call whose last user message contains {@code text}. */
     RecordedRequest awaitModelCall(String text) {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
