@@ -9,7 +9,7 @@ import dev.cadre.run.CancelResult;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStream;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
@@ -19,11 +19,11 @@ import java.util.concurrent.CompletableFuture;
 abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
 
     private final Class<O> outputType;
-    private final Optional<Store> db;
+    private final Optional<Db> db;
     private final RunManager runManager;
     private RunEngine engine;
 
-    BaseComponent(Class<O> outputType, Optional<Store> db, RunManager runManager) {
+    BaseComponent(Class<O> outputType, Optional<Db> db, RunManager runManager) {
         this.outputType = outputType;
         this.db = db;
         this.runManager = runManager;
@@ -50,7 +50,7 @@ abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
         return spec().model();
     }
 
-    public Optional<Store> db() {
+    public Optional<Db> db() {
         return db;
     }
 

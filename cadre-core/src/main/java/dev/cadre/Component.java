@@ -6,7 +6,7 @@ import dev.cadre.run.CancelResult;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStream;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -19,13 +19,13 @@ import java.util.concurrent.CompletableFuture;
  * <p><b>Failures.</b> A run that fails (a model error, say) is not an exception: it ends with
  * status {@code ERROR} and the error's message. Exceptions are for calls that cannot start a run —
  * {@link dev.cadre.run.RunRefusedException} (no model, a run id in use, the manager shut down, no db
- * for a background run) or {@link dev.cadre.store.StoreException} (the store cannot be written).
+ * for a background run) or {@link dev.cadre.db.DbException} (the store cannot be written).
  *
  * <p><b>Final states.</b> A run's end is announced — its terminal event, the answer of {@code run},
  * {@code runAsync} and a cancel — only once the store holds it. When the store cannot take it, it is kept
  * and retried until it can, for as long as the process lives, and the run's caller waits meanwhile. Only a
  * run whose process shuts down with its end still not stored fails its caller, with a
- * {@link dev.cadre.store.StoreException} saying so.
+ * {@link dev.cadre.db.DbException} saying so.
  *
  * @param <O> {@link dev.cadre.run.RunOutput} for agents, {@link dev.cadre.run.TeamRunOutput} for teams
  */
@@ -39,7 +39,7 @@ public sealed interface Component<O extends RunResult> permits Agent, Team {
     Optional<Model> model();
 
     /** Where this component's runs are kept; members' runs are kept in their team's store. */
-    Optional<Store> db();
+    Optional<Db> db();
 
     /** The manager this component's runs are registered with: where to wait for them ({@code awaitRun}). */
     RunManager runManager();
@@ -86,7 +86,7 @@ public sealed interface Component<O extends RunResult> permits Agent, Team {
      * when there is no such run in that session. A final state of the run still waiting for the store is
      * tried once more first; the answer is what the store holds.
      *
-     * @throws dev.cadre.store.StoreException when the store cannot be read
+     * @throws dev.cadre.db.DbException when the store cannot be read
      */
     Optional<O> getRunOutput(String runId, String sessionId);
 
@@ -102,7 +102,7 @@ public sealed interface Component<O extends RunResult> permits Agent, Team {
      * answer says what the store holds — or, with {@link CancelResult#finalStatePending()}, that the store
      * cannot take it yet.
      *
-     * @throws dev.cadre.store.StoreException when the run does not run here and the store cannot be read
+     * @throws dev.cadre.db.DbException when the run does not run here and the store cannot be read
      */
     CancelResult cancelRun(String runId);
 }

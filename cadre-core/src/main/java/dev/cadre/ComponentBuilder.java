@@ -2,7 +2,7 @@ package dev.cadre;
 
 import dev.cadre.internal.Spec;
 import dev.cadre.model.Model;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import dev.cadre.tool.Tool;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -25,7 +25,7 @@ public abstract sealed class ComponentBuilder<B extends ComponentBuilder<B>> per
     String description;
     final List<String> instructions = new ArrayList<>();
     final List<Tool> tools = new ArrayList<>();
-    Store db;
+    Db db;
     RunManager runManager = RunManager.global();
     private boolean addHistory;
     private int historyRuns = 3;
@@ -77,7 +77,7 @@ public abstract sealed class ComponentBuilder<B extends ComponentBuilder<B>> per
     }
 
     /** Where runs are kept; needed for background runs and history. A team's members use their team's. */
-    public B db(Store db) {
+    public B db(Db db) {
         this.db = Objects.requireNonNull(db, "db");
         return self();
     }

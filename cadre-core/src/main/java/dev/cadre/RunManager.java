@@ -6,8 +6,8 @@ import dev.cadre.internal.RunEngine;
 import dev.cadre.internal.RunRegistry;
 import dev.cadre.run.CancellationManager;
 import dev.cadre.run.RunExecutor;
-import dev.cadre.store.ProcessInstance;
-import dev.cadre.store.Store;
+import dev.cadre.db.ProcessInstance;
+import dev.cadre.db.Db;
 import java.time.Duration;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -42,7 +42,7 @@ public final class RunManager implements AutoCloseable {
     private final int streamBuffer;
     private final FinalWrites.Backoff finalWriteBackoff;
     /** The final writes of each store this manager's runs use (by identity: one per store object). */
-    private final Map<Store, FinalWrites> finalWrites = new IdentityHashMap<>();
+    private final Map<Db, FinalWrites> finalWrites = new IdentityHashMap<>();
 
     private RunManager(Builder b) {
         this.registry = new RunRegistry(b.cancelIntentTtl, b.maxCancelIntents);
@@ -185,7 +185,7 @@ public final class RunManager implements AutoCloseable {
         shutdown(Duration.ofSeconds(30));
     }
 
-    RunEngine engine(Optional<Store> store) {
+    RunEngine engine(Optional<Db> store) {
         Optional<FinalWrites> writes = store.map(s -> {
             synchronized (finalWrites) {
                 return finalWrites.computeIfAbsent(s, k -> new FinalWrites(k, ProcessInstance.id(), finalWriteBackoff));

@@ -8,15 +8,15 @@ import dev.cadre.event.RunEvent;
 import dev.cadre.model.Message;
 import dev.cadre.model.ModelException;
 import dev.cadre.model.Role;
-import dev.cadre.model.ScriptedModel;
-import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.testkit.ScriptedModel;
+import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.run.RunContext;
 import dev.cadre.run.RunFailure;
 import dev.cadre.run.RunOutput;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.RunStream;
-import dev.cadre.store.InMemoryStore;
+import dev.cadre.db.InMemoryDb;
 import dev.cadre.tool.FunctionTool;
 import dev.cadre.tool.Tool;
 import java.util.ArrayList;
@@ -133,7 +133,7 @@ class AgentRunTest {
     void aModelErrorEndsTheRunAsErrorWithItsMessage() {
         ModelException boom = new ModelException("The API key was rejected (HTTP 401): check OPENAI_API_KEY",
                 "authentication_error", null);
-        Agent agent = Agent.builder().name("A").model(ScriptedModel.of(Reply.failing(boom))).build();
+        Agent agent = Agent.builder().name("A").model(ScriptedModel.of(Reply.error(boom))).build();
         List<RunEvent> events = new ArrayList<>();
         RunOutput out;
         try (RunStream stream = agent.stream("hi")) {
@@ -160,7 +160,7 @@ class AgentRunTest {
     @Test
     void historyAddsEarlierRunsOfTheSession() {
         ScriptedModel model = ScriptedModel.of(Reply.text("Paris."), Reply.text("About 2 million."));
-        Agent agent = Agent.builder().name("A").model(model).db(new InMemoryStore()).addHistoryToContext(true).build();
+        Agent agent = Agent.builder().name("A").model(model).db(new InMemoryDb()).addHistoryToContext(true).build();
 
         RunOutput first = agent.run("Capital of France?");
         agent.run(RunRequest.builder("Its population?").sessionId(first.sessionId()).build());

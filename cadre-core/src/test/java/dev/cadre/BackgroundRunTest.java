@@ -12,15 +12,15 @@ import dev.cadre.event.RunEvent;
 import dev.cadre.event.TeamRunCancelled;
 import dev.cadre.event.TeamRunContent;
 import dev.cadre.model.ModelException;
-import dev.cadre.model.ScriptedModel;
-import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.testkit.ScriptedModel;
+import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.run.CancelResult.Outcome;
 import dev.cadre.run.RunExecutor;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.RunStream;
 import dev.cadre.run.TeamRunOutput;
-import dev.cadre.store.InMemoryStore;
+import dev.cadre.db.InMemoryDb;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -64,7 +64,7 @@ class BackgroundRunTest {
         }
     }
 
-    private final InMemoryStore db = new InMemoryStore();
+    private final InMemoryDb db = new InMemoryDb();
     private final HeldExecutor executor = new HeldExecutor();
     private final RunManager runs = RunManager.builder().executor(executor).build();
 
@@ -143,7 +143,7 @@ class BackgroundRunTest {
 
     @Test
     void aFailingBackgroundRunIsStoredAsError() throws Exception {
-        Team team = Team.builder().name("T").model(ScriptedModel.of(Reply.failing(new ModelException("model down"))))
+        Team team = Team.builder().name("T").model(ScriptedModel.of(Reply.error(new ModelException("model down"))))
                 .db(db).runManager(runs).build();
         TeamRunOutput pending = team.runInBackground("go");
         executor.releaseAll();
@@ -169,7 +169,7 @@ class BackgroundRunTest {
         executor.rejecting = true;
         Team team = Team.builder().name("T").model(ScriptedModel.of()).db(db).runManager(runs).build();
         assertThatThrownBy(() -> team.runInBackground("go")).isInstanceOf(RejectedExecutionException.class);
-        assertThat(db.listSessions(dev.cadre.store.SessionQuery.all()).items()).singleElement()
+        assertThat(db.listSessions(dev.cadre.db.SessionQuery.all()).items()).singleElement()
                 .satisfies(s -> assertThat(db.listRuns(s.sessionId())).singleElement()
                         .satisfies(r -> assertThat(r.status()).isEqualTo(RunStatus.ERROR)));
         assertThat(runs.activeRunIds()).isEmpty();
@@ -214,7 +214,7 @@ class BackgroundRunTest {
     @Test
     void shutdownCancelsWhatIsStillRunningWithAReason() throws Exception {
         RunManager own = RunManager.builder().build();
-        ScriptedModel leader = ScriptedModel.of(Reply.stalled());
+        ScriptedModel leader = ScriptedModel.of(Reply.stall());
         Team team = Team.builder().name("T").model(leader).db(db).runManager(own).build();
         TeamRunOutput pending = team.runInBackground("go");
         assertThat(leader.awaitCalls(1, WAIT)).isTrue();

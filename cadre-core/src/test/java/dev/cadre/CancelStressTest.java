@@ -7,15 +7,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cadre.event.RunEvent;
 import dev.cadre.event.TerminalEvent;
 import dev.cadre.internal.EngineThreads;
-import dev.cadre.model.ScriptedModel;
-import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.testkit.ScriptedModel;
+import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.run.CancelResult;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.RunStream;
 import dev.cadre.run.TeamRunOutput;
-import dev.cadre.store.InMemoryStore;
+import dev.cadre.db.InMemoryDb;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -46,9 +46,9 @@ class CancelStressTest {
 
     @Test
     void everyRunEndsInExactlyOneTerminalStatusWhateverTheCancelTiming() throws Exception {
-        InMemoryStore db = new InMemoryStore();
+        InMemoryDb db = new InMemoryDb();
         RunManager runs = RunManager.builder().build();
-        ScriptedModel leader = ScriptedModel.replying(req -> ScriptedModel.isAfterTools(req)
+        ScriptedModel leader = ScriptedModel.replying(req -> ScriptedModel.isAfterToolResult(req)
                 ? Reply.text(words(5)).pacedAt(Duration.ofMillis(1))
                 : delegate("writer", "write"));
         Agent writer = Agent.builder().name("Writer")

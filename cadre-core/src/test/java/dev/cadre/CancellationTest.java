@@ -16,8 +16,8 @@ import dev.cadre.event.TeamRunCancelled;
 import dev.cadre.event.TeamRunCompleted;
 import dev.cadre.event.TerminalEvent;
 import dev.cadre.model.Message;
-import dev.cadre.model.ScriptedModel;
-import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.testkit.ScriptedModel;
+import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.run.CancelResult;
 import dev.cadre.run.CancelResult.Outcome;
 import dev.cadre.run.RunOutput;
@@ -26,7 +26,7 @@ import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.RunStream;
 import dev.cadre.run.TeamRunOutput;
-import dev.cadre.store.InMemoryStore;
+import dev.cadre.db.InMemoryDb;
 import dev.cadre.tool.FunctionTool;
 import dev.cadre.tool.Tool;
 import java.time.Duration;
@@ -47,7 +47,7 @@ class CancellationTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final InMemoryStore db = new InMemoryStore();
+    private final InMemoryDb db = new InMemoryDb();
     private final RunManager runs = RunManager.builder().build();
 
     /** A leader that streams 30 chunks, then stalls until cancelled: a cancel always lands mid-stream. */
@@ -402,7 +402,7 @@ class CancellationTest {
 
     @Test
     void aNonStreamingRunIsCancelledMidModelCall() throws Exception {
-        ScriptedModel model = ScriptedModel.of(Reply.stalled());
+        ScriptedModel model = ScriptedModel.of(Reply.stall());
         Agent agent = Agent.builder().name("A").model(model).db(db).runManager(runs).build();
         String runId = UUID.randomUUID().toString();
         CompletableFuture<RunOutput> run = agent.runAsync(RunRequest.builder("go").runId(runId).build());
@@ -446,7 +446,7 @@ class CancellationTest {
 
     @Test
     void interruptingAThreadBlockedInRunCancelsTheRun() throws Exception {
-        ScriptedModel model = ScriptedModel.of(Reply.stalled());
+        ScriptedModel model = ScriptedModel.of(Reply.stall());
         Agent agent = Agent.builder().name("A").model(model).db(db).runManager(runs).build();
         CompletableFuture<RunOutput> result = new CompletableFuture<>();
         Thread caller = Thread.ofVirtual().start(() -> result.complete(agent.run("go")));

@@ -11,14 +11,14 @@ import dev.cadre.event.RunEvent;
 import dev.cadre.event.TeamRunCancelled;
 import dev.cadre.event.TeamRunContent;
 import dev.cadre.json.CadreJson;
-import dev.cadre.model.ScriptedModel;
-import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.testkit.ScriptedModel;
+import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.RunStream;
 import dev.cadre.run.TeamRunOutput;
-import dev.cadre.store.InMemoryStore;
+import dev.cadre.db.InMemoryDb;
 import dev.cadre.tool.FunctionTool;
 import java.time.Duration;
 import java.util.List;
@@ -40,7 +40,7 @@ class CancelledTeamContentTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
 
-    private final InMemoryStore db = new InMemoryStore();
+    private final InMemoryDb db = new InMemoryDb();
     private final RunManager runs = RunManager.builder().build();
 
     private Team team(ScriptedModel leader, Component<?>... members) {
@@ -99,7 +99,7 @@ class CancelledTeamContentTest {
 
     @Test
     void aTeamCancelledBeforeAnythingWasStreamedAnswersWithTheReason() throws Exception {
-        Team team = team(ScriptedModel.of(delegate("researcher", "What is entropy?")), researcher(Reply.stalled()));
+        Team team = team(ScriptedModel.of(delegate("researcher", "What is entropy?")), researcher(Reply.stall()));
         RunStream stream = team.stream("What is entropy?");
 
         List<RunEvent> events = cancelWhen(team, stream, ev -> ev.getLast() instanceof ModelRequestStarted);
@@ -167,7 +167,7 @@ class CancelledTeamContentTest {
 
     @Test
     void aTeamRunThatIsNotStreamedStreamsNothingAndAnswersWithTheReason() throws Exception {
-        ScriptedModel member = ScriptedModel.of(Reply.stalled());
+        ScriptedModel member = ScriptedModel.of(Reply.stall());
         Team team = team(ScriptedModel.of(delegate("researcher", "facts")),
                 Agent.builder().name("Researcher").model(member).build());
         String runId = UUID.randomUUID().toString();

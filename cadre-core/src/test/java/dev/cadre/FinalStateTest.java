@@ -7,8 +7,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cadre.event.RunCompleted;
 import dev.cadre.event.RunEvent;
 import dev.cadre.event.TerminalEvent;
-import dev.cadre.model.ScriptedModel;
-import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.testkit.ScriptedModel;
+import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.run.CancelResult;
 import dev.cadre.run.CancelResult.Outcome;
 import dev.cadre.run.RunOutput;
@@ -17,9 +17,9 @@ import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.RunStream;
 import dev.cadre.run.TeamRunOutput;
-import dev.cadre.store.FinalStateJournal;
-import dev.cadre.store.InMemoryStore;
-import dev.cadre.store.StoreException;
+import dev.cadre.db.FinalStateJournal;
+import dev.cadre.db.InMemoryDb;
+import dev.cadre.db.DbException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -41,7 +41,7 @@ class FinalStateTest {
 
     @Test
     void aFinalStateTheStoreRefusesIsKeptRetriedAndStoredWhenTheStoreIsBack() throws Exception {
-        FlakyStore db = new FlakyStore();
+        FlakyDb db = new FlakyDb();
         RunManager runs = quickRetries();
         Agent agent = Agent.builder().name("A").model(ScriptedModel.of(Reply.text("the ", "answer"))).db(db)
                 .runManager(runs).build();
@@ -73,7 +73,7 @@ class FinalStateTest {
 
     @Test
     void aStreamEndsWithItsTerminalEventOnlyOnceTheEndIsStored() throws Exception {
-        FlakyStore db = new FlakyStore();
+        FlakyDb db = new FlakyDb();
         RunManager runs = quickRetries();
         Agent agent = Agent.builder().name("A").model(ScriptedModel.of(Reply.text("done"))).db(db).runManager(runs)
                 .build();
@@ -93,9 +93,9 @@ class FinalStateTest {
 
     @Test
     void aCancelWhileTheStoreIsDownSaysTheEndIsNotStoredYet() throws Exception {
-        FlakyStore db = new FlakyStore();
+        FlakyDb db = new FlakyDb();
         RunManager runs = quickRetries();
-        ScriptedModel model = ScriptedModel.of(Reply.stalled());
+        ScriptedModel model = ScriptedModel.of(Reply.stall());
         Agent agent = Agent.builder().name("A").model(model).db(db).runManager(runs).build();
         CompletableFuture<RunOutput> run = agent.runAsync(RunRequest.builder("go").runId("r1").build());
         assertThat(model.awaitCalls(1, WAIT)).isTrue();
@@ -114,7 +114,7 @@ class FinalStateTest {
 
     @Test
     void membersAreStoredBeforeTheirTeamRunEvenWhenTheTeamEndsFirst() throws Exception {
-        FlakyStore db = new FlakyStore();
+        FlakyDb db = new FlakyDb();
         // The team does not wait for members after a cancel: it ends while its member's write still waits.
         RunManager runs = RunManager.builder().finalWriteRetry(Duration.ofMillis(5), Duration.ofMillis(20))
                 .memberDrainTimeout(Duration.ZERO).build();
@@ -141,7 +141,7 @@ class FinalStateTest {
 
     @Test
     void aPollTriesAWaitingFinalStateAgainAndAnswersWhatTheStoreHolds() throws Exception {
-        FlakyStore db = new FlakyStore();
+        FlakyDb db = new FlakyDb();
         // Retries so rare that only the poll can write the state during this test.
         RunManager runs = RunManager.builder().finalWriteRetry(Duration.ofHours(1), Duration.ofHours(1)).build();
         Agent agent = Agent.builder().name("A").model(ScriptedModel.of(Reply.text("answer"))).db(db).runManager(runs)
@@ -162,7 +162,7 @@ class FinalStateTest {
     @Test
     void shutdownLeavesWhatTheStoreStillRefusesInTheJournalForTheNextStart(@TempDir Path dir) throws Exception {
         FinalStateJournal journal = new FinalStateJournal(dir);
-        FlakyStore db = new FlakyStore(Optional.of(journal));
+        FlakyDb db = new FlakyDb(Optional.of(journal));
         RunManager runs = quickRetries();
         Agent agent = Agent.builder().name("A").model(ScriptedModel.of(Reply.text("kept answer"))).db(db)
                 .runManager(runs).build();
@@ -175,7 +175,7 @@ class FinalStateTest {
 
         // The run's caller is told plainly that its end is not stored.
         assertThatThrownBy(() -> run.get(WAIT.toSeconds(), TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
-                .cause().isInstanceOf(StoreException.class).hasMessageContaining("not stored");
+                .cause().isInstanceOf(DbException.class).hasMessageContaining("not stored");
         assertThat(db.getRun("r1")).get().extracting(RunResult::status).isEqualTo(RunStatus.RUNNING);
 
         // The next start (here: the same store, reachable again) writes the real end, content included.
@@ -191,7 +191,7 @@ class FinalStateTest {
     @Test
     void aWrittenFinalStateLeavesNothingInTheJournal(@TempDir Path dir) throws Exception {
         FinalStateJournal journal = new FinalStateJournal(dir);
-        FlakyStore db = new FlakyStore(Optional.of(journal));
+        FlakyDb db = new FlakyDb(Optional.of(journal));
         RunManager runs = quickRetries();
         Agent agent = Agent.builder().name("A").model(ScriptedModel.of(Reply.text("x"))).db(db).runManager(runs)
                 .build();
@@ -206,7 +206,7 @@ class FinalStateTest {
 
     @Test
     void aRunTheOrphanSweepEndedWhileItsProcessWasAliveKeepsItsRealEnd() throws Exception {
-        InMemoryStore db = new InMemoryStore();
+        InMemoryDb db = new InMemoryDb();
         Scripts.BlockingTool wait = new Scripts.BlockingTool("wait");
         Agent agent = Agent.builder().name("A").model(ScriptedModel.of(Reply.toolCall("wait", "{}"), Reply.text("x")))
                 .tools(wait.tool).db(db).runManager(RunManager.builder().build()).build();
@@ -227,7 +227,7 @@ class FinalStateTest {
 
     @Test
     void aCancelledRunEndsEvenWhenNobodyReadsItsFullStream() throws Exception {
-        FlakyStore db = new FlakyStore();
+        FlakyDb db = new FlakyDb();
         RunManager runs = RunManager.builder().streamBufferSize(1).build();
         Agent agent = Agent.builder().name("A").model(ScriptedModel.of(Reply.text(Scripts.words(50))))
                 .addHistoryToContext(true).db(db).runManager(runs).build();

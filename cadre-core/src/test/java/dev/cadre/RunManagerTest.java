@@ -3,15 +3,15 @@ package dev.cadre;
 import static dev.cadre.Scripts.delegate;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cadre.model.ScriptedModel;
-import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.testkit.ScriptedModel;
+import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.run.CancelResult.Outcome;
 import dev.cadre.run.RunOutput;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.TeamRunOutput;
-import dev.cadre.store.InMemoryStore;
+import dev.cadre.db.InMemoryDb;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +20,7 @@ import org.junit.jupiter.api.Test;
 class RunManagerTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private final InMemoryStore db = new InMemoryStore();
+    private final InMemoryDb db = new InMemoryDb();
 
     @Test
     void aTeamStillRunningDuringTheGracePeriodCanDelegateAndFinish() throws Exception {
@@ -47,7 +47,7 @@ class RunManagerTest {
     @Test
     void anInterruptedShutdownStillEndsEveryRunAndKeepsTheInterrupt() throws Exception {
         RunManager runs = RunManager.builder().build();
-        ScriptedModel model = ScriptedModel.of(Reply.stalled());
+        ScriptedModel model = ScriptedModel.of(Reply.stall());
         Agent agent = Agent.builder().name("A").model(model).db(db).runManager(runs).build();
         RunOutput pending = agent.runInBackground("go");
         assertThat(model.awaitCalls(1, WAIT)).isTrue();
@@ -67,7 +67,7 @@ class RunManagerTest {
     void aRunOfAnotherRunManagerInThisProcessIsCancelledToo() throws Exception {
         RunManager a = RunManager.builder().build();
         RunManager b = RunManager.builder().build();
-        ScriptedModel model = ScriptedModel.of(Reply.stalled());
+        ScriptedModel model = ScriptedModel.of(Reply.stall());
         Agent onA = Agent.builder().name("A").model(model).runManager(a).build();
         Agent onB = Agent.builder().name("B").model(ScriptedModel.of()).runManager(b).build();
         String runId = "cross-manager-run";
@@ -81,7 +81,7 @@ class RunManagerTest {
     @Test
     void cancellingTheFutureOfRunAsyncCancelsTheRun() throws Exception {
         RunManager runs = RunManager.builder().build();
-        ScriptedModel model = ScriptedModel.of(Reply.stalled());
+        ScriptedModel model = ScriptedModel.of(Reply.stall());
         Agent agent = Agent.builder().name("A").model(model).db(db).runManager(runs).build();
         String runId = "future-cancel";
         CompletableFuture<RunOutput> run = agent.runAsync(RunRequest.builder("go").runId(runId).build());

@@ -14,12 +14,12 @@ import dev.cadre.model.Model;
 import dev.cadre.model.ModelDelta;
 import dev.cadre.model.ModelRequest;
 import dev.cadre.model.ModelResponse;
-import dev.cadre.model.ScriptedModel;
-import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.testkit.ScriptedModel;
+import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.RunStream;
-import dev.cadre.store.InMemoryStore;
+import dev.cadre.db.InMemoryDb;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
 class RunStreamTest {
 
     private static final Duration WAIT = Duration.ofSeconds(10);
-    private final InMemoryStore db = new InMemoryStore();
+    private final InMemoryDb db = new InMemoryDb();
     private final RunManager runs = RunManager.builder().streamBufferSize(4).build();
 
     @Test
@@ -84,7 +84,7 @@ class RunStreamTest {
 
     @Test
     void closingFromAnotherThreadWakesABlockedReader() throws Exception {
-        ScriptedModel model = ScriptedModel.of(Reply.stalled());
+        ScriptedModel model = ScriptedModel.of(Reply.stall());
         Agent agent = Agent.builder().name("A").model(model).db(db).runManager(runs).build();
         RunStream stream = agent.stream("go");
         List<RunEvent> seen = new CopyOnWriteArrayList<>();

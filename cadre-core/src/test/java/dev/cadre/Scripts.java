@@ -1,7 +1,7 @@
 package dev.cadre;
 
 import dev.cadre.event.RunEvent;
-import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.run.RunStream;
 import java.util.ArrayList;
 import java.util.List;

@@ -10,15 +10,15 @@ import dev.cadre.event.TeamRunCompleted;
 import dev.cadre.model.ModelException;
 import dev.cadre.model.ModelRequest;
 import dev.cadre.model.Role;
-import dev.cadre.model.ScriptedModel;
-import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.testkit.ScriptedModel;
+import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.model.ToolDefinition;
 import dev.cadre.run.RunOutput;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.RunStream;
 import dev.cadre.run.TeamRunOutput;
-import dev.cadre.store.InMemoryStore;
+import dev.cadre.db.InMemoryDb;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -40,7 +40,7 @@ class TeamRunTest {
                 Reply.text("Summary: ", "three laws."));
         Agent researcher = agent("Researcher", ScriptedModel.of(Reply.text("Fact 1. Fact 2.")));
         Agent writer = agent("Writer", ScriptedModel.of(Reply.text("A concise summary.")));
-        InMemoryStore db = new InMemoryStore();
+        InMemoryDb db = new InMemoryDb();
         Team team = Team.builder().name("ResearchTeam").model(leader).members(researcher, writer)
                 .instructions("First, have the researcher gather key facts.",
                         "Then, have the writer create a concise summary.")
@@ -157,7 +157,7 @@ class TeamRunTest {
     @Test
     void aFailedMemberIsReportedToTheLeaderWhichCarriesOn() {
         ScriptedModel leader = ScriptedModel.of(delegate("researcher", "x"), Reply.text("I will answer myself."));
-        Agent researcher = agent("Researcher", ScriptedModel.of(Reply.failing(new ModelException("quota exceeded"))));
+        Agent researcher = agent("Researcher", ScriptedModel.of(Reply.error(new ModelException("quota exceeded"))));
         Team team = Team.builder().name("T").model(leader).members(researcher).build();
 
         TeamRunOutput out = team.run("go");
@@ -247,7 +247,7 @@ class TeamRunTest {
 
     @Test
     void runsShareASessionWhenGivenItsId() {
-        InMemoryStore db = new InMemoryStore();
+        InMemoryDb db = new InMemoryDb();
         Team team = Team.builder().name("T").model(ScriptedModel.of(Reply.text("1"), Reply.text("2"))).db(db).build();
         TeamRunOutput first = team.run("one");
         TeamRunOutput second = team.run(dev.cadre.run.RunRequest.builder("two").sessionId(first.sessionId()).build());

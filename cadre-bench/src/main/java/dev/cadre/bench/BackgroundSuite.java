@@ -41,9 +41,9 @@ final class BackgroundSuite implements Suite {
         return Databases.onEach(c, db -> measure(c, db, db instanceof Databases.Postgres ? PG_POOL : 1));
     }
 
-    private List<Result> measure(Config c, Databases.Db db, int floorThreads) throws Exception {
+    private List<Result> measure(Config c, Databases.Database db, int floorThreads) throws Exception {
         Bench.ENV.put(db.name(), db.version());
-        TimedStore store = new TimedStore(db.store());
+        TimedDb store = new TimedDb(db.db());
         int n = c.backgroundRuns();
         Samples accept = new Samples(n);
         Samples acceptIdle = new Samples(n);
@@ -104,7 +104,7 @@ final class BackgroundSuite implements Suite {
      *
      * @return the nanoTime of the first submit and of the last completion
      */
-    private static long[] submitAll(Team team, TimedStore store, int n, Samples accept) throws InterruptedException {
+    private static long[] submitAll(Team team, TimedDb store, int n, Samples accept) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(n);
         AtomicLong lastDone = new AtomicLong();
         List<String> wrong = new java.util.concurrent.CopyOnWriteArrayList<>();

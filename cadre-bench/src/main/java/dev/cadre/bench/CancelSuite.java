@@ -34,7 +34,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <ul>
  *   <li>(a) the terminal status committed: when the store's {@code finishRun(CANCELLED)} returned
- *       for the team run ({@link TimedStore});
+ *       for the team run ({@link TimedDb});
  *   <li>(b) the stream's last event ({@code TeamRunCancelled}) reaching the reader;
  *   <li>(c) the fake server seeing the member's HTTP connection closed (its Netty channel going
  *       inactive, stamped with the same {@code System.nanoTime()} clock).
@@ -70,10 +70,10 @@ final class CancelSuite implements Suite {
         volatile String memberRunId;
     }
 
-    private List<Result> measure(Config c, Databases.Db db) throws Exception {
+    private List<Result> measure(Config c, Databases.Database db) throws Exception {
         Bench.ENV.put(db.name(), db.version());
         long gap = c.cancelTokenGapMillis();
-        TimedStore store = new TimedStore(db.store());
+        TimedDb store = new TimedDb(db.db());
         Map<String, RecordedRequest> memberRequests = new ConcurrentHashMap<>();
         Samples persisted = new Samples(c.cancelSamples());
         Samples lastEvent = new Samples(c.cancelSamples());
@@ -114,7 +114,7 @@ final class CancelSuite implements Suite {
                         if (!(s.lastEvent instanceof TeamRunCancelled end) || end.status() != RunStatus.CANCELLED) {
                             throw new AssertionError("stream ended with " + s.lastEvent);
                         }
-                        TimedStore.Finish f = store.finish(s.cancel.runId()).orElseThrow();
+                        TimedDb.Finish f = store.finish(s.cancel.runId()).orElseThrow();
                         if (f.status() != RunStatus.CANCELLED) {
                             throw new AssertionError("stored " + f.status());
                         }
@@ -122,7 +122,7 @@ final class CancelSuite implements Suite {
                         if (!member.awaitDisconnect(Duration.ofSeconds(10))) {
                             throw new AssertionError("the fake server never saw the member's connection close");
                         }
-                        TimedStore.Finish m = store.finish(s.memberRunId).orElseThrow();
+                        TimedDb.Finish m = store.finish(s.memberRunId).orElseThrow();
                         if (m.status() != RunStatus.CANCELLED) {
                             throw new AssertionError("member stored " + m.status());
                         }

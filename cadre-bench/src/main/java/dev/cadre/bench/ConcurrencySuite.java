@@ -53,9 +53,9 @@ final class ConcurrencySuite implements Suite {
                 + " (one socket per in-flight run in the bench JVM; the fake server has its own JVM)");
         Footprint sdk = sdkBaseline(n);
         List<Result> out = new ArrayList<>();
-        try (Databases.Db db = Databases.sqlite(); FakeServerProcess fake = FakeServerProcess.start()) {
+        try (Databases.Database db = Databases.sqlite(); FakeServerProcess fake = FakeServerProcess.start()) {
             Bench.ENV.put(db.name(), db.version());
-            TimedStore store = new TimedStore(db.store());
+            TimedDb store = new TimedDb(db.db());
             CountDownLatch ended = new CountDownLatch(n);
             store.onTopLevelFinish(r -> ended.countDown());
             Model model = OpenAIChat.builder().id("gpt-4o-mini").apiKey("sk-test").baseUrl(fake.baseUrl()).build();

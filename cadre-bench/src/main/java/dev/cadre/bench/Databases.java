@@ -3,7 +3,7 @@ package dev.cadre.bench;
 import dev.cadre.jdbc.PostgresDb;
 import dev.cadre.jdbc.SqliteDb;
 import dev.cadre.jdbc.internal.Tables;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -42,10 +42,10 @@ final class Databases {
     }
 
     /** One database for one benchmark: a fresh SQLite file or a fresh PostgreSQL schema, removed on close. */
-    sealed interface Db extends AutoCloseable permits Sqlite, Postgres {
+    sealed interface Database extends AutoCloseable permits Sqlite, Postgres {
         String name();
 
-        Store store();
+        Db db();
 
         String version();
 
@@ -77,7 +77,7 @@ final class Databases {
     /** Measures something on one database. */
     @FunctionalInterface
     interface Measure {
-        List<Result> on(Db db) throws Exception;
+        List<Result> on(Database db) throws Exception;
     }
 
     /**
@@ -86,15 +86,15 @@ final class Databases {
      */
     static List<Result> onEach(Config c, Measure measure) throws Exception {
         List<Result> out = new java.util.ArrayList<>();
-        try (Db db = sqlite()) {
+        try (Database db = sqlite()) {
             out.addAll(measure.on(db));
         }
         if (c.postgres()) {
-            Optional<Db> pg = postgres();
+            Optional<Database> pg = postgres();
             if (pg.isEmpty()) {
                 Bench.ENV.put("PostgreSQL", "not reachable at " + postgresUrl() + ": skipped");
             } else {
-                try (Db db = pg.get()) {
+                try (Database db = pg.get()) {
                     out.addAll(measure.on(db));
                 }
             }
@@ -102,18 +102,18 @@ final class Databases {
         return out;
     }
 
-    static Db sqlite() throws Exception {
+    static Database sqlite() throws Exception {
         return new Sqlite(Files.createTempDirectory("cadre-bench-"));
     }
 
-    static Optional<Db> postgres() {
+    static Optional<Database> postgres() {
         if (!postgresReachable()) {
             return Optional.empty();
         }
         return Optional.of(new Postgres("cadre_bench_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12)));
     }
 
-    static final class Sqlite implements Db {
+    static final class Sqlite implements Database {
         private final Path dir;
         private final SqliteDb store;
 
@@ -126,7 +126,7 @@ final class Databases {
             return "SQLite";
         }
 
-        public Store store() {
+        public Db db() {
             return store;
         }
 
@@ -198,7 +198,7 @@ final class Databases {
         }
     }
 
-    static final class Postgres implements Db {
+    static final class Postgres implements Database {
         private final String schema;
         private final PostgresDb store;
 
@@ -211,7 +211,7 @@ final class Databases {
             return "PostgreSQL";
         }
 
-        public Store store() {
+        public Db db() {
             return store;
         }
 

@@ -18,10 +18,10 @@ import dev.cadre.run.RunResult.RunInput;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.TeamRunOutput;
 import dev.cadre.run.ToolExecution;
-import dev.cadre.store.ProcessInstance;
-import dev.cadre.store.SessionRecord;
-import dev.cadre.store.SessionType;
-import dev.cadre.store.Store;
+import dev.cadre.db.ProcessInstance;
+import dev.cadre.db.SessionRecord;
+import dev.cadre.db.SessionType;
+import dev.cadre.db.Db;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -43,7 +43,7 @@ import java.util.concurrent.atomic.LongAdder;
  * conversation leaves behind. Every other session has no name, so a listing has to show its first
  * run's input instead.
  *
- * <p>Written through the public {@link Store} API, in the order the engine writes a run (session,
+ * <p>Written through the public {@link Db} API, in the order the engine writes a run (session,
  * RUNNING insert, member insert and finish, team finish), so that whatever the store keeps for a
  * listing is filled the way it would be in production.
  */
@@ -85,7 +85,7 @@ final class ListingData {
      * {@code threads} threads: the store API has no batch write, so the writes are overlapped
      * instead (SQLite's single writer queues them; PostgreSQL's pool takes them side by side).
      */
-    static Populated populate(Store store, int n, int threads) throws Exception {
+    static Populated populate(Db store, int n, int threads) throws Exception {
         // Whole seconds apart, in the past: the listing order (newest first) is then exact.
         Instant first = Instant.now().truncatedTo(ChronoUnit.SECONDS).minusSeconds(n + 60L);
         String[] ids = new String[n];
@@ -128,7 +128,7 @@ final class ListingData {
     record SessionWrites(SessionRecord session, String displayName, TeamRunOutput teamStarted,
             RunOutput memberStarted, RunOutput memberDone, TeamRunOutput teamDone) {
 
-        void writeTo(Store store) {
+        void writeTo(Db store) {
             store.saveSession(session);
             store.insertRun(teamStarted, ProcessInstance.id());
             store.insertRun(memberStarted, ProcessInstance.id());

@@ -8,10 +8,10 @@ import dev.cadre.Team;
 import dev.cadre.model.Model;
 import dev.cadre.openai.OpenAIChat;
 import dev.cadre.server.CadreServer;
-import dev.cadre.store.Page;
-import dev.cadre.store.SessionQuery;
-import dev.cadre.store.SessionRecord;
-import dev.cadre.store.Store;
+import dev.cadre.db.Page;
+import dev.cadre.db.SessionQuery;
+import dev.cadre.db.SessionRecord;
+import dev.cadre.db.Db;
 import dev.cadre.testkit.FakeOpenAIServer;
 import java.net.http.HttpRequest;
 import java.sql.Connection;
@@ -78,18 +78,18 @@ final class ListingSuite implements Suite {
         }
     }
 
-    private List<Result> measure(Config c, Databases.Db db) throws Exception {
+    private List<Result> measure(Config c, Databases.Database db) throws Exception {
         String d = db.name();
         Bench.ENV.put(d, db.version());
         int n = c.listingSessions();
         double budget = c.listingBudgetSeconds();
-        ListingData.Populated data = ListingData.populate(db.store(), n, db.readConnections());
+        ListingData.Populated data = ListingData.populate(db.db(), n, db.readConnections());
         db.settle();
         System.gc(); // the population's garbage is not the listing's to collect
         long[] bytes = ListingData.runJsonBytes();
         Bench.ENV.put("listing: " + d + " data", String.format(Locale.ROOT, "%d sessions (%d named, the rest listed"
                 + " by their first input), %d runs (%.1f KB of JSON per team run, %.1f KB per member run),"
-                + " written through the Store API in %.1f s", n, data.named(), data.runs(), bytes[0] / 1024.0,
+                + " written through the Db API in %.1f s", n, data.named(), data.runs(), bytes[0] / 1024.0,
                 bytes[1] / 1024.0, data.seconds()));
 
         LinkedHashSet<PageAt> pages = new LinkedHashSet<>(List.of(new PageAt(20, 1),
@@ -103,7 +103,7 @@ final class ListingSuite implements Suite {
             Samples floor = bareSelect(db, p, n, samples, budget);
             floors.put(p, floor);
             Samples store = timed(samples, budget,
-                    () -> db.store().listSessions(SessionQuery.all().withPage(p.page(), p.limit())),
+                    () -> db.db().listSessions(SessionQuery.all().withPage(p.page(), p.limit())),
                     page -> checkStorePage(page, p, data));
             out.add(line(d + ": listSessions " + p.label() + ", p50", store.p50Millis(), floor.p50Millis(),
                     floorName + ", p50", store.size(), note));
@@ -112,7 +112,7 @@ final class ListingSuite implements Suite {
         }
 
         try (FakeOpenAIServer openai = FakeOpenAIServer.start()) {
-            CadreServer server = startServer(db.store(), openai.baseUrl());
+            CadreServer server = startServer(db.db(), openai.baseUrl());
             try (ListingHttp http = new ListingHttp(server.baseUrl())) {
                 HttpRequest health = http.request("/health", ListingHttp.PROBE_TIMEOUT);
                 // The HTTP path is cold in a fresh JVM: unwarmed, the first database would pay for the JIT
@@ -148,7 +148,7 @@ final class ListingSuite implements Suite {
     }
 
     /** A server on a free port with the team whose sessions were stored; its model is never called. */
-    static CadreServer startServer(Store store, String modelBaseUrl) {
+    static CadreServer startServer(Db store, String modelBaseUrl) {
         Model model = OpenAIChat.builder().id("gpt-4o-mini").apiKey("sk-test").baseUrl(modelBaseUrl).build();
         RunManager rm = RunManager.builder().build(); // the server shuts it down when it stops
         Team team = Team.builder().id(ListingData.TEAM_ID).name(ListingData.TEAM_NAME).model(model)
@@ -196,11 +196,11 @@ final class ListingSuite implements Suite {
      * {@code SELECT *} so that whatever the session row holds for a listing (now or after a schema
      * change) is read by the floor too; prepared once, which a store cannot always count on.
      */
-    private static String pageSql(Databases.Db db) {
+    private static String pageSql(Databases.Database db) {
         return "select * from " + db.sessionTable() + " order by created_at desc, session_id limit ? offset ?";
     }
 
-    private static Samples bareSelect(Databases.Db db, PageAt p, int sessions, int samples, double budget)
+    private static Samples bareSelect(Databases.Database db, PageAt p, int sessions, int samples, double budget)
             throws Exception {
         try (Connection c = db.reader(); PreparedStatement ps = c.prepareStatement(pageSql(db))) {
             return timed(samples, budget, () -> readPage(ps, p), rows -> expect(rows == p.expected(sessions),
@@ -209,7 +209,7 @@ final class ListingSuite implements Suite {
     }
 
     /** Pages read per second by {@code threads} connections at once, for {@code seconds}. */
-    private static double bareSelectRate(Databases.Db db, PageAt p, int sessions, int threads, double seconds)
+    private static double bareSelectRate(Databases.Database db, PageAt p, int sessions, int threads, double seconds)
             throws Exception {
         AtomicLong reads = new AtomicLong();
         List<Throwable> failures = new java.util.concurrent.CopyOnWriteArrayList<>();

@@ -76,12 +76,12 @@ class BenchSmokeTest {
 
     @Test
     void aListingOfTheBenchmarksSessionsHasEveryItemWithItsName() throws Exception {
-        try (Databases.Db db = Databases.sqlite(); FakeOpenAIServer openai = FakeOpenAIServer.start()) {
-            ListingData.Populated data = ListingData.populate(db.store(), 50, 4);
+        try (Databases.Database db = Databases.sqlite(); FakeOpenAIServer openai = FakeOpenAIServer.start()) {
+            ListingData.Populated data = ListingData.populate(db.db(), 50, 4);
             assertThat(data.named()).isEqualTo(25);
-            assertThat(db.store().listRuns(data.newestFirst().get(0))).singleElement()
+            assertThat(db.db().listRuns(data.newestFirst().get(0))).singleElement()
                     .satisfies(run -> assertThat(run.messages()).hasSize(5));
-            CadreServer server = ListingSuite.startServer(db.store(), openai.baseUrl());
+            CadreServer server = ListingSuite.startServer(db.db(), openai.baseUrl());
             try (ListingHttp http = new ListingHttp(server.baseUrl())) {
                 for (int limit : new int[] {20, 1000}) {
                     JsonNode page = new ObjectMapper().readTree(

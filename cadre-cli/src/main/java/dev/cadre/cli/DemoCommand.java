@@ -4,9 +4,9 @@ import dev.cadre.cli.demo.Demo;
 import dev.cadre.cli.internal.Console;
 import dev.cadre.examples.ExampleModels;
 import dev.cadre.examples.OfflineScripts;
-import dev.cadre.jdbc.JdbcStores;
+import dev.cadre.jdbc.JdbcDbs;
 import dev.cadre.json.CadreJson;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.util.LinkedHashMap;
@@ -66,7 +66,7 @@ final class DemoCommand implements Callable<Integer> {
                 : out == System.out ? Console.system() : Console.plain(out);
         try (ExampleModels models = offline ? ExampleModels.offline(pacing, console.out())
                 : ExampleModels.fromEnvironment(console.out(), pacing);
-                Store store = JdbcStores.open(db)) {
+                Db store = JdbcDbs.open(db)) {
             console.println("Database: " + describe(db) + "\n");
             Demo demo = new Demo(store, models, settings.withModel(Optional.ofNullable(model)), console);
             Demo.BackgroundReport first = demo.backgroundRunWithPolling();

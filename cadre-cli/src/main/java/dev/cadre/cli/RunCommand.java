@@ -100,7 +100,7 @@ final class RunCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             spec.commandLine().getErr().println(e.getMessage());
             return CadreCli.USAGE;
-        } catch (dev.cadre.store.StoreException e) {
+        } catch (dev.cadre.db.DbException e) {
             spec.commandLine().getErr().println("cadre run: cannot open the database: " + e.getMessage());
             return CadreCli.FAILED;
         }

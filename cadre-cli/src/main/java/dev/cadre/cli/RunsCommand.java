@@ -7,15 +7,15 @@ import dev.cadre.cli.internal.Console;
 import dev.cadre.internal.RunEngine;
 import dev.cadre.internal.RunRegistry;
 import dev.cadre.internal.InProcessRunExecutor;
-import dev.cadre.jdbc.JdbcStores;
+import dev.cadre.jdbc.JdbcDbs;
 import dev.cadre.json.CadreJson;
 import dev.cadre.run.CancelResult;
 import dev.cadre.run.CancellationManager;
 import dev.cadre.run.RunResult;
-import dev.cadre.store.Page;
-import dev.cadre.store.SessionQuery;
-import dev.cadre.store.SessionRecord;
-import dev.cadre.store.Store;
+import dev.cadre.db.Page;
+import dev.cadre.db.SessionQuery;
+import dev.cadre.db.SessionRecord;
+import dev.cadre.db.Db;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.URI;
@@ -81,7 +81,7 @@ final class RunsCommand implements Callable<Integer> {
         boolean json;
 
         Runs open() {
-            return where.db != null ? new DbRuns(JdbcStores.open(where.db)) : new HttpRuns(where.url, Optional.ofNullable(key));
+            return where.db != null ? new DbRuns(JdbcDbs.open(where.db)) : new HttpRuns(where.url, Optional.ofNullable(key));
         }
     }
 
@@ -216,9 +216,9 @@ final class RunsCommand implements Callable<Integer> {
 
     /** Straight from a db; a cancel goes through the store to the process that runs the run. */
     static final class DbRuns implements Runs {
-        private final Store store;
+        private final Db store;
 
-        DbRuns(Store store) {
+        DbRuns(Db store) {
             this.store = store;
         }
 

@@ -3,7 +3,7 @@ package dev.cadre.cli;
 import dev.cadre.server.CadreServer;
 import dev.cadre.server.config.CadreConfig;
 import dev.cadre.server.config.ConfigException;
-import dev.cadre.store.StoreException;
+import dev.cadre.db.DbException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -81,7 +81,7 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return CadreCli.USAGE;
-        } catch (StoreException e) {
+        } catch (DbException e) {
             // The file is fine; the database is not there (or not usable) now: a failure, not a usage error.
             err.println("cadre serve: cannot open the database: " + e.getMessage());
             return CadreCli.FAILED;

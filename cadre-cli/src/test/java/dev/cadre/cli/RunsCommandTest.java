@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadre.Agent;
 import dev.cadre.jdbc.SqliteDb;
-import dev.cadre.model.ScriptedModel;
-import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.testkit.ScriptedModel;
+import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.run.RunOutput;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
@@ -76,7 +76,7 @@ class RunsCommandTest {
         Agent agent = Agent.builder().name("Slow").model(model).db(db).build();
         var running = agent.runAsync("go");
         assertThat(model.awaitCalls(1, java.time.Duration.ofSeconds(10))).isTrue();
-        String runId = db.listSessions(dev.cadre.store.SessionQuery.all()).items().stream()
+        String runId = db.listSessions(dev.cadre.db.SessionQuery.all()).items().stream()
                 .flatMap(s -> db.listRuns(s.sessionId()).stream()).map(RunResult::runId).findFirst().orElseThrow();
 
         assertThat(cadre("runs", "cancel", runId, "--db", url)).isZero();

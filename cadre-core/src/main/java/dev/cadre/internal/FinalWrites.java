@@ -1,9 +1,9 @@
 package dev.cadre.internal;
 
 import dev.cadre.run.RunResult;
-import dev.cadre.store.FinalStateJournal;
-import dev.cadre.store.Store;
-import dev.cadre.store.StoreException;
+import dev.cadre.db.FinalStateJournal;
+import dev.cadre.db.Db;
+import dev.cadre.db.DbException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -51,7 +51,7 @@ public final class FinalWrites {
         /** Completes when the first attempt failed and the write is waiting for the store. */
         final CompletableFuture<Void> waiting = new CompletableFuture<>();
         final Instant since = Instant.now();
-        volatile StoreException lastFailure;
+        volatile DbException lastFailure;
         final AtomicInteger attempts = new AtomicInteger();
         volatile Path keptIn;
         /** Whether its first try failed and it waits for the retries (false while the first try runs). */
@@ -76,7 +76,7 @@ public final class FinalWrites {
         }
     }
 
-    private final Store store;
+    private final Db store;
     private final String owner;
     private final Backoff backoff;
     private final ReentrantLock lock = new ReentrantLock();
@@ -89,7 +89,7 @@ public final class FinalWrites {
     private boolean retrying;
     private boolean closed;
 
-    public FinalWrites(Store store, String ownerInstanceId, Backoff backoff) {
+    public FinalWrites(Db store, String ownerInstanceId, Backoff backoff) {
         this.store = store;
         this.owner = ownerInstanceId;
         this.backoff = backoff;
@@ -216,7 +216,7 @@ public final class FinalWrites {
             LOG.error("Run {} ended as {}, but its final state could not be written to store {} before {} ({} "
                     + "attempts since {}; last failure: {}). {}", w.runId(), w.state.status(), store.id(), why,
                     w.attempts.get(), w.since, w.lastFailure == null ? "none" : w.lastFailure.getMessage(), kept);
-            w.stored.completeExceptionally(new StoreException(StoreException.Kind.UNAVAILABLE, "Run " + w.runId()
+            w.stored.completeExceptionally(new DbException(DbException.Kind.UNAVAILABLE, "Run " + w.runId()
                     + " ended as " + w.state.status() + ", but its final state is not stored: " + why + ". "
                     + kept, w.lastFailure));
         }
@@ -234,9 +234,9 @@ public final class FinalWrites {
         try {
             return Optional.of(store.finishRun(w.state, owner) ? w.state
                     : store.getRun(w.runId()).filter(r -> r.status().isTerminal()).orElse(w.state));
-        } catch (StoreException e) {
+        } catch (DbException e) {
             w.lastFailure = e;
-            if (e.kind() == StoreException.Kind.NOT_FOUND) {
+            if (e.kind() == DbException.Kind.NOT_FOUND) {
                 // The run's row is gone (its session was deleted while it ran): there is nothing left to write into.
                 LOG.warn("The final state ({}) of run {} was not written: the store has no such run any more ({})",
                         w.state.status(), w.runId(), e.getMessage());
@@ -252,7 +252,7 @@ public final class FinalWrites {
             return Optional.empty();
         } catch (RuntimeException e) {
             // Not a store failure (a bug, or a driver throwing what it should not): keep retrying all the same.
-            w.lastFailure = new StoreException(StoreException.Kind.FAILED, String.valueOf(e.getMessage()), e);
+            w.lastFailure = new DbException(DbException.Kind.FAILED, String.valueOf(e.getMessage()), e);
             LOG.error("Writing the final state of run {} failed unexpectedly; retrying", w.runId(), e);
             return Optional.empty();
         }
@@ -279,7 +279,7 @@ public final class FinalWrites {
         }
         w.waiting.complete(null);
         if (!accepted) {
-            w.stored.completeExceptionally(new StoreException(StoreException.Kind.CLOSED, "Run " + w.runId()
+            w.stored.completeExceptionally(new DbException(DbException.Kind.CLOSED, "Run " + w.runId()
                     + " ended as " + w.state.status() + " while its process was shutting down; its final state is"
                     + " not stored." + (w.keptIn != null ? " It is kept in " + w.keptIn + "." : ""), w.lastFailure));
         }

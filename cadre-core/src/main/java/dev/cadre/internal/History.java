@@ -3,7 +3,7 @@ package dev.cadre.internal;
 import dev.cadre.model.Message;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,7 +18,7 @@ final class History {
      * {@code runId}) as user and assistant messages; a cancelled run's answer says it was interrupted.
      * Empty when the spec does not add history.
      */
-    static List<Message> of(Store store, Spec spec, String sessionId, String runId) {
+    static List<Message> of(Db store, Spec spec, String sessionId, String runId) {
         Spec.Settings settings = spec.settings();
         if (!settings.addHistoryToContext()) {
             return List.of();

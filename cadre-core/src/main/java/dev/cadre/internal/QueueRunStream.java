@@ -5,7 +5,7 @@ import dev.cadre.event.RunEvent;
 import dev.cadre.event.TerminalEvent;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStream;
-import dev.cadre.store.StoreException;
+import dev.cadre.db.DbException;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Iterator;
@@ -235,7 +235,7 @@ final class QueueRunStream implements RunStream, EventSink {
         try {
             return done.join();
         } catch (CompletionException e) {
-            if (e.getCause() instanceof StoreException se) {
+            if (e.getCause() instanceof DbException se) {
                 throw se;
             }
             throw e;

@@ -25,11 +25,11 @@ import dev.cadre.run.RunStatus;
 import dev.cadre.run.RunStream;
 import dev.cadre.run.ToolCallMetrics;
 import dev.cadre.run.ToolExecution;
-import dev.cadre.store.ProcessInstance;
-import dev.cadre.store.SessionRecord;
-import dev.cadre.store.SessionType;
-import dev.cadre.store.Store;
-import dev.cadre.store.StoreException;
+import dev.cadre.db.ProcessInstance;
+import dev.cadre.db.SessionRecord;
+import dev.cadre.db.SessionType;
+import dev.cadre.db.Db;
+import dev.cadre.db.DbException;
 import dev.cadre.tool.Tool;
 import java.time.Duration;
 import java.time.Instant;
@@ -70,7 +70,7 @@ public final class RunEngine {
      *
      * @param finalWrites the final writes of {@code store} (present exactly when the store is)
      */
-    public record Runtime(Optional<Store> store, RunRegistry registry, RunExecutor executor,
+    public record Runtime(Optional<Db> db, RunRegistry registry, RunExecutor executor,
             CancellationManager cancellations, Duration memberDrainTimeout, int streamBuffer,
             Optional<FinalWrites> finalWrites) {
     }
@@ -139,10 +139,10 @@ public final class RunEngine {
      * once. A cancel before the executor starts it ends it {@code CANCELLED} right away.
      */
     public RunResult runInBackground(Spec spec, RunRequest request) {
-        if (rt.store().isEmpty()) {
+        if (rt.db().isEmpty()) {
             throw new RunRefusedException(RunRefusedException.Reason.NO_DB,
                     "Background runs need a db to keep their state: give " + spec.name()
-                    + " one with db(...) (for example SqliteDb.file(\"cadre.db\"), or InMemoryStore for tests)");
+                    + " one with db(...) (for example SqliteDb.file(\"cadre.db\"), or InMemoryDb for tests)");
         }
         Run r = start(spec, request, Mode.BLOCKING, RunStatus.PENDING, (c, sid) -> EventSink.NONE, Optional.empty());
         RunResult pending = r.state.snapshot();
@@ -181,8 +181,8 @@ public final class RunEngine {
     public Optional<RunResult> getRunOutput(Spec spec, String runId, String sessionId) {
         // A final state waiting for the store is tried once more first: the answer is what the store holds.
         rt.finalWrites().ifPresent(w -> w.retryNow(runId));
-        Optional<RunResult> found = rt.store().isPresent()
-                ? rt.store().get().getRun(runId)
+        Optional<RunResult> found = rt.db().isPresent()
+                ? rt.db().get().getRun(runId)
                 : rt.registry().get(runId).map(a -> a.snapshot().get());
         return found.filter(r -> r.sessionId().equals(sessionId) && r.componentId().equals(spec.id()));
     }
@@ -198,8 +198,8 @@ public final class RunEngine {
      * know it either, by remembering the cancel in case it starts here soon.
      */
     public CancelResult cancelThroughStore(String runId) {
-        if (rt.store().isPresent()) {
-            Store store = rt.store().get();
+        if (rt.db().isPresent()) {
+            Db store = rt.db().get();
             Optional<RunResult> stored = store.getRun(runId);
             if (stored.isPresent()) {
                 RunResult run = stored.get();
@@ -242,7 +242,7 @@ public final class RunEngine {
         /** Completes when the run has ended, or its final state waits for the store. */
         final CompletableFuture<Void> settled = new CompletableFuture<>();
         RunRegistry.ActiveRun active;
-        volatile StoreException persistFailure;
+        volatile DbException persistFailure;
         /** The run's end as stored (null until then). */
         volatile RunResult outcome;
         volatile FinalWrites.Write finalWrite;
@@ -305,9 +305,9 @@ public final class RunEngine {
             finished.complete(end != null ? end : state.snapshot());
             r.settled.complete(null);
         });
-        if (rt.store().isPresent()) {
+        if (rt.db().isPresent()) {
             try {
-                Store store = rt.store().get();
+                Db store = rt.db().get();
                 if (parent.isEmpty()) {
                     Instant now = Events.now();
                     store.saveSession(new SessionRecord(sessionId,
@@ -433,8 +433,8 @@ public final class RunEngine {
                 conversation.add(system);
                 s.addMessage(system);
             }
-            conversation.addAll(r.member || rt.store().isEmpty() ? List.of()
-                    : History.of(rt.store().get(), r.spec(), s.sessionId, s.runId));
+            conversation.addAll(r.member || rt.db().isEmpty() ? List.of()
+                    : History.of(rt.db().get(), r.spec(), s.sessionId, s.runId));
             Message user = Message.user(s.input);
             conversation.add(user);
             s.addMessage(user);
@@ -479,7 +479,7 @@ public final class RunEngine {
             if (r.control.isCancelled()) {
                 return cancelled(r);
             }
-            if (e instanceof StoreException se) {
+            if (e instanceof DbException se) {
                 // The store's message names hosts and files: it goes to the log, the run keeps a reference to it.
                 String ref = ErrorIds.next();
                 LOG.error("Run {} of {} failed: its store failed [error {}]", s.runId, r.spec().name(), ref, e);
@@ -894,8 +894,8 @@ public final class RunEngine {
             return w.stored().join();
         } catch (java.util.concurrent.CompletionException | java.util.concurrent.CancellationException e) {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
-            r.persistFailure = cause instanceof StoreException se ? se
-                    : new StoreException("Run " + snapshot.runId() + " ended as " + snapshot.status()
+            r.persistFailure = cause instanceof DbException se ? se
+                    : new DbException("Run " + snapshot.runId() + " ended as " + snapshot.status()
                             + " but its final state could not be written: " + describe(cause), cause);
             return snapshot;
         }
@@ -903,14 +903,14 @@ public final class RunEngine {
 
     /** Writes progress of a running run; a run the store already ended is cancelled here. */
     private void progress(Run r) {
-        if (rt.store().isEmpty()) {
+        if (rt.db().isEmpty()) {
             return;
         }
         try {
-            if (!rt.store().get().updateRun(r.state.snapshot(), ProcessInstance.id())) {
+            if (!rt.db().get().updateRun(r.state.snapshot(), ProcessInstance.id())) {
                 r.control.cancel("Run " + r.state.runId + " was ended elsewhere");
             }
-        } catch (StoreException e) {
+        } catch (DbException e) {
             LOG.warn("Could not record the progress of run {}: {}", r.state.runId, e.getMessage());
         }
     }

@@ -1,6 +1,6 @@
 package dev.cadre.run;
 
-import dev.cadre.store.StoredText;
+import dev.cadre.db.StoredText;
 import java.util.Objects;
 import java.util.Optional;
 

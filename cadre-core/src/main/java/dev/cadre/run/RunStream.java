@@ -37,7 +37,7 @@ public interface RunStream extends Iterable<RunEvent>, AutoCloseable {
     /**
      * Waits for the run to end and returns its final state. Events not yet read are skipped.
      *
-     * @throws dev.cadre.store.StoreException when the final state could not be written to the store
+     * @throws dev.cadre.db.DbException when the final state could not be written to the store
      */
     RunResult result();
 

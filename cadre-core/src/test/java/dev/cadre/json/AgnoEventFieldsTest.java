@@ -7,8 +7,8 @@ import dev.cadre.Agent;
 import dev.cadre.Team;
 import dev.cadre.event.RunEvent;
 import dev.cadre.event.TeamRunCompleted;
-import dev.cadre.model.ScriptedModel;
-import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.testkit.ScriptedModel;
+import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.model.Usage;
 import dev.cadre.run.RunStream;
 import dev.cadre.run.TeamRunOutput;
@@ -33,7 +33,7 @@ class AgnoEventFieldsTest {
     static void streamATeamRun() {
         Agent researcher = Agent.builder().name("Researcher").role("Research topics.")
                 .model(ScriptedModel.named("gpt-5.2-nano", Reply.toolCall("lookup", "{\"q\":\"entropy\"}"),
-                        Reply.text("the first ", "law").withUsage(new Usage(50, 24, 74, 8, 3))))
+                        Reply.text("the first ", "law").usage(new Usage(50, 24, 74, 8, 3))))
                 .tools(FunctionTool.of("lookup", "Looks a topic up.", ctx -> "found"))
                 .build();
         Team team = Team.builder().name("ResearchTeam")

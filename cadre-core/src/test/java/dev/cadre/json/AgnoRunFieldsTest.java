@@ -8,8 +8,8 @@ import dev.cadre.Team;
 import dev.cadre.event.ModelRequestCompleted;
 import dev.cadre.event.RunContent;
 import dev.cadre.event.TeamRunCompleted;
-import dev.cadre.model.ScriptedModel;
-import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.testkit.ScriptedModel;
+import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.model.Usage;
 import dev.cadre.run.RunMetrics;
 import dev.cadre.run.RunOutput;
@@ -28,12 +28,12 @@ class AgnoRunFieldsTest {
     private static Team team() {
         Agent researcher = Agent.builder().name("Researcher")
                 .model(ScriptedModel.named("gpt-5.2-nano", Reply.toolCall("lookup", "{}"),
-                        Reply.text("Facts.").withUsage(Usage.of(50, 24))))
+                        Reply.text("Facts.").usage(Usage.of(50, 24))))
                 .tools(FunctionTool.of("lookup", "Looks a topic up.", ctx -> "found")).build();
         return Team.builder().name("ResearchTeam").model(ScriptedModel.named("gpt-5.2-mini",
                 Reply.toolCall("delegate_task_to_member", "{\"member_id\":\"researcher\",\"task\":\"facts\"}")
-                        .withUsage(Usage.of(50, 20)),
-                Reply.text("Summary.").withUsage(new Usage(60, 25, 85, 30, 5))))
+                        .usage(Usage.of(50, 20)),
+                Reply.text("Summary.").usage(new Usage(60, 25, 85, 30, 5))))
                 .members(researcher).build();
     }
 

@@ -5,7 +5,7 @@ import dev.cadre.Team;
 import dev.cadre.run.CancelResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.TeamRunOutput;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Optional;
@@ -32,12 +32,12 @@ public final class BackgroundExecution {
                 Duration.ofSeconds(1));
     }
 
-    private final Store db;
+    private final Db db;
     private final ExampleModels models;
     private final Timing timing;
     private final PrintStream out;
 
-    public BackgroundExecution(Store db, ExampleModels models, Timing timing, PrintStream out) {
+    public BackgroundExecution(Db db, ExampleModels models, Timing timing, PrintStream out) {
         this.db = db;
         this.models = models;
         this.timing = timing;
@@ -165,7 +165,7 @@ public final class BackgroundExecution {
 
     public static void main(String[] args) throws Exception {
         ExampleArgs parsed = ExampleArgs.parse(args, "sqlite:cadre.db?session_table=team_bg_exec_sessions");
-        try (ExampleModels models = ExampleModels.fromEnvironment(System.out); Store db = parsed.openDb()) {
+        try (ExampleModels models = ExampleModels.fromEnvironment(System.out); Db db = parsed.openDb()) {
             new BackgroundExecution(db, models, Timing.SEED, System.out).runAll();
         }
     }

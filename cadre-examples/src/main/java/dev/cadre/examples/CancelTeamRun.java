@@ -11,7 +11,7 @@ import dev.cadre.event.TerminalEvent;
 import dev.cadre.run.CancelResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.RunStream;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -30,17 +30,17 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class CancelTeamRun {
 
-    private final Store db;
+    private final Db db;
     private final ExampleModels models;
     /** Empty: cancel as soon as the first content has been streamed. */
     private final Optional<Duration> cancelAfter;
     private final PrintStream out;
 
-    public CancelTeamRun(Store db, ExampleModels models, Duration cancelAfter, PrintStream out) {
+    public CancelTeamRun(Db db, ExampleModels models, Duration cancelAfter, PrintStream out) {
         this(db, models, Optional.of(Objects.requireNonNull(cancelAfter, "cancelAfter")), out);
     }
 
-    private CancelTeamRun(Store db, ExampleModels models, Optional<Duration> cancelAfter, PrintStream out) {
+    private CancelTeamRun(Db db, ExampleModels models, Optional<Duration> cancelAfter, PrintStream out) {
         this.db = db;
         this.models = models;
         this.cancelAfter = cancelAfter;
@@ -52,7 +52,7 @@ public final class CancelTeamRun {
      * content rather than after a fixed delay: the moment the delay stands for, however fast or busy
      * the machine is (for tests).
      */
-    static CancelTeamRun cancellingAtFirstContent(Store db, ExampleModels models, PrintStream out) {
+    static CancelTeamRun cancellingAtFirstContent(Db db, ExampleModels models, PrintStream out) {
         return new CancelTeamRun(db, models, Optional.empty(), out);
     }
 
@@ -265,7 +265,7 @@ public final class CancelTeamRun {
 
     public static void main(String[] args) throws Exception {
         ExampleArgs parsed = ExampleArgs.parse(args, "sqlite:cadre.db");
-        try (ExampleModels models = ExampleModels.fromEnvironment(System.out); Store db = parsed.openDb()) {
+        try (ExampleModels models = ExampleModels.fromEnvironment(System.out); Db db = parsed.openDb()) {
             // Run the main example
             new CancelTeamRun(db, models, Duration.ofSeconds(8), System.out).run();
         }

@@ -1,7 +1,7 @@
 package dev.cadre.examples;
 
-import dev.cadre.jdbc.JdbcStores;
-import dev.cadre.store.Store;
+import dev.cadre.jdbc.JdbcDbs;
+import dev.cadre.db.Db;
 
 /** The examples' command line: {@code [--db URL]}, SQLite in the working directory by default. */
 record ExampleArgs(String db) {
@@ -23,8 +23,8 @@ record ExampleArgs(String db) {
         return new ExampleArgs(db);
     }
 
-    Store openDb() {
-        return JdbcStores.open(db);
+    Db openDb() {
+        return JdbcDbs.open(db);
     }
 
     private static IllegalArgumentException usage(String problem) {

@@ -9,13 +9,13 @@ import dev.cadre.event.TeamRunCancelled;
 import dev.cadre.event.TeamRunContent;
 import dev.cadre.event.TeamToolCallCompleted;
 import dev.cadre.event.TeamToolCallStarted;
-import dev.cadre.model.ScriptedModel;
-import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.testkit.ScriptedModel;
+import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.run.CancelResult;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStream;
 import dev.cadre.run.TeamRunOutput;
-import dev.cadre.store.InMemoryStore;
+import dev.cadre.db.InMemoryDb;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 
@@ -31,7 +31,7 @@ public final class QuickStart {
 
     public static void main(String[] args) throws Exception {
         System.out.println("Cadre quick start — offline: the models are scripted stand-ins, no API key needed.\n");
-        InMemoryStore db = new InMemoryStore();
+        InMemoryDb db = new InMemoryDb();
 
         Team team = researchTeam(db);
         System.out.println("== 1. A blocking team run ==");
@@ -91,7 +91,7 @@ public final class QuickStart {
         }
     }
 
-    static Team researchTeam(InMemoryStore db) {
+    static Team researchTeam(InMemoryDb db) {
         Agent researcher = Agent.builder().name("Researcher")
                 .role("Research topics and provide factual information.")
                 .model(ScriptedModel.replying(req -> Reply.text(
@@ -120,7 +120,7 @@ public final class QuickStart {
                 .db(db).build();
     }
 
-    static Team storyTeam(InMemoryStore db) {
+    static Team storyTeam(InMemoryDb db) {
         String[] story = ("Once upon a time, in a cave above the valley, lived a dragon named Ember who wanted to "
                 + "learn to code. Every night she read the manuals the villagers left behind, and every morning "
                 + "she tried again ").split("(?<= )");

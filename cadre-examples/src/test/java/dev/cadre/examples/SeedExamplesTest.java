@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cadre.jdbc.SqliteDb;
 import dev.cadre.jdbc.TestPostgres;
 import dev.cadre.run.RunStatus;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -38,7 +38,7 @@ class SeedExamplesTest {
         final ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         final PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
 
-        abstract Store db();
+        abstract Db db();
 
         String output() {
             return bytes.toString(StandardCharsets.UTF_8);
@@ -87,7 +87,7 @@ class SeedExamplesTest {
         private SqliteDb db;
 
         @Override
-        Store db() {
+        Db db() {
             if (db == null) {
                 db = SqliteDb.builder().file(dir.resolve("cadre.db")).sessionTable("team_bg_exec_sessions").build();
             }
@@ -105,10 +105,10 @@ class SeedExamplesTest {
     @Nested
     class OnPostgres extends OnADatabase {
         private String schema;
-        private Store db;
+        private Db db;
 
         @Override
-        Store db() {
+        Db db() {
             if (db == null) {
                 TestPostgres.require();
                 schema = TestPostgres.createSchema();

@@ -2,9 +2,9 @@ package dev.cadre.jdbc;
 
 import dev.cadre.jdbc.internal.JdbcStore;
 import dev.cadre.jdbc.internal.Liveness;
-import dev.cadre.store.FinalStateJournal;
-import dev.cadre.store.ForwardingStore;
-import dev.cadre.store.Store;
+import dev.cadre.db.FinalStateJournal;
+import dev.cadre.db.ForwardingDb;
+import dev.cadre.db.Db;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -12,7 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A {@link Store} in a SQL database: {@link SqliteDb} or {@link PostgresDb}.
+ * A {@link Db} in a SQL database: {@link SqliteDb} or {@link PostgresDb}.
  *
  * <p><b>Rows.</b> One row per session and one row per run (team runs and member runs alike), so
  * concurrent runs of one session never overwrite each other. Terminal statuses are set with a
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * one the database applied, and it is never overwritten.
  *
  * <p><b>Orphans.</b> When it opens, a store records a heartbeat for this process
- * ({@link dev.cadre.store.ProcessInstance#id()}) and ends as {@code ERROR}, with the reason
+ * ({@link dev.cadre.db.ProcessInstance#id()}) and ends as {@code ERROR}, with the reason
  * {@value #ORPHAN_REASON}, every unfinished run whose owner has not beaten within the staleness
  * limit (30 s unless configured); then it keeps doing both on a daemon virtual thread until
  * {@link #close()}. Runs must therefore be inserted with {@code ProcessInstance.id()} as owner.
@@ -33,11 +33,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p><b>Threads and failures.</b> Thread-safe. Nothing is cached: every call reads or writes the
  * database, so several processes can share it. Every failure is a
- * {@link dev.cadre.store.StoreException} that says what failed and what to do; none is swallowed.
+ * {@link dev.cadre.db.DbException} that says what failed and what to do; none is swallowed.
  * While the database is unreachable, calls fail at once (kind {@code UNAVAILABLE}) instead of each
  * waiting for a connection timeout; a probe notices within half a second when it is back.
  */
-public abstract sealed class JdbcDb extends ForwardingStore permits SqliteDb, PostgresDb {
+public abstract sealed class JdbcDb extends ForwardingDb permits SqliteDb, PostgresDb {
 
     /** The message of runs ended because the process running them stopped. */
     public static final String ORPHAN_REASON = Liveness.ORPHAN_REASON;
@@ -51,7 +51,7 @@ public abstract sealed class JdbcDb extends ForwardingStore permits SqliteDb, Po
     private boolean closed;
 
     JdbcDb(JdbcStore store, Liveness liveness, Optional<FinalStateJournal> journal, List<AutoCloseable> resources) {
-        super(store); // every Store call goes to the SQL behind it; this class adds the lifecycle
+        super(store); // every Db call goes to the SQL behind it; this class adds the lifecycle
         this.store = store;
         this.liveness = liveness;
         this.journal = journal;

@@ -1,6 +1,6 @@
 package dev.cadre.jdbc;
 
-import dev.cadre.store.ProcessInstance;
+import dev.cadre.db.ProcessInstance;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;

@@ -10,8 +10,8 @@ import dev.cadre.jdbc.internal.Migrations;
 import dev.cadre.jdbc.internal.SqlErrors;
 import dev.cadre.jdbc.internal.Tables;
 import dev.cadre.jdbc.internal.WatchedDataSource;
-import dev.cadre.store.FinalStateJournal;
-import dev.cadre.store.StoreException;
+import dev.cadre.db.FinalStateJournal;
+import dev.cadre.db.DbException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 import org.postgresql.ds.PGSimpleDataSource;
 
 /**
- * A {@link dev.cadre.store.Store} in PostgreSQL, through a HikariCP connection pool. JSON columns are
+ * A {@link dev.cadre.db.Db} in PostgreSQL, through a HikariCP connection pool. JSON columns are
  * {@code jsonb}.
  *
  * <pre>{@code
@@ -32,7 +32,7 @@ import org.postgresql.ds.PGSimpleDataSource;
  * // or .host("localhost").port(5432).database("ai")
  * }</pre>
  *
- * <p>{@link Builder#build()} connects at once and fails fast with a {@link StoreException} that
+ * <p>{@link Builder#build()} connects at once and fails fast with a {@link DbException} that
  * names the server when it cannot; then it migrates the schema (Flyway, safe with several processes
  * starting together). Several processes may share one database: the compare-and-set on terminal
  * statuses happens in the database, and each process's runs are protected by its own heartbeat.
@@ -168,7 +168,7 @@ public final class PostgresDb extends JdbcDb {
 
         /**
          * How long a write waits for a row another connection has locked before it fails with a
-         * {@link StoreException}; default 10 s. Cadre's own transactions hold locks for milliseconds.
+         * {@link DbException}; default 10 s. Cadre's own transactions hold locks for milliseconds.
          */
         public Builder lockTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {
@@ -182,7 +182,7 @@ public final class PostgresDb extends JdbcDb {
          * Connects, migrates the schema, records this process's heartbeat and ends the runs of dead
          * processes.
          *
-         * @throws StoreException when any of that fails (server down, wrong credentials, ...);
+         * @throws DbException when any of that fails (server down, wrong credentials, ...);
          *     nothing stays open then
          * @throws IllegalArgumentException when a setting is invalid
          */
@@ -230,7 +230,7 @@ public final class PostgresDb extends JdbcDb {
                 } catch (RuntimeException suppressed) {
                     e.addSuppressed(suppressed);
                 }
-                if (e instanceof StoreException) {
+                if (e instanceof DbException) {
                     throw e;
                 }
                 throw errors.translate("Opening the " + errors.target(), e);

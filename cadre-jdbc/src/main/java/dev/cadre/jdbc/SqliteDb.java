@@ -9,8 +9,8 @@ import dev.cadre.jdbc.internal.Liveness;
 import dev.cadre.jdbc.internal.Migrations;
 import dev.cadre.jdbc.internal.SqlErrors;
 import dev.cadre.jdbc.internal.Tables;
-import dev.cadre.store.FinalStateJournal;
-import dev.cadre.store.StoreException;
+import dev.cadre.db.FinalStateJournal;
+import dev.cadre.db.DbException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -21,7 +21,7 @@ import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
 /**
- * A {@link dev.cadre.store.Store} in one SQLite file: Cadre's embedded default.
+ * A {@link dev.cadre.db.Db} in one SQLite file: Cadre's embedded default.
  *
  * <pre>{@code
  * try (SqliteDb db = SqliteDb.file("cadre.db")) { ... }
@@ -36,7 +36,7 @@ import org.sqlite.SQLiteDataSource;
  * store is built. The database runs in WAL mode, so reads never wait for writes. SQLite allows one
  * writer at a time: this store writes through a single connection, so its own threads queue for
  * it in order instead of failing with "database is locked"; another process writing the same file is
- * waited for up to the busy timeout, after which the call fails with a {@link StoreException} that
+ * waited for up to the busy timeout, after which the call fails with a {@link DbException} that
  * says so. Foreign keys are enforced and commits are synced to disk ({@code synchronous=FULL}).
  *
  * <p>See {@link JdbcDb} for the guarantees shared with {@link PostgresDb}.
@@ -57,7 +57,7 @@ public final class SqliteDb extends JdbcDb {
     /**
      * Opens (creating if needed) the database in {@code path} with default settings.
      *
-     * @throws StoreException when the file cannot be opened or migrated
+     * @throws DbException when the file cannot be opened or migrated
      */
     public static SqliteDb file(String path) {
         return builder().file(Path.of(path)).build();
@@ -123,7 +123,7 @@ public final class SqliteDb extends JdbcDb {
          * Opens the database, migrates its schema, records this process's heartbeat and ends the
          * runs of dead processes.
          *
-         * @throws StoreException when any of that fails; nothing stays open then
+         * @throws DbException when any of that fails; nothing stays open then
          * @throws IllegalArgumentException when a setting is invalid
          */
         public SqliteDb build() {
@@ -163,7 +163,7 @@ public final class SqliteDb extends JdbcDb {
                 } catch (RuntimeException suppressed) {
                     e.addSuppressed(suppressed);
                 }
-                if (e instanceof StoreException) {
+                if (e instanceof DbException) {
                     throw e;
                 }
                 throw errors.translate("Opening the " + errors.target(), e);

@@ -10,16 +10,16 @@ import dev.cadre.event.RunEvent;
 import dev.cadre.event.TeamRunCancelled;
 import dev.cadre.event.TeamRunContent;
 import dev.cadre.event.TerminalEvent;
-import dev.cadre.model.ScriptedModel;
-import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.testkit.ScriptedModel;
+import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.run.CancelResult;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.RunStream;
 import dev.cadre.run.TeamRunOutput;
-import dev.cadre.store.SessionRecord;
-import dev.cadre.store.SessionType;
+import dev.cadre.db.SessionRecord;
+import dev.cadre.db.SessionType;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -59,7 +59,7 @@ abstract class EngineOnDatabaseContract {
 
     @BeforeEach
     void open() {
-        db = openDb(dev.cadre.store.ProcessInstance.id(), Duration.ofSeconds(30), java.time.Clock.systemUTC());
+        db = openDb(dev.cadre.db.ProcessInstance.id(), Duration.ofSeconds(30), java.time.Clock.systemUTC());
         runs = RunManager.builder().build();
     }
 
@@ -83,7 +83,7 @@ abstract class EngineOnDatabaseContract {
             if (question.contains("stall")) {
                 return Reply.text("partial ").thenBlock();
             }
-            return ScriptedModel.isAfterTools(request) ? Reply.text("answer to ", question)
+            return ScriptedModel.isAfterToolResult(request) ? Reply.text("answer to ", question)
                     : Reply.toolCall("delegate_task_to_members", "{\"task\":\"help with it\"}");
         });
         Agent researcher = Agent.builder().name("Researcher").model(ScriptedModel.replying(r -> Reply.text("facts")))

@@ -11,14 +11,14 @@ import dev.cadre.run.RunFailure;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.TeamRunOutput;
-import dev.cadre.store.StoreException;
+import dev.cadre.db.DbException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
- * What the database stores promise beyond the {@link StoreContract}: data outlives the process, and
+ * What the database stores promise beyond the {@link DbContract}: data outlives the process, and
  * runs left behind by a process that stopped are ended, never left running. Subclasses open stores
  * on one and the same database, as if from successive or parallel processes.
  */
@@ -92,7 +92,7 @@ abstract class JdbcDbContract {
         db.close();
         db.close(); // idempotent
 
-        assertThatThrownBy(() -> db.getRun("r1")).isInstanceOf(StoreException.class).hasMessageContaining("closed");
+        assertThatThrownBy(() -> db.getRun("r1")).isInstanceOf(DbException.class).hasMessageContaining("closed");
     }
 
     @Test

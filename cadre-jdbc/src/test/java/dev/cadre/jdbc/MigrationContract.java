@@ -5,12 +5,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadre.jdbc.internal.Dialect;
 import dev.cadre.jdbc.internal.Tables;
-import dev.cadre.store.ModelUsage;
-import dev.cadre.store.SessionQuery;
-import dev.cadre.store.SessionRecord;
-import dev.cadre.store.Store;
-import dev.cadre.store.TokenCounts;
-import dev.cadre.store.UsageQuery;
+import dev.cadre.db.ModelUsage;
+import dev.cadre.db.SessionQuery;
+import dev.cadre.db.SessionRecord;
+import dev.cadre.db.Db;
+import dev.cadre.db.TokenCounts;
+import dev.cadre.db.UsageQuery;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -33,7 +33,7 @@ abstract class MigrationContract {
     protected abstract FluentConfiguration on(FluentConfiguration c);
 
     /** Opens the store on that database: it migrates to the newest version. */
-    protected abstract Store open();
+    protected abstract Db open();
 
     private void migrateToVersionTwo() {
         Tables tables = Tables.of(null, null, null);
@@ -94,7 +94,7 @@ abstract class MigrationContract {
             }
         }
 
-        try (Store store = open()) {
+        try (Db store = open()) {
             SessionRecord s = store.getSession("old").orElseThrow();
             assertThat(s.usage().models()).containsExactly(
                     new ModelUsage("gpt-4o", "OpenAI", new TokenCounts(50, 24, 74, 0, 0, 4)),

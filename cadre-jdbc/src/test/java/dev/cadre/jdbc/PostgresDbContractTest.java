@@ -1,15 +1,15 @@
 package dev.cadre.jdbc;
 
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 
-class PostgresDbContractTest extends StoreContract {
+class PostgresDbContractTest extends DbContract {
 
     private String schema;
 
     @Override
-    protected Store newStore(MutableClock clock) {
+    protected Db newStore(MutableClock clock) {
         TestPostgres.require();
         schema = TestPostgres.createSchema();
         return TestPostgres.builder(schema).clock(clock).heartbeatInterval(Duration.ZERO)

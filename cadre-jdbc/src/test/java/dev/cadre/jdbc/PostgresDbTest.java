@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cadre.run.RunStatus;
-import dev.cadre.store.StoreException;
+import dev.cadre.db.DbException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -45,7 +45,7 @@ class PostgresDbTest extends JdbcDbContract {
 
             assertThatThrownBy(() -> db.finishRun(Runs.finished(teamRun("r1", "s1", RunStatus.RUNNING),
                     RunStatus.COMPLETED, "done")))
-                    .isInstanceOf(StoreException.class)
+                    .isInstanceOf(DbException.class)
                     .hasMessageContaining("Finishing run r1")
                     .hasMessageContaining("stayed locked by another connection too long (waited 300 ms)");
 
@@ -60,7 +60,7 @@ class PostgresDbTest extends JdbcDbContract {
         String url = "jdbc:postgresql://" + hostPort() + "/cadre_no_such_database?user=postgres";
 
         assertThatThrownBy(() -> PostgresDb.builder().url(url).build())
-                .isInstanceOf(StoreException.class)
+                .isInstanceOf(DbException.class)
                 .hasMessageContaining("no such database")
                 .hasMessageNotContaining("password");
     }

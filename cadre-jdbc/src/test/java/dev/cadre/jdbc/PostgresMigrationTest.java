@@ -1,7 +1,7 @@
 package dev.cadre.jdbc;
 
 import dev.cadre.jdbc.internal.Dialect;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -32,7 +32,7 @@ class PostgresMigrationTest extends MigrationContract {
     }
 
     @Override
-    protected Store open() {
+    protected Db open() {
         return TestPostgres.builder(schema.name()).heartbeatInterval(Duration.ZERO).build();
     }
 }

@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cadre.Agent;
 import dev.cadre.RunManager;
 import dev.cadre.Team;
-import dev.cadre.model.ScriptedModel;
-import dev.cadre.model.ScriptedModel.Reply;
+import dev.cadre.testkit.ScriptedModel;
+import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.run.CancelResult;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.TeamRunOutput;
-import dev.cadre.store.StoreException;
+import dev.cadre.db.DbException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -46,7 +46,7 @@ class PostgresOutageTest {
             try {
                 db.ping();
                 return true;
-            } catch (StoreException e) {
+            } catch (DbException e) {
                 return false;
             }
         });
@@ -59,11 +59,11 @@ class PostgresOutageTest {
             pg.down();
             try {
                 // The first call finds out (within the connect timeout)...
-                assertThatThrownBy(db::ping).isInstanceOfSatisfying(StoreException.class,
-                        e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.UNAVAILABLE));
+                assertThatThrownBy(db::ping).isInstanceOfSatisfying(DbException.class,
+                        e -> assertThat(e.kind()).isEqualTo(DbException.Kind.UNAVAILABLE));
                 // ...and the next ones fail at once, without trying to connect, saying since when.
-                assertThatThrownBy(() -> db.getSession("s1")).isInstanceOfSatisfying(StoreException.class, e -> {
-                    assertThat(e.kind()).isEqualTo(StoreException.Kind.UNAVAILABLE);
+                assertThatThrownBy(() -> db.getSession("s1")).isInstanceOfSatisfying(DbException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(DbException.Kind.UNAVAILABLE);
                     assertThat(e.getMessage()).contains("has been unreachable since").contains("may be retried");
                 });
             } finally {
@@ -122,7 +122,7 @@ class PostgresOutageTest {
         try (PostgresDb db = PostgresDb.builder().url(pg.url()).withoutJournal().build()) {
             RunManager runs = RunManager.builder().finalWriteRetry(Duration.ofMillis(20), Duration.ofMillis(200))
                     .build();
-            ScriptedModel model = ScriptedModel.of(Reply.stalled());
+            ScriptedModel model = ScriptedModel.of(Reply.stall());
             Agent agent = Agent.builder().name("Writer").model(model).db(db).runManager(runs).build();
             CompletableFuture<?> run = agent.runAsync(RunRequest.builder("go").runId("cancel-run").build());
             assertThat(model.awaitCalls(1, WAIT)).isTrue();

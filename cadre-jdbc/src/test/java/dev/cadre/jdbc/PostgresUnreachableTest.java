@@ -3,7 +3,7 @@ package dev.cadre.jdbc;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.cadre.store.StoreException;
+import dev.cadre.db.DbException;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -16,7 +16,7 @@ class PostgresUnreachableTest {
 
         assertThatThrownBy(() -> PostgresDb.builder().host("127.0.0.1").port(1).database("test").user("postgres")
                 .connectTimeout(Duration.ofSeconds(2)).build())
-                .isInstanceOf(StoreException.class)
+                .isInstanceOf(DbException.class)
                 .hasMessageContaining("cannot connect to PostgreSQL database at 127.0.0.1:1/test")
                 .hasMessageContaining("Is the server running");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));

@@ -9,11 +9,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.run.RunStatus;
-import dev.cadre.store.SessionOrder;
-import dev.cadre.store.SessionQuery;
-import dev.cadre.store.SessionRecord;
-import dev.cadre.store.SessionType;
-import dev.cadre.store.SessionUpdate;
+import dev.cadre.db.SessionOrder;
+import dev.cadre.db.SessionQuery;
+import dev.cadre.db.SessionRecord;
+import dev.cadre.db.SessionType;
+import dev.cadre.db.SessionUpdate;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -24,9 +24,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every store promises about listing sessions in order and by name, and about creating, updating and
- * deleting them in bulk. Part of {@link StoreContract}.
+ * deleting them in bulk. Part of {@link DbContract}.
  */
-abstract class SessionsContract extends StoreContractBase {
+abstract class SessionsContract extends DbContractBase {
 
     static final SessionOrder OLDEST_FIRST = new SessionOrder(SessionOrder.Key.CREATED_AT, true);
     static final SessionOrder LAST_UPDATED_FIRST = new SessionOrder(SessionOrder.Key.UPDATED_AT, false);

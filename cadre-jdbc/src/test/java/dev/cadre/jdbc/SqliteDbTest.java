@@ -9,9 +9,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.TeamRunOutput;
-import dev.cadre.store.FinalStateJournal;
-import dev.cadre.store.SessionQuery;
-import dev.cadre.store.StoreException;
+import dev.cadre.db.FinalStateJournal;
+import dev.cadre.db.SessionQuery;
+import dev.cadre.db.DbException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -159,7 +159,7 @@ class SqliteDbTest extends JdbcDbContract {
         Path nowhere = dir.resolve("no-such-dir").resolve("cadre.db");
 
         assertThatThrownBy(() -> SqliteDb.file(nowhere))
-                .isInstanceOf(StoreException.class)
+                .isInstanceOf(DbException.class)
                 .hasMessageContaining(nowhere.toString())
                 .hasMessageContaining("directory exists");
     }
@@ -169,7 +169,7 @@ class SqliteDbTest extends JdbcDbContract {
         Files.writeString(file(), "this is a text file, not a database ".repeat(100));
 
         assertThatThrownBy(() -> SqliteDb.file(file()))
-                .isInstanceOf(StoreException.class)
+                .isInstanceOf(DbException.class)
                 .hasMessageContaining("not a valid SQLite database");
     }
 
@@ -184,7 +184,7 @@ class SqliteDbTest extends JdbcDbContract {
             }
 
             assertThatThrownBy(() -> db.saveSession(teamSession("s1", T0)))
-                    .isInstanceOf(StoreException.class)
+                    .isInstanceOf(DbException.class)
                     .hasMessageContaining("Saving session s1")
                     .hasMessageContaining("is locked (busy for 200 ms)");
 
@@ -212,8 +212,8 @@ class SqliteDbTest extends JdbcDbContract {
                     tries.add(pool.submit(() -> {
                         long start = System.nanoTime();
                         assertThatThrownBy(() -> db.saveSession(teamSession(id, T0)))
-                                .isInstanceOfSatisfying(StoreException.class,
-                                        e -> assertThat(e.kind()).isEqualTo(StoreException.Kind.UNAVAILABLE));
+                                .isInstanceOfSatisfying(DbException.class,
+                                        e -> assertThat(e.kind()).isEqualTo(DbException.Kind.UNAVAILABLE));
                         return Duration.ofNanos(System.nanoTime() - start);
                     }));
                 }

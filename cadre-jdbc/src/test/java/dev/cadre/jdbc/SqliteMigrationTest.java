@@ -1,7 +1,7 @@
 package dev.cadre.jdbc;
 
 import dev.cadre.jdbc.internal.Dialect;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -35,7 +35,7 @@ class SqliteMigrationTest extends MigrationContract {
     }
 
     @Override
-    protected Store open() {
+    protected Db open() {
         return SqliteDb.builder().file(dir.resolve("cadre.db")).heartbeatInterval(Duration.ZERO).build();
     }
 }

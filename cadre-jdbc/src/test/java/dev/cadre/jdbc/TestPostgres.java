@@ -2,8 +2,8 @@ package dev.cadre.jdbc;
 
 import static org.junit.jupiter.api.Assertions.fail;
 
-import dev.cadre.store.ForwardingStore;
-import dev.cadre.store.Store;
+import dev.cadre.db.ForwardingDb;
+import dev.cadre.db.Db;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -95,10 +95,10 @@ public final class TestPostgres {
      * A store in a fresh schema of its own, which its {@code close()} drops after closing the store. Skips the test
      * (or fails it, in CI) when the test server cannot be reached.
      */
-    public static Store storeInFreshSchema() {
+    public static Db storeInFreshSchema() {
         require();
         String schema = createSchema();
-        return new ForwardingStore(builder(schema).build()) {
+        return new ForwardingDb(builder(schema).build()) {
             @Override
             public void close() {
                 try {

@@ -12,13 +12,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
-import dev.cadre.store.DailyUsage;
-import dev.cadre.store.ModelUsage;
-import dev.cadre.store.SessionQuery;
-import dev.cadre.store.SessionType;
-import dev.cadre.store.SessionUsage;
-import dev.cadre.store.TokenCounts;
-import dev.cadre.store.UsageQuery;
+import dev.cadre.db.DailyUsage;
+import dev.cadre.db.ModelUsage;
+import dev.cadre.db.SessionQuery;
+import dev.cadre.db.SessionType;
+import dev.cadre.db.SessionUsage;
+import dev.cadre.db.TokenCounts;
+import dev.cadre.db.UsageQuery;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every store promises about usage: a session's token totals per model kept as its runs end, and what each
- * day saw, added up by the store. Part of {@link StoreContract}.
+ * day saw, added up by the store. Part of {@link DbContract}.
  */
 abstract class UsageContract extends SessionsContract {
 

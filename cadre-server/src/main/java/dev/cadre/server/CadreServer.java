@@ -8,7 +8,7 @@ import dev.cadre.server.internal.AgentOsApi;
 import dev.cadre.server.internal.ServerSettings;
 import dev.cadre.server.internal.auth.Authenticator;
 import dev.cadre.server.internal.auth.JwtSettings;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -81,7 +81,7 @@ public final class CadreServer implements AutoCloseable {
 
     /** The id of the database listed as {@code db_id} for the agents and teams. */
     public String dbId() {
-        return api.settings().store().id();
+        return api.settings().db().id();
     }
 
     /**
@@ -112,7 +112,7 @@ public final class CadreServer implements AutoCloseable {
     public static final class Builder {
         private final Map<String, Agent> agents = new LinkedHashMap<>();
         private final Map<String, Team> teams = new LinkedHashMap<>();
-        private Store db;
+        private Db db;
         private RunManager runManager;
         private String host = "127.0.0.1";
         private int port = 7777;
@@ -159,7 +159,7 @@ public final class CadreServer implements AutoCloseable {
          * The store the session endpoints read. Defaults to the store of the first agent or team that
          * has one; a server needs one.
          */
-        public Builder db(Store db) {
+        public Builder db(Db db) {
             this.db = Objects.requireNonNull(db, "db");
             return this;
         }
@@ -285,7 +285,7 @@ public final class CadreServer implements AutoCloseable {
         public CadreServer build() {
             List<Component<?>> all = new ArrayList<>(agents.values());
             all.addAll(teams.values());
-            Store store = Optional.ofNullable(db)
+            Db store = Optional.ofNullable(db)
                     .or(() -> all.stream().flatMap(c -> c.db().stream()).findFirst())
                     .orElseThrow(() -> new IllegalStateException(
                             "A server needs a store for its sessions: give it db(...) or give the agents and teams one"));

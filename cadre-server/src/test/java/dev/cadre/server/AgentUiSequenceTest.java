@@ -7,8 +7,8 @@ import dev.cadre.Agent;
 import dev.cadre.RunManager;
 import dev.cadre.Team;
 import dev.cadre.openai.OpenAIResponses;
-import dev.cadre.store.InMemoryStore;
-import dev.cadre.store.Store;
+import dev.cadre.db.InMemoryDb;
+import dev.cadre.db.Db;
 import dev.cadre.testkit.FakeOpenAIServer;
 import dev.cadre.testkit.RecordedRequest;
 import dev.cadre.testkit.Reply;
@@ -42,7 +42,7 @@ class AgentUiSequenceTest {
     private final CountDownLatch release = new CountDownLatch(1);
     private final CountDownLatch paused = new CountDownLatch(1);
     private FakeOpenAIServer openai;
-    private Store store;
+    private Db store;
     private RunManager runs;
     private CadreServer server;
     private Http http;
@@ -51,7 +51,7 @@ class AgentUiSequenceTest {
     void start() {
         openai = FakeOpenAIServer.start();
         openai.dispatcher(AgentUiSequenceTest::reply);
-        store = new InMemoryStore();
+        store = new InMemoryDb();
         runs = RunManager.builder().build();
         var model = OpenAIResponses.builder().id("gpt-5.2-mini").apiKey("sk-test").baseUrl(openai.baseUrl()).build();
         Agent writer = Agent.builder().id("writer").name("Writer").role("Writes.").runManager(runs).build();

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -26,7 +26,7 @@ abstract class BadInputContract {
 
     protected TestBed bed;
 
-    protected abstract Store newStore();
+    protected abstract Db newStore();
 
     @BeforeAll
     void start() {

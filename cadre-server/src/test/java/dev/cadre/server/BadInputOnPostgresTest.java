@@ -1,7 +1,7 @@
 package dev.cadre.server;
 
 import dev.cadre.jdbc.TestPostgres;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 
 /**
  * {@link BadInputContract} on PostgreSQL, which cannot store a NUL in text or JSON: the store that once
@@ -10,7 +10,7 @@ import dev.cadre.store.Store;
 class BadInputOnPostgresTest extends BadInputContract {
 
     @Override
-    protected Store newStore() {
+    protected Db newStore() {
         return TestPostgres.storeInFreshSchema();
     }
 }

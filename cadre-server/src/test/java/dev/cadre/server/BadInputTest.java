@@ -1,13 +1,13 @@
 package dev.cadre.server;
 
-import dev.cadre.store.InMemoryStore;
-import dev.cadre.store.Store;
+import dev.cadre.db.InMemoryDb;
+import dev.cadre.db.Db;
 
 /** {@link BadInputContract} on the in-memory store. */
 class BadInputTest extends BadInputContract {
 
     @Override
-    protected Store newStore() {
-        return new InMemoryStore();
+    protected Db newStore() {
+        return new InMemoryDb();
     }
 }

@@ -4,7 +4,7 @@ import static dev.cadre.server.Http.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cadre.jdbc.JdbcStores;
+import dev.cadre.jdbc.JdbcDbs;
 import dev.cadre.run.RunStatus;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -61,7 +61,7 @@ class ConcurrentRunsTest {
 
     @Test
     void theSameOnSqlite(@TempDir Path dir) throws Exception {
-        try (TestBed bed = new TestBed(JdbcStores.open("sqlite:" + dir.resolve("cadre.db").toString().replace('\\', '/')),
+        try (TestBed bed = new TestBed(JdbcDbs.open("sqlite:" + dir.resolve("cadre.db").toString().replace('\\', '/')),
                 b -> { })) {
             twoHundredRuns(bed);
         }
@@ -84,7 +84,7 @@ class ConcurrentRunsTest {
             assertThat(ci == null || ci.isBlank()).as("PostgreSQL is required in CI: " + e.getMessage()).isTrue();
             Assumptions.abort("PostgreSQL not reachable (" + e.getMessage() + "); start it or set CADRE_TEST_PG_URL");
         }
-        try (TestBed bed = new TestBed(JdbcStores.open(url + (url.contains("?") ? "&" : "?") + "schema=" + schema),
+        try (TestBed bed = new TestBed(JdbcDbs.open(url + (url.contains("?") ? "&" : "?") + "schema=" + schema),
                 b -> { })) {
             twoHundredRuns(bed);
         } finally {

@@ -6,7 +6,7 @@ import static dev.cadre.server.JwtServerTest.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cadre.store.SessionRecord;
+import dev.cadre.db.SessionRecord;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;

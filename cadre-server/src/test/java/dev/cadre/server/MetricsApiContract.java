@@ -4,7 +4,7 @@ import static dev.cadre.server.Http.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -25,7 +25,7 @@ abstract class MetricsApiContract {
     protected TestBed bed;
     protected Http http;
 
-    protected abstract Store newStore();
+    protected abstract Db newStore();
 
     @BeforeEach
     void start() {

@@ -2,7 +2,7 @@ package dev.cadre.server;
 
 import dev.cadre.jdbc.SqliteDb;
 import dev.cadre.jdbc.TestPostgres;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.io.TempDir;
@@ -17,7 +17,7 @@ class MetricsApiOnDatabasesTest {
         Path dir;
 
         @Override
-        protected Store newStore() {
+        protected Db newStore() {
             return SqliteDb.builder().file(dir.resolve("metrics.db")).build();
         }
     }
@@ -26,7 +26,7 @@ class MetricsApiOnDatabasesTest {
     class OnPostgres extends MetricsApiContract {
 
         @Override
-        protected Store newStore() {
+        protected Db newStore() {
             return TestPostgres.storeInFreshSchema();
         }
     }

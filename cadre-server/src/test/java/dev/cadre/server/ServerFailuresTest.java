@@ -4,12 +4,12 @@ import static dev.cadre.server.Http.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadre.run.RunResult;
-import dev.cadre.store.ForwardingStore;
-import dev.cadre.store.InMemoryStore;
-import dev.cadre.store.Page;
-import dev.cadre.store.SessionQuery;
-import dev.cadre.store.SessionRecord;
-import dev.cadre.store.StoreException;
+import dev.cadre.db.ForwardingDb;
+import dev.cadre.db.InMemoryDb;
+import dev.cadre.db.Page;
+import dev.cadre.db.SessionQuery;
+import dev.cadre.db.SessionRecord;
+import dev.cadre.db.DbException;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -22,12 +22,12 @@ import org.junit.jupiter.api.Test;
 class ServerFailuresTest {
 
     /** A store whose listing fails as told, and that counts how often runs are read. */
-    static final class Faulty extends ForwardingStore {
+    static final class Faulty extends ForwardingDb {
         volatile RuntimeException listingFailure;
         final AtomicInteger runListings = new AtomicInteger();
 
         Faulty() {
-            super(new InMemoryStore());
+            super(new InMemoryDb());
         }
 
         @Override
@@ -74,7 +74,7 @@ class ServerFailuresTest {
     void aStoreThatIsDownIsA503ThatMayBeRetried() {
         Faulty store = new Faulty();
         try (TestBed bed = new TestBed(store, b -> { })) {
-            store.listingFailure = new StoreException(StoreException.Kind.UNAVAILABLE,
+            store.listingFailure = new DbException(DbException.Kind.UNAVAILABLE,
                     "Listing sessions in the PostgreSQL database at db-7:5432/cadre failed: SQL state 08006");
 
             Http.Response r = bed.http.get("/sessions");

@@ -4,9 +4,9 @@ import static dev.cadre.server.Http.form;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cadre.store.SessionRecord;
-import dev.cadre.store.SessionType;
-import dev.cadre.store.Store;
+import dev.cadre.db.SessionRecord;
+import dev.cadre.db.SessionType;
+import dev.cadre.db.Db;
 import java.io.InputStream;
 import java.net.http.HttpResponse;
 import java.time.Instant;
@@ -32,7 +32,7 @@ abstract class SessionApiContract {
     protected TestBed bed;
     protected Http http;
 
-    protected abstract Store newStore();
+    protected abstract Db newStore();
 
     @BeforeAll
     void start() {

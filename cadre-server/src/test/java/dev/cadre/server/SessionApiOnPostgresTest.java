@@ -1,13 +1,13 @@
 package dev.cadre.server;
 
 import dev.cadre.jdbc.TestPostgres;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 
 /** {@link SessionApiContract} on PostgreSQL. */
 class SessionApiOnPostgresTest extends SessionApiContract {
 
     @Override
-    protected Store newStore() {
+    protected Db newStore() {
         return TestPostgres.storeInFreshSchema();
     }
 }

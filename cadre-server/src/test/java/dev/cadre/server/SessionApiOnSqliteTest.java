@@ -1,7 +1,7 @@
 package dev.cadre.server;
 
 import dev.cadre.jdbc.SqliteDb;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.nio.file.Path;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -12,7 +12,7 @@ class SessionApiOnSqliteTest extends SessionApiContract {
     static Path dir;
 
     @Override
-    protected Store newStore() {
+    protected Db newStore() {
         return SqliteDb.builder().file(dir.resolve("sessions.db")).build();
     }
 }

@@ -13,7 +13,7 @@ import java.util.List;
 import dev.cadre.Agent;
 import dev.cadre.RunManager;
 import dev.cadre.openai.OpenAIChat;
-import dev.cadre.store.InMemoryStore;
+import dev.cadre.db.InMemoryDb;
 import dev.cadre.testkit.FakeOpenAIServer;
 import dev.cadre.testkit.Reply;
 import org.junit.jupiter.api.Test;
@@ -53,7 +53,7 @@ class ShutdownTest {
     void withoutARunManagerStopCancelsTheRunsTheServerStarted() throws Exception {
         try (FakeOpenAIServer openai = FakeOpenAIServer.start()) {
             openai.dispatcher(r -> Reply.stall());
-            InMemoryStore store = new InMemoryStore();
+            InMemoryDb store = new InMemoryDb();
             RunManager own = RunManager.builder().build(); // not given to the server
             Agent agent = Agent.builder().id("a").name("A").db(store).runManager(own)
                     .model(OpenAIChat.builder().id("gpt-4o").apiKey("sk-test").baseUrl(openai.baseUrl()).build()).build();

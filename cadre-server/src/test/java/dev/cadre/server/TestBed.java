@@ -5,8 +5,8 @@ import dev.cadre.RunManager;
 import dev.cadre.Team;
 import dev.cadre.openai.OpenAIChat;
 import dev.cadre.openai.OpenAIResponses;
-import dev.cadre.store.InMemoryStore;
-import dev.cadre.store.Store;
+import dev.cadre.db.InMemoryDb;
+import dev.cadre.db.Db;
 import dev.cadre.testkit.FakeOpenAIServer;
 import dev.cadre.testkit.RecordedRequest;
 import dev.cadre.testkit.Reply;
@@ -27,7 +27,7 @@ import java.util.function.Consumer;
 final class TestBed implements AutoCloseable {
 
     final FakeOpenAIServer openai;
-    final Store store;
+    final Db store;
     final RunManager runManager = RunManager.builder().build();
     final Agent echo;
     final Team crew;
@@ -40,10 +40,10 @@ final class TestBed implements AutoCloseable {
     }
 
     TestBed(Consumer<CadreServer.Builder> settings) {
-        this(new InMemoryStore(), settings);
+        this(new InMemoryDb(), settings);
     }
 
-    TestBed(Store store, Consumer<CadreServer.Builder> settings) {
+    TestBed(Db store, Consumer<CadreServer.Builder> settings) {
         this.store = store;
         openai = FakeOpenAIServer.start();
         openai.dispatcher(TestBed::reply);

@@ -15,7 +15,7 @@ import dev.cadre.run.CancelResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.RunStream;
 import dev.cadre.run.TeamRunOutput;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -64,12 +64,12 @@ public final class Demo {
             List<String> cancelEvents, RunStatus storedStatus, boolean asExpected) {
     }
 
-    private final Store db;
+    private final Db db;
     private final ExampleModels models;
     private final Settings settings;
     private final Console console;
 
-    public Demo(Store db, ExampleModels models, Settings settings, Console console) {
+    public Demo(Db db, ExampleModels models, Settings settings, Console console) {
         this.db = db;
         this.models = models;
         this.settings = settings;

@@ -1,6 +1,6 @@
 package dev.cadre.jdbc.internal;
 
-import dev.cadre.store.StoreException;
+import dev.cadre.db.DbException;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.time.Duration;
@@ -13,7 +13,7 @@ import org.slf4j.LoggerFactory;
 /**
  * Whether the database can be reached. Once a call finds it unreachable (refused connections, a
  * server shutting down, no connection to be had), every call fails at once with an
- * {@link StoreException.Kind#UNAVAILABLE} {@link StoreException} instead of each waiting for a
+ * {@link DbException.Kind#UNAVAILABLE} {@link DbException} instead of each waiting for a
  * connection timeout, and a probe on a virtual thread tries the database every {@code probeInterval}
  * until it answers again; then calls go through again by themselves.
  *
@@ -39,11 +39,11 @@ public final class Availability {
         this.probeInterval = probeInterval;
     }
 
-    /** @throws StoreException at once while the database is known to be unreachable */
+    /** @throws DbException at once while the database is known to be unreachable */
     public void check(String action) {
         Down d = down.get();
         if (d != null) {
-            throw new StoreException(StoreException.Kind.UNAVAILABLE, action + " failed: the " + errors.target()
+            throw new DbException(DbException.Kind.UNAVAILABLE, action + " failed: the " + errors.target()
                     + " has been unreachable since " + d.since() + " (" + d.problem() + "). The call may be retried;"
                     + " the store notices by itself when the database is back.");
         }

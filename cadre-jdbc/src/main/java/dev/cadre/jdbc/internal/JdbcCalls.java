@@ -1,7 +1,7 @@
 package dev.cadre.jdbc.internal;
 
 import com.zaxxer.hikari.HikariDataSource;
-import dev.cadre.store.StoreException;
+import dev.cadre.db.DbException;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -11,7 +11,7 @@ import javax.sql.DataSource;
 /**
  * How a {@link JdbcStore} talks to its database: a call gets a connection (failing at once while the database
  * is known to be unreachable, see {@link Availability}), runs in one transaction (writes) or on one read
- * connection, and turns driver failures into {@link StoreException}s via {@link SqlErrors}. Calls of virtual
+ * connection, and turns driver failures into {@link DbException}s via {@link SqlErrors}. Calls of virtual
  * threads run on the store's platform threads when it has them. Thread-safe.
  */
 public final class JdbcCalls {
@@ -117,7 +117,7 @@ public final class JdbcCalls {
         java.util.concurrent.Future<T> f = offload.get().submit(() -> {
             // Waiting for one of the store's threads counts as waiting for the store: as long as a connection.
             if (System.nanoTime() - queued > offloadPatience.toNanos()) {
-                throw new StoreException(StoreException.Kind.UNAVAILABLE, "The " + errors.target()
+                throw new DbException(DbException.Kind.UNAVAILABLE, "The " + errors.target()
                         + " is too busy: the call waited longer than " + offloadPatience.toMillis()
                         + " ms for its turn. Retry, or find what keeps the database busy.");
             }
@@ -137,11 +137,11 @@ public final class JdbcCalls {
                     if (e.getCause() instanceof Error err) {
                         throw err;
                     }
-                    throw new StoreException(StoreException.Kind.FAILED, String.valueOf(e.getCause()), e.getCause());
+                    throw new DbException(DbException.Kind.FAILED, String.valueOf(e.getCause()), e.getCause());
                 }
             }
         } catch (java.util.concurrent.RejectedExecutionException e) {
-            throw new StoreException(StoreException.Kind.CLOSED, "The store for the " + errors.target()
+            throw new DbException(DbException.Kind.CLOSED, "The store for the " + errors.target()
                     + " is closed. Use a store that is open.", e);
         } finally {
             if (interrupted) {
@@ -200,7 +200,7 @@ public final class JdbcCalls {
 
     private void checkOpen(String action) {
         if (closed) {
-            throw new StoreException(StoreException.Kind.CLOSED, action + " failed: the store for the "
+            throw new DbException(DbException.Kind.CLOSED, action + " failed: the store for the "
                     + errors.target() + " is closed. Use a store that is open.");
         }
     }

@@ -1,14 +1,14 @@
 package dev.cadre.jdbc.internal;
 
 import dev.cadre.run.RunResult;
-import dev.cadre.store.DailyUsage;
-import dev.cadre.store.Page;
-import dev.cadre.store.SessionQuery;
-import dev.cadre.store.SessionRecord;
-import dev.cadre.store.SessionUpdate;
-import dev.cadre.store.Store;
-import dev.cadre.store.StoreException;
-import dev.cadre.store.UsageQuery;
+import dev.cadre.db.DailyUsage;
+import dev.cadre.db.Page;
+import dev.cadre.db.SessionQuery;
+import dev.cadre.db.SessionRecord;
+import dev.cadre.db.SessionUpdate;
+import dev.cadre.db.Db;
+import dev.cadre.db.DbException;
+import dev.cadre.db.UsageQuery;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
@@ -20,17 +20,17 @@ import java.util.Optional;
 import javax.sql.DataSource;
 
 /**
- * The {@link Store} behaviour shared by SQLite and PostgreSQL: plain JDBC on two data sources, one
+ * The {@link Db} behaviour shared by SQLite and PostgreSQL: plain JDBC on two data sources, one
  * for reads and one for writes (for SQLite the writer is a single connection, so this process never
  * competes with itself for SQLite's one write lock; for PostgreSQL both are the same pool).
  *
  * <p>Every method is one statement or one short transaction; nothing is cached, so several
- * processes can share the database. Failures become {@link StoreException}s via {@link SqlErrors}.
+ * processes can share the database. Failures become {@link DbException}s via {@link SqlErrors}.
  */
-public final class JdbcStore implements Store {
+public final class JdbcStore implements Db {
 
     /** {@code error_type} of runs ended by the orphan sweep; the same as the in-memory store's. */
-    public static final String ORPHAN_ERROR_TYPE = Store.ORPHAN_ERROR_TYPE;
+    public static final String ORPHAN_ERROR_TYPE = Db.ORPHAN_ERROR_TYPE;
 
     private final String id;
     private final Dialect dialect;

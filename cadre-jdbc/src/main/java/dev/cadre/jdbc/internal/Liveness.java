@@ -48,7 +48,7 @@ public final class Liveness implements AutoCloseable {
 
     /**
      * @param interval time between rounds; {@link Duration#ZERO} for only the round at start
-     * @throws dev.cadre.store.StoreException when the first round fails
+     * @throws dev.cadre.db.DbException when the first round fails
      */
     public static Liveness start(JdbcStore store, String instanceId, Duration interval, Duration staleAfter) {
         Liveness live = new Liveness(store, instanceId, staleAfter);

@@ -10,7 +10,7 @@ import dev.cadre.run.RunOutput;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.TeamRunOutput;
-import dev.cadre.store.StoredText;
+import dev.cadre.db.StoredText;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;

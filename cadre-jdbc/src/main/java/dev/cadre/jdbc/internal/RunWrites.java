@@ -2,12 +2,12 @@ package dev.cadre.jdbc.internal;
 
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
-import dev.cadre.store.ModelUsage;
-import dev.cadre.store.SessionRecord;
-import dev.cadre.store.Store;
-import dev.cadre.store.StoreException;
-import dev.cadre.store.StoredText;
-import dev.cadre.store.TokenCounts;
+import dev.cadre.db.ModelUsage;
+import dev.cadre.db.SessionRecord;
+import dev.cadre.db.Db;
+import dev.cadre.db.DbException;
+import dev.cadre.db.StoredText;
+import dev.cadre.db.TokenCounts;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -79,11 +79,11 @@ final class RunWrites {
                 ps.executeUpdate();
             } catch (SQLException e) {
                 if (errors.isDuplicateKey(e)) {
-                    throw new StoreException(StoreException.Kind.CONFLICT, "A run with id " + run.runId()
+                    throw new DbException(DbException.Kind.CONFLICT, "A run with id " + run.runId()
                             + " exists already; run ids must be unique.", e);
                 }
                 if (errors.isMissingReference(e)) {
-                    throw new StoreException(StoreException.Kind.NOT_FOUND, "Session " + run.sessionId()
+                    throw new DbException(DbException.Kind.NOT_FOUND, "Session " + run.sessionId()
                             + " does not exist; save the session before its runs.", e);
                 }
                 throw e;
@@ -117,7 +117,7 @@ final class RunWrites {
                 + " input_tokens = ?, output_tokens = ?, total_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?,"
                 + " reasoning_tokens = ?"
                 + " WHERE run_id = ? AND (status NOT IN (" + terminalList + ")"
-                + (owner.isPresent() ? " OR (status = 'ERROR' AND error_type = '" + Store.ORPHAN_ERROR_TYPE
+                + (owner.isPresent() ? " OR (status = 'ERROR' AND error_type = '" + Db.ORPHAN_ERROR_TYPE
                         + "' AND owner_instance = ?)" : "") + ")";
         String touch = "UPDATE " + t.sessions() + " SET updated_at = ? WHERE session_id = ?";
         return calls.write(action, c -> {
@@ -126,7 +126,7 @@ final class RunWrites {
                 ps.setString(1, row.runId());
                 try (ResultSet rs = ps.executeQuery()) {
                     if (!rs.next()) {
-                        throw new StoreException(StoreException.Kind.NOT_FOUND, "No run with id " + row.runId()
+                        throw new DbException(DbException.Kind.NOT_FOUND, "No run with id " + row.runId()
                                 + "; insert it before updating it.");
                     }
                     before = UsageTable.counted(rs);
@@ -205,7 +205,7 @@ final class RunWrites {
             List<String> sessionIds = new ArrayList<>();
             List<List<ModelUsage>> counted = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                ps.setString(1, Store.ORPHAN_ERROR_TYPE);
+                ps.setString(1, Db.ORPHAN_ERROR_TYPE);
                 ps.setString(2, reason);
                 ps.setLong(3, now.toEpochMilli());
                 ps.setLong(4, now.minus(staleAfter).toEpochMilli());

@@ -1,7 +1,7 @@
 package dev.cadre.jdbc.internal;
 
 import com.zaxxer.hikari.pool.HikariPool;
-import dev.cadre.store.StoreException;
+import dev.cadre.db.DbException;
 import java.sql.SQLException;
 import java.sql.SQLTransientConnectionException;
 import java.util.Optional;
@@ -9,7 +9,7 @@ import org.sqlite.SQLiteErrorCode;
 import org.sqlite.SQLiteException;
 
 /**
- * Turns driver errors into {@link StoreException}s whose message says what failed, why, and what to
+ * Turns driver errors into {@link DbException}s whose message says what failed, why, and what to
  * do about it. The original exception is always kept as the cause.
  */
 public final class SqlErrors {
@@ -32,10 +32,10 @@ public final class SqlErrors {
         return target;
     }
 
-    public StoreException translate(String action, Throwable error) {
+    public DbException translate(String action, Throwable error) {
         String diagnosis = diagnose(error);
         String where = diagnosis.contains(target) || action.contains(target) ? "" : " in the " + target;
-        return new StoreException(kind(error), Redact.secrets(action + where + " failed: " + diagnosis), error);
+        return new DbException(kind(error), Redact.secrets(action + where + " failed: " + diagnosis), error);
     }
 
     /**
@@ -62,34 +62,34 @@ public final class SqlErrors {
     }
 
     /** The kind of failure {@code error} is, for callers that decide without reading messages. */
-    public StoreException.Kind kind(Throwable error) {
+    public DbException.Kind kind(Throwable error) {
         Optional<SQLiteErrorCode> sqlite = sqliteCode(error);
         if (sqlite.isPresent()) {
             return switch (primary(sqlite.get())) {
-                case 5, 6, 10, 13 -> StoreException.Kind.UNAVAILABLE; // busy, locked, I/O error, disk full
+                case 5, 6, 10, 13 -> DbException.Kind.UNAVAILABLE; // busy, locked, I/O error, disk full
                 case 19 -> switch (sqlite.get()) {
-                    case SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE -> StoreException.Kind.CONFLICT;
-                    case SQLITE_CONSTRAINT_FOREIGNKEY -> StoreException.Kind.NOT_FOUND;
-                    default -> StoreException.Kind.FAILED;
+                    case SQLITE_CONSTRAINT_PRIMARYKEY, SQLITE_CONSTRAINT_UNIQUE -> DbException.Kind.CONFLICT;
+                    case SQLITE_CONSTRAINT_FOREIGNKEY -> DbException.Kind.NOT_FOUND;
+                    default -> DbException.Kind.FAILED;
                 };
-                default -> StoreException.Kind.FAILED;
+                default -> DbException.Kind.FAILED;
             };
         }
         String state = sqlState(error);
         if (error instanceof SQLTransientConnectionException || isConnectionLoss(error)) {
-            return StoreException.Kind.UNAVAILABLE;
+            return DbException.Kind.UNAVAILABLE;
         }
         if (state == null) {
-            return StoreException.Kind.FAILED;
+            return DbException.Kind.FAILED;
         }
         if (state.startsWith("08") || state.startsWith("57") || state.startsWith("40") || state.startsWith("53")
                 || state.equals("55P03")) {
-            return StoreException.Kind.UNAVAILABLE;
+            return DbException.Kind.UNAVAILABLE;
         }
         return switch (state) {
-            case "23505" -> StoreException.Kind.CONFLICT;
-            case "23503" -> StoreException.Kind.NOT_FOUND;
-            default -> StoreException.Kind.FAILED;
+            case "23505" -> DbException.Kind.CONFLICT;
+            case "23503" -> DbException.Kind.NOT_FOUND;
+            default -> DbException.Kind.FAILED;
         };
     }
 

@@ -1,10 +1,10 @@
 package dev.cadre.jdbc.internal;
 
 import dev.cadre.run.RunStatus;
-import dev.cadre.store.DailyUsage;
-import dev.cadre.store.SessionType;
-import dev.cadre.store.TokenCounts;
-import dev.cadre.store.UsageQuery;
+import dev.cadre.db.DailyUsage;
+import dev.cadre.db.SessionType;
+import dev.cadre.db.TokenCounts;
+import dev.cadre.db.UsageQuery;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -19,7 +19,7 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 
 /**
- * {@link dev.cadre.store.Store#usageByDay} in SQL: three grouped statements in one read transaction (sessions by
+ * {@link dev.cadre.db.Db#usageByDay} in SQL: three grouped statements in one read transaction (sessions by
  * day and type; ended runs by day, session type and model; distinct users by day), each walking a time index of
  * the range, and never reading JSON. Thread-safe (stateless).
  */

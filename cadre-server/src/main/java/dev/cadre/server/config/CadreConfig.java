@@ -5,13 +5,13 @@ import dev.cadre.Component;
 import dev.cadre.RunManager;
 import dev.cadre.Team;
 import dev.cadre.TeamMode;
-import dev.cadre.jdbc.JdbcStores;
+import dev.cadre.jdbc.JdbcDbs;
 import dev.cadre.model.Model;
 import dev.cadre.openai.OpenAIChat;
 import dev.cadre.openai.OpenAIResponses;
 import dev.cadre.server.CadreServer;
 import dev.cadre.server.JwtAuth;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -52,22 +52,22 @@ public final class CadreConfig {
     private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
 
     /** A model entry. */
-    public record ModelSpec(String name, String provider, String id, Optional<String> baseUrl, Optional<String> apiKey) {
+    public record ModelConfig(String name, String provider, String id, Optional<String> baseUrl, Optional<String> apiKey) {
     }
 
     /** An agent entry. */
-    public record AgentSpec(String id, String name, String model, Optional<String> role, Optional<String> description,
+    public record AgentConfig(String id, String name, String model, Optional<String> role, Optional<String> description,
             List<String> instructions) {
     }
 
     /** A team entry; members are ids of agents or of teams defined above it. */
-    public record TeamSpec(String id, String name, String model, List<String> members, Optional<String> description,
+    public record TeamConfig(String id, String name, String model, List<String> members, Optional<String> description,
             List<String> instructions, TeamMode mode) {
     }
 
     /** The {@code server:} section. */
-    public record ServerSpec(Optional<String> host, Optional<Integer> port, Optional<String> securityKey,
-            List<String> corsOrigins, Optional<JwtSpec> jwt) {
+    public record ServerConfig(Optional<String> host, Optional<Integer> port, Optional<String> securityKey,
+            List<String> corsOrigins, Optional<JwtConfig> jwt) {
     }
 
     /**
@@ -75,7 +75,7 @@ public final class CadreConfig {
      * environment as in AgentOS: JWT authentication with scopes and user isolation (see
      * {@link dev.cadre.server.JwtAuth}).
      */
-    public record JwtSpec(Optional<String> verificationKey, Optional<Path> jwksFile, Optional<String> algorithm,
+    public record JwtConfig(Optional<String> verificationKey, Optional<Path> jwksFile, Optional<String> algorithm,
             boolean authorization, boolean userIsolation, boolean verifyAudience, List<String> audience,
             Optional<String> adminScope) {
 
@@ -95,18 +95,18 @@ public final class CadreConfig {
     private final String file;
     private final String db;
     private final int dbLine;
-    private final Map<String, ModelSpec> models;
-    private final List<AgentSpec> agents;
-    private final List<TeamSpec> teams;
-    private final ServerSpec server;
+    private final Map<String, ModelConfig> models;
+    private final List<AgentConfig> agents;
+    private final List<TeamConfig> teams;
+    private final ServerConfig server;
 
-    static CadreConfig of(String file, String db, int dbLine, Map<String, ModelSpec> models, List<AgentSpec> agents,
-            List<TeamSpec> teams, ServerSpec server) {
+    static CadreConfig of(String file, String db, int dbLine, Map<String, ModelConfig> models, List<AgentConfig> agents,
+            List<TeamConfig> teams, ServerConfig server) {
         return new CadreConfig(file, db, dbLine, models, agents, teams, server);
     }
 
-    private CadreConfig(String file, String db, int dbLine, Map<String, ModelSpec> models, List<AgentSpec> agents,
-            List<TeamSpec> teams, ServerSpec server) {
+    private CadreConfig(String file, String db, int dbLine, Map<String, ModelConfig> models, List<AgentConfig> agents,
+            List<TeamConfig> teams, ServerConfig server) {
         this.file = file;
         this.db = db;
         this.dbLine = dbLine;
@@ -156,19 +156,19 @@ public final class CadreConfig {
         return db;
     }
 
-    public Map<String, ModelSpec> models() {
+    public Map<String, ModelConfig> models() {
         return models;
     }
 
-    public List<AgentSpec> agents() {
+    public List<AgentConfig> agents() {
         return agents;
     }
 
-    public List<TeamSpec> teams() {
+    public List<TeamConfig> teams() {
         return teams;
     }
 
-    public ServerSpec server() {
+    public ServerConfig server() {
         return server;
     }
 
@@ -177,7 +177,7 @@ public final class CadreConfig {
      * run. Closing it shuts the run manager down (runs still going are cancelled with a reason) and
      * closes the store.
      */
-    public record Components(Store store, RunManager runManager, List<Agent> agents, List<Team> teams)
+    public record Components(Db db, RunManager runManager, List<Agent> agents, List<Team> teams)
             implements AutoCloseable {
 
         /** The agent or team with this id. */
@@ -192,7 +192,7 @@ public final class CadreConfig {
             try {
                 runManager.shutdown(java.time.Duration.ofSeconds(10));
             } finally {
-                store.close();
+                db.close();
             }
         }
     }
@@ -201,12 +201,12 @@ public final class CadreConfig {
      * Opens the database and builds the models, agents and teams under one new {@link RunManager}.
      *
      * @throws ConfigException when the db setting is not a database a store can be opened on
-     * @throws dev.cadre.store.StoreException when the database cannot be opened (unreachable, damaged, ...)
+     * @throws dev.cadre.db.DbException when the database cannot be opened (unreachable, damaged, ...)
      */
     public Components build() {
-        Store store;
+        Db store;
         try {
-            store = JdbcStores.open(db);
+            store = JdbcDbs.open(db);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file, dbLine, "db", e.getMessage());
         }
@@ -215,7 +215,7 @@ public final class CadreConfig {
         models.forEach((name, m) -> builtModels.put(name, model(m)));
         Map<String, Component<?>> byId = new LinkedHashMap<>();
         List<Agent> builtAgents = new ArrayList<>();
-        for (AgentSpec a : agents) {
+        for (AgentConfig a : agents) {
             Agent.Builder b = Agent.builder().id(a.id()).name(a.name()).model(builtModels.get(a.model()))
                     .db(store).runManager(runManager);
             a.role().ifPresent(b::role);
@@ -228,7 +228,7 @@ public final class CadreConfig {
             byId.put(a.id(), agent);
         }
         List<Team> builtTeams = new ArrayList<>();
-        for (TeamSpec t : teams) {
+        for (TeamConfig t : teams) {
             Team.Builder b = Team.builder().id(t.id()).name(t.name()).model(builtModels.get(t.model())).mode(t.mode())
                     .members(t.members().stream().<Component<?>>map(byId::get).toList())
                     .db(store).runManager(runManager);
@@ -249,12 +249,12 @@ public final class CadreConfig {
      * shuts the manager down and closes the store.
      *
      * @throws ConfigException when the db setting is not a database a store can be opened on
-     * @throws dev.cadre.store.StoreException when the database cannot be opened
+     * @throws dev.cadre.db.DbException when the database cannot be opened
      */
     public CadreServer.Builder serverBuilder() {
         Components c = build();
-        CadreServer.Builder sb = CadreServer.builder().agents(c.agents()).teams(c.teams()).db(c.store())
-                .runManager(c.runManager()).closeOnStop(c.store());
+        CadreServer.Builder sb = CadreServer.builder().agents(c.agents()).teams(c.teams()).db(c.db())
+                .runManager(c.runManager()).closeOnStop(c.db());
         server.host().ifPresent(sb::host);
         server.port().ifPresent(sb::port);
         server.securityKey().ifPresent(sb::securityKey);
@@ -265,7 +265,7 @@ public final class CadreConfig {
         return sb;
     }
 
-    private static Model model(ModelSpec m) {
+    private static Model model(ModelConfig m) {
         if (m.provider().equals("openai-chat")) {
             OpenAIChat.Builder b = OpenAIChat.builder().id(m.id());
             m.baseUrl().ifPresent(b::baseUrl);

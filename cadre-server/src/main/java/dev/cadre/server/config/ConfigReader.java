@@ -1,11 +1,11 @@
 package dev.cadre.server.config;
 
 import dev.cadre.TeamMode;
-import dev.cadre.server.config.CadreConfig.AgentSpec;
-import dev.cadre.server.config.CadreConfig.JwtSpec;
-import dev.cadre.server.config.CadreConfig.ModelSpec;
-import dev.cadre.server.config.CadreConfig.ServerSpec;
-import dev.cadre.server.config.CadreConfig.TeamSpec;
+import dev.cadre.server.config.CadreConfig.AgentConfig;
+import dev.cadre.server.config.CadreConfig.JwtConfig;
+import dev.cadre.server.config.CadreConfig.ModelConfig;
+import dev.cadre.server.config.CadreConfig.ServerConfig;
+import dev.cadre.server.config.CadreConfig.TeamConfig;
 import dev.cadre.server.config.YamlTree.Node;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +48,7 @@ final class ConfigReader {
         String db = dbNode == null ? "sqlite:cadre.db" : requiredText(dbNode);
         int dbLine = dbNode == null ? 1 : dbNode.line();
 
-        Map<String, ModelSpec> models = new LinkedHashMap<>();
+        Map<String, ModelConfig> models = new LinkedHashMap<>();
         Node modelsNode = m.get("models");
         if (modelsNode != null) {
             for (Map.Entry<String, Node> e : mapping(modelsNode).entrySet()) {
@@ -57,20 +57,20 @@ final class ConfigReader {
         }
 
         Map<String, Integer> ids = new LinkedHashMap<>();
-        List<AgentSpec> agents = new ArrayList<>();
+        List<AgentConfig> agents = new ArrayList<>();
         Node agentsNode = m.get("agents");
         if (agentsNode != null) {
             for (Node a : sequence(agentsNode)) {
-                AgentSpec spec = agentSpec(a, models);
+                AgentConfig spec = agentSpec(a, models);
                 unique(a, spec.id(), ids);
                 agents.add(spec);
             }
         }
-        List<TeamSpec> teams = new ArrayList<>();
+        List<TeamConfig> teams = new ArrayList<>();
         Node teamsNode = m.get("teams");
         if (teamsNode != null) {
             for (Node t : sequence(teamsNode)) {
-                TeamSpec spec = teamSpec(t, models, ids);
+                TeamConfig spec = teamSpec(t, models, ids);
                 unique(t, spec.id(), ids);
                 teams.add(spec);
             }
@@ -78,7 +78,7 @@ final class ConfigReader {
         if (agents.isEmpty() && teams.isEmpty()) {
             throw error(root, "nothing to serve: define at least one agent or team");
         }
-        ServerSpec server = serverSpec(m.get("server"));
+        ServerConfig server = serverSpec(m.get("server"));
         return CadreConfig.of(file, db, dbLine, java.util.Collections.unmodifiableMap(models), List.copyOf(agents),
                 List.copyOf(teams),
                 server);
@@ -91,7 +91,7 @@ final class ConfigReader {
         }
     }
 
-    ModelSpec modelSpec(String name, Node n) {
+    ModelConfig modelSpec(String name, Node n) {
         keys(n, Set.of("provider", "id", "base_url", "api_key"));
         Node providerNode = require(n, "provider");
         String provider = requiredText(providerNode);
@@ -105,17 +105,17 @@ final class ConfigReader {
                 throw error(n.map().get("base_url"), "'" + u + "' is not an http:// or https:// URL");
             }
         });
-        return new ModelSpec(name, provider, id, baseUrl, optionalText(n, "api_key"));
+        return new ModelConfig(name, provider, id, baseUrl, optionalText(n, "api_key"));
     }
 
-    AgentSpec agentSpec(Node n, Map<String, ModelSpec> models) {
+    AgentConfig agentSpec(Node n, Map<String, ModelConfig> models) {
         keys(n, Set.of("id", "name", "model", "role", "description", "instructions"));
         String[] idName = idAndName(n);
-        return new AgentSpec(idName[0], idName[1], modelRef(n, models), optionalText(n, "role"),
+        return new AgentConfig(idName[0], idName[1], modelRef(n, models), optionalText(n, "role"),
                 optionalText(n, "description"), instructions(n));
     }
 
-    TeamSpec teamSpec(Node n, Map<String, ModelSpec> models, Map<String, Integer> known) {
+    TeamConfig teamSpec(Node n, Map<String, ModelConfig> models, Map<String, Integer> known) {
         keys(n, Set.of("id", "name", "model", "members", "description", "instructions", "mode"));
         String[] idName = idAndName(n);
         Node membersNode = require(n, "members");
@@ -144,13 +144,13 @@ final class ConfigReader {
                 throw error(modeNode, "'" + v + "' is not one of coordinate, route, broadcast");
             }
         }
-        return new TeamSpec(idName[0], idName[1], modelRef(n, models), List.copyOf(members),
+        return new TeamConfig(idName[0], idName[1], modelRef(n, models), List.copyOf(members),
                 optionalText(n, "description"), instructions(n), mode);
     }
 
-    ServerSpec serverSpec(Node n) {
+    ServerConfig serverSpec(Node n) {
         if (n == null) {
-            return new ServerSpec(Optional.empty(), Optional.empty(), securityKeyFromEnv(), List.of(), jwtFromEnv());
+            return new ServerConfig(Optional.empty(), Optional.empty(), securityKeyFromEnv(), List.of(), jwtFromEnv());
         }
         keys(n, Set.of("host", "port", "security_key", "cors_origins", "jwt"));
         Optional<Integer> port = optionalText(n, "port").map(p -> {
@@ -173,7 +173,7 @@ final class ConfigReader {
         }
         Optional<String> key = optionalText(n, "security_key").or(this::securityKeyFromEnv);
         Node jwt = n.map().get("jwt");
-        return new ServerSpec(optionalText(n, "host"), port, key, List.copyOf(origins),
+        return new ServerConfig(optionalText(n, "host"), port, key, List.copyOf(origins),
                 jwt == null ? jwtFromEnv() : Optional.of(jwtSpec(jwt)));
     }
 
@@ -182,16 +182,16 @@ final class ConfigReader {
     }
 
     /** AgentOS's switch: {@code JWT_VERIFICATION_KEY} or {@code JWT_JWKS_FILE} turns JWT mode on. */
-    private Optional<JwtSpec> jwtFromEnv() {
+    private Optional<JwtConfig> jwtFromEnv() {
         Optional<String> key = Optional.ofNullable(env.get("JWT_VERIFICATION_KEY")).filter(s -> !s.isBlank());
         Optional<Path> jwks = Optional.ofNullable(env.get("JWT_JWKS_FILE")).filter(s -> !s.isBlank()).map(Path::of);
         if (key.isEmpty() && jwks.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(new JwtSpec(key, jwks, Optional.empty(), true, true, false, List.of(), Optional.empty()));
+        return Optional.of(new JwtConfig(key, jwks, Optional.empty(), true, true, false, List.of(), Optional.empty()));
     }
 
-    JwtSpec jwtSpec(Node n) {
+    JwtConfig jwtSpec(Node n) {
         keys(n, Set.of("verification_key", "jwks_file", "algorithm", "authorization", "user_isolation",
                 "verify_audience", "audience", "admin_scope"));
         Optional<String> key = optionalText(n, "verification_key")
@@ -211,7 +211,7 @@ final class ConfigReader {
                 sequence(aud).forEach(a -> audience.add(requiredText(a)));
             }
         }
-        return new JwtSpec(key, jwks, optionalText(n, "algorithm"), bool(n, "authorization", true),
+        return new JwtConfig(key, jwks, optionalText(n, "algorithm"), bool(n, "authorization", true),
                 bool(n, "user_isolation", true), bool(n, "verify_audience", !audience.isEmpty()), List.copyOf(audience),
                 optionalText(n, "admin_scope"));
     }
@@ -243,7 +243,7 @@ final class ConfigReader {
         return new String[] {theId, name.orElse(theId)};
     }
 
-    private String modelRef(Node n, Map<String, ModelSpec> models) {
+    private String modelRef(Node n, Map<String, ModelConfig> models) {
         Node ref = n.map().get("model");
         if (ref == null) {
             if (models.size() == 1) {

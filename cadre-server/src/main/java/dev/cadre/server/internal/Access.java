@@ -6,8 +6,8 @@ import dev.cadre.run.RunResult;
 import dev.cadre.server.internal.auth.Authenticator;
 import dev.cadre.server.internal.auth.Caller;
 import dev.cadre.server.internal.auth.Decision;
-import dev.cadre.store.SessionQuery;
-import dev.cadre.store.SessionRecord;
+import dev.cadre.db.SessionQuery;
+import dev.cadre.db.SessionRecord;
 import io.javalin.http.Context;
 import java.util.Optional;
 

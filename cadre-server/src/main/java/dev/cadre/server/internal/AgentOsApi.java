@@ -2,7 +2,7 @@ package dev.cadre.server.internal;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.Component;
-import dev.cadre.store.StoreException;
+import dev.cadre.db.DbException;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
@@ -54,9 +54,9 @@ public final class AgentOsApi {
         this.sse = new SseWriter(settings.heartbeat());
         this.runs = new RunRoutes(settings, sse, stopping::get);
         SessionViews sessionViews = new SessionViews(settings);
-        this.sessions = new SessionRoutes(settings.store(), sessionViews);
+        this.sessions = new SessionRoutes(settings.db(), sessionViews);
         this.sessionEdits = new SessionEdits(settings, sessions, sessionViews);
-        this.metrics = new MetricsRoutes(settings.store());
+        this.metrics = new MetricsRoutes(settings.db());
         this.memories = new MemoryRoutes(settings.requestTimeout());
         this.discovery = new DiscoveryRoutes(settings, access.mode());
     }
@@ -230,8 +230,8 @@ public final class AgentOsApi {
 
         r.get("/agents", discovery::listAgents);
         r.get("/teams", discovery::listTeams);
-        r.get("/agents/{id}", ctx -> Views.json(ctx, 200, ComponentViews.detail(agent(ctx), settings.store())));
-        r.get("/teams/{id}", ctx -> Views.json(ctx, 200, ComponentViews.detail(team(ctx), settings.store())));
+        r.get("/agents/{id}", ctx -> Views.json(ctx, 200, ComponentViews.detail(agent(ctx), settings.db())));
+        r.get("/teams/{id}", ctx -> Views.json(ctx, 200, ComponentViews.detail(team(ctx), settings.db())));
 
         r.post("/agents/{id}/runs", ctx -> runs.create(ctx, agent(ctx)));
         r.post("/teams/{id}/runs", ctx -> runs.create(ctx, team(ctx)));
@@ -285,8 +285,8 @@ public final class AgentOsApi {
             return;
         }
         try {
-            settings.store().ping();
-        } catch (StoreException e) {
+            settings.db().ping();
+        } catch (DbException e) {
             LOG.debug("Not ready: {}", e.getMessage());
             n.put("status", "unavailable");
             n.put("detail", "The database is unavailable");

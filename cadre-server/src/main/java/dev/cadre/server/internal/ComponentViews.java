@@ -9,7 +9,7 @@ import dev.cadre.jdbc.JdbcDb;
 import dev.cadre.json.CadreJson;
 import dev.cadre.model.Model;
 import dev.cadre.model.ToolDefinition;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.util.List;
 import java.util.Locale;
 
@@ -27,8 +27,8 @@ final class ComponentViews {
      * {@code AgentResponse} or {@code TeamResponse}. Members are kept in their team's store, so a member without
      * a store of its own shows its team's.
      */
-    static ObjectNode detail(Component<?> c, Store fallback) {
-        Store store = c.db().orElse(fallback);
+    static ObjectNode detail(Component<?> c, Db fallback) {
+        Db store = c.db().orElse(fallback);
         ObjectNode n = Views.obj();
         n.put("id", c.id());
         n.put("name", c.name());
@@ -64,7 +64,7 @@ final class ComponentViews {
     }
 
     /** {@code AgentSummaryResponse} / {@code TeamSummaryResponse}, as {@code /config} lists components. */
-    static ObjectNode summary(Component<?> c, Store fallback) {
+    static ObjectNode summary(Component<?> c, Db fallback) {
         ObjectNode n = Views.obj();
         n.put("id", c.id());
         n.put("name", c.name());
@@ -98,7 +98,7 @@ final class ComponentViews {
     }
 
     /** What AgentOS calls the session table: the SQL table for Cadre's JDBC stores, else the store's id. */
-    static String sessionTable(Store store) {
+    static String sessionTable(Db store) {
         return store instanceof JdbcDb db ? db.sessionsTable() : store.id();
     }
 
@@ -130,7 +130,7 @@ final class ComponentViews {
     }
 
     /** The components in {@code order} that the caller may see. */
-    static ArrayNode list(io.javalin.http.Context ctx, List<? extends Component<?>> components, Store fallback,
+    static ArrayNode list(io.javalin.http.Context ctx, List<? extends Component<?>> components, Db fallback,
             boolean summaries) {
         ArrayNode a = CadreJson.mapper().createArrayNode();
         components.stream().filter(c -> Access.lists(ctx, c))

@@ -6,7 +6,7 @@ import dev.cadre.Component;
 import dev.cadre.jdbc.JdbcDb;
 import dev.cadre.json.CadreJson;
 import dev.cadre.model.Model;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import io.javalin.http.Context;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -69,13 +69,13 @@ final class DiscoveryRoutes {
 
     /** {@code ConfigResponse}: the databases and what each domain keeps in them, and the components. */
     void config(Context ctx) {
-        Store os = settings.store();
+        Db os = settings.db();
         ObjectNode n = Views.obj();
         n.put("os_id", settings.osId());
         ArrayNode models = n.putArray("available_models");
         models().forEach(m -> models.add(m.id()));
         n.put("os_database", os.id());
-        List<Store> stores = stores();
+        List<Db> stores = stores();
         ArrayNode databases = n.putArray("databases");
         stores.forEach(s -> databases.add(s.id()));
         // Cadre keeps sessions and runs (from which metrics are computed); it has no memories, learnings,
@@ -104,11 +104,11 @@ final class DiscoveryRoutes {
     }
 
     void listAgents(Context ctx) {
-        Views.json(ctx, 200, ComponentViews.list(ctx, agents(), settings.store(), false));
+        Views.json(ctx, 200, ComponentViews.list(ctx, agents(), settings.db(), false));
     }
 
     void listTeams(Context ctx) {
-        Views.json(ctx, 200, ComponentViews.list(ctx, teams(), settings.store(), false));
+        Views.json(ctx, 200, ComponentViews.list(ctx, teams(), settings.db(), false));
     }
 
     private List<Model> models() {
@@ -130,12 +130,12 @@ final class DiscoveryRoutes {
     }
 
     /** The server's store first, then each other store a component keeps its runs in. */
-    private List<Store> stores() {
+    private List<Db> stores() {
         Set<String> seen = new LinkedHashSet<>();
-        List<Store> out = new ArrayList<>();
+        List<Db> out = new ArrayList<>();
         List<Component<?>> all = new ArrayList<>(agents());
         all.addAll(teams());
-        for (Store s : java.util.stream.Stream.concat(java.util.stream.Stream.of(settings.store()),
+        for (Db s : java.util.stream.Stream.concat(java.util.stream.Stream.of(settings.db()),
                 all.stream().flatMap(c -> c.db().stream())).toList()) {
             if (seen.add(s.id())) {
                 out.add(s);
@@ -144,10 +144,10 @@ final class DiscoveryRoutes {
         return out;
     }
 
-    private static ObjectNode domain(List<Store> stores, boolean sessions) {
+    private static ObjectNode domain(List<Db> stores, boolean sessions) {
         ObjectNode d = Views.obj();
         ArrayNode dbs = d.putArray("dbs");
-        for (Store s : stores) {
+        for (Db s : stores) {
             ObjectNode db = dbs.addObject();
             db.put("db_id", s.id());
             db.putObject("domain_config").put("display_name", s.id());

@@ -3,7 +3,7 @@ package dev.cadre.server.internal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.json.CadreJson;
 import dev.cadre.run.RunRefusedException;
-import dev.cadre.store.StoreException;
+import dev.cadre.db.DbException;
 import io.javalin.http.Context;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -31,7 +31,7 @@ final class Failures {
     static ApiException toApi(Context ctx, Throwable e) {
         return switch (e) {
             case ApiException api -> api;
-            case StoreException store -> store(ctx, store);
+            case DbException store -> store(ctx, store);
             case RunRefusedException refused -> new ApiException(switch (refused.reason()) {
                 case RUN_ID_IN_USE -> 409;
                 case SHUT_DOWN -> 503;
@@ -49,7 +49,7 @@ final class Failures {
         };
     }
 
-    private static ApiException store(Context ctx, StoreException e) {
+    private static ApiException store(Context ctx, DbException e) {
         return switch (e.kind()) {
             case UNAVAILABLE -> {
                 String id = logBrief(ctx, e);
@@ -83,7 +83,7 @@ final class Failures {
     /** A safe sentence about {@code e} for an SSE error event, with the details logged under an id. */
     static String safeMessage(String runId, Throwable e) {
         String id = errorId();
-        if (e instanceof StoreException se && se.isTransient()) {
+        if (e instanceof DbException se && se.isTransient()) {
             LOG.warn("Run {}: {} [error {}]", runId, se.getMessage(), id);
             return "The run's final state could not be stored: the database is unavailable. It is kept and written"
                     + " when the database is back; poll the run later (error " + id + ")";
@@ -99,7 +99,7 @@ final class Failures {
     }
 
     /** Availability problems are expected during outages: one line, no stack trace. */
-    private static String logBrief(Context ctx, StoreException e) {
+    private static String logBrief(Context ctx, DbException e) {
         String id = errorId();
         LOG.warn("{} {}: {} [error {}]", ctx.method(), ctx.path(), e.getMessage(), id);
         return id;

@@ -3,7 +3,7 @@ package dev.cadre.server.internal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.json.CadreJson;
-import dev.cadre.store.StoredText;
+import dev.cadre.db.StoredText;
 import io.javalin.http.Context;
 import java.util.Locale;
 import java.util.Optional;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.cadre.json.CadreJson;
-import dev.cadre.store.StoredText;
+import dev.cadre.db.StoredText;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.time.Duration;

@@ -3,10 +3,10 @@ package dev.cadre.server.internal;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.json.CadreJson;
-import dev.cadre.store.DailyUsage;
-import dev.cadre.store.Store;
-import dev.cadre.store.TokenCounts;
-import dev.cadre.store.UsageQuery;
+import dev.cadre.db.DailyUsage;
+import dev.cadre.db.Db;
+import dev.cadre.db.TokenCounts;
+import dev.cadre.db.UsageQuery;
 import io.javalin.http.Context;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
@@ -18,15 +18,15 @@ import java.util.UUID;
 /**
  * AgentOS's usage metrics: {@code GET /metrics} with one {@code DayAggregatedMetrics} per UTC day, and the
  * refresh routes its client calls. AgentOS keeps a table of daily figures that a refresh recomputes; Cadre adds
- * them up from the stored sessions and runs when asked ({@link Store#usageByDay}), so they are always current
+ * them up from the stored sessions and runs when asked ({@link Db#usageByDay}), so they are always current
  * and a refresh has nothing to do. Under user isolation a caller's figures count only their own sessions and
  * runs.
  */
 final class MetricsRoutes {
 
-    private final Store store;
+    private final Db store;
 
-    MetricsRoutes(Store store) {
+    MetricsRoutes(Db store) {
         this.store = store;
     }
 

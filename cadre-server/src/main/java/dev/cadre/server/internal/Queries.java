@@ -1,6 +1,6 @@
 package dev.cadre.server.internal;
 
-import dev.cadre.store.SessionType;
+import dev.cadre.db.SessionType;
 import io.javalin.http.Context;
 import java.time.LocalDate;
 import java.time.format.DateTimeParseException;

@@ -10,7 +10,7 @@ import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.RunStream;
-import dev.cadre.store.SessionRecord;
+import dev.cadre.db.SessionRecord;
 import io.javalin.http.Context;
 import java.io.IOException;
 import java.util.List;
@@ -67,7 +67,7 @@ final class RunRoutes {
         if (background && c.db().isEmpty()) {
             throw new ApiException(400, "Background execution requires a database to be configured on the " + kind(c));
         }
-        if (runId.isPresent() && settings.store().getRun(runId.get()).isPresent()) {
+        if (runId.isPresent() && settings.db().getRun(runId.get()).isPresent()) {
             throw new ApiException(409, "A run with id " + runId.get() + " already exists; run ids must be unique");
         }
         sessionId.ifPresent(sid -> checkSession(ctx, sid, c));
@@ -113,7 +113,7 @@ final class RunRoutes {
      * and under isolation to one user (another's is treated as one that does not exist).
      */
     private void checkSession(Context ctx, String sessionId, Component<?> c) {
-        settings.store().getSession(sessionId).ifPresent(s -> {
+        settings.db().getSession(sessionId).ifPresent(s -> {
             if (!Access.sees(ctx, s)) {
                 throw new ApiException(404, "Session with id '" + sessionId + "' not found");
             }
@@ -131,7 +131,7 @@ final class RunRoutes {
         ownRuns.put(runId, c);
         if (ownRuns.size() > 1000) {
             // Background runs are not watched one by one; forget the ones the store says have ended.
-            ownRuns.keySet().removeIf(id -> settings.store().getRun(id).map(r -> r.status().isTerminal()).orElse(true));
+            ownRuns.keySet().removeIf(id -> settings.db().getRun(id).map(r -> r.status().isTerminal()).orElse(true));
         }
     }
 
@@ -141,7 +141,7 @@ final class RunRoutes {
     private Optional<RunResult> find(Context ctx, Component<?> c, String runId, Optional<String> sessionId) {
         Optional<? extends RunResult> run = sessionId.isPresent()
                 ? c.getRunOutput(runId, sessionId.get())
-                : settings.store().getRun(runId).filter(r -> r.componentId().equals(c.id()));
+                : settings.db().getRun(runId).filter(r -> r.componentId().equals(c.id()));
         return run.<RunResult>map(r -> r).filter(r -> Access.sees(ctx, r));
     }
 
@@ -155,7 +155,7 @@ final class RunRoutes {
 
     void cancel(Context ctx, Component<?> c) {
         String runId = Forms.pathId(ctx, "run_id");
-        Optional<RunResult> stored = settings.store().getRun(runId);
+        Optional<RunResult> stored = settings.db().getRun(runId);
         if (stored.isPresent() && (!stored.get().componentId().equals(c.id()) || !Access.sees(ctx, stored.get()))) {
             // Another component's run, or another user's: nothing is cancelled, and its existence is not told.
             answer(ctx, new CancelResult(runId, CancelResult.Outcome.NOT_FOUND, Optional.empty(),
@@ -174,11 +174,11 @@ final class RunRoutes {
         String sessionId = Forms.queryId(ctx, "session_id")
                 .orElseThrow(() -> Forms.validation("query", "missing", "session_id", "Field required", null));
         Optional<RunStatus> status = Forms.queryText(ctx, "status").map(RunRoutes::status);
-        SessionRecord s = settings.store().getSession(sessionId).filter(x -> Access.sees(ctx, x))
+        SessionRecord s = settings.db().getSession(sessionId).filter(x -> Access.sees(ctx, x))
                 .filter(x -> x.componentId().equals(c.id()))
                 .orElseThrow(() -> new ApiException(404, "Session not found"));
         ArrayNode out = CadreJson.mapper().createArrayNode();
-        for (RunResult r : settings.store().listRuns(s.sessionId())) {
+        for (RunResult r : settings.db().listRuns(s.sessionId())) {
             if (r.componentId().equals(c.id()) && status.map(x -> x == r.status()).orElse(true)) {
                 out.add(SessionViews.runSchema(r));
             }
@@ -197,14 +197,14 @@ final class RunRoutes {
 
     void byId(Context ctx) {
         String runId = Forms.pathId(ctx, "run_id");
-        RunResult r = settings.store().getRun(runId).filter(run -> Access.sees(ctx, run))
+        RunResult r = settings.db().getRun(runId).filter(run -> Access.sees(ctx, run))
                 .orElseThrow(() -> new ApiException(404, "Run not found"));
         Views.json(ctx, 200, Views.run(r));
     }
 
     void cancelById(Context ctx) {
         String runId = Forms.pathId(ctx, "run_id");
-        Optional<RunResult> stored = settings.store().getRun(runId);
+        Optional<RunResult> stored = settings.db().getRun(runId);
         if (stored.isPresent() && !Access.sees(ctx, stored.get())) {
             answer(ctx, new CancelResult(runId, CancelResult.Outcome.NOT_FOUND, Optional.empty(),
                     "Run " + runId + " not found"));

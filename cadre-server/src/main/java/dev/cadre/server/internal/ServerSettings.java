@@ -4,7 +4,7 @@ import dev.cadre.Agent;
 import dev.cadre.RunManager;
 import dev.cadre.Team;
 import dev.cadre.server.internal.auth.Authenticator;
-import dev.cadre.store.Store;
+import dev.cadre.db.Db;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +21,7 @@ public record ServerSettings(
         Map<String, Team> teams,
         List<String> agentOrder,
         List<String> teamOrder,
-        Store store,
+        Db db,
         Optional<RunManager> runManager,
         String host,
         int port,

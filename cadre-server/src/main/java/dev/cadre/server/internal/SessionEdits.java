@@ -6,11 +6,11 @@ import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import dev.cadre.Component;
-import dev.cadre.store.SessionRecord;
-import dev.cadre.store.SessionType;
-import dev.cadre.store.SessionUpdate;
-import dev.cadre.store.Store;
-import dev.cadre.store.StoredText;
+import dev.cadre.db.SessionRecord;
+import dev.cadre.db.SessionType;
+import dev.cadre.db.SessionUpdate;
+import dev.cadre.db.Db;
+import dev.cadre.db.StoredText;
 import io.javalin.http.Context;
 import java.time.Duration;
 import java.time.Instant;
@@ -33,7 +33,7 @@ final class SessionEdits {
 
     private static final Set<String> SUMMARY_FIELDS = Set.of("summary", "topics", "updated_at");
 
-    private final Store store;
+    private final Db store;
     private final SessionRoutes reads;
     private final SessionViews views;
     private final Map<String, ? extends Component<?>> agents;
@@ -41,7 +41,7 @@ final class SessionEdits {
     private final Duration requestTimeout;
 
     SessionEdits(ServerSettings settings, SessionRoutes reads, SessionViews views) {
-        this.store = settings.store();
+        this.store = settings.db();
         this.reads = reads;
         this.views = views;
         this.agents = settings.agents();

@@ -4,11 +4,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.json.CadreJson;
 import dev.cadre.run.RunResult;
-import dev.cadre.store.Page;
-import dev.cadre.store.SessionOrder;
-import dev.cadre.store.SessionQuery;
-import dev.cadre.store.SessionRecord;
-import dev.cadre.store.Store;
+import dev.cadre.db.Page;
+import dev.cadre.db.SessionOrder;
+import dev.cadre.db.SessionQuery;
+import dev.cadre.db.SessionRecord;
+import dev.cadre.db.Db;
 import io.javalin.http.Context;
 import java.util.List;
 import java.util.Optional;
@@ -20,10 +20,10 @@ import java.util.Optional;
  */
 final class SessionRoutes {
 
-    private final Store store;
+    private final Db store;
     private final SessionViews views;
 
-    SessionRoutes(Store store, SessionViews views) {
+    SessionRoutes(Db store, SessionViews views) {
         this.store = store;
         this.views = views;
     }

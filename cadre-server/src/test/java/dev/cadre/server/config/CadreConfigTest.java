@@ -56,8 +56,8 @@ class CadreConfigTest {
         assertThat(c.db()).isEqualTo("sqlite:cadre.db");
         assertThat(c.models().get("default").apiKey()).contains("sk-from-env");
         assertThat(c.models().get("default").baseUrl()).contains("http://127.0.0.1:8089/v1");
-        assertThat(c.agents()).extracting(CadreConfig.AgentSpec::id).containsExactly("researcher", "writer");
-        CadreConfig.TeamSpec team = c.teams().get(0);
+        assertThat(c.agents()).extracting(CadreConfig.AgentConfig::id).containsExactly("researcher", "writer");
+        CadreConfig.TeamConfig team = c.teams().get(0);
         assertThat(team.members()).containsExactly("researcher", "writer");
         // YAML flow lists split on commas: these are four instructions, as YAML reads them.
         assertThat(team.instructions()).hasSize(4);
@@ -125,12 +125,12 @@ class CadreConfigTest {
     void jwtVerificationKeyInTheEnvironmentSwitchesJwtModeOnAsInAgentOs() {
         CadreConfig c = CadreConfig.parse(ONE_AGENT, "cadre.yaml", Map.of("JWT_VERIFICATION_KEY", "secret"));
 
-        CadreConfig.JwtSpec jwt = c.server().jwt().orElseThrow();
+        CadreConfig.JwtConfig jwt = c.server().jwt().orElseThrow();
         assertThat(jwt.verificationKey()).contains("secret");
         assertThat(jwt.authorization()).isTrue();
         assertThat(jwt.userIsolation()).as("on by default").isTrue();
         assertThat(CadreConfig.parse(ONE_AGENT, "cadre.yaml", Map.of("JWT_JWKS_FILE", "/keys/jwks.json")).server()
-                .jwt().flatMap(CadreConfig.JwtSpec::jwksFile)).contains(Path.of("/keys/jwks.json"));
+                .jwt().flatMap(CadreConfig.JwtConfig::jwksFile)).contains(Path.of("/keys/jwks.json"));
         assertThat(CadreConfig.parse(ONE_AGENT, "cadre.yaml", Map.of()).server().jwt()).isEmpty();
     }
 
@@ -146,7 +146,7 @@ class CadreConfigTest {
                     admin_scope: ops:admin
                 """, "cadre.yaml", Map.of("MY_KEY", "k"));
 
-        CadreConfig.JwtSpec jwt = c.server().jwt().orElseThrow();
+        CadreConfig.JwtConfig jwt = c.server().jwt().orElseThrow();
         assertThat(jwt.verificationKey()).contains("k");
         assertThat(jwt.userIsolation()).isFalse();
         assertThat(jwt.authorization()).isFalse();
@@ -164,7 +164,7 @@ class CadreConfigTest {
         CadreConfig c = CadreConfig.parse("db: postgresql://cadre:hunter2@127.0.0.1:1/cadre\n" + ONE_AGENT,
                 "cadre.yaml", Map.of());
 
-        assertThatThrownBy(c::build).isInstanceOf(dev.cadre.store.StoreException.class)
+        assertThatThrownBy(c::build).isInstanceOf(dev.cadre.db.DbException.class)
                 .hasMessageNotContaining("hunter2");
         assertThatThrownBy(() -> CadreConfig.parse("db: ftp://x\n" + ONE_AGENT, "cadre.yaml", Map.of()).build())
                 .isInstanceOf(ConfigException.class).hasMessageContaining("cadre.yaml:1: db");

@@ -1,0 +1,98 @@
+package dev.cadre.bench;
+
+import dev.cadre.run.RunResult;
+import dev.cadre.run.RunStatus;
+import dev.cadre.db.SessionRecord;
+import dev.cadre.db.ForwardingDb;
+import dev.cadre.db.Db;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
+
+/**
+ * A store that passes every call to a real one and notes when each run's terminal state was
+ * committed (the moment {@code finishRun} returned), and how many writes a run costs. This is how
+ * "terminal status persisted" is timed without polling the database.
+ */
+final class TimedDb extends ForwardingDb {
+
+    /** A terminal state that the database accepted, and when. */
+    record Finish(RunStatus status, long atNanos) {
+    }
+
+    private final Map<String, Finish> finished = new ConcurrentHashMap<>();
+    private final LongAdder writes = new LongAdder();
+    private volatile Consumer<RunResult> onTopLevelFinish = r -> { };
+
+    TimedDb(Db delegate) {
+        super(delegate);
+    }
+
+    /** Called (on the run's thread) right after a top-level run's terminal state was committed; member runs are noted too. */
+    void onTopLevelFinish(Consumer<RunResult> listener) {
+        this.onTopLevelFinish = listener;
+    }
+
+    Optional<Finish> finish(String runId) {
+        return Optional.ofNullable(finished.get(runId));
+    }
+
+    /** Session saves, run inserts, updates and finishes so far. */
+    long writes() {
+        return writes.sum();
+    }
+
+    /** Forgets the runs noted so far, so that a long benchmark does not hold them all. */
+    void forget(String runId) {
+        finished.remove(runId);
+    }
+
+    @Override
+    public boolean finishRun(RunResult run) {
+        return noted(run, super.finishRun(run));
+    }
+
+    /** The engine's own final writes. */
+    @Override
+    public boolean finishRun(RunResult run, String ownerInstanceId) {
+        return noted(run, super.finishRun(run, ownerInstanceId));
+    }
+
+    private boolean noted(RunResult run, boolean accepted) {
+        writes.increment();
+        long at = System.nanoTime();
+        if (accepted) {
+            finished.put(run.runId(), new Finish(run.status(), at));
+            if (run.parentRunId().isEmpty()) {
+                onTopLevelFinish.accept(run);
+            }
+        }
+        return accepted;
+    }
+
+    @Override
+    public void insertRun(RunResult run, String ownerInstanceId) {
+        writes.increment();
+        super.insertRun(run, ownerInstanceId);
+    }
+
+    @Override
+    public boolean updateRun(RunResult run) {
+        writes.increment();
+        return super.updateRun(run);
+    }
+
+    @Override
+    public boolean updateRun(RunResult run, String ownerInstanceId) {
+        writes.increment();
+        return super.updateRun(run, ownerInstanceId);
+    }
+
+    @Override
+    public void saveSession(SessionRecord session) {
+        writes.increment();
+        super.saveSession(session);
+    }
+}

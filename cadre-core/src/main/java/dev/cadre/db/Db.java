@@ -1,0 +1,190 @@
+package dev.cadre.db;
+
+import dev.cadre.run.RunResult;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Where sessions and runs are kept: one record per session and one per run (team runs and member
+ * runs alike; member runs point at their team run through {@code parentRunId}).
+ *
+ * <p>Implementations are thread-safe and must never lose a run when several runs of one session
+ * are written at once. Every method either does what it says or throws {@link DbException} with
+ * a message that says what went wrong and what to do; no failure is swallowed.
+ *
+ * <p><b>Terminal statuses are final.</b> {@link #updateRun} and {@link #finishRun} only change a run
+ * whose stored status is not terminal (a compare-and-set), so a late {@code COMPLETED} can never
+ * overwrite {@code CANCELLED}. The one exception is the orphan sweep's guess: a run it ended as
+ * {@code ERROR} ({@value #ORPHAN_ERROR_TYPE}) because its process looked dead may still be written by
+ * that process ({@link #updateRun(RunResult, String)}, {@link #finishRun(RunResult, String)}) — a
+ * process that was alive but could not beat its heartbeat (during a database outage, say) keeps its
+ * runs.
+ *
+ * <p><b>Text.</b> Stores accept and refuse text as {@link StoredText} says, the same on every store.
+ *
+ * <p><b>Failures.</b> A {@link DbException}'s {@link DbException#kind() kind} says whether the
+ * call may succeed later ({@code UNAVAILABLE}); while a database is known to be unreachable, calls
+ * fail at once rather than each waiting for a connection timeout.
+ */
+public interface Db extends AutoCloseable {
+
+    /** {@code error_type} of the runs the orphan sweep ended. */
+    String ORPHAN_ERROR_TYPE = "orphaned_run";
+
+    /** A stable id for this store, shown by the HTTP API as {@code db_id}. */
+    String id();
+
+    // ---- sessions ------------------------------------------------------------------------------
+
+    /**
+     * Creates the session if it does not exist; otherwise moves its {@code updatedAt} forward (and
+     * sets its user id if it had none). Never changes the session's type, component or name.
+     */
+    void saveSession(SessionRecord session);
+
+    /**
+     * Creates a session, with the name, state and metadata it carries, unless a session with its id exists
+     * (then nothing changes). Its first input and usage are the store's to fill in.
+     *
+     * @return {@code false} when a session with that id exists already
+     * @throws IllegalArgumentException when an id or a text is not storable ({@link StoredText})
+     */
+    boolean createSession(SessionRecord session);
+
+    /** The session with its {@link SessionRecord#usage() usage}. */
+    Optional<SessionRecord> getSession(String sessionId);
+
+    /**
+     * Sessions matching the query, in its order, each with its usage. A page costs a constant number of
+     * statements, whatever the number of runs its sessions have.
+     */
+    Page<SessionRecord> listSessions(SessionQuery query);
+
+    /**
+     * Applies {@code update} to a session and moves its {@code updatedAt} to now.
+     *
+     * @return the session as it is now, or empty when there is no such session
+     * @throws IllegalArgumentException when a text is not storable ({@link StoredText})
+     */
+    Optional<SessionRecord> updateSession(String sessionId, SessionUpdate update);
+
+    /** Renames a session; returns {@code false} when there is no such session. */
+    boolean renameSession(String sessionId, String name);
+
+    /** Deletes a session and all its runs; returns {@code false} when there is no such session. */
+    boolean deleteSession(String sessionId);
+
+    /**
+     * Deletes the sessions with these ids, with all their runs, in one transaction; ids of no session are
+     * skipped.
+     *
+     * @param ownedBy when present, only sessions of this user are deleted; the others are left alone
+     * @return how many sessions were deleted
+     */
+    int deleteSessions(Collection<String> sessionIds, Optional<String> ownedBy);
+
+    // ---- runs ------------------------------------------------------------------------------------
+
+    /**
+     * Writes a new run (status {@code PENDING} or {@code RUNNING}) owned by the process
+     * {@code ownerInstanceId}. The run's session must have been saved first.
+     *
+     * @throws DbException when a run with that id exists already, or the write fails
+     */
+    void insertRun(RunResult run, String ownerInstanceId);
+
+    /**
+     * Replaces the stored state of a run that is not yet terminal, for example to move it from
+     * {@code PENDING} to {@code RUNNING} or to record progress.
+     *
+     * @return {@code false} when the stored run is already terminal (nothing was written)
+     * @throws DbException when the run does not exist or the write fails
+     */
+    boolean updateRun(RunResult run);
+
+    /**
+     * {@link #updateRun(RunResult)} by the process that owns the run: it also replaces a state the
+     * orphan sweep wrote for a run of {@code ownerInstanceId} (the process was alive after all), so the
+     * run is {@code RUNNING} again. Stores that cannot tell owners apart behave as {@code updateRun(run)}.
+     */
+    default boolean updateRun(RunResult run, String ownerInstanceId) {
+        return updateRun(run);
+    }
+
+    /**
+     * Writes a run's terminal state, unless the stored run is already terminal. For a team run the
+     * member runs are not written here: each member run is finished on its own.
+     *
+     * @return {@code true} when this write was accepted; {@code false} when another terminal status
+     *     was stored first (nothing was written)
+     * @throws DbException when the run does not exist or the write fails
+     */
+    boolean finishRun(RunResult run);
+
+    /**
+     * {@link #finishRun(RunResult)} by the process that owns the run: it also replaces the
+     * {@code ERROR} the orphan sweep wrote for a run of {@code ownerInstanceId}, with the run's real
+     * end. Stores that cannot tell owners apart behave as {@code finishRun(run)}.
+     */
+    default boolean finishRun(RunResult run, String ownerInstanceId) {
+        return finishRun(run);
+    }
+
+    /**
+     * One run by id. A team run comes back with its member runs (and theirs, for nested teams) in
+     * {@code memberResponses}, in the order they started.
+     */
+    Optional<RunResult> getRun(String runId);
+
+    /** The top-level runs of a session (not member runs), oldest first, each with its members. */
+    List<RunResult> listRuns(String sessionId);
+
+    // ---- usage -----------------------------------------------------------------------------------------
+
+    /**
+     * What happened on each UTC day of the query's range that saw any sessions or finished runs, oldest day
+     * first, as {@link DailyUsage} counts it. Days without activity are left out. Computed from the stored
+     * sessions and runs when asked (in the database, for database stores), so it is always current.
+     */
+    List<DailyUsage> usageByDay(UsageQuery query);
+
+    // ---- process liveness ------------------------------------------------------------------------
+
+    /** Records that the process {@code instanceId} is alive now. */
+    void heartbeat(String instanceId);
+
+    /**
+     * Ends as {@code ERROR}, with {@code reason} as message, every run that is not yet terminal
+     * ({@code PENDING}, {@code RUNNING} or {@code PAUSED}) and whose owner process has not sent a heartbeat for
+     * {@code staleAfter}. Runs of live processes are not touched.
+     *
+     * @return the ids of the runs it ended
+     */
+    List<String> failOrphanedRuns(Duration staleAfter, String reason);
+
+    // ---- health and safety -----------------------------------------------------------------------
+
+    /**
+     * Checks that the store can take calls now, quickly: while a database is known to be
+     * unreachable it fails at once.
+     *
+     * @throws DbException when it cannot ({@link DbException.Kind#UNAVAILABLE} when that may pass)
+     */
+    default void ping() {
+    }
+
+    /**
+     * Where final states this store could not take are kept across a restart, if it keeps them (see
+     * {@link FinalStateJournal}); a store with a journal replays it when it opens.
+     */
+    default Optional<FinalStateJournal> journal() {
+        return Optional.empty();
+    }
+
+    /** Releases connections and files. The store is unusable afterwards. */
+    @Override
+    default void close() {
+    }
+}
