@@ -4,6 +4,7 @@ import dev.cadre.run.RunResult;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -141,6 +142,32 @@ public interface Db extends AutoCloseable {
     /** The top-level runs of a session (not member runs), oldest first, each with its members. */
     List<RunResult> listRuns(String sessionId);
 
+    // ---- cancel requests -------------------------------------------------------------------------
+
+    /**
+     * Records a request to cancel a run that is not yet terminal, for the process that owns it: that
+     * process finds it through {@link #cancelRequests(String)} and ends the run itself — its partial answer
+     * kept, its members stopped, its terminal event stored with it. Nothing else in the stored run changes
+     * (not its status, not its content), so the canceller never overwrites what the owner wrote. A second
+     * request for the same run keeps the first one's reason.
+     *
+     * <p>When the owner's process is dead, the orphan sweep ends a run with a cancel request
+     * {@code CANCELLED} (with the request's reason) rather than {@code ERROR}.
+     *
+     * @return the run as stored when asked: empty when there is no such run; a terminal run is returned
+     *     as it is, and no request is recorded for it
+     * @throws DbException when the store cannot be read or written
+     */
+    Optional<RunResult> requestCancel(String runId, String reason);
+
+    /**
+     * The cancel requests recorded for runs owned by the process {@code ownerInstanceId} that are not yet
+     * terminal: run id → the request's reason. Asked by the owner at every heartbeat, so it is one cheap query.
+     *
+     * @throws DbException when the store cannot be read
+     */
+    Map<String, String> cancelRequests(String ownerInstanceId);
+
     // ---- usage -----------------------------------------------------------------------------------------
 
     /**
@@ -158,7 +185,8 @@ public interface Db extends AutoCloseable {
     /**
      * Ends as {@code ERROR}, with {@code reason} as message, every run that is not yet terminal
      * ({@code PENDING}, {@code RUNNING} or {@code PAUSED}) and whose owner process has not sent a heartbeat for
-     * {@code staleAfter}. Runs of live processes are not touched.
+     * {@code staleAfter}. Runs of live processes are not touched. A run with a cancel request
+     * ({@link #requestCancel}) ends {@code CANCELLED} instead, with the request's reason as its content.
      *
      * @return the ids of the runs it ended
      */
