@@ -186,7 +186,7 @@ public interface Db extends AutoCloseable {
      * Ends as {@code ERROR}, with {@code reason} as message, every run that is not yet terminal
      * ({@code PENDING}, {@code RUNNING} or {@code PAUSED}) and whose owner process has not sent a heartbeat for
      * {@code staleAfter}. Runs of live processes are not touched. A run with a cancel request
-     * ({@link #requestCancel}) ends {@code CANCELLED} instead, with the request's reason as its content.
+     * ({@link #requestCancel}) ends {@code CANCELLED} instead, keeping the content last stored for it.
      *
      * @return the ids of the runs it ended
      */

@@ -4,6 +4,7 @@ import dev.cadre.run.RunResult;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -112,6 +113,16 @@ public class ForwardingDb implements Db {
     @Override
     public List<RunResult> listRuns(String sessionId) {
         return delegate.listRuns(sessionId);
+    }
+
+    @Override
+    public Optional<RunResult> requestCancel(String runId, String reason) {
+        return delegate.requestCancel(runId, reason);
+    }
+
+    @Override
+    public Map<String, String> cancelRequests(String ownerInstanceId) {
+        return delegate.cancelRequests(ownerInstanceId);
     }
 
     @Override

@@ -183,7 +183,7 @@ public final class InMemoryDb implements Db {
             throw new DbException(DbException.Kind.NOT_FOUND, "Session " + run.sessionId()
                     + " does not exist; save the session before its runs.");
         }
-        runs.put(run.runId(), new StoredRun(stored(run), ownerInstanceId, clock.instant()));
+        runs.put(run.runId(), new StoredRun(stored(run), ownerInstanceId, clock.instant(), Optional.empty()));
         if (run.parentRunId().isEmpty() && session.firstInput().isEmpty()) {
             sessions.put(session.sessionId(), new SessionRecord(session.sessionId(), session.type(),
                     session.componentId(), session.userId(), session.name(), session.createdAt(), session.updatedAt(),
@@ -225,7 +225,7 @@ public final class InMemoryDb implements Db {
         if (stored.run.status().isTerminal() && !(owner != null && owner.equals(stored.owner) && sweptAsOrphan(stored))) {
             return false;
         }
-        runs.put(run.runId(), new StoredRun(stored(run), stored.owner, clock.instant()));
+        runs.put(run.runId(), new StoredRun(stored(run), stored.owner, clock.instant(), stored.cancelRequest));
         touchSession(run.sessionId());
         return true;
     }
@@ -261,6 +261,29 @@ public final class InMemoryDb implements Db {
     }
 
     @Override
+    public synchronized Optional<RunResult> requestCancel(String runId, String reason) {
+        StoredRun r = runs.get(runId);
+        if (r == null) {
+            return Optional.empty();
+        }
+        if (!r.run.status().isTerminal() && r.cancelRequest.isEmpty()) {
+            runs.put(runId, new StoredRun(r.run, r.owner, r.updatedAt, Optional.of(reason)));
+        }
+        return Optional.of(withMembers(r.run));
+    }
+
+    @Override
+    public synchronized Map<String, String> cancelRequests(String ownerInstanceId) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (StoredRun r : runs.values()) {
+            if (r.cancelRequest.isPresent() && !r.run.status().isTerminal() && ownerInstanceId.equals(r.owner)) {
+                out.put(r.run.runId(), r.cancelRequest.get());
+            }
+        }
+        return out;
+    }
+
+    @Override
     public synchronized void heartbeat(String instanceId) {
         heartbeats.put(instanceId, clock.instant());
     }
@@ -276,9 +299,10 @@ public final class InMemoryDb implements Db {
             }
             Instant beat = heartbeats.get(r.owner);
             if (beat == null || beat.isBefore(cutoff)) {
-                RunResult failed = r.run.withStatus(RunStatus.ERROR,
-                        Optional.of(new RunFailure(ORPHAN_ERROR_TYPE, reason)));
-                e.setValue(new StoredRun(failed, r.owner, clock.instant()));
+                // A run someone asked to cancel ends as they asked; any other orphan failed.
+                RunResult failed = r.cancelRequest.isPresent() ? r.run.withStatus(RunStatus.CANCELLED, Optional.empty())
+                        : r.run.withStatus(RunStatus.ERROR, Optional.of(new RunFailure(ORPHAN_ERROR_TYPE, reason)));
+                e.setValue(new StoredRun(failed, r.owner, clock.instant(), r.cancelRequest));
                 ended.add(e.getKey());
             }
         }
@@ -304,6 +328,7 @@ public final class InMemoryDb implements Db {
         return StoredText.clean(own);
     }
 
-    private record StoredRun(RunResult run, String owner, Instant updatedAt) {
+    /** @param cancelRequest the reason of a cancel someone asked for, for the owner to carry out */
+    private record StoredRun(RunResult run, String owner, Instant updatedAt, Optional<String> cancelRequest) {
     }
 }
