@@ -6,6 +6,7 @@ import dev.cadre.internal.ToolDefinitions;
 import dev.cadre.model.Model;
 import dev.cadre.model.ToolDefinition;
 import dev.cadre.run.CancelResult;
+import dev.cadre.run.Run;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStream;
@@ -14,6 +15,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /** The run methods agents and teams share; each is a thin call into the engine. */
 abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
@@ -63,12 +65,41 @@ abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
         return runManager;
     }
 
+    public Run<O> start(String input) {
+        return start(RunRequest.of(input));
+    }
+
+    public Run<O> start(RunRequest request) {
+        return engine().start(spec(), request, RunEngine.Mode.STREAM, outputType);
+    }
+
+    public Run<O> startInBackground(String input) {
+        return startInBackground(RunRequest.of(input));
+    }
+
+    public Run<O> startInBackground(RunRequest request) {
+        return engine().startInBackground(spec(), request, outputType);
+    }
+
     public O run(String input) {
         return run(RunRequest.of(input));
     }
 
     public O run(RunRequest request) {
-        return outputType.cast(engine().run(spec(), request));
+        Run<O> run = engine().start(spec(), request, RunEngine.Mode.BLOCKING, outputType);
+        try {
+            return run.await();
+        } catch (InterruptedException e) {
+            // Interrupting the caller cancels the run; the caller still gets its (cancelled) end.
+            run.cancel();
+            try {
+                return run.future().join();
+            } catch (CompletionException failed) {
+                throw failed.getCause() instanceof RuntimeException re ? re : failed;
+            } finally {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     public CompletableFuture<O> runAsync(String input) {
@@ -76,11 +107,8 @@ abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
     }
 
     /** Starts a run; the future completes with its final state. Cancelling the future cancels the run. */
-    @SuppressWarnings("unchecked")
     public CompletableFuture<O> runAsync(RunRequest request) {
-        // The engine completes the future with this component's output type (RunOutput for agents,
-        // TeamRunOutput for teams); returning it as is keeps cancel() wired to the run.
-        return (CompletableFuture<O>) (CompletableFuture<?>) engine().runAsync(spec(), request);
+        return engine().start(spec(), request, RunEngine.Mode.BLOCKING, outputType).future();
     }
 
     public RunStream stream(String input) {
@@ -88,7 +116,7 @@ abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
     }
 
     public RunStream stream(RunRequest request) {
-        return engine().stream(spec(), request);
+        return start(request).events();
     }
 
     public O runInBackground(String input) {
@@ -96,7 +124,7 @@ abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
     }
 
     public O runInBackground(RunRequest request) {
-        return outputType.cast(engine().runInBackground(spec(), request));
+        return startInBackground(request).snapshot();
     }
 
     public Optional<O> getRunOutput(String runId, String sessionId) {
@@ -108,7 +136,7 @@ abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
     }
 
     public CancelResult cancelRun(String runId) {
-        return engine().cancel(runId);
+        return runManager.cancel(runId, db);
     }
 
     @Override

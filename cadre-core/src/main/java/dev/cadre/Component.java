@@ -2,11 +2,12 @@ package dev.cadre;
 
 import dev.cadre.model.Model;
 import dev.cadre.model.ToolDefinition;
+import dev.cadre.db.Db;
 import dev.cadre.run.CancelResult;
+import dev.cadre.run.Run;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStream;
-import dev.cadre.db.Db;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -50,6 +51,33 @@ public sealed interface Component<O extends RunResult> permits Agent, Team {
      * broadcast mode), then the component's own tools. Immutable.
      */
     List<ToolDefinition> toolDefinitions();
+
+    /**
+     * Starts a run now and returns its handle: the model is called streaming, and the run's events are read
+     * from {@link Run#events()} (or skipped by {@link Run#await()}). The other run methods are conveniences
+     * over this one and {@link #startInBackground(RunRequest)}.
+     *
+     * @throws dev.cadre.run.RunRefusedException when the run cannot start (no model, a run id in use, the
+     *     manager shut down)
+     * @throws dev.cadre.db.DbException when the db cannot take the new run
+     */
+    Run<O> start(RunRequest request);
+
+    /** {@link #start(RunRequest)} with a new session. */
+    Run<O> start(String input);
+
+    /**
+     * Starts a run in the background and returns its handle at once, the run already stored {@code PENDING};
+     * the manager's executor runs it when it has room. Its events are stored with it.
+     *
+     * @throws dev.cadre.run.RunRefusedException when there is no db ({@code db(...)})
+     * @throws java.util.concurrent.RejectedExecutionException when too many background runs wait (the run is
+     *     stored {@code ERROR})
+     */
+    Run<O> startInBackground(RunRequest request);
+
+    /** {@link #startInBackground(RunRequest)} with a new session. */
+    Run<O> startInBackground(String input);
 
     /** Runs and waits for the end. Interrupting the calling thread cancels the run. */
     O run(String input);
@@ -98,9 +126,11 @@ public sealed interface Component<O extends RunResult> permits Agent, Team {
      * members and nested teams. The in-flight model request is aborted and blocking tools are
      * interrupted; the run keeps its partial answer and ends {@code CANCELLED}. Idempotent.
      *
-     * <p>For a run of this process it waits (a few seconds at most) until the run's end is stored, so the
-     * answer says what the store holds — or, with {@link CancelResult#finalStatePending()}, that the store
-     * cannot take it yet.
+     * <p>For a run of this component's manager it waits (a few seconds at most) until the run's end is
+     * stored, so the answer says what the db holds — or, with {@link CancelResult#finalStatePending()}, that
+     * the db cannot take it yet. A run stored in this component's db but run by another process (or another
+     * manager) gets a cancel request there ({@code REQUESTED}): its owner ends it at its next poll, keeping its
+     * partial answer. See {@link RunManager#cancel(String, Db)}.
      *
      * @throws dev.cadre.db.DbException when the run does not run here and the store cannot be read
      */

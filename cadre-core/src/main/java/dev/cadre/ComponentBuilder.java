@@ -2,6 +2,7 @@ package dev.cadre;
 
 import dev.cadre.internal.Spec;
 import dev.cadre.model.Model;
+import dev.cadre.run.RunListener;
 import dev.cadre.db.Db;
 import dev.cadre.tool.Tool;
 import java.util.ArrayList;
@@ -30,6 +31,7 @@ public abstract sealed class ComponentBuilder<B extends ComponentBuilder<B>> per
     private boolean addHistory;
     private int historyRuns = 3;
     private int maxToolRounds = 10;
+    private final List<RunListener> listeners = new ArrayList<>();
 
     ComponentBuilder() {
     }
@@ -89,6 +91,15 @@ public abstract sealed class ComponentBuilder<B extends ComponentBuilder<B>> per
     }
 
     /**
+     * Observes this component's runs and, for a team, its members' runs (nested teams included); see
+     * {@link RunListener}. Repeatable; the run manager's listeners observe them too.
+     */
+    public B listener(RunListener listener) {
+        this.listeners.add(Objects.requireNonNull(listener, "listener"));
+        return self();
+    }
+
+    /**
      * Adds the last {@link #numHistoryRuns} runs of the session to the model's context (needs a db).
      * A cancelled run's partial answer is included, marked as interrupted.
      */
@@ -128,7 +139,7 @@ public abstract sealed class ComponentBuilder<B extends ComponentBuilder<B>> per
         }
         return new Common(id != null ? id : BaseComponent.urlSafe(n), n, Optional.ofNullable(model),
                 Optional.ofNullable(description), List.copyOf(instructions), List.copyOf(tools),
-                new Spec.Settings(addHistory, historyRuns, maxToolRounds));
+                new Spec.Settings(addHistory, historyRuns, maxToolRounds, List.copyOf(listeners)));
     }
 
     record Common(String id, String name, Optional<Model> model, Optional<String> description,

@@ -1,14 +1,23 @@
 package dev.cadre;
 
+import dev.cadre.db.Db;
+import dev.cadre.db.ProcessInstance;
+import dev.cadre.internal.CancelPoller;
+import dev.cadre.internal.Cancels;
+import dev.cadre.internal.EngineContext;
+import dev.cadre.internal.EngineThreads;
 import dev.cadre.internal.FinalWrites;
 import dev.cadre.internal.InProcessRunExecutor;
+import dev.cadre.internal.Listeners;
 import dev.cadre.internal.RunEngine;
 import dev.cadre.internal.RunRegistry;
+import dev.cadre.run.CancelResult;
 import dev.cadre.run.CancellationManager;
+import dev.cadre.run.Run;
 import dev.cadre.run.RunExecutor;
-import dev.cadre.db.ProcessInstance;
-import dev.cadre.db.Db;
+import dev.cadre.run.RunListener;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,11 +29,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps track of the runs of this process: which are running (so any thread can cancel them by
- * id), the executor for background runs, and cancels waiting for runs that have not started.
+ * The one owner of a set of runs: every run of its agents and teams is started, found and cancelled
+ * through it. It keeps which runs are executing (so any thread can find or cancel them by id), the executor
+ * for background runs, the cancels waiting for runs that have not started, the listeners that observe its
+ * runs, and the threads its runs use. Managers share nothing: a cancel through one never reaches another's
+ * runs except as a cancel request through their db, as for another process.
  *
- * <p>Agents and teams use {@link #global()} unless given another with {@code runManager(...)}; a
- * team's members always run under their team's manager. Thread-safe.
+ * <p>Agents and teams use {@link #global()} (the explicit default, the only static one) unless given another
+ * with {@code runManager(...)}; a team's members always run under their team's manager. Thread-safe.
  */
 public final class RunManager implements AutoCloseable {
 
@@ -38,6 +50,10 @@ public final class RunManager implements AutoCloseable {
     final RunRegistry registry;
     final RunExecutor executor;
     final CancellationManager cancellations;
+    private final Cancels cancels;
+    private final CancelPoller cancelPoller;
+    private final EngineThreads threads = new EngineThreads();
+    private final Listeners listeners;
     private final Duration memberDrainTimeout;
     private final int streamBuffer;
     private final FinalWrites.Backoff finalWriteBackoff;
@@ -52,6 +68,9 @@ public final class RunManager implements AutoCloseable {
         this.memberDrainTimeout = b.memberDrainTimeout;
         this.streamBuffer = b.streamBuffer;
         this.finalWriteBackoff = new FinalWrites.Backoff(b.finalWriteFirstRetry, b.finalWriteMaxRetry);
+        this.listeners = Listeners.of(b.listeners);
+        this.cancels = new Cancels(registry, cancellations);
+        this.cancelPoller = new CancelPoller(registry, b.cancelRequestPoll);
         cancellations.subscribe(registry::cancelLocal);
     }
 
@@ -64,9 +83,54 @@ public final class RunManager implements AutoCloseable {
         return new Builder();
     }
 
-    /** The ids of the runs executing (or waiting to start) in this process now. */
+    /** The ids of the runs executing (or waiting to start) under this manager now. */
     public List<String> activeRunIds() {
         return registry.activeRuns().stream().map(RunRegistry.ActiveRun::runId).toList();
+    }
+
+    /**
+     * The handle of a run executing (or waiting to start) under this manager — member runs included; empty
+     * once it has ended here, or when it never ran here. Cast it to the component's output type, or use
+     * {@link Run#snapshot()} as a {@link dev.cadre.run.RunResult}.
+     */
+    public Optional<Run<?>> find(String runId) {
+        return registry.get(runId).map(RunRegistry.ActiveRun::handle);
+    }
+
+    /**
+     * Cancels a run of this manager by id and says what happened (see {@link Component#cancelRun}). A run
+     * this manager does not know is remembered for a while ({@code NOT_FOUND}), so that a run starting with
+     * that id soon is cancelled at once. Never blocks on the run's abort: it may wait a few seconds for the
+     * run's end to be stored, so that the answer says what the db holds.
+     */
+    public CancelResult cancel(String runId) {
+        return cancels.cancel(runId, Optional.empty());
+    }
+
+    /**
+     * {@link #cancel(String)}, and for a run that does not run here but is stored in {@code db} (another
+     * process, or another manager, runs it): records a cancel request there and answers {@code REQUESTED}.
+     * The owner finds the request at its next cancel-request poll and ends the run itself — partial answer
+     * kept, members stopped, terminal event stored; nothing of the owner's row is overwritten by the canceller.
+     *
+     * @throws dev.cadre.db.DbException when the run does not run here and {@code db} cannot be read or written
+     */
+    public CancelResult cancel(String runId, Db db) {
+        return cancels.cancel(runId, Optional.of(db));
+    }
+
+    CancelResult cancel(String runId, Optional<Db> db) {
+        return cancels.cancel(runId, db);
+    }
+
+    /** This manager's engine threads alive now (runs, model calls, tool calls, member runs), for leak checks. */
+    public int liveThreads() {
+        return threads.live();
+    }
+
+    /** Waits until none of this manager's engine threads is alive; returns whether that happened in time. */
+    public boolean awaitNoLiveThreads(Duration timeout) throws InterruptedException {
+        return threads.awaitNone(timeout);
     }
 
     /**
@@ -154,6 +218,7 @@ public final class RunManager implements AutoCloseable {
         for (RunRegistry.ActiveRun run : registry.activeRuns()) {
             interrupted |= awaitEnd(run, endDeadline).interrupted;
         }
+        cancelPoller.close();
         if (interrupted) {
             Thread.currentThread().interrupt();
         }
@@ -188,11 +253,15 @@ public final class RunManager implements AutoCloseable {
     RunEngine engine(Optional<Db> store) {
         Optional<FinalWrites> writes = store.map(s -> {
             synchronized (finalWrites) {
-                return finalWrites.computeIfAbsent(s, k -> new FinalWrites(k, ProcessInstance.id(), finalWriteBackoff));
+                return finalWrites.computeIfAbsent(s, k -> new FinalWrites(k, ProcessInstance.id(), finalWriteBackoff,
+                        threads));
             }
         });
-        return new RunEngine(new RunEngine.Runtime(store, registry, executor, cancellations, memberDrainTimeout,
-                streamBuffer, writes));
+        if (store.isPresent()) {
+            cancelPoller.start();
+        }
+        return new RunEngine(new EngineContext(store, registry, executor, cancellations, memberDrainTimeout,
+                streamBuffer, writes, threads, listeners));
     }
 
     /** Configures a {@link RunManager}. */
@@ -207,8 +276,28 @@ public final class RunManager implements AutoCloseable {
         private int streamBuffer = 1_024;
         private Duration finalWriteFirstRetry = FinalWrites.Backoff.DEFAULT.firstDelay();
         private Duration finalWriteMaxRetry = FinalWrites.Backoff.DEFAULT.maxDelay();
+        private Duration cancelRequestPoll = Duration.ofSeconds(1);
+        private final List<RunListener> listeners = new ArrayList<>();
 
         private Builder() {
+        }
+
+        /** Observes every run of the manager (member runs included); see {@link RunListener}. Repeatable. */
+        public Builder listener(RunListener listener) {
+            listeners.add(Objects.requireNonNull(listener));
+            return this;
+        }
+
+        /**
+         * How often the manager asks the db of its running runs for cancel requests made by other processes
+         * (default 1 s): the longest a cross-process cancel waits to reach its run here.
+         */
+        public Builder cancelRequestPoll(Duration interval) {
+            if (interval.isNegative() || interval.isZero()) {
+                throw new IllegalArgumentException("cancelRequestPoll must be positive, was " + interval);
+            }
+            this.cancelRequestPoll = interval;
+            return this;
         }
 
         /** How many background runs execute at once (default 1000); more wait in the queue. */

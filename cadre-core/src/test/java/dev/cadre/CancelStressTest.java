@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadre.event.RunEvent;
 import dev.cadre.event.TerminalEvent;
-import dev.cadre.internal.EngineThreads;
 import dev.cadre.testkit.ScriptedModel;
 import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.run.CancelResult;
@@ -103,7 +102,7 @@ class CancelStressTest {
         }
         assertThat(cancelled).as("some runs were cancelled").isPositive();
         assertThat(runs.activeRunIds()).isEmpty();
-        assertThat(EngineThreads.awaitNone(Duration.ofSeconds(10))).as("engine threads left: %s", EngineThreads.live())
+        assertThat(runs.awaitNoLiveThreads(Duration.ofSeconds(10))).as("engine threads left: %s", runs.liveThreads())
                 .isTrue();
         // Cancels that found nothing are remembered for a while, by design; they must all have been used
         // or be for runs that had already ended, never for runs that started after them and ignored them.

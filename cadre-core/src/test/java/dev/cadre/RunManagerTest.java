@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.cadre.testkit.ScriptedModel;
 import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.run.CancelResult.Outcome;
+import dev.cadre.run.Run;
 import dev.cadre.run.RunOutput;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
@@ -64,18 +65,25 @@ class RunManagerTest {
     }
 
     @Test
-    void aRunOfAnotherRunManagerInThisProcessIsCancelledToo() throws Exception {
+    void aCancelThroughOneManagerNeverReachesAnotherManagersRunsWithoutTheirDb() throws Exception {
         RunManager a = RunManager.builder().build();
         RunManager b = RunManager.builder().build();
-        ScriptedModel model = ScriptedModel.of(Reply.stall());
+        ScriptedModel model = ScriptedModel.of(Reply.text("working").thenAwait(new CompletableFuture<>()));
         Agent onA = Agent.builder().name("A").model(model).runManager(a).build();
         Agent onB = Agent.builder().name("B").model(ScriptedModel.of()).runManager(b).build();
         String runId = "cross-manager-run";
-        CompletableFuture<RunOutput> run = onA.runAsync(RunRequest.builder("go").runId(runId).build());
+        Run<RunOutput> run = onA.start(RunRequest.builder("go").runId(runId).build());
         assertThat(model.awaitCalls(1, WAIT)).isTrue();
 
-        assertThat(onB.cancelRun(runId).outcome()).isEqualTo(Outcome.CANCELLED);
-        assertThat(run.get(10, TimeUnit.SECONDS).status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(onB.cancelRun(runId).outcome()).isEqualTo(Outcome.NOT_FOUND);
+        assertThat(b.find(runId)).isEmpty();
+        assertThat(a.find(runId)).get().extracting(Run::status).isEqualTo(RunStatus.RUNNING);
+        assertThat(model.abortedCalls()).isZero();
+
+        assertThat(a.cancel(runId).outcome()).isEqualTo(Outcome.CANCELLED);
+        assertThat(run.await().status()).isEqualTo(RunStatus.CANCELLED);
+        // b remembers the cancel for an id it does not know; its own runs with that id would be cancelled
+        assertThat(b.pendingCancelCount()).isOne();
     }
 
     @Test
@@ -102,43 +110,5 @@ class RunManagerTest {
         TeamRunOutput out = team.run("go");
         assertThat(out.memberResponses()).hasSize(1);
         assertThat(runs.activeRunIds()).isEmpty();
-    }
-
-    @Test
-    void aRunOfAnotherProcessIsCancelledDurablyThroughTheStore() throws Exception {
-        // Process A runs a team; process B shares only the store. B's cancel is written to the store,
-        // and A stops the run at its next step and reports the stored status.
-        RunManager processA = RunManager.builder().build();
-        CompletableFuture<Void> toolMayReturn = new CompletableFuture<>();
-        CompletableFuture<Void> toolStarted = new CompletableFuture<>();
-        var slow = dev.cadre.tool.FunctionTool.of("slow", "slow", ctx -> {
-            toolStarted.complete(null);
-            toolMayReturn.join();
-            return "done";
-        });
-        ScriptedModel model = ScriptedModel.of(Reply.toolCall("slow", "{}"), Reply.text("never"));
-        Agent onA = Agent.builder().name("A").model(model).tools(slow).db(db).runManager(processA).build();
-        String runId = "other-process-run";
-        CompletableFuture<RunOutput> run = onA.runAsync(RunRequest.builder("go").runId(runId).build());
-        toolStarted.get(10, TimeUnit.SECONDS);
-
-        var result = cancelFromAnotherProcess(runId);
-
-        assertThat(result.outcome()).isEqualTo(Outcome.REQUESTED);
-        assertThat(result.status()).contains(RunStatus.CANCELLED);
-        assertThat(db.getRun(runId)).get().extracting(RunResult::status).isEqualTo(RunStatus.CANCELLED);
-        toolMayReturn.complete(null);
-        RunOutput out = run.get(10, TimeUnit.SECONDS);
-        assertThat(out.status()).isEqualTo(RunStatus.CANCELLED);
-        assertThat(model.requests()).hasSize(1);
-    }
-
-    /** A cancel from a process that does not run {@code runId} and shares only the store with it. */
-    private dev.cadre.run.CancelResult cancelFromAnotherProcess(String runId) {
-        var engine = new dev.cadre.internal.RunEngine(new dev.cadre.internal.RunEngine.Runtime(
-                java.util.Optional.of(db), new dev.cadre.internal.RunRegistry(Duration.ofMinutes(1), 10),
-                new dev.cadre.internal.InProcessRunExecutor(1, 1), dev.cadre.run.CancellationManager.local(),
-                Duration.ofSeconds(1), 16, java.util.Optional.empty()));
-        return engine.cancelThroughStore(runId);
     }
 }

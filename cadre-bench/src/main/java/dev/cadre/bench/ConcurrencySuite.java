@@ -6,7 +6,6 @@ import com.openai.models.chat.completions.ChatCompletionCreateParams;
 import dev.cadre.Agent;
 import dev.cadre.RunManager;
 import dev.cadre.Team;
-import dev.cadre.internal.EngineThreads;
 import dev.cadre.model.Model;
 import dev.cadre.openai.OpenAIChat;
 import dev.cadre.run.RunResult;
@@ -95,8 +94,8 @@ final class ConcurrencySuite implements Suite {
                 throw new AssertionError(notCancelled + " of " + n + " runs did not end CANCELLED");
             }
             fake.expectOk("await-closed"); // and the fake saw every model request end
-            if (!EngineThreads.awaitNone(Duration.ofSeconds(30))) {
-                throw new AssertionError(EngineThreads.live() + " engine threads left after all runs ended");
+            if (!rm.awaitNoLiveThreads(Duration.ofSeconds(30))) {
+                throw new AssertionError(rm.liveThreads() + " engine threads left after all runs ended");
             }
             rm.shutdown(Duration.ofSeconds(5));
             Bench.ENV.put("concurrency: Cadre timings", String.format(java.util.Locale.ROOT,

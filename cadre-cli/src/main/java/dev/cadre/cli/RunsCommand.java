@@ -1,12 +1,10 @@
 package dev.cadre.cli;
 
+import dev.cadre.RunManager;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.cli.internal.Console;
-import dev.cadre.internal.RunEngine;
-import dev.cadre.internal.RunRegistry;
-import dev.cadre.internal.InProcessRunExecutor;
 import dev.cadre.jdbc.JdbcDbs;
 import dev.cadre.json.CadreJson;
 import dev.cadre.run.CancelResult;
@@ -243,11 +241,8 @@ final class RunsCommand implements Callable<Integer> {
 
         @Override
         public CancelResult cancel(String runId) {
-            // This process runs nothing: the cancel is written to the store, where the owner sees it.
-            RunEngine engine = new RunEngine(new RunEngine.Runtime(Optional.of(store),
-                    new RunRegistry(Duration.ofSeconds(1), 1), new InProcessRunExecutor(1, 0),
-                    CancellationManager.local(), Duration.ofSeconds(1), 1, Optional.empty()));
-            return engine.cancelThroughStore(runId);
+            // This process runs nothing: the cancel is recorded in the db, where the owner finds it and ends the run.
+            return RunManager.global().cancel(runId, store);
         }
 
         @Override

@@ -4,19 +4,16 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Starts the engine's virtual threads and counts the live ones, so tests and diagnostics can check
- * that no run leaves a thread behind.
+ * Starts one run manager's virtual threads and counts the live ones, so tests and diagnostics can check
+ * that no run leaves a thread behind. One per manager: managers never see each other's threads.
  */
 public final class EngineThreads {
 
-    private static final Object LOCK = new Object();
-    private static int live;
+    private final Object lock = new Object();
+    private int live;
 
-    private EngineThreads() {
-    }
-
-    static Thread start(String name, Runnable body) {
-        synchronized (LOCK) {
+    Thread start(String name, Runnable body) {
+        synchronized (lock) {
             live++;
         }
         try {
@@ -33,30 +30,30 @@ public final class EngineThreads {
         }
     }
 
-    private static void ended() {
-        synchronized (LOCK) {
+    private void ended() {
+        synchronized (lock) {
             live--;
-            LOCK.notifyAll();
+            lock.notifyAll();
         }
     }
 
-    /** Engine threads alive now: runs, model calls, tool calls, member runs. */
-    public static int live() {
-        synchronized (LOCK) {
+    /** Engine threads alive now: runs, model calls, tool calls, member runs, final writes. */
+    public int live() {
+        synchronized (lock) {
             return live;
         }
     }
 
     /** Waits until no engine thread is alive; returns whether that happened in time. */
-    public static boolean awaitNone(Duration timeout) throws InterruptedException {
+    public boolean awaitNone(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (LOCK) {
+        synchronized (lock) {
             while (live > 0) {
                 long left = deadline - System.nanoTime();
                 if (left <= 0) {
                     return false;
                 }
-                TimeUnit.NANOSECONDS.timedWait(LOCK, left);
+                TimeUnit.NANOSECONDS.timedWait(lock, left);
             }
             return true;
         }

@@ -88,11 +88,13 @@ public final class FinalWrites {
     private final Map<String, Write> waiting = new LinkedHashMap<>();
     private boolean retrying;
     private boolean closed;
+    private final EngineThreads threads;
 
-    public FinalWrites(Db store, String ownerInstanceId, Backoff backoff) {
+    public FinalWrites(Db store, String ownerInstanceId, Backoff backoff, EngineThreads threads) {
         this.store = store;
         this.owner = ownerInstanceId;
         this.backoff = backoff;
+        this.threads = threads;
     }
 
     /**
@@ -270,7 +272,7 @@ public final class FinalWrites {
                 w.queued = true;
                 if (!retrying) {
                     retrying = true;
-                    EngineThreads.start("cadre-final-writes-" + store.id(), this::retryLoop);
+                    threads.start("cadre-final-writes-" + store.id(), this::retryLoop);
                 }
                 wake.signalAll();
             }

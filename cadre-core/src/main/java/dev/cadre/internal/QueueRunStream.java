@@ -222,16 +222,21 @@ final class QueueRunStream implements RunStream, EventSink {
         }
     }
 
-    @Override
-    public RunResult result() {
+    /** From now on nobody reads what is buffered: the run goes on without waiting for a reader. */
+    void discard() {
         lock.lock();
         try {
-            discarding = true; // nobody will read what is buffered: let the run go on without waiting
+            discarding = true;
             buffer.clear();
             writable.signalAll();
         } finally {
             lock.unlock();
         }
+    }
+
+    @Override
+    public RunResult result() {
+        discard();
         try {
             return done.join();
         } catch (CompletionException e) {

@@ -1,6 +1,8 @@
 package dev.cadre.internal;
 
+import dev.cadre.db.Db;
 import dev.cadre.run.CancelResult;
+import dev.cadre.run.Run;
 import dev.cadre.run.RunRefusedException;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
@@ -30,11 +32,13 @@ public final class RunRegistry {
      *
      * @param done completes with the run's end as stored, once it is stored
      * @param settled completes when the run has ended or its final state is waiting for the store
-     * @param finalStatePending whether the run has ended but the store has not taken its final state yet
+     * @param finalStatePending whether the run has ended but the db has not taken its final state yet
+     * @param handle the run's handle, for whoever finds it by id
+     * @param db where the run is stored (where cancel requests for it are recorded)
      */
     public record ActiveRun(String runId, String componentId, String sessionId, RunControl control,
             Supplier<RunResult> snapshot, CompletableFuture<RunResult> done, CompletableFuture<Void> settled,
-            BooleanSupplier finalStatePending) {
+            BooleanSupplier finalStatePending, Run<?> handle, Optional<Db> db) {
     }
 
     /** How long a cancel waits for the run's end to be stored, so that its answer says what the store holds. */
@@ -49,31 +53,10 @@ public final class RunRegistry {
     private final Duration intentTtl;
     private final int maxIntents;
 
-    /** Every registry of this process, so a cancel finds a run whichever run manager owns it. */
-    private static final java.util.Set<RunRegistry> ALL =
-            java.util.Collections.synchronizedSet(java.util.Collections.newSetFromMap(new java.util.WeakHashMap<>()));
-
+    /** One per run manager: a registry knows only its manager's runs. */
     public RunRegistry(Duration intentTtl, int maxIntents) {
         this.intentTtl = intentTtl;
         this.maxIntents = maxIntents;
-        ALL.add(this);
-    }
-
-    /** Cancels {@code runId} in whichever registry of this process runs it. */
-    public static Optional<CancelResult> cancelInProcess(String runId) {
-        List<RunRegistry> registries;
-        synchronized (ALL) {
-            registries = List.copyOf(ALL);
-        }
-        for (RunRegistry registry : registries) {
-            if (registry.active.containsKey(runId)) {
-                Optional<CancelResult> result = registry.cancelLocal(runId);
-                if (result.isPresent()) {
-                    return result;
-                }
-            }
-        }
-        return Optional.empty();
     }
 
     /**
@@ -144,6 +127,11 @@ public final class RunRegistry {
      * what the store holds, or says plainly that the final state is not stored yet.
      */
     public Optional<CancelResult> cancelLocal(String runId) {
+        return cancelLocal(runId, cancelReason(runId));
+    }
+
+    /** {@link #cancelLocal(String)} with a reason of the caller's. */
+    public Optional<CancelResult> cancelLocal(String runId, String reason) {
         ActiveRun run = active.get(runId);
         if (run == null) {
             synchronized (this) {
@@ -151,7 +139,7 @@ public final class RunRegistry {
                         .map(status -> CancelResult.alreadyFinished(runId, status, Optional.empty()));
             }
         }
-        RunStatus decided = run.control().cancel(cancelReason(runId));
+        RunStatus decided = run.control().cancel(reason);
         awaitSettled(run);
         RunResult stored = run.done().getNow(null);
         if (stored != null) {

@@ -2,6 +2,7 @@ package dev.cadre.internal;
 
 import dev.cadre.TeamMode;
 import dev.cadre.model.Model;
+import dev.cadre.run.RunListener;
 import dev.cadre.tool.Tool;
 import java.util.List;
 import java.util.Optional;
@@ -23,8 +24,12 @@ public sealed interface Spec permits Spec.AgentSpec, Spec.TeamSpec {
 
     Settings settings();
 
-    /** Behaviour switches shared by agents and teams. */
-    record Settings(boolean addHistoryToContext, int historyRuns, int maxToolRounds) {
+    /**
+     * Behaviour switches shared by agents and teams.
+     *
+     * @param listeners the component's own listeners (they observe its members' runs too)
+     */
+    record Settings(boolean addHistoryToContext, int historyRuns, int maxToolRounds, List<RunListener> listeners) {
     }
 
     record AgentSpec(String id, String name, Optional<Model> model, Optional<String> role,

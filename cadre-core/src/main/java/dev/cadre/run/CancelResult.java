@@ -37,8 +37,11 @@ public record CancelResult(String runId, Outcome outcome, Optional<RunStatus> st
         /** The run was running (or waiting to start) here and is now cancelled; it ends {@code CANCELLED}. */
         CANCELLED,
         /**
-         * The run is owned by another process: the store now holds it as {@code CANCELLED} (for good),
-         * and the owner stops it at its next step (at once with a cross-process cancellation manager).
+         * The run is owned by another process (or another run manager): its db now holds a cancel request
+         * for it, and {@link #status()} is its stored status at the time (it is still running). The owner
+         * finds the request at its next cancel-request poll (at once with a cross-process cancellation
+         * manager) and ends the run itself, {@code CANCELLED}, keeping its partial answer. A run whose owner
+         * is dead is ended {@code CANCELLED} by the orphan sweep.
          */
         REQUESTED,
         /** The run had already ended; {@link #status()} says how. Nothing was changed. */
@@ -68,7 +71,8 @@ public record CancelResult(String runId, Outcome outcome, Optional<RunStatus> st
 
     public static CancelResult requested(String runId, RunStatus current) {
         return new CancelResult(runId, Outcome.REQUESTED, Optional.of(current),
-                "Run " + runId + " runs in another process; the cancel was sent to it.");
+                "Run " + runId + " runs in another process; the cancel was recorded for it. That process stops "
+                        + "it within a second and it ends CANCELLED, keeping its partial answer.");
     }
 
     public static CancelResult alreadyFinished(String runId, RunStatus status, Optional<String> detail) {

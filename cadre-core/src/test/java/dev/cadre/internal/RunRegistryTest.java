@@ -15,7 +15,8 @@ class RunRegistryTest {
     private static RunRegistry.ActiveRun run(String id) {
         return new RunRegistry.ActiveRun(id, "agent", "s", RunControl.root(id), () -> {
             throw new UnsupportedOperationException("no snapshot in this test");
-        }, new CompletableFuture<RunResult>(), CompletableFuture.completedFuture(null), () -> false);
+        }, new CompletableFuture<RunResult>(), CompletableFuture.completedFuture(null), () -> false, null,
+                java.util.Optional.empty());
     }
 
     @Test

@@ -1,5 +1,6 @@
 package dev.cadre.server.internal;
 
+import dev.cadre.RunManager;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.Component;
@@ -210,21 +211,62 @@ final class RunRoutes {
                     "Run " + runId + " not found"));
             return;
         }
-        // Cancel through the component that owns the run (a team's cancel reaches its members); a run the
-        // store does not know yet can still be cancelled before it starts, through any component.
+        // Cancel through the component that owns the run (its manager, its db): a team's cancel reaches its members.
         Optional<Component<?>> owner = stored.flatMap(r -> component(r.componentId()));
-        Optional<Component<?>> any = owner.or(() -> settings.teams().values().stream().<Component<?>>map(t -> t)
-                .findFirst()).or(() -> settings.agents().values().stream().<Component<?>>map(a -> a).findFirst());
-        if (any.isEmpty()) {
-            answer(ctx, new CancelResult(runId, CancelResult.Outcome.NOT_FOUND, Optional.empty(),
-                    "Run " + runId + " not found"));
+        if (owner.isPresent()) {
+            Access.requireRun(ctx, owner.get());
+            answer(ctx, owner.get().cancelRun(runId));
             return;
         }
-        Component<?> c = any.get();
-        if (owner.isPresent()) {
-            Access.requireRun(ctx, c);
+        answer(ctx, cancelWithoutOwner(runId, stored.isPresent()));
+    }
+
+    /**
+     * A run no served component owns (a member run, or a run not stored yet): cancelled by the manager that runs
+     * it here; else, when stored, through the db (its owner elsewhere ends it); else remembered by every manager
+     * of this server, so that whichever starts a run with that id soon cancels it at once.
+     */
+    private CancelResult cancelWithoutOwner(String runId, boolean stored) {
+        List<RunManager> managers = managers();
+        for (RunManager m : managers) {
+            if (m.find(runId).isPresent()) {
+                return m.cancel(runId, settings.db());
+            }
         }
-        answer(ctx, c.cancelRun(runId));
+        if (stored) {
+            return managers.isEmpty() ? RunManager.global().cancel(runId, settings.db())
+                    : managers.get(0).cancel(runId, settings.db());
+        }
+        CancelResult result = CancelResult.notFound(runId);
+        for (RunManager m : managers) {
+            CancelResult r = m.cancel(runId);
+            if (r.outcome() != CancelResult.Outcome.NOT_FOUND) {
+                result = r; // it started meanwhile
+            }
+        }
+        return result;
+    }
+
+    /** The run managers of this server: its own, if it has one, and each component's. */
+    private List<RunManager> managers() {
+        java.util.Set<RunManager> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
+        List<RunManager> out = new java.util.ArrayList<>();
+        settings.runManager().ifPresent(m -> {
+            all.add(m);
+            out.add(m);
+        });
+        for (Component<?> c : components()) {
+            if (all.add(c.runManager())) {
+                out.add(c.runManager());
+            }
+        }
+        return out;
+    }
+
+    private List<Component<?>> components() {
+        List<Component<?>> all = new java.util.ArrayList<>(settings.teams().values());
+        all.addAll(settings.agents().values());
+        return all;
     }
 
     private Optional<Component<?>> component(String id) {

@@ -1,0 +1,136 @@
+package dev.cadre.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.cadre.TeamMode;
+import dev.cadre.run.RunFailure;
+import dev.cadre.run.RunInfo;
+import dev.cadre.run.RunRequest;
+import dev.cadre.run.RunResult;
+import dev.cadre.run.RunStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+/**
+ * A team leader's delegation tools: a member run (or one per member, in broadcast mode) in the team's session,
+ * as a child of the team run, whose answer becomes the tool's result.
+ */
+final class Delegation {
+
+    private final EngineContext cx;
+    private final RunEngine engine;
+
+    Delegation(EngineContext cx, RunEngine engine) {
+        this.cx = cx;
+        this.engine = engine;
+    }
+
+    ToolRound.Outcome toMember(LiveRun r, Spec.TeamSpec team, JsonNode args) {
+        String memberId = args.path("member_id").asText("");
+        String task = args.path("task").asText("");
+        Optional<Spec> member = team.members().stream().filter(m -> m.id().equals(memberId)).findFirst();
+        if (member.isEmpty()) {
+            return ToolRound.Outcome.failed("Member with ID " + memberId + " not found in the team. Valid member ids: "
+                    + String.join(", ", team.members().stream().map(Spec::id).toList())
+                    + ". Call " + ToolDefinitions.DELEGATE_ONE + " again with one of them.");
+        }
+        if (task.isBlank()) {
+            return ToolRound.Outcome.failed("The task is empty: give " + memberId + " a task to do.");
+        }
+        RunResult result;
+        try {
+            result = runMember(r, member.get(), task);
+        } catch (RuntimeException e) {
+            return ToolRound.Outcome.failed("Could not start member " + memberId + ": " + Finisher.describe(e));
+        }
+        boolean route = team.mode() == TeamMode.ROUTE && result.status() == RunStatus.COMPLETED;
+        return switch (result.status()) {
+            case COMPLETED -> new ToolRound.Outcome(result.content(), false, Optional.of(result.runId()), route,
+                    route ? Optional.of(result.content()) : Optional.empty());
+            case ERROR -> new ToolRound.Outcome("Member " + memberId + " failed: "
+                    + result.error().map(RunFailure::message).orElse(result.content()), true,
+                    Optional.of(result.runId()), false, Optional.empty());
+            default -> new ToolRound.Outcome("Member " + memberId + "'s run was cancelled. Partial answer: "
+                    + result.content(), true, Optional.of(result.runId()), false, Optional.empty());
+        };
+    }
+
+    ToolRound.Outcome toAll(LiveRun r, Spec.TeamSpec team, JsonNode args) {
+        String task = args.path("task").asText("");
+        if (task.isBlank()) {
+            return ToolRound.Outcome.failed("The task is empty: give the members a task to do.");
+        }
+        List<CompletableFuture<RunResult>> runs = new ArrayList<>();
+        for (Spec member : team.members()) {
+            CompletableFuture<RunResult> f = new CompletableFuture<>();
+            runs.add(f);
+            cx.threads().start("cadre-member-" + member.id(), () -> {
+                try {
+                    f.complete(runMember(r, member, task));
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                }
+            });
+        }
+        StringBuilder text = new StringBuilder();
+        int failures = 0;
+        for (int i = 0; i < runs.size(); i++) {
+            Spec member = team.members().get(i);
+            String label = (member instanceof Spec.TeamSpec ? "Team " : "Agent ") + member.name() + ": ";
+            if (!text.isEmpty()) {
+                text.append("\n\n");
+            }
+            try {
+                RunResult res = runs.get(i).join();
+                switch (res.status()) {
+                    case COMPLETED -> text.append(label).append(res.content());
+                    case ERROR -> {
+                        failures++;
+                        text.append(label).append("(failed: ")
+                                .append(res.error().map(RunFailure::message).orElse(res.content())).append(')');
+                    }
+                    default -> {
+                        failures++;
+                        text.append(label).append("(cancelled) ").append(res.content());
+                    }
+                }
+            } catch (CompletionException e) {
+                failures++;
+                text.append(label).append("(could not start: ").append(Finisher.describe(e.getCause())).append(')');
+            }
+        }
+        return new ToolRound.Outcome(text.toString(), failures == runs.size(), Optional.empty(), false,
+                Optional.empty());
+    }
+
+    /** Runs a member on the calling thread, in the team's session, as a child of the team run. */
+    private RunResult runMember(LiveRun team, Spec member, String task) {
+        String memberRunId = UUID.randomUUID().toString();
+        RunRequest request = new RunRequest(task, Optional.of(team.state.sessionId), Optional.of(memberRunId),
+                team.state.userId, true);
+        // Streamed, a team sees its members' events go by: Agno counts their text as the team's partial answer.
+        EventSink sink = team.mode == RunEngine.Mode.BLOCKING ? team.sink : e -> {
+            team.state.descendantStreamed(Events.memberText(e));
+            team.sink.emit(e);
+        };
+        LiveRun m = engine.register(member, request, team.mode, dev.cadre.run.RunStatus.RUNNING, c -> sink,
+                Optional.of(team));
+        RunInfo memberInfo = m.info;
+        team.listeners.call(team.info, l -> l.delegationStarted(team.info, memberInfo, task));
+        team.state.memberStarted(memberRunId);
+        RunResult end = null;
+        try {
+            end = engine.steps().execute(m);
+            return end;
+        } finally {
+            m.done.complete(null);
+            RunResult last = end != null ? end : m.state.snapshot();
+            team.state.memberEnded(m.state.snapshot());
+            engine.finisher().announce(m, last);
+            team.listeners.call(team.info, l -> l.delegationEnded(team.info, memberInfo, last));
+        }
+    }
+}

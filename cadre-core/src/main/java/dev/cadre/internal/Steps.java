@@ -1,0 +1,136 @@
+package dev.cadre.internal;
+
+import dev.cadre.db.DbException;
+import dev.cadre.model.Message;
+import dev.cadre.model.ModelException;
+import dev.cadre.model.ModelResponse;
+import dev.cadre.model.ToolDefinition;
+import dev.cadre.run.RunResult;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The step loop of a started run, on the run's thread: the prompt and history, then model turns and tool
+ * rounds until the model answers, a routed member answers, the tool-round limit is hit, or a cancel
+ * wins. Every way out ends the run through the {@link Finisher}; nothing escapes as an exception.
+ */
+final class Steps {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Steps.class);
+
+    private final EngineContext cx;
+    private final ModelTurn turns;
+    private final ToolRound tools;
+    private final Finisher finisher;
+
+    Steps(EngineContext cx, ModelTurn turns, ToolRound tools, Finisher finisher) {
+        this.cx = cx;
+        this.turns = turns;
+        this.tools = tools;
+        this.finisher = finisher;
+    }
+
+    /** Runs a started run to its end on the calling thread, then takes it out of the registry. */
+    RunResult execute(LiveRun r) {
+        RunResult result = null;
+        r.listeners.call(r.info, l -> l.runStarted(r.info));
+        try {
+            result = loop(r);
+            return result;
+        } catch (Error e) {
+            // A broken model or tool (a missing class, an assertion): still end the run and record it.
+            LOG.error("Run {} of {} failed with an error", r.state.runId, r.spec().name(), e);
+            result = r.control.isCancelled() ? finisher.cancelled(r) : finisher.fail(r, "internal_error",
+                    Finisher.describe(e));
+            return result;
+        } finally {
+            cx.registry().unregister(r.active, result != null ? result.status() : r.state.status());
+            r.control.detach();
+            RunResult end = result != null ? result : r.state.snapshot();
+            r.listeners.call(r.info, l -> l.runEnded(r.info, end));
+        }
+    }
+
+    private RunResult loop(LiveRun r) {
+        RunState s = r.state;
+        try {
+            r.emit(r.events.started());
+            checkCancelled(r);
+            List<Message> conversation = new ArrayList<>();
+            String prompt = switch (r.spec()) {
+                case Spec.AgentSpec a -> Prompts.agent(a);
+                case Spec.TeamSpec t -> Prompts.leader(t);
+            };
+            if (!prompt.isEmpty()) {
+                Message system = Message.system(prompt);
+                conversation.add(system);
+                s.addMessage(system);
+            }
+            conversation.addAll(r.member || cx.db().isEmpty() ? List.of()
+                    : History.of(cx.db().get(), r.spec(), s.sessionId, s.runId));
+            Message user = Message.user(s.input);
+            conversation.add(user);
+            s.addMessage(user);
+            List<ToolDefinition> offered = ToolDefinitions.of(r.spec());
+            int toolRounds = 0;
+            while (true) {
+                checkCancelled(r);
+                ModelResponse response = turns.call(r, conversation, offered);
+                Message assistant = Message.assistant(response.content(), response.toolCalls());
+                conversation.add(assistant);
+                s.addMessage(assistant);
+                if (response.toolCalls().isEmpty()) {
+                    return finisher.complete(r, response.content());
+                }
+                if (++toolRounds > r.spec().settings().maxToolRounds()) {
+                    return finisher.fail(r, "tool_call_limit", "The model was still calling tools after "
+                            + r.spec().settings().maxToolRounds() + " rounds; raise maxToolRounds(...) on "
+                            + r.spec().name() + " if it needs more, or check what its tools return");
+                }
+                checkCancelled(r);
+                List<ToolRound.Outcome> outcomes = tools.run(r, response.toolCalls());
+                Optional<String> routed = Optional.empty();
+                for (int i = 0; i < outcomes.size(); i++) {
+                    ToolRound.Outcome o = outcomes.get(i);
+                    Message result = Message.toolResult(response.toolCalls().get(i), o.text());
+                    conversation.add(result);
+                    s.addMessage(result);
+                    if (o.stop() && routed.isEmpty()) {
+                        routed = o.answer();
+                    }
+                }
+                if (routed.isPresent()) {
+                    return finisher.complete(r, routed.get());
+                }
+                finisher.progress(r);
+            }
+        } catch (ModelTurn.Cancelled c) {
+            return finisher.cancelled(r);
+        } catch (ModelException e) {
+            return r.control.isCancelled() ? finisher.cancelled(r) : finisher.fail(r, e.errorType(), e.getMessage());
+        } catch (RuntimeException e) {
+            if (r.control.isCancelled()) {
+                return finisher.cancelled(r);
+            }
+            if (e instanceof DbException se) {
+                // The db's message names hosts and files: it goes to the log, the run keeps a reference to it.
+                String ref = ErrorIds.next();
+                LOG.error("Run {} of {} failed: its db failed [error {}]", s.runId, r.spec().name(), ref, e);
+                return finisher.fail(r, "store_error", "The run's database failed (" + se.kind().name().toLowerCase(
+                        Locale.ROOT) + "); the server's log has the details under error " + ref + ".");
+            }
+            LOG.error("Run {} of {} failed unexpectedly", s.runId, r.spec().name(), e);
+            return finisher.fail(r, "internal_error", Finisher.describe(e));
+        }
+    }
+
+    private static void checkCancelled(LiveRun r) throws ModelTurn.Cancelled {
+        if (r.control.isCancelled()) {
+            throw new ModelTurn.Cancelled();
+        }
+    }
+}

@@ -1,0 +1,170 @@
+package dev.cadre.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import dev.cadre.TeamMode;
+import dev.cadre.json.CadreJson;
+import dev.cadre.model.ToolCall;
+import dev.cadre.model.ToolDefinition;
+import dev.cadre.run.RunContext;
+import dev.cadre.run.ToolCallMetrics;
+import dev.cadre.run.ToolExecution;
+import dev.cadre.tool.Tool;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tool calls of one model turn: all at once, each on a thread of its own (a delegation is a tool call
+ * too), the run's thread waiting for all of them or the run's cancel. A cancel interrupts blocking tools;
+ * members stop through their own controls.
+ */
+final class ToolRound {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ToolRound.class);
+    private static final JsonNodeFactory JSON = JsonNodeFactory.instance;
+
+    /**
+     * A tool's result for the model.
+     *
+     * @param answer for a routed delegation, the member's answer that becomes the team's answer
+     */
+    record Outcome(String text, boolean error, Optional<String> childRunId, boolean stop, Optional<String> answer) {
+        static Outcome ok(String text) {
+            return new Outcome(text, false, Optional.empty(), false, Optional.empty());
+        }
+
+        static Outcome failed(String text) {
+            return new Outcome(text, true, Optional.empty(), false, Optional.empty());
+        }
+    }
+
+    private final EngineContext cx;
+    private final Delegation delegation;
+
+    ToolRound(EngineContext cx, Delegation delegation) {
+        this.cx = cx;
+        this.delegation = delegation;
+    }
+
+    List<Outcome> run(LiveRun r, List<ToolCall> calls) throws ModelTurn.Cancelled {
+        List<CompletableFuture<Outcome>> futures = new ArrayList<>();
+        List<Integer> indexes = new ArrayList<>();
+        List<ToolExecution> started = new ArrayList<>();
+        ToolCallMetrics[] timings = new ToolCallMetrics[calls.size()]; // each set before its future completes
+        for (ToolCall call : calls) {
+            Optional<JsonNode> args = parseArguments(call.arguments());
+            ToolExecution te = ToolExecution.started(call.id(), call.name(), args.orElseGet(JSON::objectNode),
+                    Events.now());
+            indexes.add(r.state.addTool(te));
+            started.add(te);
+            r.emit(r.events.toolStarted(te));
+            r.listeners.call(r.info, l -> l.toolCallStarted(r.info, te));
+            CompletableFuture<Outcome> f = new CompletableFuture<>();
+            futures.add(f);
+            int slot = futures.size() - 1;
+            cx.threads().start("cadre-tool-" + call.name(), () -> {
+                long startNanos = System.nanoTime();
+                Instant start = Instant.now();
+                Outcome o;
+                try {
+                    o = args.isEmpty() ? Outcome.failed("Invalid arguments for " + call.name()
+                            + ": not a JSON object: " + call.arguments()) : invoke(r, call, args.get());
+                } catch (Throwable t) {
+                    o = Outcome.failed("Tool " + call.name() + " failed: " + Finisher.describe(t));
+                }
+                timings[slot] = ToolCallMetrics.since(start, startNanos);
+                f.complete(o);
+            });
+        }
+        CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
+        try {
+            ModelTurn.await(r, all);
+        } catch (ModelTurn.Cancelled c) {
+            drain(r, all);
+            for (int i = 0; i < futures.size(); i++) {
+                Outcome o = futures.get(i).getNow(null);
+                if (o != null) {
+                    ToolExecution done = started.get(i).completed(o.text(), o.error(), o.childRunId(), o.stop(),
+                            timings[i]);
+                    r.state.setTool(indexes.get(i), done);
+                    r.listeners.call(r.info, l -> l.toolCallEnded(r.info, done));
+                }
+            }
+            throw c;
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        for (int i = 0; i < futures.size(); i++) {
+            Outcome o = futures.get(i).join();
+            ToolExecution done = started.get(i).completed(o.text(), o.error(), o.childRunId(), o.stop(), timings[i]);
+            r.state.setTool(indexes.get(i), done);
+            r.emit(r.events.toolCompleted(done));
+            r.listeners.call(r.info, l -> l.toolCallEnded(r.info, done));
+            outcomes.add(o);
+        }
+        return outcomes;
+    }
+
+    /**
+     * After a cancel: members stop through their own controls and tools were interrupted; give them a moment
+     * to end, so their cancelled runs are recorded with the team run.
+     */
+    private void drain(LiveRun r, CompletableFuture<Void> all) {
+        try {
+            all.get(cx.memberDrainTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            LOG.warn("Run {}: tools still running {} after the cancel; not waiting for them", r.state.runId,
+                    cx.memberDrainTimeout());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException e) {
+            // tool failures are outcomes, not errors
+        }
+    }
+
+    private static Optional<JsonNode> parseArguments(String raw) {
+        try {
+            JsonNode node = raw.isBlank() ? JSON.objectNode() : CadreJson.mapper().readTree(raw);
+            return node != null && node.isObject() ? Optional.of(node) : Optional.empty();
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    private Outcome invoke(LiveRun r, ToolCall call, JsonNode args) {
+        if (r.spec() instanceof Spec.TeamSpec team) {
+            if (call.name().equals(ToolDefinitions.DELEGATE_ONE) && team.mode() != TeamMode.BROADCAST) {
+                return delegation.toMember(r, team, args);
+            }
+            if (call.name().equals(ToolDefinitions.DELEGATE_ALL) && team.mode() == TeamMode.BROADCAST) {
+                return delegation.toAll(r, team, args);
+            }
+        }
+        Optional<Tool> tool = r.spec().tools().stream().filter(t -> t.name().equals(call.name())).findFirst();
+        if (tool.isEmpty()) {
+            return Outcome.failed("Unknown tool '" + call.name() + "'. Available tools: "
+                    + String.join(", ", ToolDefinitions.of(r.spec()).stream().map(ToolDefinition::name).toList()) + ".");
+        }
+        RunContext ctx = new RunContext(r.state.runId, r.state.sessionId, r.state.userId, r.state.parentRunId,
+                r.spec().id(), r.control);
+        Thread self = Thread.currentThread();
+        var interrupt = r.control.onAbort(self::interrupt);
+        try {
+            return Outcome.ok(tool.get().call(args, ctx));
+        } catch (InterruptedException e) {
+            return Outcome.failed("Tool " + call.name() + " was interrupted: the run was cancelled");
+        } catch (Exception e) {
+            return Outcome.failed("Tool " + call.name() + " failed: " + Finisher.describe(e));
+        } finally {
+            interrupt.close();
+            Thread.interrupted();
+        }
+    }
+}
