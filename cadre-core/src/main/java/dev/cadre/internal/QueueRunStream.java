@@ -47,6 +47,10 @@ final class QueueRunStream implements RunStream, EventSink {
     private boolean closed;
     private boolean discarding;
     private boolean iterated;
+    // The iterator's state, kept here so that awaitNext sees an event hasNext() already took. Only the
+    // reading thread touches them.
+    private RunEvent lookahead;
+    private boolean over;
 
     QueueRunStream(String runId, String sessionId, boolean allEvents, RunControl control, int capacity) {
         this.runId = runId;
@@ -146,12 +150,9 @@ final class QueueRunStream implements RunStream, EventSink {
             lock.unlock();
         }
         return new Iterator<>() {
-            private RunEvent next;
-            private boolean over;
-
             @Override
             public boolean hasNext() {
-                if (next != null) {
+                if (lookahead != null) {
                     return true;
                 }
                 if (over) {
@@ -162,7 +163,7 @@ final class QueueRunStream implements RunStream, EventSink {
                     over = true;
                     return false;
                 }
-                next = e.get();
+                lookahead = e.get();
                 return true;
             }
 
@@ -171,11 +172,32 @@ final class QueueRunStream implements RunStream, EventSink {
                 if (!hasNext()) {
                     throw new NoSuchElementException("The run has ended");
                 }
-                RunEvent e = next;
-                next = null;
+                RunEvent e = lookahead;
+                lookahead = null;
                 return e;
             }
         };
+    }
+
+    @Override
+    public boolean awaitNext(Duration timeout) throws InterruptedException {
+        if (lookahead != null || over) {
+            return true; // the iterator holds its answer already
+        }
+        long left = timeout.toNanos();
+        lock.lock();
+        try {
+            // What take() would hand out at once: an event, the terminal event, or the end.
+            while (!closed && buffer.isEmpty() && terminal == null && !ended) {
+                if (left <= 0) {
+                    return false;
+                }
+                left = readable.awaitNanos(left);
+            }
+            return true;
+        } finally {
+            lock.unlock();
+        }
     }
 
     /** The next event; empty at the end of the stream (or once it is closed). */

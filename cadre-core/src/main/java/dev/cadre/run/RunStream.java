@@ -1,6 +1,7 @@
 package dev.cadre.run;
 
 import dev.cadre.event.RunEvent;
+import java.time.Duration;
 import java.util.Iterator;
 
 /**
@@ -33,6 +34,31 @@ public interface RunStream extends Iterable<RunEvent>, AutoCloseable {
      */
     @Override
     Iterator<RunEvent> iterator();
+
+    /**
+     * Waits up to {@code timeout} until the {@link #iterator() iterator} has something to hand out — an
+     * event, or the end of the stream — so that a reader can do something else (write a keep-alive, say)
+     * when the run is quiet, on the same thread that reads:
+     *
+     * <pre>{@code
+     * Iterator<RunEvent> it = events.iterator();
+     * while (true) {
+     *     if (!events.awaitNext(Duration.ofSeconds(15))) { sendKeepAlive(); continue; }
+     *     if (!it.hasNext()) break;
+     *     send(it.next());
+     * }
+     * }</pre>
+     *
+     * <p>Takes nothing from the stream. Call it from the thread that iterates, before or instead of
+     * iterating. After {@code true}, the iterator's {@code hasNext()} answers without blocking. Unlike
+     * {@code hasNext()}, an interrupt does not cancel the run: it is thrown, and the caller decides (closing
+     * the stream cancels the run).
+     *
+     * @param timeout how long to wait at most; zero or negative only looks
+     * @return {@code true} if the next event or the end is there, {@code false} if {@code timeout} passed first
+     * @throws InterruptedException if the thread is interrupted while it waits
+     */
+    boolean awaitNext(Duration timeout) throws InterruptedException;
 
     /**
      * Waits for the run to end and returns its final state. Events not yet read are skipped.

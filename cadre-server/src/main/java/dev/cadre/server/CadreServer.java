@@ -211,7 +211,8 @@ public final class CadreServer implements AutoCloseable {
          * How long a client may take to send a request, headers and body, or stay silent on an idle
          * connection (30 s unless set): a client that sends its request ever so slowly is dropped. A request
          * that has fully arrived is not bound by it — a blocking run may take minutes, a stream as long as
-         * its run.
+         * its run — but a stream's client that takes none of its bytes for this long (plus a heartbeat) is
+         * dropped too, as if it had left: a non-background run is then cancelled.
          */
         public Builder requestTimeout(Duration timeout) {
             if (timeout.isNegative() || timeout.isZero()) {

@@ -51,7 +51,8 @@ public final class AgentOsApi {
     public AgentOsApi(ServerSettings settings) {
         this.settings = settings;
         this.access = new Access(settings.authenticator());
-        this.sse = new SseWriter(settings.heartbeat());
+        // A client that takes no bytes of its stream for as long as a client may take to send a request is gone.
+        this.sse = new SseWriter(settings.heartbeat(), settings.requestTimeout());
         this.runs = new RunRoutes(settings, sse, stopping::get);
         SessionViews sessionViews = new SessionViews(settings);
         this.sessions = new SessionRoutes(settings.db(), sessionViews);
@@ -63,6 +64,16 @@ public final class AgentOsApi {
 
     public ServerSettings settings() {
         return settings;
+    }
+
+    /** The writer of this server's streams (for tests). */
+    SseWriter streams() {
+        return sse;
+    }
+
+    /** The frames kept for resumable streams (for tests). */
+    ResumableRuns resumable() {
+        return runs.resumable;
     }
 
     // ---- lifecycle -------------------------------------------------------------------------------

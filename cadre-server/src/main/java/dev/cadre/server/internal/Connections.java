@@ -34,6 +34,15 @@ final class Connections {
         endPoint(ctx).setIdleTimeout(HANDLING.toMillis());
     }
 
+    /**
+     * Gives a streamed answer's connection {@code limit} as its idle timeout: the stream writes at least every
+     * heartbeat, so only a write that makes no progress for that long — a client that stopped reading — hits it,
+     * and then fails.
+     */
+    static void streaming(Context ctx, Duration limit) {
+        endPoint(ctx).setIdleTimeout(limit.toMillis());
+    }
+
     /** Puts the short timeout back on a connection that may carry the client's next request. */
     static void handled(Context ctx, Duration requestTimeout) {
         EndPoint e = endPoint(ctx);

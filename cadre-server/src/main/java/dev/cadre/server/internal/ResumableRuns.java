@@ -6,7 +6,7 @@ import dev.cadre.event.TerminalEvent;
 import dev.cadre.json.CadreJson;
 import dev.cadre.run.RunStream;
 import java.time.Duration;
-import java.util.ArrayList;
+import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,12 +17,17 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * The events of streamed background runs ({@code background=true, stream=true}), kept so that a
  * client can go away and come back ({@code /resume}) without the run noticing. Each event is kept
- * as its SSE frame with {@code event_index} and {@code run_id} added, as AgentOS does. A run's
- * events are forgotten {@link #RETENTION} after it ended; thread-safe.
+ * as its SSE frame with {@code event_index} and {@code run_id} added, as AgentOS does. Memory is
+ * bounded: a run keeps its last {@link #MAX_FRAMES} frames (as AgentOS keeps its last 10 000
+ * events), older ones are dropped as new ones come, and the run is never held back by it; a run's
+ * frames are forgotten {@link #RETENTION} after it ended, and at most {@code 1000} ended runs are
+ * kept. Thread-safe.
  */
 final class ResumableRuns {
 
     static final Duration RETENTION = Duration.ofMinutes(10);
+    /** How many frames a run keeps: its newest. */
+    static final int MAX_FRAMES = 10_000;
     private static final int MAX_FINISHED = 1_000;
 
     /** One run's frames so far; readers wait on it for more. */
@@ -33,16 +38,38 @@ final class ResumableRuns {
         final Optional<String> userId;
         private final ReentrantLock lock = new ReentrantLock();
         private final Condition changed = lock.newCondition();
-        private final List<String> frames = new ArrayList<>();
+        private final int maxFrames;
+        /** The newest frames; the first has event_index {@code total - frames.size()}. */
+        private final ArrayDeque<String> frames = new ArrayDeque<>();
+        private int total;
         private boolean done;
         private String status = "running";
         private long endedAtNanos;
 
-        Buffer(String runId, String sessionId, String componentId, Optional<String> userId) {
+        Buffer(String runId, String sessionId, String componentId, Optional<String> userId, int maxFrames) {
             this.runId = runId;
             this.sessionId = sessionId;
             this.componentId = componentId;
             this.userId = userId;
+            this.maxFrames = maxFrames;
+        }
+
+        /** How many frames the buffer holds now: at most its bound. */
+        int held() {
+            lock.lock();
+            try {
+                return frames.size();
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        private void keep(String frame) {
+            if (frames.size() == maxFrames) {
+                frames.removeFirst();
+            }
+            frames.addLast(frame);
+            total++;
         }
 
         /** Whether the run's own terminal event is in the buffer. */
@@ -59,8 +86,8 @@ final class ResumableRuns {
         void addError(String name, ObjectNode json) {
             lock.lock();
             try {
-                json.put("event_index", frames.size());
-                frames.add(SseWriter.frame(name, json));
+                json.put("event_index", total);
+                keep(SseWriter.frame(name, json));
                 status = "error";
                 markDone();
             } finally {
@@ -72,9 +99,9 @@ final class ResumableRuns {
             ObjectNode json = (ObjectNode) CadreJson.tree(e);
             lock.lock();
             try {
-                json.put("event_index", frames.size());
+                json.put("event_index", total);
                 json.put("run_id", e.runId());
-                frames.add("event: " + e.event() + "\ndata: " + CadreJson.write(json) + "\n\n");
+                keep("event: " + e.event() + "\ndata: " + CadreJson.write(json) + "\n\n");
                 if (e instanceof TerminalEvent t && e.parentRunId().isEmpty()) {
                     // The run's own terminal event is its last: the buffer is complete now, before
                     // the reading thread gets round to finish() (a poll may already see the run ended).
@@ -104,16 +131,21 @@ final class ResumableRuns {
             changed.signalAll();
         }
 
-        /** Frames from {@code from} on, waiting up to {@code wait} when there are none yet; empty and done means the end. */
+        /**
+         * The frames kept with an index from {@code from} on, up to the newest, waiting up to {@code wait} when
+         * there are none yet. Frames before the oldest kept are gone and skipped. Read on from
+         * {@link Snapshot#total()}; no frames and {@code ended} means the end.
+         */
         Snapshot await(int from, Duration wait) throws InterruptedException {
             lock.lock();
             try {
                 long left = wait.toNanos();
-                while (frames.size() <= from && !done && left > 0) {
+                while (total <= from && !done && left > 0) {
                     left = changed.awaitNanos(left);
                 }
-                List<String> out = from < frames.size() ? List.copyOf(frames.subList(from, frames.size())) : List.of();
-                return new Snapshot(out, done && from + out.size() >= frames.size(), frames.size(), status);
+                int skip = Math.max(0, from - (total - frames.size()));
+                List<String> out = skip < frames.size() ? frames.stream().skip(skip).toList() : List.of();
+                return new Snapshot(out, done, total, frames.size(), status);
             } finally {
                 lock.unlock();
             }
@@ -122,7 +154,7 @@ final class ResumableRuns {
         Snapshot now() {
             lock.lock();
             try {
-                return new Snapshot(List.of(), done, frames.size(), status);
+                return new Snapshot(List.of(), done, total, frames.size(), status);
             } finally {
                 lock.unlock();
             }
@@ -141,13 +173,29 @@ final class ResumableRuns {
     /**
      * @param frames the frames read
      * @param ended whether these are the last frames of an ended run
-     * @param total how many frames the run has so far
+     * @param total how many frames the run has had so far: the index of its next one
+     * @param buffered how many of them are kept (the newest)
      * @param status {@code running}, or the final status in lower case
      */
-    record Snapshot(List<String> frames, boolean ended, int total, String status) {
+    record Snapshot(List<String> frames, boolean ended, int total, int buffered, String status) {
+
+        /** How many frames a reader that has seen those before {@code from} can still be given. */
+        int available(int from) {
+            return Math.max(0, total - Math.max(from, total - buffered));
+        }
     }
 
     private final Map<String, Buffer> buffers = new ConcurrentHashMap<>();
+    private final int maxFrames;
+
+    ResumableRuns() {
+        this(MAX_FRAMES);
+    }
+
+    /** Keeps the last {@code maxFrames} frames of each run. */
+    ResumableRuns(int maxFrames) {
+        this.maxFrames = maxFrames;
+    }
 
     /**
      * Starts keeping the stream's events, reading them on a virtual thread of their own until the run ends. A
@@ -156,7 +204,7 @@ final class ResumableRuns {
      */
     Buffer start(RunStream stream, String componentId, Optional<String> userId, String errorEvent) {
         evict();
-        Buffer b = new Buffer(stream.runId(), stream.sessionId(), componentId, userId);
+        Buffer b = new Buffer(stream.runId(), stream.sessionId(), componentId, userId, maxFrames);
         buffers.put(b.runId, b);
         Thread.ofVirtual().name("cadre-resumable-" + b.runId).start(() -> {
             RuntimeException failure = null;

@@ -30,7 +30,7 @@ final class RunRoutes {
 
     private final ServerSettings settings;
     private final SseWriter sse;
-    private final ResumableRuns resumable = new ResumableRuns();
+    final ResumableRuns resumable = new ResumableRuns();
     private final BooleanSupplier stopping;
     /** Runs this server started and that may still run: run id → component, for a shutdown without a run manager. */
     final Map<String, Component<?>> ownRuns = new ConcurrentHashMap<>();
@@ -328,17 +328,17 @@ final class RunRoutes {
             meta.put("run_id", runId);
             meta.put("status", now.status());
             meta.put("total_events", now.total());
-            meta.put("total_buffered", now.total());
+            meta.put("total_buffered", now.buffered());
             meta.put("last_event_index_requested", last);
-            meta.put("message", "Run " + now.status() + ". Replaying " + Math.max(0, now.total() - from) + " events.");
+            meta.put("message", "Run " + now.status() + ". Replaying " + now.available(from) + " events.");
             sse.buffer(ctx, b, from, List.of(SseWriter.frame("replay", meta)), List.of());
         } else {
             meta.put("event", "catch_up");
             meta.put("run_id", runId);
             meta.put("status", "running");
-            meta.put("missed_events", Math.max(0, now.total() - from));
+            meta.put("missed_events", now.available(from));
             meta.put("current_event_count", now.total());
-            meta.put("message", "Catching up on " + Math.max(0, now.total() - from) + " missed events.");
+            meta.put("message", "Catching up on " + now.available(from) + " missed events.");
             ObjectNode subscribed = Views.obj();
             subscribed.put("event", "subscribed");
             subscribed.put("run_id", runId);

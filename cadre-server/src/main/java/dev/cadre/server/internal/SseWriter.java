@@ -11,12 +11,13 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,14 +30,28 @@ import org.slf4j.LoggerFactory;
 final class SseWriter {
 
     private static final Logger LOG = LoggerFactory.getLogger(SseWriter.class);
-    private static final Object END = new Object();
+    private static final String HEARTBEAT = ": heartbeat\n\n";
 
     private final Duration heartbeat;
+    private final Duration stallLimit;
+    /** The most frames one live stream has held at once: read from its run and not yet written. */
+    private final AtomicInteger mostHeld = new AtomicInteger();
     /** One latch per stream being written. */
     private final Set<CountDownLatch> open = ConcurrentHashMap.newKeySet();
 
-    SseWriter(Duration heartbeat) {
+    /**
+     * @param heartbeat how long a stream may be quiet before a heartbeat comment is written
+     * @param stallLimit how long a write may make no progress (the client takes no bytes) before the client
+     *     counts as gone
+     */
+    SseWriter(Duration heartbeat, Duration stallLimit) {
         this.heartbeat = heartbeat;
+        this.stallLimit = stallLimit;
+    }
+
+    /** The most frames one live stream has held at once, read from its run and not yet written (for tests). */
+    int mostFramesHeld() {
+        return mostHeld.get();
     }
 
     /** Waits (until {@code deadlineNanos}) for the streams being written to finish their body. */
@@ -47,10 +62,12 @@ final class SseWriter {
     }
 
     /**
-     * Writes the run's events, flushing each. A reader thread moves events from the run to a queue, so this
-     * thread can wake up when the stream is quiet and write a heartbeat: a client that went away makes that
-     * write fail, and closing the run stream then cancels the run. A stream that ends without the run's
-     * terminal event (its end could not be stored) ends with an error event saying so.
+     * Writes the run's events, flushing each, on the calling thread alone: it waits for the next event or the
+     * heartbeat, whichever comes first ({@link RunStream#awaitNext}), and writes it. Nothing is queued here:
+     * while a write blocks (a slow client), the run's own bounded stream buffer fills and then holds the run
+     * back. A client that went away, or whose connection takes no bytes for the stall limit, makes a write
+     * fail; closing the run stream then cancels the run. A stream that ends without the run's terminal event
+     * (its end could not be stored) ends with an error event saying so.
      */
     void stream(Context ctx, RunStream events, String errorEvent, Runnable onEnd) throws IOException {
         tracked(() -> writeEvents(ctx, events, errorEvent, onEnd));
@@ -58,8 +75,9 @@ final class SseWriter {
 
     /**
      * Writes a resumable run's frames from {@code from} on: first {@code before}, then the frames there are
-     * now, then {@code between}, then live frames until the run ends. A client that goes away only stops
-     * this loop; the run goes on.
+     * now, then {@code between}, then live frames until the run ends, on the calling thread alone. A client
+     * that goes away, or takes no bytes for the stall limit, only stops this loop; the run goes on, its
+     * frames kept in the (bounded) buffer.
      */
     void buffer(Context ctx, ResumableRuns.Buffer buffer, int from, List<String> before, List<String> between)
             throws IOException {
@@ -110,7 +128,10 @@ final class SseWriter {
         }
     }
 
-    private static void start(Context ctx) throws IOException {
+    private void start(Context ctx) throws IOException {
+        // Writes make progress at least every heartbeat while the client reads; one that makes none for the
+        // stall limit fails, so a client that stopped reading is let go (and a live stream's run cancelled).
+        Connections.streaming(ctx, stallLimit.plus(heartbeat));
         var res = ctx.res();
         res.setStatus(200);
         res.setContentType("text/event-stream; charset=utf-8");
@@ -119,69 +140,68 @@ final class SseWriter {
         res.flushBuffer(); // headers now: clients see the stream open before the first event
     }
 
-    private void writeEvents(Context ctx, RunStream events, String errorEvent, Runnable onEnd) throws IOException {
-        LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
-        Thread reader = Thread.ofVirtual().name("cadre-sse-" + events.runId()).start(() -> {
-            try {
-                for (var e : events) {
-                    queue.add(e);
-                }
-            } catch (RuntimeException e) {
-                queue.add(e);
-            } finally {
-                queue.add(END);
-            }
-        });
-        start(ctx);
-        OutputStream out = ctx.res().getOutputStream(); // the raw stream: Javalin's own buffers the result
-        boolean clientGone = false;
-        boolean ended = false;
+    private void writeEvents(Context ctx, RunStream events, String errorEvent, Runnable onEnd) {
+        // The request's thread is the stream's only thread: it reads the run and writes each frame, so a
+        // client that reads slowly holds the run back (the run stream's bounded buffer) rather than filling
+        // a queue here. Named after the run while it streams, for thread dumps.
+        Thread self = Thread.currentThread();
+        String name = self.getName();
+        self.setName("cadre-sse-" + events.runId());
         try {
-            long heartbeatNanos = heartbeat.toNanos();
+            start(ctx);
+            OutputStream out = ctx.res().getOutputStream(); // the raw stream: Javalin's own buffers the result
+            Iterator<RunEvent> it = events.iterator();
+            boolean ended = false;
             while (true) {
-                Object item;
-                try {
-                    item = queue.poll(heartbeatNanos, TimeUnit.NANOSECONDS);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    break;
-                }
-                if (item == END) {
-                    if (!ended) {
-                        // No terminal event: the run's end could not be stored. Say so rather than go quiet.
-                        Throwable why = failure(events);
-                        out.write(frame(errorEvent, errorJson(errorEvent, events.runId(), events.sessionId(),
-                                Failures.safeMessage(events.runId(), why), "final_state_not_stored"))
-                                .getBytes(StandardCharsets.UTF_8));
-                    }
-                    break;
-                }
                 String frame;
-                if (item == null) {
-                    frame = ": heartbeat\n\n";
-                } else if (item instanceof RunEvent e) {
-                    ended |= e instanceof TerminalEvent && e.runId().equals(events.runId());
-                    frame = frame(e);
-                } else {
-                    ended = true;
-                    RuntimeException failure = (RuntimeException) item;
+                boolean fromRun = true;
+                boolean last = false;
+                try {
+                    if (!events.awaitNext(heartbeat)) {
+                        frame = HEARTBEAT; // quiet for a heartbeat: write, and find out whether the client is there
+                        fromRun = false;
+                    } else if (it.hasNext()) {
+                        RunEvent e = it.next();
+                        ended |= e instanceof TerminalEvent && e.runId().equals(events.runId());
+                        frame = frame(e);
+                    } else if (!ended) {
+                        // No terminal event: the run's end could not be stored. Say so rather than go quiet.
+                        frame = frame(errorEvent, errorJson(errorEvent, events.runId(), events.sessionId(),
+                                Failures.safeMessage(events.runId(), failure(events)), "final_state_not_stored"));
+                        last = true;
+                    } else {
+                        break;
+                    }
+                } catch (RuntimeException failure) {
                     frame = frame(errorEvent, errorJson(errorEvent, events.runId(), events.sessionId(),
                             Failures.safeMessage(events.runId(), failure), "server_error"));
+                    last = true;
                 }
-                out.write(frame.getBytes(StandardCharsets.UTF_8));
-                out.flush();
+                write(out, frame, fromRun);
+                if (last) {
+                    break;
+                }
             }
             out.close(); // ends the chunked body now, while stop() still waits for this stream
         } catch (IOException e) {
-            clientGone = true;
+            // The client closed the connection, or took no bytes for the stall limit (the connection's idle timeout).
             LOG.debug("Client of run {} went away; cancelling the run", events.runId());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } finally {
             events.close(); // cancels the run if it has not ended
             onEnd.run();
-            if (clientGone) {
-                reader.interrupt();
-            }
+            self.setName(name);
         }
+    }
+
+    /** Writes and flushes one frame; an event's frame counts as held by this stream until it is written. */
+    private void write(OutputStream out, String frame, boolean fromRun) throws IOException {
+        if (fromRun) {
+            mostHeld.accumulateAndGet(1, Math::max);
+        }
+        out.write(frame.getBytes(StandardCharsets.UTF_8));
+        out.flush();
     }
 
     /** Why a stream that ended without its terminal event did so. */
@@ -207,21 +227,22 @@ final class SseWriter {
         };
         try {
             before.forEach(write);
-            int next = from;
-            ResumableRuns.Snapshot caughtUp = buffer.await(next, Duration.ZERO);
+            // Each read hands out the frames kept from `next` on, to the newest; frames the buffer no longer
+            // keeps are skipped (their event_index shows the gap).
+            ResumableRuns.Snapshot caughtUp = buffer.await(from, Duration.ZERO);
             caughtUp.frames().forEach(write);
-            next += caughtUp.frames().size();
+            int next = caughtUp.total();
             between.forEach(write);
             out.flush();
             boolean ended = caughtUp.ended();
             while (!ended) {
                 ResumableRuns.Snapshot s = buffer.await(next, heartbeat);
                 if (s.frames().isEmpty() && !s.ended()) {
-                    write.accept(": heartbeat\n\n");
+                    write.accept(HEARTBEAT);
                 }
                 s.frames().forEach(write);
                 out.flush();
-                next += s.frames().size();
+                next = s.total();
                 ended = s.ended();
             }
             out.close(); // ends the chunked body now, while stop() still waits for this stream
