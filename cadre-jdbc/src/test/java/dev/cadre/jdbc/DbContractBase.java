@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The first part of what every {@link Db} promises (sessions, writing runs); {@link SessionsContract},
- * {@link UsageContract} and {@link DbContract} hold the rest. Each store runs them all through one subclass of
- * {@link DbContract}.
+ * {@link UsageContract}, {@link CancelRequestsContract} and {@link DbContract} hold the rest. Each store runs
+ * them all through one subclass of {@link DbContract}.
  */
 abstract class DbContractBase {
 

@@ -16,6 +16,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import javax.sql.DataSource;
 
@@ -41,6 +42,7 @@ public final class JdbcStore implements Db {
     private final SessionTable sessions;
     private final RunWrites runs;
     private final UsageByDay usageByDay;
+    private final CancelRequests cancels;
 
     /**
      * @param connectionWait how long a call keeps asking the pool for a connection in its short slices; zero: once
@@ -61,6 +63,7 @@ public final class JdbcStore implements Db {
         this.sessions = new SessionTable(dialect, tables, calls, usage, clock);
         this.runs = new RunWrites(dialect, tables, clock, errors, calls, usage);
         this.usageByDay = new UsageByDay(tables, calls);
+        this.cancels = new CancelRequests(tables, clock, calls);
     }
 
     @Override
@@ -168,15 +171,8 @@ public final class JdbcStore implements Db {
 
     @Override
     public Optional<RunResult> getRun(String runId) {
-        // One statement: the run and all its descendants (nested teams included). UNION, not
-        // UNION ALL, so that even a damaged parent chain cannot make the recursion loop.
-        String sql = "WITH RECURSIVE tree (run_id) AS (SELECT run_id FROM " + t.runs() + " WHERE run_id = ?"
-                + " UNION SELECT r.run_id FROM " + t.runs() + " r JOIN tree ON r.parent_run_id = tree.run_id)"
-                + " SELECT " + RunWrites.RUN_COLUMNS + " FROM " + t.runs() + " WHERE run_id IN (SELECT run_id FROM tree)"
-                + " ORDER BY seq";
-        List<RunRow> rows = read("Reading run " + runId, c -> RunTree.rows(c, sql, runId));
-        List<RunResult> roots = RunTree.assemble(rows, r -> r.runId().equals(runId));
-        return roots.stream().findFirst();
+        List<RunRow> rows = read("Reading run " + runId, c -> RunTree.rows(c, RunTree.ofRun(t), runId));
+        return RunTree.assemble(rows, r -> r.runId().equals(runId)).stream().findFirst();
     }
 
     @Override
@@ -188,6 +184,18 @@ public final class JdbcStore implements Db {
                 + " ORDER BY seq";
         List<RunRow> rows = read("Listing runs of session " + sessionId, c -> RunTree.rows(c, sql, sessionId));
         return RunTree.assemble(rows, r -> r.parentRunId().isEmpty() && r.sessionId().equals(sessionId));
+    }
+
+    // ---- cancel requests ---------------------------------------------------------------------------
+
+    @Override
+    public Optional<RunResult> requestCancel(String runId, String reason) {
+        return cancels.request(runId, reason);
+    }
+
+    @Override
+    public Map<String, String> cancelRequests(String ownerInstanceId) {
+        return cancels.of(ownerInstanceId);
     }
 
     // ---- process liveness -------------------------------------------------------------------------

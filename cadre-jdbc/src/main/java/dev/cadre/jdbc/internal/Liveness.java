@@ -10,8 +10,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps this process visibly alive in a store and ends the runs of processes that are not: beats the
- * heartbeat of {@code instanceId}, then fails every unfinished run whose owner's heartbeat is older
- * than {@code staleAfter}.
+ * heartbeat of {@code instanceId}, then ends every unfinished run whose owner's heartbeat is older
+ * than {@code staleAfter} ({@code CANCELLED} when someone asked to cancel it, {@code ERROR} otherwise).
  *
  * <p>After this process could not reach the store (a database outage), it does not sweep until it has
  * beaten its own heartbeat for {@code staleAfter} again: every other live process could not beat
@@ -82,8 +82,8 @@ public final class Liveness implements AutoCloseable {
         }
         List<String> ended = store.failOrphanedRuns(staleAfter, ORPHAN_REASON);
         if (!ended.isEmpty()) {
-            LOG.warn("Cadre store {}: ended {} run(s) as ERROR because the process running them stopped: {}",
-                    store.id(), ended.size(), ended);
+            LOG.warn("Cadre store {}: ended {} run(s) because the process running them stopped (as CANCELLED those"
+                    + " with a cancel request, as ERROR the others): {}", store.id(), ended.size(), ended);
         }
         store.forgetInstances(FORGET_AFTER);
     }

@@ -20,6 +20,18 @@ final class RunTree {
     private RunTree() {
     }
 
+    /**
+     * One statement for a run and all its descendants (nested teams included), in start order; its one
+     * parameter is the run id. UNION, not UNION ALL, so that even a damaged parent chain cannot make the
+     * recursion loop.
+     */
+    static String ofRun(Tables t) {
+        return "WITH RECURSIVE tree (run_id) AS (SELECT run_id FROM " + t.runs() + " WHERE run_id = ?"
+                + " UNION SELECT r.run_id FROM " + t.runs() + " r JOIN tree ON r.parent_run_id = tree.run_id)"
+                + " SELECT " + RunWrites.RUN_COLUMNS + " FROM " + t.runs() + " WHERE run_id IN (SELECT run_id FROM tree)"
+                + " ORDER BY seq";
+    }
+
     static List<RunRow> rows(Connection c, String sql, String arg) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement(sql)) {
             ps.setString(1, arg);

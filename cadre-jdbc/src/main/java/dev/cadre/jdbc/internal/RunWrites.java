@@ -52,7 +52,8 @@ final class RunWrites {
         this.activeList = quoted(EnumSet.complementOf(EnumSet.copyOf(RunStatus.terminal())));
     }
 
-    private static String quoted(Set<RunStatus> statuses) {
+    /** The statuses quoted for SQL, in name order: {@code 'CANCELLED', 'COMPLETED', 'ERROR'}. */
+    static String quoted(Set<RunStatus> statuses) {
         return statuses.stream().map(s -> "'" + s.name() + "'").sorted().collect(Collectors.joining(", "));
     }
 
@@ -190,12 +191,18 @@ final class RunWrites {
     }
 
     /**
-     * Ends the runs whose owner has not beaten recently enough, including owners that never did. One statement,
-     * so a run is ended at most once even with several sweepers; the runs it ends count in their sessions' usage
-     * from then on.
+     * Ends the runs whose owner has not beaten recently enough, including owners that never did: a run with a
+     * cancel request {@code CANCELLED} (no error, its content as last stored), any other {@code ERROR}
+     * ({@value Db#ORPHAN_ERROR_TYPE}). One statement, so a run is ended at most once even with several sweepers;
+     * the runs it ends count in their sessions' usage from then on.
      */
     List<String> failOrphaned(Duration staleAfter, String reason) {
-        String sql = "UPDATE " + t.runs() + " SET status = 'ERROR', error_type = ?, error_message = ?, updated_at = ?"
+        // Each row's own cancel_reason decides, in the statement that ends it, so a request recorded just before
+        // the sweep is honoured. The parameters are cast so that PostgreSQL knows their type inside a CASE.
+        String sql = "UPDATE " + t.runs() + " SET"
+                + " status = CASE WHEN cancel_reason IS NULL THEN 'ERROR' ELSE 'CANCELLED' END,"
+                + " error_type = CASE WHEN cancel_reason IS NULL THEN CAST(? AS TEXT) END,"
+                + " error_message = CASE WHEN cancel_reason IS NULL THEN CAST(? AS TEXT) END, updated_at = ?"
                 + " WHERE status IN (" + activeList + ") AND NOT EXISTS (SELECT 1 FROM " + t.instances() + " i"
                 + " WHERE i.instance_id = " + t.runs() + ".owner_instance AND i.heartbeat_at >= ?)"
                 + " RETURNING run_id, session_id, status, model, model_provider, metrics";
