@@ -152,7 +152,7 @@ public interface Db extends AutoCloseable {
      * request for the same run keeps the first one's reason.
      *
      * <p>When the owner's process is dead, the orphan sweep ends a run with a cancel request
-     * {@code CANCELLED} (with the request's reason) rather than {@code ERROR}.
+     * {@code CANCELLED} (keeping the content last stored for it) rather than {@code ERROR}.
      *
      * @return the run as stored when asked: empty when there is no such run; a terminal run is returned
      *     as it is, and no request is recorded for it
