@@ -75,4 +75,69 @@ class ShutdownTest {
             }
         }
     }
+
+    /** A db whose final writes wait for the test's gate; it says whether it was closed under a write. */
+    static final class SlowFinishes extends dev.cadre.db.ForwardingDb {
+        final java.util.concurrent.CompletableFuture<Void> gate = new java.util.concurrent.CompletableFuture<>();
+        final java.util.concurrent.CountDownLatch started;
+        final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        volatile boolean closedUnderAWrite;
+        volatile boolean closed;
+
+        SlowFinishes(int finishes) {
+            super(new InMemoryDb());
+            this.started = new java.util.concurrent.CountDownLatch(finishes);
+        }
+
+        @Override
+        public boolean finishRun(RunResult run, String ownerInstanceId) {
+            inFlight.incrementAndGet();
+            try {
+                started.countDown();
+                gate.join();
+                return super.finishRun(run, ownerInstanceId);
+            } finally {
+                inFlight.decrementAndGet();
+            }
+        }
+
+        @Override
+        public void close() {
+            closedUnderAWrite |= inFlight.get() > 0;
+            closed = true;
+        }
+    }
+
+    @Test
+    void withoutARunManagerStopWaitsForSlowFinalWritesBeforeClosingTheDb() throws Exception {
+        try (FakeOpenAIServer openai = FakeOpenAIServer.start()) {
+            openai.dispatcher(r -> Reply.stall());
+            SlowFinishes db = new SlowFinishes(10);
+            RunManager own = RunManager.builder().build(); // not given to the server
+            Agent agent = Agent.builder().id("a").name("A").db(db).runManager(own)
+                    .model(OpenAIChat.builder().id("gpt-4o").apiKey("sk-test").baseUrl(openai.baseUrl()).build()).build();
+            CadreServer server = CadreServer.builder().agents(agent).port(0).closeOnStop(db).build().start();
+            Http http = new Http(server.baseUrl());
+            List<String> runIds = new java.util.ArrayList<>();
+            for (int i = 0; i < 10; i++) {
+                runIds.add(http.postForm("/agents/a/runs", form("message", "wait " + i, "stream", "false",
+                        "background", "true")).json().get("run_id").asText());
+            }
+            openai.awaitRequests(10, Duration.ofSeconds(10));
+
+            var stopped = java.util.concurrent.CompletableFuture.runAsync(() -> server.stop(Duration.ZERO));
+            assertThat(db.started.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+            // Every run's cancelled end is being written, and stop waits for the writes.
+            assertThat(stopped).isNotDone();
+            assertThat(db.closed).isFalse();
+            db.gate.complete(null);
+            stopped.get(30, java.util.concurrent.TimeUnit.SECONDS);
+
+            assertThat(db.closedUnderAWrite).isFalse();
+            assertThat(db.closed).isTrue();
+            for (String runId : runIds) {
+                assertThat(db.getRun(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+            }
+        }
+    }
 }
