@@ -124,7 +124,7 @@ abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
     }
 
     public O runInBackground(RunRequest request) {
-        return startInBackground(request).snapshot();
+        return engine().submitInBackground(spec(), request, outputType).pending();
     }
 
     public Optional<O> getRunOutput(String runId, String sessionId) {

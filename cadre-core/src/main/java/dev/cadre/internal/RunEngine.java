@@ -98,6 +98,19 @@ public final class RunEngine {
      * @throws RejectedExecutionException when the executor refuses it (the run is stored {@code ERROR})
      */
     public <O extends RunResult> Run<O> startInBackground(Spec spec, RunRequest request, Class<O> type) {
+        return submitInBackground(spec, request, type).run();
+    }
+
+    /**
+     * A background run just handed to the executor.
+     *
+     * @param pending its state as stored before the executor could start it
+     */
+    public record Background<O extends RunResult>(Run<O> run, O pending) {
+    }
+
+    /** {@link #startInBackground}, with the run's {@code PENDING} state as it was stored. */
+    public <O extends RunResult> Background<O> submitInBackground(Spec spec, RunRequest request, Class<O> type) {
         if (cx.db().isEmpty()) {
             throw new RunRefusedException(RunRefusedException.Reason.NO_DB,
                     "Background runs need a db to keep their state: give " + spec.name()
@@ -105,6 +118,7 @@ public final class RunEngine {
         }
         LiveRun r = register(spec, request, Mode.BLOCKING, RunStatus.PENDING, c -> EventSink.NONE, Optional.empty());
         Run<O> handle = handle(r, type);
+        O pending = type.cast(r.state.snapshot());
         var beforeStart = r.control.onAbort(() -> {
             if (r.state.moveStatus(RunStatus.PENDING, RunStatus.CANCELLED)) {
                 cx.threads().start("cadre-end-" + r.state.runId,
@@ -136,7 +150,7 @@ public final class RunEngine {
             }
             throw e;
         }
-        return handle;
+        return new Background<>(handle, pending);
     }
 
     /** The run as stored (or, without a db, as it is while it runs here). */
