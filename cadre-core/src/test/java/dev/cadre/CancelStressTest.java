@@ -53,8 +53,15 @@ class CancelStressTest {
         Agent writer = Agent.builder().name("Writer")
                 .model(ScriptedModel.replying(req -> Reply.text(words(8)).pacedAt(Duration.ofMillis(1)))).build();
         Team team = Team.builder().name("Stress").model(leader).members(writer).db(db).runManager(runs).build();
+        // A neighbour: another manager with its own db and runs. Cancels through either never reach the other's runs.
+        RunManager neighbourRuns = RunManager.builder().build();
+        Team neighbour = Team.builder().name("Neighbour").model(leader).members(writer).db(new InMemoryDb())
+                .runManager(neighbourRuns).build();
 
         Map<String, CancelResult> cancels = new ConcurrentHashMap<>();
+        Map<String, CancelResult> strays = new ConcurrentHashMap<>(); // our run ids, cancelled through the neighbour
+        Map<String, CancelResult> crossed = new ConcurrentHashMap<>(); // the neighbour's, cancelled through us
+        List<CompletableFuture<TeamRunOutput>> neighbours = new ArrayList<>();
         List<CompletableFuture<Outcome>> outcomes = new ArrayList<>();
         try (ScheduledExecutorService scheduler = Executors.newScheduledThreadPool(4)) {
             for (int i = 0; i < RUNS; i++) {
@@ -65,9 +72,20 @@ class CancelStressTest {
                     scheduler.schedule(() -> cancels.put(runId, team.cancelRun(runId)), random.nextInt(40),
                             TimeUnit.MILLISECONDS);
                 }
+                if (random.nextInt(4) == 0) {
+                    scheduler.schedule(() -> strays.put(runId, neighbour.cancelRun(runId)), random.nextInt(40),
+                            TimeUnit.MILLISECONDS);
+                }
                 outcomes.add(start(team, runs, kind, runId));
+                if (i % 10 == 0) {
+                    String theirs = UUID.randomUUID().toString();
+                    neighbours.add(neighbour.runAsync(dev.cadre.run.RunRequest.builder("go").runId(theirs).build()));
+                    scheduler.schedule(() -> crossed.put(theirs, team.cancelRun(theirs)), random.nextInt(40),
+                            TimeUnit.MILLISECONDS);
+                }
             }
             CompletableFuture.allOf(outcomes.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            CompletableFuture.allOf(neighbours.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
             scheduler.shutdown();
             assertThat(scheduler.awaitTermination(10, TimeUnit.SECONDS)).isTrue();
         }
@@ -98,15 +116,25 @@ class CancelStressTest {
             }
             if (status == RunStatus.CANCELLED) {
                 cancelled++;
+                assertThat(c).as("run %s was cancelled only by its own manager", o.runId()).isNotNull();
             }
         }
+        assertThat(strays.values()).as("cancels through the neighbour").isNotEmpty()
+                .allSatisfy(r -> assertThat(r.outcome()).isEqualTo(CancelResult.Outcome.NOT_FOUND));
+        assertThat(crossed.values()).as("cancels of the neighbour's runs through us").isNotEmpty()
+                .allSatisfy(r -> assertThat(r.outcome()).isEqualTo(CancelResult.Outcome.NOT_FOUND));
+        assertThat(neighbours).allSatisfy(f -> assertThat(f.join().status()).isEqualTo(RunStatus.COMPLETED));
+        assertThat(neighbourRuns.activeRunIds()).isEmpty();
         assertThat(cancelled).as("some runs were cancelled").isPositive();
         assertThat(runs.activeRunIds()).isEmpty();
         assertThat(runs.awaitNoLiveThreads(Duration.ofSeconds(10))).as("engine threads left: %s", runs.liveThreads())
                 .isTrue();
         // Cancels that found nothing are remembered for a while, by design; they must all have been used
-        // or be for runs that had already ended, never for runs that started after them and ignored them.
-        assertThat(runs.pendingCancelCount()).isZero();
+        // or be for runs that had already ended, never for runs that started after them and ignored them —
+        // except those for the other manager's runs, which never start here.
+        assertThat(runs.pendingCancelCount()).isEqualTo(crossed.size());
+        assertThat(neighbourRuns.pendingCancelCount()).isEqualTo(strays.size());
+        neighbourRuns.shutdown(Duration.ZERO);
     }
 
     private static CompletableFuture<Outcome> start(Team team, RunManager runs, Kind kind, String runId) {
