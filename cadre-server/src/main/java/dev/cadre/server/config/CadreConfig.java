@@ -5,10 +5,6 @@ import dev.cadre.Component;
 import dev.cadre.RunManager;
 import dev.cadre.Team;
 import dev.cadre.TeamMode;
-import dev.cadre.jdbc.JdbcDbs;
-import dev.cadre.model.Model;
-import dev.cadre.openai.OpenAIChat;
-import dev.cadre.openai.OpenAIResponses;
 import dev.cadre.server.CadreServer;
 import dev.cadre.server.JwtAuth;
 import dev.cadre.db.Db;
@@ -17,12 +13,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * A declarative description of what to serve: models, agents, teams, the database and the server
@@ -48,8 +41,6 @@ public final class CadreConfig {
 
     /** The model providers a config may name. */
     public static final List<String> PROVIDERS = List.of("openai-responses", "openai-chat");
-
-    private static final Pattern VAR = Pattern.compile("\\$\\{([A-Za-z_][A-Za-z0-9_]*)(:-([^}]*))?}");
 
     /** A model entry. */
     public record ModelConfig(String name, String provider, String id, Optional<String> baseUrl, Optional<String> apiKey) {
@@ -138,18 +129,8 @@ public final class CadreConfig {
      * @param env the variables {@code ${VAR}} is read from
      */
     public static CadreConfig parse(String yaml, String fileName, Map<String, String> env) {
-        // ${VAR} is swapped for a plain placeholder before parsing: its braces would otherwise end a
-        // YAML flow mapping such as {api_key: ${OPENAI_API_KEY}}. Placeholders are resolved per value,
-        // so an unset variable is reported on its own line.
-        List<String[]> vars = new ArrayList<>();
-        Matcher m = VAR.matcher(yaml);
-        StringBuilder text = new StringBuilder();
-        while (m.find()) {
-            vars.add(new String[] {m.group(1), m.group(2) == null ? null : m.group(3)});
-            m.appendReplacement(text, "__cadre_var_" + (vars.size() - 1) + "__");
-        }
-        m.appendTail(text);
-        return new ConfigReader(fileName, env, vars).read(YamlTree.parse(text.toString(), fileName));
+        EnvPlaceholders placeholders = EnvPlaceholders.swap(yaml, env);
+        return new ConfigReader(fileName, env, placeholders).read(YamlTree.parse(placeholders.text(), fileName));
     }
 
     public String db() {
@@ -204,43 +185,7 @@ public final class CadreConfig {
      * @throws dev.cadre.db.DbException when the database cannot be opened (unreachable, damaged, ...)
      */
     public Components build() {
-        Db store;
-        try {
-            store = JdbcDbs.open(db);
-        } catch (IllegalArgumentException e) {
-            throw new ConfigException(file, dbLine, "db", e.getMessage());
-        }
-        RunManager runManager = RunManager.builder().build();
-        Map<String, Model> builtModels = new LinkedHashMap<>();
-        models.forEach((name, m) -> builtModels.put(name, model(m)));
-        Map<String, Component<?>> byId = new LinkedHashMap<>();
-        List<Agent> builtAgents = new ArrayList<>();
-        for (AgentConfig a : agents) {
-            Agent.Builder b = Agent.builder().id(a.id()).name(a.name()).model(builtModels.get(a.model()))
-                    .db(store).runManager(runManager);
-            a.role().ifPresent(b::role);
-            a.description().ifPresent(b::description);
-            if (!a.instructions().isEmpty()) {
-                b.instructions(a.instructions().toArray(String[]::new));
-            }
-            Agent agent = b.build();
-            builtAgents.add(agent);
-            byId.put(a.id(), agent);
-        }
-        List<Team> builtTeams = new ArrayList<>();
-        for (TeamConfig t : teams) {
-            Team.Builder b = Team.builder().id(t.id()).name(t.name()).model(builtModels.get(t.model())).mode(t.mode())
-                    .members(t.members().stream().<Component<?>>map(byId::get).toList())
-                    .db(store).runManager(runManager);
-            t.description().ifPresent(b::description);
-            if (!t.instructions().isEmpty()) {
-                b.instructions(t.instructions().toArray(String[]::new));
-            }
-            Team team = b.build();
-            builtTeams.add(team);
-            byId.put(t.id(), team);
-        }
-        return new Components(store, runManager, List.copyOf(builtAgents), List.copyOf(builtTeams));
+        return Assembly.build(file, db, dbLine, models, agents, teams);
     }
 
     /**
@@ -263,18 +208,5 @@ public final class CadreConfig {
             sb.corsOrigins(server.corsOrigins());
         }
         return sb;
-    }
-
-    private static Model model(ModelConfig m) {
-        if (m.provider().equals("openai-chat")) {
-            OpenAIChat.Builder b = OpenAIChat.builder().id(m.id());
-            m.baseUrl().ifPresent(b::baseUrl);
-            m.apiKey().ifPresent(b::apiKey);
-            return b.build();
-        }
-        OpenAIResponses.Builder b = OpenAIResponses.builder().id(m.id());
-        m.baseUrl().ifPresent(b::baseUrl);
-        m.apiKey().ifPresent(b::apiKey);
-        return b.build();
     }
 }

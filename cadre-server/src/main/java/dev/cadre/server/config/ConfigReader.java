@@ -15,22 +15,19 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /** Walks a config's YAML tree once, checking as it goes; every problem is a {@link ConfigException} naming its line. */
 final class ConfigReader {
 
-    private static final Pattern PLACEHOLDER = Pattern.compile("__cadre_var_(\\d+)__");
 
     private final String file;
     private final Map<String, String> env;
-    private final List<String[]> vars;
+    private final EnvPlaceholders placeholders;
 
-    ConfigReader(String file, Map<String, String> env, List<String[]> vars) {
+    ConfigReader(String file, Map<String, String> env, EnvPlaceholders placeholders) {
         this.file = file;
         this.env = env;
-        this.vars = vars;
+        this.placeholders = placeholders;
     }
 
     ConfigException error(Node n, String problem) {
@@ -333,20 +330,6 @@ final class ConfigReader {
         if (!n.isScalar()) {
             throw error(n, "must be a single value, not a " + (n.isMap() ? "mapping" : "list"));
         }
-        Matcher m = PLACEHOLDER.matcher(n.text());
-        StringBuilder out = new StringBuilder();
-        while (m.find()) {
-            String[] var = vars.get(Integer.parseInt(m.group(1)));
-            String value = env.get(var[0]);
-            if (value == null || value.isEmpty()) {
-                if (var[1] == null) {
-                    throw error(n, "the environment variable " + var[0] + " is not set");
-                }
-                value = var[1];
-            }
-            m.appendReplacement(out, Matcher.quoteReplacement(value));
-        }
-        m.appendTail(out);
-        return out.toString().trim();
+        return placeholders.resolve(n.text(), problem -> error(n, problem));
     }
 }

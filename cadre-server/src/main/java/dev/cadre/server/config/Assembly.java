@@ -1,0 +1,76 @@
+package dev.cadre.server.config;
+
+import dev.cadre.Agent;
+import dev.cadre.Component;
+import dev.cadre.RunManager;
+import dev.cadre.Team;
+import dev.cadre.db.Db;
+import dev.cadre.jdbc.JdbcDbs;
+import dev.cadre.model.Model;
+import dev.cadre.openai.OpenAIChat;
+import dev.cadre.openai.OpenAIResponses;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Turns a checked config into running parts: the db, the models, the agents and teams, one run manager. */
+final class Assembly {
+
+    private Assembly() {
+    }
+
+    static CadreConfig.Components build(String file, String db, int dbLine, Map<String, CadreConfig.ModelConfig> models,
+            List<CadreConfig.AgentConfig> agents, List<CadreConfig.TeamConfig> teams) {
+        Db store;
+        try {
+            store = JdbcDbs.open(db);
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(file, dbLine, "db", e.getMessage());
+        }
+        RunManager runManager = RunManager.builder().build();
+        Map<String, Model> builtModels = new LinkedHashMap<>();
+        models.forEach((name, m) -> builtModels.put(name, model(m)));
+        Map<String, Component<?>> byId = new LinkedHashMap<>();
+        List<Agent> builtAgents = new ArrayList<>();
+        for (CadreConfig.AgentConfig a : agents) {
+            Agent.Builder b = Agent.builder().id(a.id()).name(a.name()).model(builtModels.get(a.model()))
+                    .db(store).runManager(runManager);
+            a.role().ifPresent(b::role);
+            a.description().ifPresent(b::description);
+            if (!a.instructions().isEmpty()) {
+                b.instructions(a.instructions().toArray(String[]::new));
+            }
+            Agent agent = b.build();
+            builtAgents.add(agent);
+            byId.put(a.id(), agent);
+        }
+        List<Team> builtTeams = new ArrayList<>();
+        for (CadreConfig.TeamConfig t : teams) {
+            Team.Builder b = Team.builder().id(t.id()).name(t.name()).model(builtModels.get(t.model())).mode(t.mode())
+                    .members(t.members().stream().<Component<?>>map(byId::get).toList())
+                    .db(store).runManager(runManager);
+            t.description().ifPresent(b::description);
+            if (!t.instructions().isEmpty()) {
+                b.instructions(t.instructions().toArray(String[]::new));
+            }
+            Team team = b.build();
+            builtTeams.add(team);
+            byId.put(t.id(), team);
+        }
+        return new CadreConfig.Components(store, runManager, List.copyOf(builtAgents), List.copyOf(builtTeams));
+    }
+
+    private static Model model(CadreConfig.ModelConfig m) {
+        if (m.provider().equals("openai-chat")) {
+            OpenAIChat.Builder b = OpenAIChat.builder().id(m.id());
+            m.baseUrl().ifPresent(b::baseUrl);
+            m.apiKey().ifPresent(b::apiKey);
+            return b.build();
+        }
+        OpenAIResponses.Builder b = OpenAIResponses.builder().id(m.id());
+        m.baseUrl().ifPresent(b::baseUrl);
+        m.apiKey().ifPresent(b::apiKey);
+        return b.build();
+    }
+}
