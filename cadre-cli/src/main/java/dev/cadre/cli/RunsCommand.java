@@ -8,7 +8,6 @@ import dev.cadre.cli.internal.Console;
 import dev.cadre.jdbc.JdbcDbs;
 import dev.cadre.json.CadreJson;
 import dev.cadre.run.CancelResult;
-import dev.cadre.run.CancellationManager;
 import dev.cadre.run.RunResult;
 import dev.cadre.db.Page;
 import dev.cadre.db.SessionQuery;

@@ -8,7 +8,6 @@ import dev.cadre.model.ModelRequest;
 import dev.cadre.model.ModelResponse;
 import dev.cadre.model.ModelResponseAccumulator;
 import dev.cadre.model.Role;
-import dev.cadre.model.ToolCall;
 import dev.cadre.model.Usage;
 import java.time.Duration;
 import java.util.ArrayList;
