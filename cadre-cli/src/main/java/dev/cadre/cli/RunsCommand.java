@@ -240,8 +240,14 @@ final class RunsCommand implements Callable<Integer> {
 
         @Override
         public CancelResult cancel(String runId) {
-            // This process runs nothing: the cancel is recorded in the db, where the owner finds it and ends the run.
-            return RunManager.global().cancel(runId, store);
+            // This process runs nothing (a manager of its own, with no runs): the cancel is recorded in the db,
+            // where the owner finds it and ends the run.
+            RunManager none = RunManager.builder().build();
+            try {
+                return none.cancel(runId, store);
+            } finally {
+                none.shutdown(Duration.ZERO);
+            }
         }
 
         @Override
