@@ -1,5 +1,9 @@
 package dev.cadre.cli;
 
+import dev.cadre.cli.internal.NativeCache;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Supplier;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -15,8 +19,6 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = CadreCli.Version.class,
         description = "Teams of LLM agents: run them, serve them over the AgentOS HTTP API, watch and cancel their runs.",
-        subcommands = {DemoCommand.class, RunCommand.class, RunsCommand.class, ServeCommand.class,
-            CommandLine.HelpCommand.class},
         footerHeading = "%nExamples:%n",
         footer = {
             "  cadre demo",
@@ -35,23 +37,67 @@ public final class CadreCli implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
+    /** The subcommands, in the order help lists them; each built only when needed. */
+    private static final Map<String, Supplier<Object>> SUBCOMMANDS = subcommands();
+
+    private static Map<String, Supplier<Object>> subcommands() {
+        Map<String, Supplier<Object>> m = new LinkedHashMap<>();
+        m.put("demo", DemoCommand::new);
+        m.put("run", RunCommand::new);
+        m.put("runs", RunsCommand::new);
+        m.put("serve", ServeCommand::new);
+        m.put("help", CommandLine.HelpCommand::new);
+        m.put(TrainingCommand.NAME, TrainingCommand::new);
+        return m;
+    }
+
     public static void main(String[] args) {
-        System.exit(commandLine().execute(args));
+        // The version alone is asked for by scripts and shells that probe the tool: answer it before
+        // picocli reflects over every command's options (most of a cold start's time).
+        if (args.length == 1 && (args[0].equals("--version") || args[0].equals("-V"))) {
+            System.out.println(new Version().getVersion()[0]);
+            System.out.flush();
+            System.exit(0);
+        }
+        NativeCache.useCachedSqliteLibrary();
+        System.exit(commandLine(args).execute(args));
     }
 
     /** The configured command line, for embedding and tests. */
     public static CommandLine commandLine() {
-        return new CommandLine(new CadreCli())
-                .setExecutionExceptionHandler((e, cmd, parsed) -> {
-                    if (e instanceof CommandLine.ParameterException pe) {
-                        cmd.getErr().println("cadre: " + pe.getMessage());
-                        pe.getCommandLine().usage(cmd.getErr());
-                        return USAGE;
-                    }
-                    String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-                    cmd.getErr().println("cadre: " + message);
-                    return FAILED;
-                });
+        return configure(withSubcommands(SUBCOMMANDS.keySet()));
+    }
+
+    /**
+     * The command line for these arguments: when they start with a subcommand's name, only that
+     * subcommand's model is built (help, usage errors and "did you mean" at the top need them all).
+     */
+    static CommandLine commandLine(String[] args) {
+        if (args.length > 0 && SUBCOMMANDS.containsKey(args[0]) && !args[0].equals("help")) {
+            return configure(withSubcommands(java.util.List.of(args[0])));
+        }
+        return commandLine();
+    }
+
+    private static CommandLine withSubcommands(Iterable<String> names) {
+        CommandLine cli = new CommandLine(new CadreCli());
+        for (String name : names) {
+            cli.addSubcommand(name, SUBCOMMANDS.get(name).get());
+        }
+        return cli;
+    }
+
+    private static CommandLine configure(CommandLine cli) {
+        return cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (e instanceof CommandLine.ParameterException pe) {
+                cmd.getErr().println("cadre: " + pe.getMessage());
+                pe.getCommandLine().usage(cmd.getErr());
+                return USAGE;
+            }
+            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            cmd.getErr().println("cadre: " + message);
+            return FAILED;
+        });
     }
 
     @Override

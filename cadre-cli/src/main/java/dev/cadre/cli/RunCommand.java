@@ -91,6 +91,10 @@ final class RunCommand implements Callable<Integer> {
             spec.commandLine().getErr().println(e.getMessage());
             return CadreCli.USAGE;
         }
+        // The SDK readies itself while the database opens (see SdkWarmUp).
+        dev.cadre.cli.internal.SdkWarmUp.start(cfg.models().values().stream().map(CadreConfig.ModelConfig::provider)
+                .toList(), cfg.models().values().stream().anyMatch(m -> m.baseUrl().map(u -> u.startsWith("https:"))
+                        .orElse(true)));
         String id = which.team != null ? which.team : which.agent;
         Console console = json ? Console.plain(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()))
                 : Console.system();
