@@ -1,6 +1,12 @@
 package dev.cadre.jdbc.internal;
 
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
 import org.flywaydb.core.api.FlywayException;
@@ -12,6 +18,9 @@ import org.flywaydb.core.api.FlywayException;
  */
 public final class Migrations {
 
+    /** The newest migration's version, in both dialects' folders (a test holds it to the files). */
+    static final int LATEST = 4;
+
     private Migrations() {
     }
 
@@ -21,6 +30,9 @@ public final class Migrations {
      */
     public static void apply(DataSource dataSource, Dialect dialect, Tables tables, Optional<String> schema,
             SqlErrors errors) {
+        if (upToDate(dataSource, tables, schema)) {
+            return; // Flyway's own check costs a second of start-up (its classes), for nothing to do
+        }
         try {
             var config = Flyway.configure(Migrations.class.getClassLoader())
                     .dataSource(dataSource)
@@ -40,6 +52,34 @@ public final class Migrations {
             Throwable cause = e.getCause() != null ? e.getCause() : e;
             throw errors.translate("Migrating the schema of the " + errors.target(), cause instanceof Exception
                     ? cause : e);
+        }
+    }
+
+    /**
+     * Whether the history table already records every migration up to {@link #LATEST} as applied, none failed.
+     * Anything else — no history table, an older schema, a failed migration, any error — is Flyway's to handle.
+     */
+    static boolean upToDate(DataSource dataSource, Tables tables, Optional<String> schema) {
+        String history = schema.map(s -> s + ".").orElse("") + tables.history();
+        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+                ResultSet rs = st.executeQuery("SELECT version, success FROM " + history)) {
+            Set<String> applied = new HashSet<>();
+            while (rs.next()) {
+                if (!rs.getBoolean(2)) {
+                    return false;
+                }
+                if (rs.getString(1) != null) {
+                    applied.add(rs.getString(1));
+                }
+            }
+            for (int v = 1; v <= LATEST; v++) {
+                if (!applied.contains(Integer.toString(v))) {
+                    return false;
+                }
+            }
+            return true;
+        } catch (SQLException | RuntimeException e) {
+            return false;
         }
     }
 }
