@@ -2,7 +2,6 @@ package dev.cadre.bench;
 
 import dev.cadre.jdbc.PostgresDb;
 import dev.cadre.jdbc.SqliteDb;
-import dev.cadre.jdbc.internal.Tables;
 import dev.cadre.db.Db;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -177,7 +176,7 @@ final class Databases {
         }
 
         public String sessionTable() {
-            return Tables.DEFAULT_SESSIONS;
+            return store.sessionsTable();
         }
 
         public int readConnections() {
@@ -276,7 +275,7 @@ final class Databases {
         }
 
         public String sessionTable() {
-            return schema + "." + Tables.DEFAULT_SESSIONS;
+            return schema + "." + store.sessionsTable();
         }
 
         public int readConnections() {
@@ -285,8 +284,8 @@ final class Databases {
 
         public void settle() throws SQLException {
             try (Connection c = reader(); Statement s = c.createStatement()) {
-                s.execute("vacuum analyze " + schema + "." + Tables.DEFAULT_SESSIONS);
-                s.execute("vacuum analyze " + schema + "." + Tables.DEFAULT_RUNS);
+                s.execute("vacuum analyze " + schema + "." + store.sessionsTable());
+                s.execute("vacuum analyze " + schema + "." + store.runsTable());
             }
         }
 

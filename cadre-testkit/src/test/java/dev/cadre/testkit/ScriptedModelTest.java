@@ -48,7 +48,7 @@ class ScriptedModelTest {
     @Test
     void aBlockedReplyEndsWhenAborted() throws Exception {
         ScriptedModel model = ScriptedModel.of(Reply.text("x").thenBlock());
-        dev.cadre.internal.RunControl control = dev.cadre.internal.RunControl.root("r");
+        Abort control = new Abort();
         CompletableFuture<Throwable> ended = new CompletableFuture<>();
         Thread.ofVirtual().start(() -> {
             try {
@@ -60,9 +60,29 @@ class ScriptedModelTest {
         });
         assertThat(model.awaitCalls(1, java.time.Duration.ofSeconds(10))).isTrue();
 
-        control.cancel("stop");
+        control.abort();
 
         assertThat(ended.get(10, TimeUnit.SECONDS)).isInstanceOf(ModelException.class);
         assertThat(model.abortedCalls()).isEqualTo(1);
+    }
+
+    /** The signal a run's cancel fires, as far as a model sees it: only the public {@link AbortSignal}. */
+    private static final class Abort implements AbortSignal {
+        private final CompletableFuture<Void> aborted = new CompletableFuture<>();
+
+        @Override
+        public boolean isAborted() {
+            return aborted.isDone();
+        }
+
+        @Override
+        public Registration onAbort(Runnable action) {
+            CompletableFuture<Void> registered = aborted.thenRun(action);
+            return () -> registered.cancel(false);
+        }
+
+        void abort() {
+            aborted.complete(null);
+        }
     }
 }
