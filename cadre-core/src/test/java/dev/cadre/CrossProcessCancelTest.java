@@ -68,11 +68,8 @@ class CrossProcessCancelTest {
 
     @Test
     void aRequestedTeamRunStopsItsMemberInTheMiddleOfItsModelCall() throws Exception {
-        CompletableFuture<Void> never = new CompletableFuture<>();
-        ScriptedModel memberModel = ScriptedModel.of(Reply.text("Researching").thenAwait(never));
-        Agent researcher = Agent.builder().name("Researcher").model(memberModel).build();
-        Team team = Team.builder().name("Team").model(ScriptedModel.of(delegate("researcher", "find"),
-                Reply.text("never"))).members(researcher).db(db).runManager(owner).build();
+        ScriptedModel memberModel = ScriptedModel.of(Reply.text("Researching").thenAwait(new CompletableFuture<>()));
+        Team team = teamWhoseMemberNeverAnswers(memberModel, "never");
         Run<TeamRunOutput> run = team.startInBackground(RunRequest.builder("go").runId("team-elsewhere").build());
         assertThat(memberModel.awaitCalls(1, WAIT)).isTrue();
 
@@ -92,11 +89,8 @@ class CrossProcessCancelTest {
 
     @Test
     void aRequestForAMemberRunStopsThatMember() throws Exception {
-        CompletableFuture<Void> never = new CompletableFuture<>();
-        ScriptedModel memberModel = ScriptedModel.of(Reply.text("Researching").thenAwait(never));
-        Agent researcher = Agent.builder().name("Researcher").model(memberModel).build();
-        Team team = Team.builder().name("Team").model(ScriptedModel.of(delegate("researcher", "find"),
-                Reply.text("the team goes on"))).members(researcher).db(db).runManager(owner).build();
+        ScriptedModel memberModel = ScriptedModel.of(Reply.text("Researching").thenAwait(new CompletableFuture<>()));
+        Team team = teamWhoseMemberNeverAnswers(memberModel, "the team goes on");
         Run<TeamRunOutput> run = team.startInBackground(RunRequest.builder("go").build());
         assertThat(memberModel.awaitCalls(1, WAIT)).isTrue();
         String memberRunId = owner.activeRunIds().stream().filter(id -> !id.equals(run.runId())).findFirst()
@@ -121,5 +115,12 @@ class CrossProcessCancelTest {
         assertThat(result.outcome()).isEqualTo(Outcome.ALREADY_FINISHED);
         assertThat(result.status()).contains(RunStatus.COMPLETED);
         assertThat(db.getRun(out.runId())).get().extracting(RunResult::content).isEqualTo("done");
+    }
+
+    /** A team on the owner that delegates to a member on {@code memberModel}, then answers {@code answer}. */
+    private Team teamWhoseMemberNeverAnswers(ScriptedModel memberModel, String answer) {
+        Agent researcher = Agent.builder().name("Researcher").model(memberModel).build();
+        return Team.builder().name("Team").model(ScriptedModel.of(delegate("researcher", "find"), Reply.text(answer)))
+                .members(researcher).db(db).runManager(owner).build();
     }
 }

@@ -55,16 +55,8 @@ class ShutdownTest {
             openai.dispatcher(r -> Reply.stall());
             InMemoryDb store = new InMemoryDb();
             RunManager own = RunManager.builder().build(); // not given to the server
-            Agent agent = Agent.builder().id("a").name("A").db(store).runManager(own)
-                    .model(OpenAIChat.builder().id("gpt-4o").apiKey("sk-test").baseUrl(openai.baseUrl()).build()).build();
-            CadreServer server = CadreServer.builder().agents(agent).port(0).build().start();
-            Http http = new Http(server.baseUrl());
-            List<String> runIds = new java.util.ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                runIds.add(http.postForm("/agents/a/runs", form("message", "wait " + i, "stream", "false",
-                        "background", "true")).json().get("run_id").asText());
-            }
-            openai.awaitRequests(10, Duration.ofSeconds(10));
+            CadreServer server = CadreServer.builder().agents(agentOn(store, own, openai)).port(0).build().start();
+            List<String> runIds = tenWaitingBackgroundRuns(server, openai);
 
             server.stop(Duration.ofMillis(100));
 
@@ -114,16 +106,9 @@ class ShutdownTest {
             openai.dispatcher(r -> Reply.stall());
             SlowFinishes db = new SlowFinishes(10);
             RunManager own = RunManager.builder().build(); // not given to the server
-            Agent agent = Agent.builder().id("a").name("A").db(db).runManager(own)
-                    .model(OpenAIChat.builder().id("gpt-4o").apiKey("sk-test").baseUrl(openai.baseUrl()).build()).build();
-            CadreServer server = CadreServer.builder().agents(agent).port(0).closeOnStop(db).build().start();
-            Http http = new Http(server.baseUrl());
-            List<String> runIds = new java.util.ArrayList<>();
-            for (int i = 0; i < 10; i++) {
-                runIds.add(http.postForm("/agents/a/runs", form("message", "wait " + i, "stream", "false",
-                        "background", "true")).json().get("run_id").asText());
-            }
-            openai.awaitRequests(10, Duration.ofSeconds(10));
+            CadreServer server = CadreServer.builder().agents(agentOn(db, own, openai)).port(0).closeOnStop(db).build()
+                    .start();
+            List<String> runIds = tenWaitingBackgroundRuns(server, openai);
 
             var stopped = java.util.concurrent.CompletableFuture.runAsync(() -> server.stop(Duration.ZERO));
             assertThat(db.started.await(30, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
@@ -139,5 +124,23 @@ class ShutdownTest {
                 assertThat(db.getRun(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
             }
         }
+    }
+
+    /** Agent "a" on {@code db} and {@code manager}, its model the fake server. */
+    private static Agent agentOn(dev.cadre.db.Db db, RunManager manager, FakeOpenAIServer openai) {
+        return Agent.builder().id("a").name("A").db(db).runManager(manager)
+                .model(OpenAIChat.builder().id("gpt-4o").apiKey("sk-test").baseUrl(openai.baseUrl()).build()).build();
+    }
+
+    /** Ten background runs of agent "a", each started and waiting on its (stalled) model request. */
+    private static List<String> tenWaitingBackgroundRuns(CadreServer server, FakeOpenAIServer openai) throws Exception {
+        Http http = new Http(server.baseUrl());
+        List<String> runIds = new java.util.ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            runIds.add(http.postForm("/agents/a/runs", form("message", "wait " + i, "stream", "false",
+                    "background", "true")).json().get("run_id").asText());
+        }
+        assertThat(openai.awaitRequests(10, Duration.ofSeconds(30))).hasSize(10);
+        return runIds;
     }
 }
