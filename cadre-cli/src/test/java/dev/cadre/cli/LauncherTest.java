@@ -15,7 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The {@code ./cadre} launcher at the repository root: it finds a JDK 21+ by itself even when the
- * default {@code java} is older, and on a fresh clone it builds what it needs, then runs.
+ * default {@code java} is older, and on a fresh clone it builds what it needs, then runs, and records its
+ * start-up cache once.
  */
 class LauncherTest {
 
@@ -94,5 +95,28 @@ class LauncherTest {
         assertThat(demo.err()).as("no cache recorded when switched off").doesNotContain("start-up cache");
         assertThat(demo.exit()).as(demo.out() + demo.err()).isZero();
         assertThat(demo.out()).startsWith("Models: offline.").contains("✓ Both scenarios behaved as the seeds expect.");
+
+        startUpCacheIsRecordedOnceThenUsed(fresh, "sqlite:" + dir.resolve("demo.db"));
+    }
+
+    /** On the fresh clone's jar (a second clone would build again): JDK 25+ only, as the launcher. */
+    private static void startUpCacheIsRecordedOnceThenUsed(Path fresh, String db) throws Exception {
+        String java = run(fresh, Map.of("CADRE_PRINT_JAVA", "1"), 60).out().strip();
+        Assumptions.assumeTrue(majorOf(java) >= 25, "the AOT cache needs JDK 25; the launcher found " + java);
+        // The user's JVM options come after Cadre's, so this turns the cache's log (off by default) back on.
+        Map<String, String> aotLog = Map.of("CADRE_JAVA_OPTS", "-Xlog:aot=info:stderr");
+
+        Result recording = run(fresh, Map.of(), 300, "runs", "list", "--db", db);
+        Result using = run(fresh, aotLog, 60, "runs", "list", "--db", db);
+
+        assertThat(recording.exit()).as(recording.err()).isZero();
+        assertThat(recording.err()).contains("Preparing Cadre's start-up cache");
+        try (var files = Files.list(fresh.resolve("cadre-cli/target/cache"))) {
+            assertThat(files.map(f -> f.getFileName().toString())).anyMatch(n -> n.endsWith(".aot"))
+                    .noneMatch(n -> n.endsWith(".failed") || n.endsWith(".tmp"));
+        }
+        assertThat(using.exit()).as(using.err()).isZero();
+        assertThat(using.err()).doesNotContain("Preparing").contains("Opened AOT cache");
+        assertThat(using.out()).isEqualTo(recording.out());
     }
 }
