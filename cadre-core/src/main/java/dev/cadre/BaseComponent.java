@@ -7,7 +7,9 @@ import dev.cadre.model.Model;
 import dev.cadre.model.ToolDefinition;
 import dev.cadre.run.CancelResult;
 import dev.cadre.run.Run;
+import dev.cadre.run.RunJournal;
 import dev.cadre.run.RunRequest;
+import dev.cadre.run.RunResult;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStream;
 import dev.cadre.db.Db;
@@ -125,6 +127,21 @@ abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
 
     public O runInBackground(RunRequest request) {
         return engine().submitInBackground(spec(), request, outputType).pending();
+    }
+
+    /**
+     * For durable executors: executes again, on the calling thread, a run of this component that an earlier
+     * execution left unfinished (its process died), and returns its end as stored. The run is taken over in
+     * the db (this process becomes its owner); {@code journal} replays the steps the earlier execution
+     * recorded — model turns, tool calls, member runs — so that they are not done again, and records the rest.
+     * Cancel it as any run, through its manager. A run that is terminal by then is returned as stored.
+     *
+     * @throws dev.cadre.run.RunRefusedException without a db
+     * @throws IllegalArgumentException for a run of another component
+     * @throws java.util.NoSuchElementException when the db has no such run
+     */
+    public RunResult resumeRun(String runId, RunJournal journal) {
+        return engine().resume(spec(), runId, journal);
     }
 
     public Optional<O> getRunOutput(String runId, String sessionId) {

@@ -134,6 +134,16 @@ public interface Db extends AutoCloseable {
     }
 
     /**
+     * Takes over a run that an earlier execution left unfinished — its process died, and a durable executor
+     * executes it again here: a run that is not terminal gets {@code ownerInstanceId} as its owner (its cancel
+     * requests and the orphan sweep's liveness check are then that process's). A terminal run is left as it is.
+     *
+     * @return the run as stored after the claim, as {@link #getRun} returns it; empty when there is no such run
+     * @throws DbException when the store cannot be read or written
+     */
+    Optional<RunResult> claimRun(String runId, String ownerInstanceId);
+
+    /**
      * One run by id. A team run comes back with its member runs (and theirs, for nested teams) in
      * {@code memberResponses}, in the order they started.
      */

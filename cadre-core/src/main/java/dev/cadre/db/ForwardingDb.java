@@ -106,6 +106,11 @@ public class ForwardingDb implements Db {
     }
 
     @Override
+    public Optional<RunResult> claimRun(String runId, String ownerInstanceId) {
+        return delegate.claimRun(runId, ownerInstanceId);
+    }
+
+    @Override
     public Optional<RunResult> getRun(String runId) {
         return delegate.getRun(runId);
     }

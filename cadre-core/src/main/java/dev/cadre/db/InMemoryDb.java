@@ -245,6 +245,18 @@ public final class InMemoryDb implements Db {
     }
 
     @Override
+    public synchronized Optional<RunResult> claimRun(String runId, String ownerInstanceId) {
+        StoredRun r = runs.get(runId);
+        if (r == null) {
+            return Optional.empty();
+        }
+        if (!r.run.status().isTerminal()) {
+            runs.put(runId, new StoredRun(r.run, ownerInstanceId, clock.instant(), r.cancelRequest));
+        }
+        return Optional.of(withMembers(r.run));
+    }
+
+    @Override
     public synchronized Optional<RunResult> getRun(String runId) {
         return Optional.ofNullable(runs.get(runId)).map(r -> withMembers(r.run));
     }

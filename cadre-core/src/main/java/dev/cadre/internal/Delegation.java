@@ -4,15 +4,18 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.TeamMode;
 import dev.cadre.run.RunFailure;
 import dev.cadre.run.RunInfo;
+import dev.cadre.run.RunJournal;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
  * A team leader's delegation tools: a member run (or one per member, in broadcast mode) in the team's session,
@@ -20,15 +23,19 @@ import java.util.concurrent.CompletionException;
  */
 final class Delegation {
 
-    private final EngineContext cx;
     private final RunEngine engine;
 
-    Delegation(EngineContext cx, RunEngine engine) {
-        this.cx = cx;
+    Delegation(RunEngine engine) {
         this.engine = engine;
     }
 
-    ToolRound.Outcome toMember(LiveRun r, Spec.TeamSpec team, JsonNode args) {
+    /**
+     * Delegates to the member the leader named.
+     *
+     * @param key the tool call's place in the team run ({@code runId/turn/call}): the member run's id is made
+     *     from it, so that a team run executed again finds the member run it started the first time
+     */
+    ToolRound.Outcome toMember(LiveRun r, String key, Spec.TeamSpec team, JsonNode args) {
         String memberId = args.path("member_id").asText("");
         String task = args.path("task").asText("");
         Optional<Spec> member = team.members().stream().filter(m -> m.id().equals(memberId)).findFirst();
@@ -42,7 +49,7 @@ final class Delegation {
         }
         RunResult result;
         try {
-            result = runMember(r, member.get(), task);
+            result = runMember(r, key, member.get(), task);
         } catch (RuntimeException e) {
             return ToolRound.Outcome.failed("Could not start member " + memberId + ": " + Finisher.describe(e));
         }
@@ -58,23 +65,17 @@ final class Delegation {
         };
     }
 
-    ToolRound.Outcome toAll(LiveRun r, Spec.TeamSpec team, JsonNode args) {
+    ToolRound.Outcome toAll(LiveRun r, String key, Spec.TeamSpec team, JsonNode args) {
         String task = args.path("task").asText("");
         if (task.isBlank()) {
             return ToolRound.Outcome.failed("The task is empty: give the members a task to do.");
         }
-        List<CompletableFuture<RunResult>> runs = new ArrayList<>();
+        // Each member run is a step of its own, so that a team run executed again runs only those that did not end.
+        List<Supplier<RunResult>> works = new ArrayList<>();
         for (Spec member : team.members()) {
-            CompletableFuture<RunResult> f = new CompletableFuture<>();
-            runs.add(f);
-            cx.threads().start("cadre-member-" + member.id(), () -> {
-                try {
-                    f.complete(runMember(r, member, task));
-                } catch (Throwable t) {
-                    f.completeExceptionally(t);
-                }
-            });
+            works.add(() -> runMember(r, key, member, task));
         }
+        List<CompletableFuture<RunJournal.Step<RunResult>>> runs = r.journal.steps("member", RunResult.class, works);
         StringBuilder text = new StringBuilder();
         int failures = 0;
         for (int i = 0; i < runs.size(); i++) {
@@ -84,7 +85,7 @@ final class Delegation {
                 text.append("\n\n");
             }
             try {
-                RunResult res = runs.get(i).join();
+                RunResult res = runs.get(i).join().value();
                 switch (res.status()) {
                     case COMPLETED -> text.append(label).append(res.content());
                     case ERROR -> {
@@ -106,9 +107,14 @@ final class Delegation {
                 Optional.empty());
     }
 
+    /** The id of the member run a delegation starts: a name-based UUID of where the delegation is and who to. */
+    static String memberRunId(String key, Spec member) {
+        return UUID.nameUUIDFromBytes((key + "/" + member.id()).getBytes(StandardCharsets.UTF_8)).toString();
+    }
+
     /** Runs a member on the calling thread, in the team's session, as a child of the team run. */
-    private RunResult runMember(LiveRun team, Spec member, String task) {
-        String memberRunId = UUID.randomUUID().toString();
+    private RunResult runMember(LiveRun team, String key, Spec member, String task) {
+        String memberRunId = memberRunId(key, member);
         RunRequest request = new RunRequest(task, Optional.of(team.state.sessionId), Optional.of(memberRunId),
                 team.state.userId, true);
         // Streamed, a team sees its members' events go by: Agno counts their text as the team's partial answer.
@@ -116,8 +122,14 @@ final class Delegation {
             team.state.descendantStreamed(Events.memberText(e));
             team.sink.emit(e);
         };
-        LiveRun m = engine.register(member, request, team.mode, dev.cadre.run.RunStatus.RUNNING, c -> sink,
-                Optional.of(team));
+        LiveRun m;
+        try {
+            m = engine.register(member, request, team.mode, dev.cadre.run.RunStatus.RUNNING, c -> sink,
+                    Optional.of(team), team.journal);
+        } catch (RunEngine.EndedBefore e) {
+            team.state.memberEnded(e.stored);
+            return e.stored;
+        }
         RunInfo memberInfo = m.info;
         team.listeners.call(team.info, l -> l.delegationStarted(team.info, memberInfo, task));
         team.state.memberStarted(memberRunId);

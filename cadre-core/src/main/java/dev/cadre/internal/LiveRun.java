@@ -4,6 +4,7 @@ import dev.cadre.event.ContentEvent;
 import dev.cadre.event.RunEvent;
 import dev.cadre.db.DbException;
 import dev.cadre.run.RunInfo;
+import dev.cadre.run.RunJournal;
 import dev.cadre.run.RunResult;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -21,6 +22,8 @@ final class LiveRun {
     final Events events;
     final RunInfo info;
     final Listeners listeners;
+    /** Where its steps are kept: nowhere for a run of this process alone; its team's journal for a member run. */
+    final RunJournal journal;
     /** The team runs above this member run, nearest first: their final states are written after this one's. */
     final List<String> ancestors;
     final boolean member;
@@ -37,7 +40,8 @@ final class LiveRun {
     volatile FinalWrites.Write finalWrite;
 
     LiveRun(RunState state, RunControl control, RunEngine.Mode mode, EventSink sink, List<String> ancestors,
-            Listeners listeners) {
+            Listeners listeners, RunJournal journal) {
+        this.journal = journal;
         this.state = state;
         this.control = control;
         this.mode = mode;

@@ -10,6 +10,7 @@ import dev.cadre.model.ModelResponseAccumulator;
 import dev.cadre.model.ToolDefinition;
 import dev.cadre.model.Usage;
 import dev.cadre.run.ModelCall;
+import dev.cadre.run.RunJournal;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -31,13 +32,53 @@ final class ModelTurn {
         }
     }
 
+    /** Carries a {@link Cancelled} out of a journal step, whose work cannot throw checked exceptions. */
+    static final class CancelledStep extends RuntimeException {
+        CancelledStep() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** A model turn as the run's journal keeps it: what the model answered, and how soon. */
+    record Turn(ModelResponse response, Optional<Duration> timeToFirstToken) {
+    }
+
     private final EngineContext cx;
 
     ModelTurn(EngineContext cx) {
         this.cx = cx;
     }
 
+    /**
+     * The run's next model turn, as a step of its journal: asked of the model now, or, when the run executed
+     * before and the journal has this turn, replayed from it — recorded in the run as it was, with its usage
+     * and its events, and nothing sent to the model.
+     */
     ModelResponse call(LiveRun r, List<Message> conversation, List<ToolDefinition> tools) throws Cancelled {
+        RunJournal.Step<Turn> step;
+        try {
+            step = r.journal.step("model", Turn.class, () -> {
+                try {
+                    return ask(r, conversation, tools);
+                } catch (Cancelled c) {
+                    throw new CancelledStep();
+                }
+            });
+        } catch (CancelledStep c) {
+            throw new Cancelled();
+        }
+        Turn turn = step.value();
+        if (step.replayed()) {
+            Model model = r.spec().model().orElseThrow();
+            r.emit(r.events.modelRequestStarted());
+            r.state.endTurn(turn.response());
+            r.state.addUsage(model, turn.response().usage());
+            r.emit(r.events.modelRequestCompleted(turn.response().usage(), turn.timeToFirstToken()));
+        }
+        return turn.response();
+    }
+
+    private Turn ask(LiveRun r, List<Message> conversation, List<ToolDefinition> tools) throws Cancelled {
         Model model = r.spec().model().orElseThrow();
         ModelRequest request = new ModelRequest(conversation, tools);
         ModelResponseAccumulator acc = new ModelResponseAccumulator();
@@ -99,8 +140,9 @@ final class ModelTurn {
             response = await(r, answer);
             r.state.endTurn(response);
             r.state.addUsage(model, response.usage());
-            r.emit(r.events.modelRequestCompleted(response.usage(), timeToFirst(started, firstText[0], firstChunk[0])));
-            return response;
+            Optional<Duration> first = timeToFirst(started, firstText[0], firstChunk[0]);
+            r.emit(r.events.modelRequestCompleted(response.usage(), first));
+            return new Turn(response, first);
         } catch (RuntimeException | Cancelled e) {
             failure = e;
             throw e;

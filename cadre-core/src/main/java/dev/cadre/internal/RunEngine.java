@@ -6,6 +6,7 @@ import dev.cadre.db.SessionRecord;
 import dev.cadre.db.SessionType;
 import dev.cadre.run.Run;
 import dev.cadre.run.RunFailure;
+import dev.cadre.run.RunJournal;
 import dev.cadre.run.RunRefusedException;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
@@ -37,11 +38,13 @@ public final class RunEngine {
     private final EngineContext cx;
     private final Finisher finisher;
     private final Steps steps;
+    private final RunJournal local;
 
     public RunEngine(EngineContext context) {
         this.cx = context;
+        this.local = new LocalJournal(context.threads());
         this.finisher = new Finisher(context);
-        Delegation delegation = new Delegation(context, this);
+        Delegation delegation = new Delegation(this);
         this.steps = new Steps(context, new ModelTurn(context), new ToolRound(context, delegation), finisher);
     }
 
@@ -64,7 +67,7 @@ public final class RunEngine {
         LiveRun r = register(spec, resolved, mode, RunStatus.RUNNING, mode == Mode.STREAM
                 ? control -> new QueueRunStream(control.runId(), resolved.sessionId().orElseThrow(),
                         resolved.streamEvents(), control, cx.streamBuffer())
-                : control -> EventSink.NONE, Optional.empty());
+                : control -> EventSink.NONE, Optional.empty(), local);
         Run<O> handle = handle(r, type);
         cx.threads().start("cadre-run-" + r.state.runId, () -> {
             RunResult out = null;
@@ -116,7 +119,8 @@ public final class RunEngine {
                     "Background runs need a db to keep their state: give " + spec.name()
                     + " one with db(...) (for example SqliteDb.file(\"cadre.db\"), or InMemoryDb for tests)");
         }
-        LiveRun r = register(spec, request, Mode.BLOCKING, RunStatus.PENDING, c -> EventSink.NONE, Optional.empty());
+        LiveRun r = register(spec, request, Mode.BLOCKING, RunStatus.PENDING, c -> EventSink.NONE, Optional.empty(),
+                local);
         Run<O> handle = handle(r, type);
         O pending = type.cast(r.state.snapshot());
         var beforeStart = r.control.onAbort(() -> {
@@ -153,6 +157,42 @@ public final class RunEngine {
         return new Background<>(handle, pending);
     }
 
+    /**
+     * Executes again, on the calling thread, a run that an earlier execution left unfinished (its process died):
+     * it takes the run over in the db, and goes through its steps with {@code journal}, which replays those the
+     * earlier execution recorded. A run that is terminal by then is not executed: its stored state is returned.
+     *
+     * @throws RunRefusedException without a db
+     * @throws IllegalArgumentException for a run of another component
+     * @throws java.util.NoSuchElementException when the db has no such run
+     */
+    public RunResult resume(Spec spec, String runId, RunJournal journal) {
+        Db db = cx.db().orElseThrow(() -> new RunRefusedException(RunRefusedException.Reason.NO_DB,
+                "Only a run kept in a db can be resumed: give " + spec.name() + " its db with db(...)"));
+        RunResult stored = db.claimRun(runId, ProcessInstance.id()).orElseThrow(() ->
+                new java.util.NoSuchElementException("No run " + runId + " in the db"));
+        if (stored.status().isTerminal()) {
+            return stored;
+        }
+        if (!stored.componentId().equals(spec.id())) {
+            throw new IllegalArgumentException("Run " + runId + " is a run of " + stored.componentId()
+                    + ", not of " + spec.id());
+        }
+        RunRequest request = new RunRequest(stored.input().inputContent(), Optional.of(stored.sessionId()),
+                Optional.of(runId), stored.userId(), false);
+        LiveRun r = register(spec, request, Mode.BLOCKING, RunStatus.RUNNING, c -> EventSink.NONE, Optional.empty(),
+                journal, Optional.of(stored.createdAt()));
+        RunResult out = null;
+        try {
+            finisher.progress(r);
+            out = steps.execute(r);
+            return out;
+        } finally {
+            r.done.complete(null);
+            finisher.announce(r, out != null ? out : r.state.snapshot());
+        }
+    }
+
     /** The run as stored (or, without a db, as it is while it runs here). */
     public Optional<RunResult> getRunOutput(Spec spec, String runId, String sessionId) {
         // A final state waiting for the db is tried once more first: the answer is what the db holds.
@@ -169,10 +209,18 @@ public final class RunEngine {
      * Registers a new run (a member run when {@code parent} is present) and writes it to the db. The run is
      * not executing yet.
      *
+     * @param journal where its steps are kept (a member run's are kept in its team run's journal)
+     * @param resumed for a run stored before (and just claimed), when it was created: it is not written again
      * @throws RunRefusedException without a model, with a run id in use, or when the manager is shut down
      */
     LiveRun register(Spec spec, RunRequest request, Mode mode, RunStatus initial,
-            Function<RunControl, EventSink> sinkFor, Optional<LiveRun> parent) {
+            Function<RunControl, EventSink> sinkFor, Optional<LiveRun> parent, RunJournal journal) {
+        return register(spec, request, mode, initial, sinkFor, parent, journal, Optional.empty());
+    }
+
+    LiveRun register(Spec spec, RunRequest request, Mode mode, RunStatus initial,
+            Function<RunControl, EventSink> sinkFor, Optional<LiveRun> parent, RunJournal journal,
+            Optional<Instant> resumed) {
         if (spec.model().isEmpty()) {
             throw new RunRefusedException(RunRefusedException.Reason.NO_MODEL,
                     (spec instanceof Spec.TeamSpec ? "Team '" : "Agent '") + spec.name()
@@ -182,14 +230,15 @@ public final class RunEngine {
         String sessionId = request.sessionId().orElseGet(() -> UUID.randomUUID().toString());
         RunControl control = parent.map(p -> p.control.child(runId)).orElseGet(() -> RunControl.root(runId));
         RunState state = new RunState(spec, runId, sessionId, parent.map(p -> p.state.runId), request.userId(),
-                request.input(), initial);
+                request.input(), initial, resumed.orElseGet(Events::now));
         List<String> ancestors = parent.map(p -> {
             List<String> chain = new ArrayList<>(List.of(p.state.runId));
             chain.addAll(p.ancestors);
             return List.copyOf(chain);
         }).orElse(List.of());
         Listeners listeners = parent.map(p -> p.listeners).orElse(cx.listeners()).plus(spec.settings().listeners());
-        LiveRun r = new LiveRun(state, control, mode, sinkFor.apply(control), ancestors, listeners);
+        LiveRun r = new LiveRun(state, control, mode, sinkFor.apply(control), ancestors, listeners,
+                parent.map(p -> p.journal).orElse(journal));
         if (!listeners.isEmpty()) {
             // Abort actions run once the cancel has won, its reason decided with it.
             control.onAbort(() -> listeners.call(r.info, l -> l.cancelRequested(r.info, control.reason())));
@@ -208,7 +257,7 @@ public final class RunEngine {
             finished.complete(end != null ? end : state.snapshot());
             r.settled.complete(null);
         });
-        if (cx.db().isPresent()) {
+        if (cx.db().isPresent() && resumed.isEmpty()) {
             try {
                 Db db = cx.db().get();
                 if (parent.isEmpty()) {
@@ -217,7 +266,7 @@ public final class RunEngine {
                             spec instanceof Spec.TeamSpec ? SessionType.TEAM : SessionType.AGENT, spec.id(),
                             request.userId(), Optional.empty(), now, now));
                 }
-                db.insertRun(state.snapshot(), ProcessInstance.id());
+                insert(db, state, parent.isPresent());
             } catch (RuntimeException e) {
                 cx.registry().discard(r.active);
                 control.detach();
@@ -226,6 +275,34 @@ public final class RunEngine {
             }
         }
         return r;
+    }
+
+    /**
+     * A member run that is in the db already was started by an earlier execution of its team run (member run ids
+     * are made from where the delegation is): the team run is being resumed, and so is the member run.
+     */
+    private static void insert(Db db, RunState state, boolean member) {
+        try {
+            db.insertRun(state.snapshot(), ProcessInstance.id());
+        } catch (dev.cadre.db.DbException e) {
+            if (!member || e.kind() != dev.cadre.db.DbException.Kind.CONFLICT) {
+                throw e;
+            }
+            RunResult stored = db.claimRun(state.runId, ProcessInstance.id()).orElseThrow(() -> e);
+            if (stored.status().isTerminal()) {
+                throw new EndedBefore(stored);
+            }
+        }
+    }
+
+    /** A member run that an earlier execution of its team run already ended: its end stands. */
+    static final class EndedBefore extends RuntimeException {
+        final transient RunResult stored;
+
+        EndedBefore(RunResult stored) {
+            super(null, null, false, false);
+            this.stored = stored;
+        }
     }
 
     /** A run id and session id for a request that has none. */

@@ -35,7 +35,7 @@ final class RunState {
     final Optional<String> parentRunId;
     final Optional<String> userId;
     final String input;
-    final Instant createdAt = Events.now();
+    final Instant createdAt;
     final long startNanos = System.nanoTime();
 
     private RunStatus status;
@@ -59,7 +59,8 @@ final class RunState {
     private RunFailure failure;
 
     RunState(Spec spec, String runId, String sessionId, Optional<String> parentRunId, Optional<String> userId,
-            String input, RunStatus initial) {
+            String input, RunStatus initial, Instant createdAt) {
+        this.createdAt = createdAt;
         this.spec = spec;
         this.runId = runId;
         this.sessionId = sessionId;

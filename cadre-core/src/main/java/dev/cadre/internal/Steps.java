@@ -61,20 +61,12 @@ final class Steps {
             r.emit(r.events.started());
             checkCancelled(r);
             List<Message> conversation = new ArrayList<>();
-            String prompt = switch (r.spec()) {
-                case Spec.AgentSpec a -> Prompts.agent(a);
-                case Spec.TeamSpec t -> Prompts.leader(t);
-            };
-            if (!prompt.isEmpty()) {
-                Message system = Message.system(prompt);
-                conversation.add(system);
-                s.addMessage(system);
+            for (Message m : opening(r)) {
+                conversation.add(m);
+                if (!m.fromHistory()) {
+                    s.addMessage(m);
+                }
             }
-            conversation.addAll(r.member || cx.db().isEmpty() ? List.of()
-                    : History.of(cx.db().get(), r.spec(), s.sessionId, s.runId));
-            Message user = Message.user(s.input);
-            conversation.add(user);
-            s.addMessage(user);
             List<ToolDefinition> offered = ToolDefinitions.of(r.spec());
             int toolRounds = 0;
             while (true) {
@@ -92,7 +84,7 @@ final class Steps {
                             + r.spec().name() + " if it needs more, or check what its tools return");
                 }
                 checkCancelled(r);
-                List<ToolRound.Outcome> outcomes = tools.run(r, response.toolCalls());
+                List<ToolRound.Outcome> outcomes = tools.run(r, toolRounds, response.toolCalls());
                 Optional<String> routed = Optional.empty();
                 for (int i = 0; i < outcomes.size(); i++) {
                     ToolRound.Outcome o = outcomes.get(i);
@@ -126,6 +118,28 @@ final class Steps {
             LOG.error("Run {} of {} failed unexpectedly", s.runId, r.spec().name(), e);
             return finisher.fail(r, "internal_error", Finisher.describe(e));
         }
+    }
+
+    /**
+     * The conversation a run starts from — its instructions, the session's history, the input — as the first
+     * step of its journal: a run executed again starts from the history it saw the first time, not from what
+     * the session holds by then.
+     */
+    private List<Message> opening(LiveRun r) {
+        return List.of(r.journal.step("prompt", Message[].class, () -> {
+            List<Message> opening = new ArrayList<>();
+            String prompt = switch (r.spec()) {
+                case Spec.AgentSpec a -> Prompts.agent(a);
+                case Spec.TeamSpec t -> Prompts.leader(t);
+            };
+            if (!prompt.isEmpty()) {
+                opening.add(Message.system(prompt));
+            }
+            opening.addAll(r.member || cx.db().isEmpty() ? List.of()
+                    : History.of(cx.db().get(), r.spec(), r.state.sessionId, r.state.runId));
+            opening.add(Message.user(r.state.input));
+            return opening.toArray(Message[]::new);
+        }).value());
     }
 
     private static void checkCancelled(LiveRun r) throws ModelTurn.Cancelled {

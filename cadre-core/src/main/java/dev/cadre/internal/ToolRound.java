@@ -7,6 +7,7 @@ import dev.cadre.json.CadreJson;
 import dev.cadre.model.ToolCall;
 import dev.cadre.model.ToolDefinition;
 import dev.cadre.run.RunContext;
+import dev.cadre.run.RunJournal;
 import dev.cadre.run.ToolCallMetrics;
 import dev.cadre.run.ToolExecution;
 import dev.cadre.tool.Tool;
@@ -18,12 +19,13 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tool calls of one model turn: all at once, each on a thread of its own (a delegation is a tool call
- * too), the run's thread waiting for all of them or the run's cancel. A cancel interrupts blocking tools;
+ * The tool calls of one model turn: all at once, each a step of the run's journal on a thread of its own (a
+ * delegation is a tool call too), the run's thread waiting for all of them or the run's cancel. A cancel interrupts blocking tools;
  * members stop through their own controls.
  */
 final class ToolRound {
@@ -54,12 +56,20 @@ final class ToolRound {
         this.delegation = delegation;
     }
 
-    List<Outcome> run(LiveRun r, List<ToolCall> calls) throws ModelTurn.Cancelled {
-        List<CompletableFuture<Outcome>> futures = new ArrayList<>();
+    /** A tool call as the run's journal keeps it: its result, and how long it took. */
+    record Done(Outcome outcome, ToolCallMetrics metrics) {
+    }
+
+    /**
+     * The tool calls of the run's {@code turn}-th model turn, as steps of its journal: a call the journal has
+     * from an earlier execution of the run is not made again, its result is replayed.
+     */
+    List<Outcome> run(LiveRun r, int turn, List<ToolCall> calls) throws ModelTurn.Cancelled {
         List<Integer> indexes = new ArrayList<>();
         List<ToolExecution> started = new ArrayList<>();
-        ToolCallMetrics[] timings = new ToolCallMetrics[calls.size()]; // each set before its future completes
-        for (ToolCall call : calls) {
+        List<Supplier<Done>> works = new ArrayList<>();
+        for (int i = 0; i < calls.size(); i++) {
+            ToolCall call = calls.get(i);
             Optional<JsonNode> args = parseArguments(call.arguments());
             ToolExecution te = ToolExecution.started(call.id(), call.name(), args.orElseGet(JSON::objectNode),
                     Events.now());
@@ -67,33 +77,31 @@ final class ToolRound {
             started.add(te);
             r.emit(r.events.toolStarted(te));
             r.listeners.call(r.info, l -> l.toolCallStarted(r.info, te));
-            CompletableFuture<Outcome> f = new CompletableFuture<>();
-            futures.add(f);
-            int slot = futures.size() - 1;
-            cx.threads().start("cadre-tool-" + call.name(), () -> {
+            // What a delegation's member run is called: the same on every execution of this run.
+            String key = r.state.runId + "/" + turn + "/" + i;
+            works.add(() -> {
                 long startNanos = System.nanoTime();
                 Instant start = Instant.now();
                 Outcome o;
                 try {
                     o = args.isEmpty() ? Outcome.failed("Invalid arguments for " + call.name()
-                            + ": not a JSON object: " + call.arguments()) : invoke(r, call, args.get());
+                            + ": not a JSON object: " + call.arguments()) : invoke(r, key, call, args.get());
                 } catch (Throwable t) {
                     o = Outcome.failed("Tool " + call.name() + " failed: " + Finisher.describe(t));
                 }
-                timings[slot] = ToolCallMetrics.since(start, startNanos);
-                f.complete(o);
+                return new Done(o, ToolCallMetrics.since(start, startNanos));
             });
         }
+        List<CompletableFuture<RunJournal.Step<Done>>> futures = r.journal.steps("tool", Done.class, works);
         CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
         try {
             ModelTurn.await(r, all);
         } catch (ModelTurn.Cancelled c) {
             drain(r, all);
             for (int i = 0; i < futures.size(); i++) {
-                Outcome o = futures.get(i).getNow(null);
-                if (o != null) {
-                    ToolExecution done = started.get(i).completed(o.text(), o.error(), o.childRunId(), o.stop(),
-                            timings[i]);
+                CompletableFuture<RunJournal.Step<Done>> f = futures.get(i);
+                if (f.isDone() && !f.isCompletedExceptionally()) {
+                    ToolExecution done = completed(started.get(i), f.join().value());
                     r.state.setTool(indexes.get(i), done);
                     r.listeners.call(r.info, l -> l.toolCallEnded(r.info, done));
                 }
@@ -102,14 +110,19 @@ final class ToolRound {
         }
         List<Outcome> outcomes = new ArrayList<>();
         for (int i = 0; i < futures.size(); i++) {
-            Outcome o = futures.get(i).join();
-            ToolExecution done = started.get(i).completed(o.text(), o.error(), o.childRunId(), o.stop(), timings[i]);
+            Done d = futures.get(i).join().value();
+            ToolExecution done = completed(started.get(i), d);
             r.state.setTool(indexes.get(i), done);
             r.emit(r.events.toolCompleted(done));
             r.listeners.call(r.info, l -> l.toolCallEnded(r.info, done));
-            outcomes.add(o);
+            outcomes.add(d.outcome());
         }
         return outcomes;
+    }
+
+    private static ToolExecution completed(ToolExecution started, Done d) {
+        Outcome o = d.outcome();
+        return started.completed(o.text(), o.error(), o.childRunId(), o.stop(), d.metrics());
     }
 
     /**
@@ -138,13 +151,13 @@ final class ToolRound {
         }
     }
 
-    private Outcome invoke(LiveRun r, ToolCall call, JsonNode args) {
+    private Outcome invoke(LiveRun r, String key, ToolCall call, JsonNode args) {
         if (r.spec() instanceof Spec.TeamSpec team) {
             if (call.name().equals(ToolDefinitions.DELEGATE_ONE) && team.mode() != TeamMode.BROADCAST) {
-                return delegation.toMember(r, team, args);
+                return delegation.toMember(r, key, team, args);
             }
             if (call.name().equals(ToolDefinitions.DELEGATE_ALL) && team.mode() == TeamMode.BROADCAST) {
-                return delegation.toAll(r, team, args);
+                return delegation.toAll(r, key, team, args);
             }
         }
         Optional<Tool> tool = r.spec().tools().stream().filter(t -> t.name().equals(call.name())).findFirst();

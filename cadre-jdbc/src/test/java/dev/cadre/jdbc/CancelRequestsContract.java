@@ -179,4 +179,56 @@ abstract class CancelRequestsContract extends UsageContract {
             assertThat(store.getRun("r1").map(RunResult::status)).contains(RunStatus.CANCELLED);
         }
     }
+
+    @Nested
+    class Taking_over_runs {
+
+        @Test
+        void a_claimed_run_changes_owner_and_nothing_else_and_its_requests_follow_it() {
+            String sessionId = savedSession();
+            RunResult progress = withContent(teamRun("r1", sessionId, RunStatus.RUNNING), "what the dead wrote");
+            store.insertRun(progress, "dead");
+            store.requestCancel("r1", "stop");
+
+            assertThat(store.claimRun("r1", "alive")).contains(progress);
+
+            assertThat(store.getRun("r1")).contains(progress);
+            assertThat(store.cancelRequests("alive")).isEqualTo(Map.of("r1", "stop"));
+            assertThat(store.cancelRequests("dead")).isEmpty();
+        }
+
+        @Test
+        void a_claimed_run_is_no_orphan_while_its_new_owner_beats() {
+            String sessionId = savedSession();
+            store.insertRun(teamRun("r1", sessionId, RunStatus.RUNNING), "dead");
+            store.claimRun("r1", "alive");
+            store.heartbeat("alive");
+
+            assertThat(store.failOrphanedRuns(Duration.ofSeconds(30), ORPHAN_REASON)).isEmpty();
+        }
+
+        @Test
+        void a_terminal_run_is_returned_as_it_is_and_an_unknown_one_is_empty() {
+            String sessionId = savedSession();
+            TeamRunOutput run = teamRun("r1", sessionId, RunStatus.RUNNING);
+            store.insertRun(run, "dead");
+            RunResult done = finished(run, RunStatus.COMPLETED, "done");
+            store.finishRun(done);
+
+            assertThat(store.claimRun("r1", "alive")).contains(done);
+            assertThat(store.claimRun("no-such-run", "alive")).isEmpty();
+            assertThat(store.updateRun(run, "alive")).as("still terminal").isFalse();
+        }
+
+        @Test
+        void a_team_run_is_claimed_with_its_members_as_stored() {
+            String sessionId = savedSession();
+            TeamRunOutput team = teamRun("t1", sessionId, RunStatus.RUNNING);
+            RunOutput member = agentRun("m1", Optional.of("t1"), sessionId, RunStatus.RUNNING);
+            store.insertRun(team, "dead");
+            store.insertRun(member, "dead");
+
+            assertThat(store.claimRun("t1", "alive")).contains(team.withMemberResponses(List.of(member)));
+        }
+    }
 }

@@ -1,6 +1,7 @@
 package dev.cadre.jdbc.internal;
 
 import dev.cadre.run.RunResult;
+import dev.cadre.run.RunStatus;
 import dev.cadre.db.DailyUsage;
 import dev.cadre.db.Page;
 import dev.cadre.db.SessionQuery;
@@ -167,6 +168,23 @@ public final class JdbcStore implements Db {
 
     private boolean replaceIfNotTerminal(String action, RunResult run, Optional<String> owner) {
         return runs.replaceIfNotTerminal(action, run, owner);
+    }
+
+    @Override
+    public Optional<RunResult> claimRun(String runId, String ownerInstanceId) {
+        String claim = "UPDATE " + t.runs() + " SET owner_instance = ?, updated_at = ? WHERE run_id = ? AND status"
+                + " NOT IN (" + RunWrites.quoted(RunStatus.terminal()) + ")";
+        String tree = RunTree.ofRun(t);
+        List<RunRow> rows = write("Taking over run " + runId, c -> {
+            try (PreparedStatement ps = c.prepareStatement(claim)) {
+                ps.setString(1, ownerInstanceId);
+                ps.setLong(2, clock.millis());
+                ps.setString(3, runId);
+                ps.executeUpdate();
+            }
+            return RunTree.rows(c, tree, runId);
+        });
+        return RunTree.assemble(rows, r -> r.runId().equals(runId)).stream().findFirst();
     }
 
     @Override
