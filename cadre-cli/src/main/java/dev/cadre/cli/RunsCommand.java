@@ -241,8 +241,9 @@ final class RunsCommand implements Callable<Integer> {
         @Override
         public CancelResult cancel(String runId) {
             // This process runs nothing (a manager of its own, with no runs): the cancel is recorded in the db,
-            // where the owner finds it and ends the run.
-            RunManager none = RunManager.builder().build();
+            // where the owner finds it and ends the run — at once on PostgreSQL, which notifies it.
+            RunManager none = RunManager.builder().cancellationManager(dev.cadre.jdbc.JdbcDbs.cancellations(store))
+                    .build();
             try {
                 return none.cancel(runId, store);
             } finally {

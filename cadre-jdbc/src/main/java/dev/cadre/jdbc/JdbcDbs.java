@@ -31,6 +31,15 @@ public final class JdbcDbs {
     }
 
     /**
+     * How cancels reach the processes that share {@code db}: through PostgreSQL {@code LISTEN/NOTIFY} for a
+     * {@link PostgresDb} ({@link PostgresDb#cancellations()}: at once), this process only for any other store
+     * (other processes then find a cancel request at their next poll).
+     */
+    public static dev.cadre.run.CancellationManager cancellations(Db db) {
+        return db instanceof PostgresDb pg ? pg.cancellations() : dev.cadre.run.CancellationManager.local();
+    }
+
+    /**
      * Opens the store that {@code config} names, with default settings otherwise.
      *
      * @throws IllegalArgumentException when {@code config} is not one of the accepted forms

@@ -7,11 +7,13 @@ import dev.cadre.jdbc.internal.Dialect;
 import dev.cadre.jdbc.internal.JdbcStore;
 import dev.cadre.jdbc.internal.Liveness;
 import dev.cadre.jdbc.internal.Migrations;
+import dev.cadre.jdbc.internal.PostgresCancellations;
 import dev.cadre.jdbc.internal.SqlErrors;
 import dev.cadre.jdbc.internal.Tables;
 import dev.cadre.jdbc.internal.WatchedDataSource;
 import dev.cadre.db.FinalStateJournal;
 import dev.cadre.db.DbException;
+import dev.cadre.run.CancellationManager;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,11 +50,28 @@ public final class PostgresDb extends JdbcDb {
     private static final Duration POOL_SLICE = Duration.ofMillis(250);
 
     private final String url;
+    private final PostgresCancellations cancellations;
 
     private PostgresDb(String url, JdbcStore store, Liveness liveness, Optional<FinalStateJournal> journal,
-            List<AutoCloseable> resources) {
+            List<AutoCloseable> resources, PostgresCancellations cancellations) {
         super(store, liveness, journal, resources);
         this.url = url;
+        this.cancellations = cancellations;
+    }
+
+    /**
+     * Cancels between the processes that share this database, at once: give it to each process's run manager
+     * ({@code RunManager.builder().cancellationManager(db.cancellations())}) and a cancel through any process (or
+     * {@code cadre runs cancel --db}) reaches the process running the run through PostgreSQL
+     * {@code LISTEN/NOTIFY} — its model connection is closed and its members stopped within milliseconds, not
+     * at its next cancel-request poll. The poll stays as the fallback: a notification missed while a
+     * process's listening connection was down costs time, not the cancel.
+     *
+     * <p>One per database object, shared by the managers that use it; it listens on a connection of its own
+     * (outside the pool) from the first subscription on, and stops when this database is closed.
+     */
+    public CancellationManager cancellations() {
+        return cancellations;
     }
 
     public static Builder builder() {
@@ -223,7 +242,10 @@ public final class PostgresDb extends JdbcDb {
                         : Optional.of(new FinalStateJournal(journalDirectory != null ? journalDirectory
                                 : defaultJournal(where, Optional.ofNullable(schema), tables)));
                 Liveness liveness = replayThenStart(store, journal, live);
-                return new PostgresDb("jdbc:postgresql://" + where, store, liveness, journal, opened);
+                PostgresCancellations cancels = new PostgresCancellations(dataSource(jdbcUrl, seconds,
+                        "cadre-cancels"), pool);
+                opened.add(cancels); // closed first (the list is closed last to first): it uses the pool
+                return new PostgresDb("jdbc:postgresql://" + where, store, liveness, journal, opened, cancels);
             } catch (RuntimeException e) {
                 try {
                     closeAll(opened);

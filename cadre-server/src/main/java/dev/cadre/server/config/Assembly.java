@@ -28,7 +28,8 @@ final class Assembly {
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file, dbLine, "db", e.getMessage());
         }
-        RunManager runManager = RunManager.builder().build();
+        // On PostgreSQL a cancel through any process reaches the one running the run at once (LISTEN/NOTIFY).
+        RunManager runManager = RunManager.builder().cancellationManager(JdbcDbs.cancellations(store)).build();
         Map<String, Model> builtModels = new LinkedHashMap<>();
         models.forEach((name, m) -> builtModels.put(name, model(m)));
         Map<String, Component<?>> byId = new LinkedHashMap<>();
