@@ -144,6 +144,20 @@ abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
         return engine().resume(spec(), runId, journal);
     }
 
+    /**
+     * For durable executors: performs here one parallel step of a run of this component (or of one of its
+     * members, at any depth) that another process started and could not finish — a tool call, or a member run
+     * of a broadcast — from its description. Returns the step's value, of the type the run's journal asked for
+     * in {@link RunJournal#steps}; record it as such. Steps the work asks for (a member run's) go to
+     * {@code journal}. A cancel of the run that reaches this process stops the step.
+     *
+     * @throws dev.cadre.run.RunRefusedException without a db
+     * @throws java.util.NoSuchElementException when the db has no such run or the component no such member
+     */
+    public Object performStep(dev.cadre.run.StepTask task, RunJournal journal) {
+        return engine().perform(spec(), task, journal);
+    }
+
     public Optional<O> getRunOutput(String runId, String sessionId) {
         return engine().getRunOutput(spec(), runId, sessionId).filter(outputType::isInstance).map(outputType::cast);
     }

@@ -72,8 +72,10 @@ public final class RunManager implements AutoCloseable {
         this.cancels = new Cancels(registry, cancellations);
         this.cancelPoller = new CancelPoller(registry, b.cancelRequestPoll);
         // A delivered cancel only decides: the delivering thread (a listener's) never waits for the run's end.
-        cancellations.subscribe(runId -> registry.get(runId)
-                .ifPresent(run -> run.control().cancel(RunRegistry.cancelReason(runId))));
+        cancellations.subscribe(runId -> {
+            registry.cancelStandIns(runId, RunRegistry.cancelReason(runId));
+            registry.get(runId).ifPresent(run -> run.control().cancel(RunRegistry.cancelReason(runId)));
+        });
     }
 
     /** The manager of agents and teams that were not given one. */

@@ -28,6 +28,8 @@ final class MemoryJournal implements RunJournal {
     private final ThreadLocal<Place> place = ThreadLocal.withInitial(() -> new Place("run", new AtomicInteger()));
     final List<String> done = new java.util.concurrent.CopyOnWriteArrayList<>();
     final List<String> replayed = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** What each parallel step does, by its place: what another process performs when this one dies. */
+    final Map<String, dev.cadre.run.StepTask> tasks = new ConcurrentHashMap<>();
 
     MemoryJournal() {
         this(new ConcurrentHashMap<>());
@@ -57,12 +59,13 @@ final class MemoryJournal implements RunJournal {
     }
 
     @Override
-    public <T> List<CompletableFuture<Step<T>>> steps(String name, Class<T> type, List<Supplier<T>> works) {
+    public <T> List<CompletableFuture<Step<T>>> steps(String name, Class<T> type, List<Work<T>> works) {
         String parent = place.get().nextStep() + ":" + name;
         List<CompletableFuture<Step<T>>> out = new ArrayList<>();
         for (int i = 0; i < works.size(); i++) {
             String child = parent + "." + i;
-            Supplier<T> work = works.get(i);
+            Supplier<T> work = works.get(i).work();
+            tasks.put(child, works.get(i).task());
             CompletableFuture<Step<T>> f = new CompletableFuture<>();
             out.add(f);
             String json = recorded.get(child);

@@ -10,6 +10,7 @@ import dev.cadre.model.Usage;
 import dev.cadre.run.RunExecutor;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
+import dev.cadre.run.StepTask;
 import dev.cadre.run.TeamRunOutput;
 import dev.cadre.testkit.ScriptedModel;
 import dev.cadre.testkit.ScriptedModel.Reply;
@@ -120,6 +121,61 @@ class ResumeTest {
         assertThat(researcher.requests()).hasSize(1);
         assertThat(writer.requests()).hasSize(2);
         assertThat(leader.requests()).hasSize(2);
+    }
+
+    @Test
+    void aMemberRunOfABroadcastIsPerformedByAnotherProcessFromItsDescription() throws Exception {
+        ScriptedModel leader = ScriptedModel.of(delegateAll("Both of you"), Reply.text("Merged."));
+        ScriptedModel researcher = ScriptedModel.of(Reply.text("Facts."));
+        ScriptedModel writer = ScriptedModel.of(Reply.text("Half").thenAwait(new CompletableFuture<>()),
+                Reply.text("Prose."));
+        String runId = team(accepting, leader, researcher, writer, TeamMode.BROADCAST).runInBackground("Go").runId();
+        MemoryJournal journal = new MemoryJournal();
+        Thread.ofVirtual().start(() -> team(dying, leader, researcher, writer, TeamMode.BROADCAST)
+                .resumeRun(runId, journal));
+        assertThat(writer.awaitCalls(1, WAIT)).isTrue();
+        StepTask writersRun = journal.tasks.get("run/2:tool.0/0:member.1");
+
+        Object value = team(surviving, leader, researcher, writer, TeamMode.BROADCAST).performStep(writersRun,
+                journal.copy());
+
+        assertThat(writersRun).isInstanceOf(StepTask.MemberRun.class);
+        assertThat(value).isInstanceOfSatisfying(RunResult.class, member -> {
+            assertThat(member.componentId()).isEqualTo("writer");
+            assertThat(member.parentRunId()).contains(runId);
+            assertThat(member.status()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(member.content()).isEqualTo("Prose.");
+            assertThat(db.getRun(member.runId()).orElseThrow().status()).isEqualTo(RunStatus.COMPLETED);
+        });
+        assertThat(writer.requests()).hasSize(2);
+        assertThat(leader.requests()).as("the team run itself is not executed").hasSize(1);
+    }
+
+    @Test
+    void aDelegationIsPerformedByAnotherProcessFromItsDescriptionAndStopsWithItsRun() throws Exception {
+        ScriptedModel leader = ScriptedModel.of(delegate("writer", "Write it"));
+        ScriptedModel writer = ScriptedModel.of(Reply.text("Half").thenAwait(new CompletableFuture<>()),
+                Reply.text("Again half").thenAwait(new CompletableFuture<>()));
+        String runId = team(accepting, leader, ScriptedModel.of(), writer, TeamMode.COORDINATE).runInBackground("Go")
+                .runId();
+        MemoryJournal journal = new MemoryJournal();
+        Thread.ofVirtual().start(() -> team(dying, leader, ScriptedModel.of(), writer, TeamMode.COORDINATE)
+                .resumeRun(runId, journal));
+        assertThat(writer.awaitCalls(1, WAIT)).isTrue();
+        StepTask delegation = journal.tasks.get("run/2:tool.0");
+        Team survivor = team(surviving, leader, ScriptedModel.of(), writer, TeamMode.COORDINATE);
+        CompletableFuture<Object> performed = CompletableFuture.supplyAsync(
+                () -> survivor.performStep(delegation, journal.copy()), r -> Thread.ofVirtual().start(r));
+        assertThat(writer.awaitCalls(2, WAIT)).isTrue();
+
+        surviving.cancel(runId); // the run is not this manager's: its stand-in, performing the step, is cancelled
+
+        Object value = performed.get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(delegation).isInstanceOfSatisfying(StepTask.ToolCall.class,
+                t -> assertThat(t.toolName()).isEqualTo("delegate_task_to_member"));
+        assertThat(dev.cadre.json.CadreJson.tree(value).path("outcome").path("text").asText())
+                .startsWith("Member writer's run was cancelled");
+        assertThat(writer.awaitAbortedCalls(1, WAIT)).as("the member's model call was aborted").isTrue();
     }
 
     @Test

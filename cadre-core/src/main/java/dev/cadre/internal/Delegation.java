@@ -5,6 +5,7 @@ import dev.cadre.TeamMode;
 import dev.cadre.run.RunFailure;
 import dev.cadre.run.RunInfo;
 import dev.cadre.run.RunJournal;
+import dev.cadre.run.StepTask;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
@@ -15,7 +16,6 @@ import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.function.Supplier;
 
 /**
  * A team leader's delegation tools: a member run (or one per member, in broadcast mode) in the team's session,
@@ -71,9 +71,10 @@ final class Delegation {
             return ToolRound.Outcome.failed("The task is empty: give the members a task to do.");
         }
         // Each member run is a step of its own, so that a team run executed again runs only those that did not end.
-        List<Supplier<RunResult>> works = new ArrayList<>();
+        List<RunJournal.Work<RunResult>> works = new ArrayList<>();
         for (Spec member : team.members()) {
-            works.add(() -> runMember(r, key, member, task));
+            works.add(new RunJournal.Work<>(new StepTask.MemberRun(r.state.runId, r.path, key, member.id(), task),
+                    () -> runMember(r, key, member, task)));
         }
         List<CompletableFuture<RunJournal.Step<RunResult>>> runs = r.journal.steps("member", RunResult.class, works);
         StringBuilder text = new StringBuilder();
@@ -113,7 +114,7 @@ final class Delegation {
     }
 
     /** Runs a member on the calling thread, in the team's session, as a child of the team run. */
-    private RunResult runMember(LiveRun team, String key, Spec member, String task) {
+    RunResult runMember(LiveRun team, String key, Spec member, String task) {
         String memberRunId = memberRunId(key, member);
         RunRequest request = new RunRequest(task, Optional.of(team.state.sessionId), Optional.of(memberRunId),
                 team.state.userId, true);

@@ -24,6 +24,8 @@ final class LiveRun {
     final Listeners listeners;
     /** Where its steps are kept: nowhere for a run of this process alone; its team's journal for a member run. */
     final RunJournal journal;
+    /** The component ids from the top-level component down to this run's own. */
+    final List<String> path;
     /** The team runs above this member run, nearest first: their final states are written after this one's. */
     final List<String> ancestors;
     final boolean member;
@@ -40,8 +42,9 @@ final class LiveRun {
     volatile FinalWrites.Write finalWrite;
 
     LiveRun(RunState state, RunControl control, RunEngine.Mode mode, EventSink sink, List<String> ancestors,
-            Listeners listeners, RunJournal journal) {
+            Listeners listeners, RunJournal journal, List<String> path) {
         this.journal = journal;
+        this.path = List.copyOf(path);
         this.state = state;
         this.control = control;
         this.mode = mode;

@@ -24,9 +24,10 @@ final class LocalJournal implements RunJournal {
     }
 
     @Override
-    public <T> List<CompletableFuture<Step<T>>> steps(String name, Class<T> type, List<Supplier<T>> works) {
+    public <T> List<CompletableFuture<Step<T>>> steps(String name, Class<T> type, List<Work<T>> works) {
         List<CompletableFuture<Step<T>>> futures = new ArrayList<>(works.size());
-        for (Supplier<T> work : works) {
+        for (Work<T> w : works) {
+            Supplier<T> work = w.work();
             CompletableFuture<Step<T>> f = new CompletableFuture<>();
             futures.add(f);
             threads.start("cadre-" + name, () -> {

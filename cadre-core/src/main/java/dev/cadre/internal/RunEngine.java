@@ -11,6 +11,7 @@ import dev.cadre.run.RunRefusedException;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
+import dev.cadre.run.StepTask;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,14 +39,17 @@ public final class RunEngine {
     private final EngineContext cx;
     private final Finisher finisher;
     private final Steps steps;
+    private final ToolRound tools;
+    private final Delegation delegation;
     private final RunJournal local;
 
     public RunEngine(EngineContext context) {
         this.cx = context;
         this.local = new LocalJournal(context.threads());
         this.finisher = new Finisher(context);
-        Delegation delegation = new Delegation(this);
-        this.steps = new Steps(context, new ModelTurn(context), new ToolRound(context, delegation), finisher);
+        this.delegation = new Delegation(this);
+        this.tools = new ToolRound(context, delegation);
+        this.steps = new Steps(context, new ModelTurn(context), tools, finisher);
     }
 
     Steps steps() {
@@ -193,6 +197,53 @@ public final class RunEngine {
         }
     }
 
+    /**
+     * Performs here a parallel step of a run that another process executes (or executed, and died): a tool call,
+     * or a member run of a broadcast, described by {@code task}. The run is represented by a stand-in made from
+     * its stored row — not registered as this process's run, never written — whose cancellation is the run's
+     * (a cancel of the run reaching this process stops the step). Returns the step's value, of the type the run's
+     * journal asked for: a tool call's {@code ToolRound.Done}, a member's {@code RunResult}.
+     *
+     * @throws java.util.NoSuchElementException when the db has no such run, or {@code root} no such component
+     */
+    public Object perform(Spec root, StepTask task, RunJournal journal) {
+        Db db = cx.db().orElseThrow(() -> new RunRefusedException(RunRefusedException.Reason.NO_DB,
+                "Steps are performed only for runs kept in a db: give " + root.name() + " its db with db(...)"));
+        Spec spec = Specs.at(root, task.componentPath());
+        RunResult stored = db.getRun(task.runId()).orElseThrow(() ->
+                new java.util.NoSuchElementException("No run " + task.runId() + " in the db"));
+        RunControl control = RunControl.root(task.runId());
+        RunState state = new RunState(spec, stored.runId(), stored.sessionId(), stored.parentRunId(), stored.userId(),
+                stored.input().inputContent(), RunStatus.RUNNING, stored.createdAt());
+        Listeners listeners = cx.listeners().plus(spec.settings().listeners());
+        LiveRun standIn = new LiveRun(state, control, Mode.BLOCKING, EventSink.NONE, List.of(), listeners, journal,
+                task.componentPath());
+        if (stored.status().isTerminal()) {
+            control.cancel(RunRegistry.cancelReason(task.runId())); // the step is moot: it stops at once
+        }
+        try (AutoCloseable registered = cx.registry().addStandIn(task.runId(), control)) {
+            return switch (task) {
+                case StepTask.ToolCall t -> tools.call(standIn, t.key(), t.toolName(), t.arguments());
+                case StepTask.MemberRun m -> {
+                    if (!(spec instanceof Spec.TeamSpec team)) {
+                        throw new IllegalArgumentException(spec.name() + " is not a team: it has no member "
+                                + m.memberId());
+                    }
+                    Spec member = team.members().stream().filter(x -> x.id().equals(m.memberId())).findFirst()
+                            .orElseThrow(() -> new java.util.NoSuchElementException(team.name() + " has no member "
+                                    + m.memberId()));
+                    yield delegation.runMember(standIn, m.key(), member, m.task());
+                }
+            };
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e); // closing the registration does not throw
+        } finally {
+            control.detach();
+        }
+    }
+
     /** The run as stored (or, without a db, as it is while it runs here). */
     public Optional<RunResult> getRunOutput(Spec spec, String runId, String sessionId) {
         // A final state waiting for the db is tried once more first: the answer is what the db holds.
@@ -237,8 +288,10 @@ public final class RunEngine {
             return List.copyOf(chain);
         }).orElse(List.of());
         Listeners listeners = parent.map(p -> p.listeners).orElse(cx.listeners()).plus(spec.settings().listeners());
+        List<String> path = new ArrayList<>(parent.map(p -> p.path).orElse(List.of()));
+        path.add(spec.id());
         LiveRun r = new LiveRun(state, control, mode, sinkFor.apply(control), ancestors, listeners,
-                parent.map(p -> p.journal).orElse(journal));
+                parent.map(p -> p.journal).orElse(journal), path);
         if (!listeners.isEmpty()) {
             // Abort actions run once the cancel has won, its reason decided with it.
             control.onAbort(() -> listeners.call(r.info, l -> l.cancelRequested(r.info, control.reason())));

@@ -45,6 +45,11 @@ public final class RunRegistry {
     private static final Duration CANCEL_ANSWER_WAIT = Duration.ofSeconds(5);
 
     private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
+    /**
+     * Stand-ins for runs another process executes, while this one performs a step of theirs (see
+     * {@link RunEngine#perform}): a cancel of the run stops the step here too.
+     */
+    private final Map<String, java.util.Set<RunControl>> standIns = new ConcurrentHashMap<>();
     /** Cancels for runs not started yet: run id → when it expires (System.nanoTime). */
     private final LinkedHashMap<String, Long> intents = new LinkedHashMap<>();
     /** How recently ended runs ended, so a late cancel is answered truthfully even without a store. */
@@ -130,8 +135,26 @@ public final class RunRegistry {
         return cancelLocal(runId, cancelReason(runId));
     }
 
+    /** Registers the control of a stand-in for run {@code runId}, until the returned handle is closed. */
+    AutoCloseable addStandIn(String runId, RunControl control) {
+        standIns.computeIfAbsent(runId, k -> ConcurrentHashMap.newKeySet()).add(control);
+        return () -> standIns.computeIfPresent(runId, (k, set) -> {
+            set.remove(control);
+            return set.isEmpty() ? null : set;
+        });
+    }
+
+    /** Cancels the stand-ins of {@code runId} here: the steps this process performs for it stop. */
+    public void cancelStandIns(String runId, String reason) {
+        java.util.Set<RunControl> controls = standIns.get(runId);
+        if (controls != null) {
+            controls.forEach(c -> c.cancel(reason));
+        }
+    }
+
     /** {@link #cancelLocal(String)} with a reason of the caller's. */
     public Optional<CancelResult> cancelLocal(String runId, String reason) {
+        cancelStandIns(runId, reason);
         ActiveRun run = active.get(runId);
         if (run == null) {
             synchronized (this) {

@@ -8,6 +8,7 @@ import dev.cadre.model.ToolCall;
 import dev.cadre.model.ToolDefinition;
 import dev.cadre.run.RunContext;
 import dev.cadre.run.RunJournal;
+import dev.cadre.run.StepTask;
 import dev.cadre.run.ToolCallMetrics;
 import dev.cadre.run.ToolExecution;
 import dev.cadre.tool.Tool;
@@ -19,7 +20,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -67,7 +67,7 @@ final class ToolRound {
     List<Outcome> run(LiveRun r, int turn, List<ToolCall> calls) throws ModelTurn.Cancelled {
         List<Integer> indexes = new ArrayList<>();
         List<ToolExecution> started = new ArrayList<>();
-        List<Supplier<Done>> works = new ArrayList<>();
+        List<RunJournal.Work<Done>> works = new ArrayList<>();
         for (int i = 0; i < calls.size(); i++) {
             ToolCall call = calls.get(i);
             Optional<JsonNode> args = parseArguments(call.arguments());
@@ -79,18 +79,8 @@ final class ToolRound {
             r.listeners.call(r.info, l -> l.toolCallStarted(r.info, te));
             // What a delegation's member run is called: the same on every execution of this run.
             String key = r.state.runId + "/" + turn + "/" + i;
-            works.add(() -> {
-                long startNanos = System.nanoTime();
-                Instant start = Instant.now();
-                Outcome o;
-                try {
-                    o = args.isEmpty() ? Outcome.failed("Invalid arguments for " + call.name()
-                            + ": not a JSON object: " + call.arguments()) : invoke(r, key, call, args.get());
-                } catch (Throwable t) {
-                    o = Outcome.failed("Tool " + call.name() + " failed: " + Finisher.describe(t));
-                }
-                return new Done(o, ToolCallMetrics.since(start, startNanos));
-            });
+            works.add(new RunJournal.Work<>(new StepTask.ToolCall(r.state.runId, r.path, key, call.name(),
+                    call.arguments()), () -> call(r, key, call.name(), call.arguments())));
         }
         List<CompletableFuture<RunJournal.Step<Done>>> futures = r.journal.steps("tool", Done.class, works);
         CompletableFuture<Void> all = CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new));
@@ -118,6 +108,21 @@ final class ToolRound {
             outcomes.add(d.outcome());
         }
         return outcomes;
+    }
+
+    /** One tool call of run {@code r}, timed; every failure is the tool's result, for the model to read. */
+    Done call(LiveRun r, String key, String name, String arguments) {
+        long startNanos = System.nanoTime();
+        Instant start = Instant.now();
+        Optional<JsonNode> args = parseArguments(arguments);
+        Outcome o;
+        try {
+            o = args.isEmpty() ? Outcome.failed("Invalid arguments for " + name + ": not a JSON object: " + arguments)
+                    : invoke(r, key, name, args.get());
+        } catch (Throwable t) {
+            o = Outcome.failed("Tool " + name + " failed: " + Finisher.describe(t));
+        }
+        return new Done(o, ToolCallMetrics.since(start, startNanos));
     }
 
     private static ToolExecution completed(ToolExecution started, Done d) {
@@ -151,18 +156,18 @@ final class ToolRound {
         }
     }
 
-    private Outcome invoke(LiveRun r, String key, ToolCall call, JsonNode args) {
+    private Outcome invoke(LiveRun r, String key, String name, JsonNode args) {
         if (r.spec() instanceof Spec.TeamSpec team) {
-            if (call.name().equals(ToolDefinitions.DELEGATE_ONE) && team.mode() != TeamMode.BROADCAST) {
+            if (name.equals(ToolDefinitions.DELEGATE_ONE) && team.mode() != TeamMode.BROADCAST) {
                 return delegation.toMember(r, key, team, args);
             }
-            if (call.name().equals(ToolDefinitions.DELEGATE_ALL) && team.mode() == TeamMode.BROADCAST) {
+            if (name.equals(ToolDefinitions.DELEGATE_ALL) && team.mode() == TeamMode.BROADCAST) {
                 return delegation.toAll(r, key, team, args);
             }
         }
-        Optional<Tool> tool = r.spec().tools().stream().filter(t -> t.name().equals(call.name())).findFirst();
+        Optional<Tool> tool = r.spec().tools().stream().filter(t -> t.name().equals(name)).findFirst();
         if (tool.isEmpty()) {
-            return Outcome.failed("Unknown tool '" + call.name() + "'. Available tools: "
+            return Outcome.failed("Unknown tool '" + name + "'. Available tools: "
                     + String.join(", ", ToolDefinitions.of(r.spec()).stream().map(ToolDefinition::name).toList()) + ".");
         }
         RunContext ctx = new RunContext(r.state.runId, r.state.sessionId, r.state.userId, r.state.parentRunId,
@@ -172,9 +177,9 @@ final class ToolRound {
         try {
             return Outcome.ok(tool.get().call(args, ctx));
         } catch (InterruptedException e) {
-            return Outcome.failed("Tool " + call.name() + " was interrupted: the run was cancelled");
+            return Outcome.failed("Tool " + name + " was interrupted: the run was cancelled");
         } catch (Exception e) {
-            return Outcome.failed("Tool " + call.name() + " failed: " + Finisher.describe(e));
+            return Outcome.failed("Tool " + name + " failed: " + Finisher.describe(e));
         } finally {
             interrupt.close();
             Thread.interrupted();

@@ -39,9 +39,19 @@ public interface RunJournal {
     <T> Step<T> step(String name, Class<T> type, Supplier<T> work);
 
     /**
-     * Several steps at once (the tool calls of one model turn): each started now, in the order given, each
-     * recorded as it ends; a step recorded before is not started again. Returns at once; the futures complete
-     * with each step's value, or exceptionally with what its work threw.
+     * One of several parallel steps: what it does, described ({@code task}), and the work that does it here.
+     * The work runs on a thread the journal gives it; whatever steps it asks for on that thread (a member run's)
+     * are steps of its own.
      */
-    <T> List<CompletableFuture<Step<T>>> steps(String name, Class<T> type, List<Supplier<T>> works);
+    record Work<T>(StepTask task, Supplier<T> work) {
+    }
+
+    /**
+     * Several steps at once (the tool calls of one model turn, the member runs of a broadcast): each started now,
+     * in the order given, each recorded as it ends; a step recorded before is not started again. Returns at
+     * once; the futures complete with each step's value, or exceptionally with what its work threw. A journal
+     * that outlives its process may have a step performed by another process from its {@link StepTask}
+     * (when the one that started it died).
+     */
+    <T> List<CompletableFuture<Step<T>>> steps(String name, Class<T> type, List<Work<T>> works);
 }
