@@ -130,6 +130,18 @@ abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
     }
 
     /**
+     * For durable executors: stores a new run of this component {@code PENDING} and returns it, without executing
+     * it — the executor executes it, here or in another process, with {@link #resumeRun}. Until then a cancel of
+     * it is a cancel request through the db.
+     *
+     * @throws dev.cadre.run.RunRefusedException without a db or a model
+     * @throws dev.cadre.db.DbException when the db cannot store it
+     */
+    public O acceptRun(RunRequest request) {
+        return outputType.cast(engine().accept(spec(), request));
+    }
+
+    /**
      * For durable executors: executes again, on the calling thread, a run of this component that an earlier
      * execution left unfinished (its process died), and returns its end as stored. The run is taken over in
      * the db (this process becomes its owner); {@code journal} replays the steps the earlier execution

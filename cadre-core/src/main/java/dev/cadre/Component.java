@@ -135,4 +135,35 @@ public sealed interface Component<O extends RunResult> permits Agent, Team {
      * @throws dev.cadre.db.DbException when the run does not run here and the store cannot be read
      */
     CancelResult cancelRun(String runId);
+
+    // ---- for durable executors (a RunJournal that outlives the process) ----------------------------
+
+    /**
+     * Stores a new run {@code PENDING} without executing it, for a durable executor to execute here or in another
+     * process with {@link #resumeRun}. Until then a cancel of it is a cancel request through the db.
+     *
+     * @throws dev.cadre.run.RunRefusedException without a db or a model
+     */
+    O acceptRun(RunRequest request);
+
+    /**
+     * Executes, on the calling thread, a stored run of this component that is not terminal — accepted and not
+     * started, or left unfinished by a process that died — and returns its end as stored. This process becomes
+     * its owner; {@code journal} replays the steps an earlier execution recorded (model turns, tool calls,
+     * member runs) instead of doing them again, and records the rest. A terminal run is returned as stored.
+     *
+     * @throws IllegalArgumentException for a run of another component
+     * @throws java.util.NoSuchElementException when the db has no such run
+     */
+    dev.cadre.run.RunResult resumeRun(String runId, dev.cadre.run.RunJournal journal);
+
+    /**
+     * Performs here one parallel step of a run of this component or of one of its members (a tool call, a
+     * member run of a broadcast) from its description, for a durable executor whose process that started the
+     * step died. Returns the step's value, of the type the run's journal asked for. A cancel of the run that
+     * reaches this process stops the step.
+     *
+     * @throws java.util.NoSuchElementException when the db has no such run or this component no such member
+     */
+    Object performStep(dev.cadre.run.StepTask task, dev.cadre.run.RunJournal journal);
 }

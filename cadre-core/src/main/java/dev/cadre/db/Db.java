@@ -193,6 +193,15 @@ public interface Db extends AutoCloseable {
     void heartbeat(String instanceId);
 
     /**
+     * When the process {@code instanceId} last recorded its heartbeat; empty when it never did here (or was
+     * forgotten, long after its last run ended). Compare it with the store's staleness limit to tell a dead
+     * process from a live one.
+     *
+     * @throws DbException when the store cannot be read
+     */
+    java.util.Optional<java.time.Instant> lastHeartbeat(String instanceId);
+
+    /**
      * Ends as {@code ERROR}, with {@code reason} as message, every run that is not yet terminal
      * ({@code PENDING}, {@code RUNNING} or {@code PAUSED}) and whose owner process has not sent a heartbeat for
      * {@code staleAfter}. Runs of live processes are not touched. A run with a cancel request

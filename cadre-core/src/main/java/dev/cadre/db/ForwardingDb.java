@@ -141,6 +141,11 @@ public class ForwardingDb implements Db {
     }
 
     @Override
+    public Optional<java.time.Instant> lastHeartbeat(String instanceId) {
+        return delegate.lastHeartbeat(instanceId);
+    }
+
+    @Override
     public List<String> failOrphanedRuns(Duration staleAfter, String reason) {
         return delegate.failOrphanedRuns(staleAfter, reason);
     }

@@ -301,6 +301,11 @@ public final class InMemoryDb implements Db {
     }
 
     @Override
+    public synchronized Optional<Instant> lastHeartbeat(String instanceId) {
+        return Optional.ofNullable(heartbeats.get(instanceId));
+    }
+
+    @Override
     public synchronized List<String> failOrphanedRuns(Duration staleAfter, String reason) {
         Instant cutoff = clock.instant().minus(staleAfter);
         List<String> ended = new ArrayList<>();

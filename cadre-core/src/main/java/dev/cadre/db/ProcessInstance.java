@@ -15,12 +15,23 @@ public final class ProcessInstance {
     private ProcessInstance() {
     }
 
-    /** This process's instance id: {@code host-pid-random}, stable for the life of the process. */
+    /**
+     * This process's instance id, stable for the life of the process: the system property {@value #PROPERTY}
+     * when it is set at start-up ({@code cadre serve --instance-id}), else {@code host-pid-random}. Two live
+     * processes must never share one.
+     */
     public static String id() {
         return ID;
     }
 
+    /** The system property that names this process's instance id. */
+    public static final String PROPERTY = "cadre.instance.id";
+
     private static String makeId() {
+        String given = System.getProperty(PROPERTY, "").strip();
+        if (!given.isEmpty()) {
+            return given;
+        }
         String host;
         try {
             host = InetAddress.getLocalHost().getHostName();

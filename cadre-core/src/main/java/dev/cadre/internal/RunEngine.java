@@ -162,6 +162,32 @@ public final class RunEngine {
     }
 
     /**
+     * Stores a new run {@code PENDING} — its session saved, its row inserted — for a durable executor to execute,
+     * here or in another process ({@link #resume}). Nothing executes it here and nothing registers it: a cancel
+     * of it is a cancel request through the db.
+     *
+     * @throws RunRefusedException without a db or a model
+     */
+    public RunResult accept(Spec spec, RunRequest request) {
+        Db db = cx.db().orElseThrow(() -> new RunRefusedException(RunRefusedException.Reason.NO_DB,
+                "Durable runs are kept in a db: give " + spec.name() + " one with db(...)"));
+        if (spec.model().isEmpty()) {
+            throw new RunRefusedException(RunRefusedException.Reason.NO_MODEL,
+                    (spec instanceof Spec.TeamSpec ? "Team '" : "Agent '") + spec.name()
+                    + "' has no model: set one with model(...)");
+        }
+        RunRequest resolved = resolve(request);
+        RunState state = new RunState(spec, resolved.runId().orElseThrow(), resolved.sessionId().orElseThrow(),
+                Optional.empty(), resolved.userId(), resolved.input(), RunStatus.PENDING, Events.now());
+        Instant now = Events.now();
+        db.saveSession(new SessionRecord(state.sessionId, spec instanceof Spec.TeamSpec ? SessionType.TEAM
+                : SessionType.AGENT, spec.id(), resolved.userId(), Optional.empty(), now, now));
+        RunResult pending = state.snapshot();
+        db.insertRun(pending, ProcessInstance.id());
+        return pending;
+    }
+
+    /**
      * Executes again, on the calling thread, a run that an earlier execution left unfinished (its process died):
      * it takes the run over in the db, and goes through its steps with {@code journal}, which replays those the
      * earlier execution recorded. A run that is terminal by then is not executed: its stored state is returned.

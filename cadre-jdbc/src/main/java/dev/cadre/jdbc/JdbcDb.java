@@ -71,7 +71,7 @@ public abstract sealed class JdbcDb extends ForwardingDb permits SqliteDb, Postg
                         j.directory(), replay.alreadyEnded().size(), replay.gone().size(), replay.written());
             }
         });
-        return Liveness.start(store, live.instanceId(), live.heartbeatInterval(), live.staleAfter());
+        return Liveness.start(store, live.instanceId(), live.heartbeatInterval(), live.staleAfter(), live.sweep());
     }
 
     /** The name of the table sessions are kept in (the AgentOS API shows it as {@code session_table}). */
@@ -82,6 +82,16 @@ public abstract sealed class JdbcDb extends ForwardingDb permits SqliteDb, Postg
     /** The name of the table runs are kept in. */
     public String runsTable() {
         return store.tables().runs();
+    }
+
+    /** The process this store beats the heartbeat for ({@link JdbcDbBuilder#instanceId}). */
+    public String instanceId() {
+        return liveness.instanceId();
+    }
+
+    /** Whether this store ends the unfinished runs of dead processes ({@link JdbcDbBuilder#sweepOrphans}). */
+    public boolean sweepsOrphans() {
+        return liveness.sweeps();
     }
 
     /** How long a process may go without a heartbeat before its unfinished runs are ended. */
@@ -133,7 +143,7 @@ public abstract sealed class JdbcDb extends ForwardingDb permits SqliteDb, Postg
     }
 
     /** Settings shared by both builders, checked in one place. */
-    record LivenessSettings(String instanceId, Duration heartbeatInterval, Duration staleAfter) {
+    record LivenessSettings(String instanceId, Duration heartbeatInterval, Duration staleAfter, boolean sweep) {
         static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
         static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(30);
 

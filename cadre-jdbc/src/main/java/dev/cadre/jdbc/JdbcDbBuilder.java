@@ -22,6 +22,7 @@ public abstract sealed class JdbcDbBuilder<B extends JdbcDbBuilder<B>> permits S
     String instanceId = ProcessInstance.id();
     Duration heartbeatInterval = JdbcDb.LivenessSettings.DEFAULT_INTERVAL;
     Duration staleAfter = JdbcDb.LivenessSettings.DEFAULT_STALE_AFTER;
+    boolean sweepOrphans = true;
     Path journalDirectory;
     boolean journal = true;
 
@@ -103,6 +104,16 @@ public abstract sealed class JdbcDbBuilder<B extends JdbcDbBuilder<B>> permits S
      */
     public B withoutJournal() {
         this.journal = false;
+        return self();
+    }
+
+    /**
+     * Whether this store ends the unfinished runs of processes found dead (default {@code true}; see
+     * {@link JdbcDb}). Off for durable execution, where another process resumes such runs instead: every
+     * process sharing the database must then be durable, or runs of a dead local-mode process stay unfinished.
+     */
+    public B sweepOrphans(boolean sweep) {
+        this.sweepOrphans = sweep;
         return self();
     }
 

@@ -51,12 +51,15 @@ public final class PostgresDb extends JdbcDb {
 
     private final String url;
     private final PostgresCancellations cancellations;
+    private final java.util.function.Function<String, javax.sql.DataSource> connectionsFor;
 
     private PostgresDb(String url, JdbcStore store, Liveness liveness, Optional<FinalStateJournal> journal,
-            List<AutoCloseable> resources, PostgresCancellations cancellations) {
+            List<AutoCloseable> resources, PostgresCancellations cancellations,
+            java.util.function.Function<String, javax.sql.DataSource> connectionsFor) {
         super(store, liveness, journal, resources);
         this.url = url;
         this.cancellations = cancellations;
+        this.connectionsFor = connectionsFor;
     }
 
     /**
@@ -72,6 +75,15 @@ public final class PostgresDb extends JdbcDb {
      */
     public CancellationManager cancellations() {
         return cancellations;
+    }
+
+    /**
+     * Connections of their own to this database's server, as this db's user, for integrations that need a pool
+     * of their own beside the db's (the durable executor's engine): not pooled, each {@code getConnection()}
+     * opens one. {@code applicationName} names them in {@code pg_stat_activity}.
+     */
+    public javax.sql.DataSource connections(String applicationName) {
+        return connectionsFor.apply(applicationName);
     }
 
     public static Builder builder() {
@@ -207,7 +219,7 @@ public final class PostgresDb extends JdbcDb {
          */
         public PostgresDb build() {
             Tables tables = Tables.of(sessionTable, runTable, instanceTable);
-            LivenessSettings live = new LivenessSettings(instanceId, heartbeatInterval, staleAfter);
+            LivenessSettings live = new LivenessSettings(instanceId, heartbeatInterval, staleAfter, sweepOrphans);
             String jdbcUrl = url != null ? url : "jdbc:postgresql://" + host + ":" + port + "/" + database;
             String where = describe(jdbcUrl);
             String storeId = id != null ? id : "postgres-" + where.substring(where.lastIndexOf('/') + 1);
@@ -245,7 +257,8 @@ public final class PostgresDb extends JdbcDb {
                 PostgresCancellations cancels = new PostgresCancellations(dataSource(jdbcUrl, seconds,
                         "cadre-cancels"), pool);
                 opened.add(cancels); // closed first (the list is closed last to first): it uses the pool
-                return new PostgresDb("jdbc:postgresql://" + where, store, liveness, journal, opened, cancels);
+                return new PostgresDb("jdbc:postgresql://" + where, store, liveness, journal, opened, cancels,
+                        name -> dataSource(jdbcUrl, seconds, name));
             } catch (RuntimeException e) {
                 try {
                     closeAll(opened);

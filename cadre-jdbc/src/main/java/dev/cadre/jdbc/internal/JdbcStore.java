@@ -235,6 +235,19 @@ public final class JdbcStore implements Db {
     }
 
     @Override
+    public Optional<java.time.Instant> lastHeartbeat(String instanceId) {
+        String sql = "SELECT heartbeat_at FROM " + t.instances() + " WHERE instance_id = ?";
+        return read("Reading the heartbeat of " + instanceId, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, instanceId);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.of(java.time.Instant.ofEpochMilli(rs.getLong(1))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
     public List<String> failOrphanedRuns(Duration staleAfter, String reason) {
         return runs.failOrphaned(staleAfter, reason);
     }

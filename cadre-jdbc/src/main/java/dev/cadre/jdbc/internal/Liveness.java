@@ -35,11 +35,13 @@ public final class Liveness implements AutoCloseable {
     private final JdbcStore store;
     private final String instanceId;
     private final Duration staleAfter;
+    private final boolean sweep;
     private ScheduledExecutorService scheduler;
     /** Since when (System.nanoTime) every round reached the store; {@link Long#MIN_VALUE} after a failed one. */
     private volatile long healthySince;
 
-    private Liveness(JdbcStore store, String instanceId, Duration staleAfter) {
+    private Liveness(JdbcStore store, String instanceId, Duration staleAfter, boolean sweep) {
+        this.sweep = sweep;
         this.store = store;
         this.instanceId = instanceId;
         this.staleAfter = staleAfter;
@@ -48,10 +50,12 @@ public final class Liveness implements AutoCloseable {
 
     /**
      * @param interval time between rounds; {@link Duration#ZERO} for only the round at start
+     * @param sweep whether to end the runs of dead processes (else only beat)
      * @throws dev.cadre.db.DbException when the first round fails
      */
-    public static Liveness start(JdbcStore store, String instanceId, Duration interval, Duration staleAfter) {
-        Liveness live = new Liveness(store, instanceId, staleAfter);
+    public static Liveness start(JdbcStore store, String instanceId, Duration interval, Duration staleAfter,
+            boolean sweep) {
+        Liveness live = new Liveness(store, instanceId, staleAfter, sweep);
         live.round();
         if (!interval.isZero()) {
             live.scheduler = Executors.newSingleThreadScheduledExecutor(
@@ -77,8 +81,8 @@ public final class Liveness implements AutoCloseable {
         if (healthySince == Long.MIN_VALUE) {
             healthySince = now;
         }
-        if (now - healthySince < staleAfter.toNanos()) {
-            return; // back from an outage: give the other processes time to beat before judging them
+        if (!sweep || now - healthySince < staleAfter.toNanos()) {
+            return; // not ours to sweep; or back from an outage: give the others time to beat before judging them
         }
         List<String> ended = store.failOrphanedRuns(staleAfter, ORPHAN_REASON);
         if (!ended.isEmpty()) {
@@ -86,6 +90,10 @@ public final class Liveness implements AutoCloseable {
                     + " with a cancel request, as ERROR the others): {}", store.id(), ended.size(), ended);
         }
         store.forgetInstances(FORGET_AFTER);
+    }
+
+    public boolean sweeps() {
+        return sweep;
     }
 
     /** Whether the last round reached the store. */

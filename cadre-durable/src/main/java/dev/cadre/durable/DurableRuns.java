@@ -1,0 +1,169 @@
+package dev.cadre.durable;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.cadre.Component;
+import dev.cadre.jdbc.PostgresDb;
+import dev.cadre.run.RunRequest;
+import dev.cadre.run.RunResult;
+import dev.cadre.durable.internal.Engine;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Durable runs on PostgreSQL: a run survives the process that executes it. Each run is a DBOS Transact workflow
+ * whose steps — its opening, each model turn, each tool call, each member run — are recorded as they end; when
+ * the process executing it dies, another process sharing the database resumes it from its last completed step
+ * (the model is not asked again what it answered, a member that answered is not run again). Background runs go
+ * through a queue that every process of the fleet takes work from, each within its own concurrency limit.
+ *
+ * <pre>{@code
+ * PostgresDb db = PostgresDb.builder().url("jdbc:postgresql://db/app").user("app").password(pw)
+ *     .sweepOrphans(false)            // dead processes' runs are resumed, not ended
+ *     .build();
+ * Team team = Team.builder()....db(db).runManager(manager).build();
+ * try (DurableRuns durable = DurableRuns.builder(db).component(team).build()) {
+ *     TeamRunOutput pending = durable.submit(team, RunRequest.of("Research X"));   // PENDING, durable
+ *     ...
+ * }
+ * }</pre>
+ *
+ * <p>Every process of the fleet builds its {@code DurableRuns} with the same components (a run is found by its
+ * component's id) and the same code: a run is resumed only by a process of the same {@link Builder#appVersion
+ * application version}. A process is dead when its heartbeat in the db is older than the db's {@code staleAfter}.
+ * Thread-safe.
+ */
+public final class DurableRuns implements AutoCloseable {
+
+    private final Engine engine;
+
+    private DurableRuns(Engine engine) {
+        this.engine = engine;
+    }
+
+    public static Builder builder(PostgresDb db) {
+        return new Builder(db);
+    }
+
+    /**
+     * Stores a background run {@code PENDING} and queues it; returns at once with the run as stored. Any process
+     * of the fleet executes it. Cancel it through the component ({@code cancelRun}) or any process's manager with
+     * the db: a cancel request, which the process executing it (or about to) carries out.
+     *
+     * @throws IllegalArgumentException for a component this {@code DurableRuns} was not built with
+     */
+    public <O extends RunResult> O submit(Component<O> component, RunRequest request) {
+        return engine.submit(component, request);
+    }
+
+    /** This process's instance id: the db's heartbeat ({@code instanceId} of the db) and its DBOS executor id. */
+    public String instanceId() {
+        return engine.instanceId();
+    }
+
+    /** Resumes the unfinished runs of dead processes now, instead of at the next round; returns those processes. */
+    public List<String> recoverNow() {
+        return engine.recoverNow();
+    }
+
+    /**
+     * Stops taking work and shuts DBOS down. Runs still executing here stay unfinished in the db, and another
+     * process resumes them from their last completed step once this one's heartbeat is stale.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    /** Settings of a {@link DurableRuns}; not thread-safe, build once. */
+    public static final class Builder {
+        private final PostgresDb db;
+        private final Map<String, Component<?>> components = new LinkedHashMap<>();
+        private String schema = "dbos";
+        private String appVersion = "cadre-1";
+        private int workerConcurrency = 100;
+        private Duration recoveryInterval = Duration.ofSeconds(5);
+        private Duration queuePolling = Duration.ofMillis(250);
+
+        private Builder(PostgresDb db) {
+            this.db = Objects.requireNonNull(db, "db");
+        }
+
+        /** A component whose runs (and its members') this process executes; every process needs the same ones. */
+        public Builder component(Component<?> component) {
+            Component<?> had = components.putIfAbsent(component.id(), component);
+            if (had != null && had != component) {
+                throw new IllegalArgumentException("Two components with id '" + component.id() + "'");
+            }
+            return this;
+        }
+
+        /** The schema of DBOS's tables (default {@code dbos}); created if missing. */
+        public Builder schema(String schema) {
+            this.schema = Objects.requireNonNull(schema, "schema");
+            return this;
+        }
+
+        /**
+         * The application version (default {@code cadre-1}): a run is resumed, and a queued run executed, only by a
+         * process of the version it was started with. Change it when the agents change in a way runs in flight must
+         * not see (different tools, members, instructions); keep it across deploys that do not.
+         */
+        public Builder appVersion(String version) {
+            this.appVersion = Objects.requireNonNull(version, "version");
+            return this;
+        }
+
+        /** How many background runs this process executes at once (default 100); more wait in the queue. */
+        public Builder workerConcurrency(int runs) {
+            if (runs < 1) {
+                throw new IllegalArgumentException("workerConcurrency must be 1 or more");
+            }
+            this.workerConcurrency = runs;
+            return this;
+        }
+
+        /** How often this process looks for dead processes' runs to resume (default 5 s). */
+        public Builder recoveryInterval(Duration interval) {
+            this.recoveryInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /** How often this process looks for queued runs (default 250 ms): the latency of a queued run's start. */
+        public Builder queuePolling(Duration interval) {
+            this.queuePolling = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /**
+         * Connects DBOS (migrating its schema), registers the workflows and starts taking work.
+         *
+         * @throws IllegalStateException when the db still ends dead processes' runs ({@code sweepOrphans(true)})
+         */
+        public DurableRuns build() {
+            if (db.sweepsOrphans()) {
+                throw new IllegalStateException("The db ends the runs of dead processes as orphans; durable runs are "
+                        + "resumed instead: build it with PostgresDb.builder()...sweepOrphans(false)");
+            }
+            if (components.isEmpty()) {
+                throw new IllegalStateException("No components: add the agents and teams whose runs are durable");
+            }
+            HikariConfig pool = new HikariConfig();
+            pool.setPoolName("cadre-dbos");
+            pool.setDataSource(db.connections("cadre-dbos"));
+            pool.setMaximumPoolSize(10);
+            HikariDataSource connections = new HikariDataSource(pool);
+            try {
+                return new DurableRuns(Engine.start(db, connections, new ArrayList<>(components.values()), schema,
+                        appVersion, db.instanceId(), workerConcurrency, recoveryInterval, queuePolling));
+            } catch (RuntimeException e) {
+                connections.close();
+                throw e;
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package dev.cadre.durable.internal;
+
+import dev.cadre.json.CadreJson;
+import dev.cadre.run.RunJournal;
+import dev.dbos.transact.DBOS;
+import dev.dbos.transact.StartWorkflowOptions;
+import dev.dbos.transact.workflow.WorkflowHandle;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * A run's journal in DBOS: a step is a DBOS step of the workflow executing on the calling thread (the run's, or a
+ * step workflow's for a member run's steps); parallel steps are child workflows, started in order on that
+ * thread, each with an id made from where it is in its run. Values are Cadre's JSON, stored as text.
+ *
+ * <p>Stateless: every call finds its workflow in DBOS's context of the calling thread.
+ */
+public final class DbosJournal implements RunJournal {
+
+    /** What a step that threw is recorded as: the run ended with that failure, and an ended run is not resumed. */
+    private static final String FAILED = "\"cadre: this step failed\"";
+
+    private final DBOS dbos;
+    private final CadreWorkflows self;
+    private final Attachments attachments;
+
+    DbosJournal(DBOS dbos, CadreWorkflows self, Attachments attachments) {
+        this.dbos = dbos;
+        this.self = self;
+        this.attachments = attachments;
+    }
+
+    @Override
+    public <T> Step<T> step(String name, Class<T> type, Supplier<T> work) {
+        requireWorkflow(name);
+        Object[] live = new Object[1];
+        RuntimeException[] failed = new RuntimeException[1];
+        boolean[] ran = {false};
+        String json = dbos.runStep(() -> {
+            ran[0] = true;
+            try {
+                T value = work.get();
+                live[0] = value;
+                return CadreJson.write(value);
+            } catch (RuntimeException e) {
+                // Recorded as a failure of ours, not as DBOS's serialised exception: the run ends with it.
+                failed[0] = e;
+                return FAILED;
+            }
+        }, name);
+        if (failed[0] != null) {
+            throw failed[0];
+        }
+        if (ran[0]) {
+            return new Step<>(type.cast(live[0]), false);
+        }
+        if (FAILED.equals(json)) {
+            throw new IllegalStateException("Step '" + name + "' of this run failed in an earlier execution");
+        }
+        return new Step<>(CadreJson.read(json, type), true);
+    }
+
+    @Override
+    public <T> List<CompletableFuture<Step<T>>> steps(String name, Class<T> type, List<Work<T>> works) {
+        requireWorkflow(name);
+        List<CompletableFuture<Step<T>>> out = new ArrayList<>(works.size());
+        for (Work<T> w : works) {
+            String id = Tasks.workflowId(w.task());
+            String task = Tasks.write(w.task());
+            // Set on the step workflow's thread when it did the work here; read once its result is in.
+            java.util.concurrent.atomic.AtomicReference<T> live = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicBoolean ran = new java.util.concurrent.atomic.AtomicBoolean();
+            attachments.put(id, new Work<>(w.task(), () -> {
+                T value = w.work().get();
+                live.set(value);
+                ran.set(true);
+                return value;
+            }));
+            WorkflowHandle<String, RuntimeException> handle;
+            try {
+                handle = dbos.startWorkflow(() -> self.step(task), new StartWorkflowOptions(id));
+            } catch (RuntimeException e) {
+                attachments.drop(id);
+                throw e;
+            }
+            CompletableFuture<Step<T>> f = new CompletableFuture<>();
+            out.add(f);
+            Thread.ofVirtual().name("cadre-step-wait").start(() -> {
+                try {
+                    String json = handle.getResult();
+                    f.complete(ran.get() ? new Step<>(live.get(), false)
+                            : new Step<>(CadreJson.read(json, type), true));
+                } catch (Throwable t) {
+                    f.completeExceptionally(t);
+                } finally {
+                    attachments.drop(id);
+                }
+            });
+        }
+        return out;
+    }
+
+    private static void requireWorkflow(String step) {
+        if (!DBOS.inWorkflow() || DBOS.inStep()) {
+            throw new IllegalStateException("Step '" + step + "' of a durable run was asked for outside its workflow's"
+                    + " thread: it could not be recorded");
+        }
+    }
+}

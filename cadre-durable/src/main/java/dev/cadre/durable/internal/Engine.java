@@ -1,0 +1,98 @@
+package dev.cadre.durable.internal;
+
+import com.zaxxer.hikari.HikariDataSource;
+import dev.cadre.Component;
+import dev.cadre.jdbc.PostgresDb;
+import dev.cadre.run.RunRequest;
+import dev.cadre.run.RunResult;
+import dev.dbos.transact.DBOS;
+import dev.dbos.transact.StartWorkflowOptions;
+import dev.dbos.transact.config.DBOSConfig;
+import dev.dbos.transact.workflow.Queue;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** What a {@code DurableRuns} is made of: DBOS, the workflows, the journal, recovery. Not API. */
+public final class Engine implements AutoCloseable {
+
+    static final String QUEUE = "cadre-runs";
+
+    private final DBOS dbos;
+    private final CadreWorkflows workflows;
+    private final Queue queue;
+    private final Map<String, Component<?>> components;
+    private final Recovery recovery;
+    private final HikariDataSource connections;
+    private final String instanceId;
+
+    private Engine(DBOS dbos, CadreWorkflows workflows, Queue queue, Map<String, Component<?>> components,
+            Recovery recovery, HikariDataSource connections, String instanceId) {
+        this.dbos = dbos;
+        this.workflows = workflows;
+        this.queue = queue;
+        this.components = components;
+        this.recovery = recovery;
+        this.connections = connections;
+        this.instanceId = instanceId;
+    }
+
+    public static Engine start(PostgresDb db, HikariDataSource connections, List<Component<?>> components,
+            String schema, String appVersion, String instanceId, int workerConcurrency, Duration recoveryInterval,
+            Duration queuePolling) {
+        Map<String, Component<?>> byId = new LinkedHashMap<>();
+        components.forEach(c -> byId.put(c.id(), c));
+        DBOSConfig config = DBOSConfig.defaults("cadre").withDataSource(connections).withDatabaseSchema(schema)
+                .withExecutorId(instanceId).withAppVersion(appVersion).withAdminServer(false);
+        DBOS dbos = new DBOS(config);
+        Attachments attachments = new Attachments();
+        Workflows impl = new Workflows(byId, attachments);
+        CadreWorkflows proxy = dbos.registerProxy(CadreWorkflows.class, impl);
+        impl.journal(new DbosJournal(dbos, proxy, attachments));
+        Queue queue = new Queue(QUEUE).withWorkerConcurrency(workerConcurrency).withPollingInterval(queuePolling);
+        dbos.registerQueue(queue);
+        dbos.launch();
+        Recovery recovery = new Recovery(dbos, db, connections, schema, instanceId, db.staleAfter(), Clock.systemUTC());
+        try {
+            recovery.start(recoveryInterval);
+        } catch (RuntimeException e) {
+            dbos.shutdown();
+            throw e;
+        }
+        return new Engine(dbos, proxy, queue, byId, recovery, connections, instanceId);
+    }
+
+    public <O extends RunResult> O submit(Component<O> component, RunRequest request) {
+        if (components.get(component.id()) != component) {
+            throw new IllegalArgumentException("Component '" + component.id() + "' is not one of this process's "
+                    + "durable components: add it with DurableRuns.builder(db).component(...)");
+        }
+        O pending = component.acceptRun(request);
+        String componentId = component.id();
+        String runId = pending.runId();
+        dbos.startWorkflow(() -> workflows.run(componentId, runId),
+                new StartWorkflowOptions(queue).withWorkflowId(runWorkflowId(runId)));
+        return pending;
+    }
+
+    static String runWorkflowId(String runId) {
+        return "cadre-run:" + runId;
+    }
+
+    public String instanceId() {
+        return instanceId;
+    }
+
+    public List<String> recoverNow() {
+        return recovery.round();
+    }
+
+    @Override
+    public void close() {
+        recovery.close();
+        dbos.shutdown();
+        connections.close();
+    }
+}

@@ -1,0 +1,50 @@
+package dev.cadre.durable;
+
+import dev.cadre.Agent;
+import dev.cadre.RunManager;
+import dev.cadre.Team;
+import dev.cadre.jdbc.JdbcDbs;
+import dev.cadre.jdbc.PostgresDb;
+import dev.cadre.jdbc.TestPostgres;
+import dev.cadre.openai.OpenAIChat;
+import dev.cadre.run.RunRequest;
+import java.time.Duration;
+
+/**
+ * One process of a durable fleet, for the multi-process tests: a research team (a leader, a researcher, a writer)
+ * on the fake OpenAI server, its runs durable on the test PostgreSQL. Prints {@code READY} once it takes work, and
+ * with {@code submit} starts one background run and prints {@code RUN <id>}. Runs until killed.
+ *
+ * <p>Arguments: schema, instance id, the fake server's base URL, [{@code submit}].
+ */
+public final class DurableNode {
+
+    static final Duration STALE_AFTER = Duration.ofSeconds(3);
+
+    private DurableNode() {
+    }
+
+    static Team team(PostgresDb db, RunManager manager, String baseUrl) {
+        OpenAIChat model = OpenAIChat.builder().id("gpt-4o").baseUrl(baseUrl).apiKey("sk-test").maxRetries(0).build();
+        Agent researcher = Agent.builder().name("Researcher").model(model).role("Finds facts").build();
+        Agent writer = Agent.builder().name("Writer").model(model).role("Writes summaries").build();
+        return Team.builder().name("Research Team").model(model).members(researcher, writer)
+                .instructions("First the researcher, then the writer.").db(db).runManager(manager).build();
+    }
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("cadre.instance.id", args[1]);
+        PostgresDb db = TestPostgres.builder(args[0]).instanceId(args[1]).sweepOrphans(false).staleAfter(STALE_AFTER)
+                .heartbeatInterval(Duration.ofMillis(500)).withoutJournal().build();
+        RunManager manager = RunManager.builder().cancellationManager(JdbcDbs.cancellations(db)).build();
+        Team team = team(db, manager, args[2]);
+        DurableRuns durable = DurableRuns.builder(db).component(team).recoveryInterval(Duration.ofMillis(500))
+                .queuePolling(Duration.ofMillis(100)).build();
+        System.out.println("READY " + durable.instanceId());
+        if (args.length > 3 && args[3].equals("submit")) {
+            System.out.println("RUN " + durable.submit(team, RunRequest.of("Explain entropy")).runId());
+        }
+        System.out.flush();
+        Thread.currentThread().join(); // until killed
+    }
+}

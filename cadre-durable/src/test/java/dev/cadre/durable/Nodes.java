@@ -1,0 +1,86 @@
+package dev.cadre.durable;
+
+import java.io.BufferedReader;
+import java.io.File;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+/** {@link DurableNode} processes started by a test; each is killed when the test ends. */
+final class Nodes implements AutoCloseable {
+
+    private final List<Node> started = new ArrayList<>();
+
+    /** One process: its stdout lines as they come, its stderr in a file for the failure message. */
+    static final class Node {
+        final Process process;
+        final Path log;
+        private final LinkedBlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
+        Node(Process process, Path log) {
+            this.process = process;
+            this.log = log;
+            Thread.ofVirtual().start(() -> {
+                try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(),
+                        StandardCharsets.UTF_8))) {
+                    String line;
+                    while ((line = r.readLine()) != null) {
+                        lines.add(line);
+                    }
+                } catch (IOException e) {
+                    // the process is gone
+                }
+            });
+        }
+
+        /** The next line starting with {@code prefix} (earlier lines are skipped). */
+        String awaitLine(String prefix, Duration timeout) throws InterruptedException, IOException {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (true) {
+                String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                if (line == null) {
+                    throw new AssertionError("the node never printed " + prefix + "; its log:\n" + Files.readString(log));
+                }
+                if (line.startsWith(prefix)) {
+                    return line;
+                }
+            }
+        }
+
+        /** {@code kill -9}. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly();
+            process.waitFor();
+        }
+    }
+
+    Node start(String schema, String instanceId, String baseUrl, boolean submit) throws IOException {
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String classPath = String.join(File.pathSeparator, System.getProperty("jdk.module.path", ""),
+                System.getProperty("java.class.path", ""));
+        List<String> command = new ArrayList<>(List.of(java, "-cp", classPath, "-Xmx256m",
+                "--enable-native-access=ALL-UNNAMED", DurableNode.class.getName(), schema, instanceId, baseUrl));
+        if (submit) {
+            command.add("submit");
+        }
+        Path log = Files.createTempFile("cadre-node-" + instanceId, ".log");
+        Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
+        Node node = new Node(p, log);
+        started.add(node);
+        return node;
+    }
+
+    @Override
+    public void close() {
+        for (Node n : started) {
+            n.process.destroyForcibly();
+        }
+    }
+}
