@@ -193,6 +193,21 @@ class ResumeTest {
     }
 
     @Test
+    void aRunAskedToCancelWhileNoProcessExecutedItEndsCancelledWithoutAskingTheModel() {
+        ScriptedModel leader = ScriptedModel.of(Reply.text("Never asked."));
+        String runId = team(accepting, leader, ScriptedModel.of(), ScriptedModel.of(), TeamMode.COORDINATE)
+                .runInBackground("Go").runId();
+        assertThat(db.requestCancel(runId, "not needed")).isPresent();
+
+        RunResult end = team(surviving, leader, ScriptedModel.of(), ScriptedModel.of(), TeamMode.COORDINATE)
+                .resumeRun(runId, new MemoryJournal());
+
+        assertThat(end.status()).isEqualTo(RunStatus.CANCELLED);
+        assertThat(leader.requests()).isEmpty();
+        assertThat(db.getRun(runId).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+    }
+
+    @Test
     void onlyTheComponentThatStartedARunResumesIt() {
         String runId = team(accepting, ScriptedModel.of(), ScriptedModel.of(), ScriptedModel.of(), TeamMode.COORDINATE)
                 .runInBackground("Go").runId();

@@ -212,6 +212,10 @@ public final class RunEngine {
                 Optional.of(runId), stored.userId(), false);
         LiveRun r = register(spec, request, Mode.BLOCKING, RunStatus.RUNNING, c -> EventSink.NONE, Optional.empty(),
                 journal, Optional.of(stored.createdAt()));
+        // A cancel asked for while no process executed it (queued, or its process dead) is carried out now.
+        if (db.cancelRequests(ProcessInstance.id()).containsKey(runId)) {
+            r.control.cancel(RunRegistry.cancelReason(runId));
+        }
         RunResult out = null;
         try {
             finisher.progress(r);

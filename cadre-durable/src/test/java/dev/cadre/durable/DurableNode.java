@@ -36,7 +36,9 @@ public final class DurableNode {
         System.setProperty("cadre.instance.id", args[1]);
         PostgresDb db = TestPostgres.builder(args[0]).instanceId(args[1]).sweepOrphans(false).staleAfter(STALE_AFTER)
                 .heartbeatInterval(Duration.ofMillis(500)).withoutJournal().build();
-        RunManager manager = RunManager.builder().cancellationManager(JdbcDbs.cancellations(db)).build();
+        // Cancels reach it through LISTEN/NOTIFY only (its own poll is an hour away), so the tests prove that path.
+        RunManager manager = RunManager.builder().cancellationManager(JdbcDbs.cancellations(db))
+                .cancelRequestPoll(Duration.ofHours(1)).build();
         Team team = team(db, manager, args[2]);
         DurableRuns durable = DurableRuns.builder(db).component(team).recoveryInterval(Duration.ofMillis(500))
                 .queuePolling(Duration.ofMillis(100)).build();
