@@ -15,13 +15,20 @@ import java.time.Duration;
  * on the fake OpenAI server, its runs durable on the test PostgreSQL. Prints {@code READY} once it takes work, and
  * with {@code submit} starts one background run and prints {@code RUN <id>}. Runs until killed.
  *
- * <p>Arguments: schema, instance id, the fake server's base URL, [{@code submit}].
+ * <p>Arguments: schema, instance id, the fake server's base URL, [{@code submit} | {@code submit:<n>}: n runs,
+ * then {@code SUBMITTED <n>}].
  */
 public final class DurableNode {
 
     static final Duration STALE_AFTER = Duration.ofSeconds(3);
+    static final int WORKER_CONCURRENCY = 20;
 
     private DurableNode() {
+    }
+
+    /** DBOS's tables of a test's fleet: a schema of their own, beside the test's, dropped with it. */
+    static String dbosSchema(String schema) {
+        return schema + "_dbos";
     }
 
     static Team team(PostgresDb db, RunManager manager, String baseUrl) {
@@ -40,11 +47,18 @@ public final class DurableNode {
         RunManager manager = RunManager.builder().cancellationManager(JdbcDbs.cancellations(db))
                 .cancelRequestPoll(Duration.ofHours(1)).build();
         Team team = team(db, manager, args[2]);
-        DurableRuns durable = DurableRuns.builder(db).component(team).recoveryInterval(Duration.ofMillis(500))
-                .queuePolling(Duration.ofMillis(100)).build();
+        DurableRuns durable = DurableRuns.builder(db).component(team).schema(dbosSchema(args[0]))
+                .recoveryInterval(Duration.ofMillis(500))
+                .queuePolling(Duration.ofMillis(100)).workerConcurrency(WORKER_CONCURRENCY).build();
         System.out.println("READY " + durable.instanceId());
         if (args.length > 3 && args[3].equals("submit")) {
             System.out.println("RUN " + durable.submit(team, RunRequest.of("Explain entropy")).runId());
+        } else if (args.length > 3 && args[3].startsWith("submit:")) {
+            int n = Integer.parseInt(args[3].substring("submit:".length()));
+            for (int i = 0; i < n; i++) {
+                durable.submit(team, RunRequest.of("Question " + i));
+            }
+            System.out.println("SUBMITTED " + n);
         }
         System.out.flush();
         Thread.currentThread().join(); // until killed

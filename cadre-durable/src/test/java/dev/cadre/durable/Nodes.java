@@ -17,6 +17,7 @@ import java.util.concurrent.TimeUnit;
 final class Nodes implements AutoCloseable {
 
     private final List<Node> started = new ArrayList<>();
+    private final java.util.Set<String> schemas = new java.util.LinkedHashSet<>();
 
     /** One process: its stdout lines as they come, its stderr in a file for the failure message. */
     static final class Node {
@@ -62,14 +63,20 @@ final class Nodes implements AutoCloseable {
     }
 
     Node start(String schema, String instanceId, String baseUrl, boolean submit) throws IOException {
+        return start(schema, instanceId, baseUrl, submit ? "submit" : null);
+    }
+
+    /** @param order {@code submit}, {@code submit:<n>}, or null to only take work */
+    Node start(String schema, String instanceId, String baseUrl, String order) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classPath = String.join(File.pathSeparator, System.getProperty("jdk.module.path", ""),
                 System.getProperty("java.class.path", ""));
         List<String> command = new ArrayList<>(List.of(java, "-cp", classPath, "-Xmx256m",
                 "--enable-native-access=ALL-UNNAMED", DurableNode.class.getName(), schema, instanceId, baseUrl));
-        if (submit) {
-            command.add("submit");
+        if (order != null) {
+            command.add(order);
         }
+        schemas.add(DurableNode.dbosSchema(schema));
         Path log = Files.createTempFile("cadre-node-" + instanceId, ".log");
         Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
         Node node = new Node(p, log);
@@ -77,10 +84,19 @@ final class Nodes implements AutoCloseable {
         return node;
     }
 
+    /** Kills every node, then drops the DBOS schemas they used. */
     @Override
     public void close() {
         for (Node n : started) {
             n.process.destroyForcibly();
         }
+        for (Node n : started) {
+            try {
+                n.process.waitFor();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        schemas.forEach(dev.cadre.jdbc.TestPostgres::dropSchema);
     }
 }

@@ -1,0 +1,91 @@
+package dev.cadre.durable;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.cadre.jdbc.TestPostgres;
+import dev.cadre.testkit.FakeOpenAIServer;
+import dev.cadre.testkit.Reply;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Work spreads, with real processes: 300 background runs submitted to one process of three are executed by all
+ * three, each within its concurrency limit, all {@code COMPLETED}, none twice.
+ */
+class WorkSpreadsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(120);
+    private static final int RUNS = 300;
+
+    @RegisterExtension
+    final TestPostgres.FreshSchema schema = new TestPostgres.FreshSchema();
+    private final FakeOpenAIServer fake = FakeOpenAIServer.start();
+    private final Nodes nodes = new Nodes();
+
+    @AfterEach
+    void stop() {
+        nodes.close();
+        fake.close();
+    }
+
+    @Test
+    void runsSubmittedToOneProcessAreExecutedByAllOnceEach() throws Exception {
+        // A leader that answers at once after a moment's thought, so that a run holds its slot a little.
+        fake.dispatcher(r -> Reply.text("Answer to " + r.lastUserMessage().orElse("?"))
+                .headersDelay(Duration.ofMillis(200)));
+        Nodes.Node b = nodes.start(schema.name(), "node-b", fake.baseUrl(), (String) null);
+        Nodes.Node c = nodes.start(schema.name(), "node-c", fake.baseUrl(), (String) null);
+        b.awaitLine("READY", WAIT);
+        c.awaitLine("READY", WAIT);
+
+        Nodes.Node a = nodes.start(schema.name(), "node-a", fake.baseUrl(), "submit:" + RUNS);
+        a.awaitLine("SUBMITTED", WAIT);
+        awaitAllCompleted();
+
+        Map<String, Integer> byExecutor = query("SELECT executor_id, count(*) FROM \"" + schema.name() + "_dbos\""
+                + ".workflow_status WHERE name = 'cadre-run' AND status = 'SUCCESS' GROUP BY executor_id");
+        assertThat(byExecutor).containsOnlyKeys("node-a", "node-b", "node-c");
+        assertThat(byExecutor.values().stream().mapToInt(Integer::intValue).sum()).isEqualTo(RUNS);
+        assertThat(fake.requests()).as("each run asked the model once: none executed twice").hasSize(RUNS);
+        assertThat(fake.requests().stream().map(r -> r.lastUserMessage().orElseThrow()).distinct()).hasSize(RUNS);
+        System.out.println("runs per process: " + byExecutor);
+    }
+
+    private void awaitAllCompleted() throws Exception {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        String sql = "SELECT status, count(*) FROM \"" + schema.name() + "\".cadre_runs GROUP BY status";
+        while (true) {
+            Map<String, Integer> byStatus = query(sql);
+            if (byStatus.getOrDefault("COMPLETED", 0) == RUNS) {
+                return;
+            }
+            if (!byStatus.keySet().stream().allMatch(s -> s.equals("COMPLETED") || s.equals("PENDING")
+                    || s.equals("RUNNING"))) {
+                throw new AssertionError("runs ended otherwise: " + byStatus);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not all runs completed: " + byStatus);
+            }
+            Thread.sleep(100);
+        }
+    }
+
+    private static Map<String, Integer> query(String sql) throws Exception {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        try (Connection conn = DriverManager.getConnection(TestPostgres.url()); Statement s = conn.createStatement();
+                ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.put(rs.getString(1), rs.getInt(2));
+            }
+        }
+        return out;
+    }
+}
