@@ -28,6 +28,9 @@ final class Finisher {
     }
 
     RunResult complete(LiveRun r, String content) {
+        if (r.control.isReleased()) {
+            return released(r);
+        }
         if (!r.control.decide(RunStatus.COMPLETED)) {
             return cancelled(r);
         }
@@ -37,6 +40,9 @@ final class Finisher {
     }
 
     RunResult fail(LiveRun r, String type, String message) {
+        if (r.control.isReleased()) {
+            return released(r);
+        }
         if (!r.control.decide(RunStatus.ERROR)) {
             return cancelled(r);
         }
@@ -46,6 +52,9 @@ final class Finisher {
 
     /** Ends a cancelled run, keeping its partial answer (in its content and as its last assistant message). */
     RunResult cancelled(LiveRun r) {
+        if (r.control.isReleased()) {
+            return released(r);
+        }
         r.control.cancel(RunRegistry.cancelReason(r.state.runId));
         String reason = r.control.reason();
         boolean hadOpenTurn = r.state.hasOpenTurn();
@@ -82,6 +91,14 @@ final class Finisher {
     private static String cancelReason(LiveRun r) {
         String reason = r.control.reason();
         return reason.isEmpty() ? RunRegistry.cancelReason(r.state.runId) : reason;
+    }
+
+    /**
+     * A run its process let go of ({@link RunControl#release}): it stops here without an end — nothing is
+     * written, no terminal event — and its row stays as last written, for the process that resumes it.
+     */
+    private static RunResult released(LiveRun r) {
+        return r.state.snapshot();
     }
 
     /** Completes the run's result future: with its end, or with the reason it could not be stored. */
@@ -149,7 +166,7 @@ final class Finisher {
 
     /** Writes progress of a running run; a run the db already ended is cancelled here. */
     void progress(LiveRun r) {
-        if (cx.db().isEmpty()) {
+        if (cx.db().isEmpty() || r.control.isReleased()) {
             return;
         }
         try {

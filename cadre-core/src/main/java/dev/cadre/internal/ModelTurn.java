@@ -175,7 +175,10 @@ final class ModelTurn {
         try {
             CompletableFuture.anyOf(work, r.control.whenCancelled()).get();
         } catch (InterruptedException e) {
-            r.control.cancel(RunRegistry.cancelReason(r.state.runId));
+            // An interrupted run is cancelled — unless its process is letting go of it for another to resume.
+            if (!(r.journal.released() && r.control.release())) {
+                r.control.cancel(RunRegistry.cancelReason(r.state.runId));
+            }
             Thread.interrupted();
         } catch (ExecutionException e) {
             // the work failed: reported below

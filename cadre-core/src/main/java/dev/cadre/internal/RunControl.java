@@ -32,6 +32,10 @@ public final class RunControl implements AbortSignal {
     private record Decision(RunStatus status, String reason) {
     }
 
+    /** The "decision" of a run let go of: not terminal, so no end is written; and it blocks every other one. */
+    private static final Decision RELEASED = new Decision(RunStatus.RUNNING, "the process executing the run let go"
+            + " of it; another one resumes it");
+
     private RunControl(String runId, RunControl parent) {
         this.runId = runId;
         this.parent = parent;
@@ -45,7 +49,9 @@ public final class RunControl implements AbortSignal {
     public RunControl child(String childRunId) {
         RunControl child = new RunControl(childRunId, this);
         children.add(child);
-        if (aborted) {
+        if (isReleased()) {
+            child.release();
+        } else if (aborted) {
             child.cancel(reasonFor(child, reason()));
         }
         return child;
@@ -79,6 +85,33 @@ public final class RunControl implements AbortSignal {
             cancelled.complete(why);
         }
         return decision.get().status();
+    }
+
+    /**
+     * Lets go of the run without ending it: its process is shutting down and another process will resume it
+     * from its journal. Like a won cancel it fires the abort actions (the model's HTTP stream closes, tool
+     * threads are interrupted) and reaches the member runs; unlike one it decides no end — nothing decides one
+     * any more, and the engine writes nothing more for the run. Returns whether this call let go of it (not when
+     * the run had decided its end already).
+     */
+    public boolean release() {
+        if (!decision.compareAndSet(null, RELEASED)) {
+            return false;
+        }
+        aborted = true;
+        for (Action a : actions) {
+            a.runOnce();
+        }
+        for (RunControl child : children) {
+            child.release();
+        }
+        cancelled.complete(RELEASED.reason());
+        return true;
+    }
+
+    /** Whether the run was let go of ({@link #release}): it has no end here. */
+    public boolean isReleased() {
+        return decision.get() == RELEASED;
     }
 
     /** Tries to decide {@code status}; returns whether it is now the decided status. */

@@ -71,8 +71,21 @@ public final class DurableRuns implements AutoCloseable {
     }
 
     /**
-     * Stops taking work and shuts DBOS down. Runs still executing here stay unfinished in the db, and another
-     * process resumes them from their last completed step once this one's heartbeat is stale.
+     * A graceful stop that cancels nothing — for a deploy: takes no new work (a run the queue hands this process
+     * meanwhile is let go of at once), lets the runs executing here finish within {@code grace}, then lets go of
+     * the rest: they stop where they are (their model connections closed), write nothing more, and stay
+     * unfinished for the other processes, which resume them from their last completed step once this process's
+     * heartbeat is stale. Then shuts DBOS down. Call it before closing the db, and do not shut the components'
+     * run managers down first (that would cancel the runs). Returns how many runs were let go of.
+     */
+    public int drain(Duration grace) throws InterruptedException {
+        return engine.drain(grace);
+    }
+
+    /**
+     * Stops at once: shuts DBOS down, which interrupts the runs executing here, and the engine takes an
+     * interrupted run for a cancelled one — they end {@code CANCELLED}. For a stop that hands them to the other
+     * processes instead, use {@link #drain}.
      */
     @Override
     public void close() {

@@ -20,7 +20,8 @@ import java.time.Duration;
  */
 public final class DurableNode {
 
-    static final Duration STALE_AFTER = Duration.ofSeconds(3);
+    /** Long enough that a live node on a busy CI machine is never taken for dead; short enough for the tests. */
+    static final Duration STALE_AFTER = Duration.ofSeconds(8);
     static final int WORKER_CONCURRENCY = 20;
 
     private DurableNode() {
@@ -50,6 +51,18 @@ public final class DurableNode {
         DurableRuns durable = DurableRuns.builder(db).component(team).schema(dbosSchema(args[0]))
                 .recoveryInterval(Duration.ofMillis(500))
                 .queuePolling(Duration.ofMillis(100)).workerConcurrency(WORKER_CONCURRENCY).build();
+        // SIGTERM (a deploy): hand the runs in flight to the other processes instead of cancelling them.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                System.err.println("node: draining");
+                int letGo = durable.drain(Duration.ofSeconds(1));
+                System.err.println("node: drained, " + letGo + " let go of");
+                System.out.println("DRAINED " + letGo);
+                System.out.flush();
+            } catch (Throwable e) {
+                e.printStackTrace();
+            }
+        }));
         System.out.println("READY " + durable.instanceId());
         if (args.length > 3 && args[3].equals("submit")) {
             System.out.println("RUN " + durable.submit(team, RunRequest.of("Explain entropy")).runId());

@@ -44,15 +44,25 @@ final class Nodes implements AutoCloseable {
         /** The next line starting with {@code prefix} (earlier lines are skipped). */
         String awaitLine(String prefix, Duration timeout) throws InterruptedException, IOException {
             long deadline = System.nanoTime() + timeout.toNanos();
+            List<String> skipped = new ArrayList<>();
             while (true) {
                 String line = lines.poll(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
                 if (line == null) {
-                    throw new AssertionError("the node never printed " + prefix + "; its log:\n" + Files.readString(log));
+                    throw new AssertionError("the node never printed " + prefix + " (it printed " + skipped
+                            + "); its log:\n" + Files.readString(log));
                 }
                 if (line.startsWith(prefix)) {
                     return line;
                 }
+                skipped.add(line);
             }
+        }
+
+        /** {@code kill} (SIGTERM): the process stops gracefully; waits until it has. */
+        int terminate() throws InterruptedException {
+            // Through the handle: Process.destroy() would also close this side of the process's output.
+            process.toHandle().destroy();
+            return process.waitFor();
         }
 
         /** {@code kill -9}. */

@@ -25,11 +25,19 @@ public final class DbosJournal implements RunJournal {
     private final DBOS dbos;
     private final CadreWorkflows self;
     private final Attachments attachments;
+    private final java.util.function.BooleanSupplier released;
 
-    DbosJournal(DBOS dbos, CadreWorkflows self, Attachments attachments) {
+    DbosJournal(DBOS dbos, CadreWorkflows self, Attachments attachments, java.util.function.BooleanSupplier released) {
         this.dbos = dbos;
         this.self = self;
         this.attachments = attachments;
+        this.released = released;
+    }
+
+    /** Once the process is letting go of its runs, for the others to resume them. */
+    @Override
+    public boolean released() {
+        return released.getAsBoolean();
     }
 
     @Override

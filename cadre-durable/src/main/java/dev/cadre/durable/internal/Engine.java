@@ -22,16 +22,21 @@ public final class Engine implements AutoCloseable {
 
     private final DBOS dbos;
     private final CadreWorkflows workflows;
+    private final Workflows impl;
+    private final java.util.concurrent.atomic.AtomicBoolean released;
     private final Queue queue;
     private final Map<String, Component<?>> components;
     private final Recovery recovery;
     private final HikariDataSource connections;
     private final String instanceId;
 
-    private Engine(DBOS dbos, CadreWorkflows workflows, Queue queue, Map<String, Component<?>> components,
-            Recovery recovery, HikariDataSource connections, String instanceId) {
+    private Engine(DBOS dbos, CadreWorkflows workflows, Workflows impl, java.util.concurrent.atomic.AtomicBoolean released,
+            Queue queue, Map<String, Component<?>> components, Recovery recovery, HikariDataSource connections,
+            String instanceId) {
         this.dbos = dbos;
         this.workflows = workflows;
+        this.impl = impl;
+        this.released = released;
         this.queue = queue;
         this.components = components;
         this.recovery = recovery;
@@ -50,7 +55,8 @@ public final class Engine implements AutoCloseable {
         Attachments attachments = new Attachments();
         Workflows impl = new Workflows(byId, attachments);
         CadreWorkflows proxy = dbos.registerProxy(CadreWorkflows.class, impl);
-        impl.journal(new DbosJournal(dbos, proxy, attachments));
+        java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+        impl.journal(new DbosJournal(dbos, proxy, attachments, released::get));
         Queue queue = new Queue(QUEUE).withWorkerConcurrency(workerConcurrency).withPollingInterval(queuePolling);
         dbos.registerQueue(queue);
         dbos.launch();
@@ -61,7 +67,7 @@ public final class Engine implements AutoCloseable {
             dbos.shutdown();
             throw e;
         }
-        return new Engine(dbos, proxy, queue, byId, recovery, connections, instanceId);
+        return new Engine(dbos, proxy, impl, released, queue, byId, recovery, connections, instanceId);
     }
 
     public <O extends RunResult> O submit(Component<O> component, RunRequest request) {
@@ -87,6 +93,25 @@ public final class Engine implements AutoCloseable {
 
     public List<String> recoverNow() {
         return recovery.round();
+    }
+
+    /**
+     * Lets the runs executing here finish within {@code grace}, taking no new ones (a run taken meanwhile is let
+     * go of at once), then lets go of the rest — they stop where they are, write nothing more, and stay pending
+     * for the other processes to resume — and shuts DBOS down. Returns how many were let go of.
+     */
+    public int drain(Duration grace) throws InterruptedException {
+        impl.drain();
+        recovery.close();
+        long deadline = System.nanoTime() + grace.toNanos();
+        while (impl.executing() > 0 && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        int left = impl.executing();
+        released.set(true);
+        dbos.shutdown();
+        connections.close();
+        return left;
     }
 
     @Override

@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * one to the application: here a process is dead when Cadre's heartbeat for it (its instance id is its DBOS
  * executor id) is older than the db's staleness limit. Every round, each process looks at the executors with
  * pending workflows; for a dead one, the first process to record the recovery in {@code cadre_recoveries} (one
- * {@code INSERT ... ON CONFLICT DO NOTHING}: exactly one wins) resumes all of that executor's pending workflows —
+ * {@code INSERT ... ON CONFLICT DO NOTHING} keyed by the executor and its last heartbeat: exactly one wins per
+ * death) resumes all of that executor's pending workflows —
  * runs and their steps' workflows alike, or a run would wait forever for a step nobody executes — through DBOS's
  * queues, from which any live process takes them. Each resumed workflow replays its completed steps.
  */
@@ -59,7 +60,7 @@ public final class Recovery implements AutoCloseable {
     /** Creates the claims table if needed and starts a round every {@code interval} on a daemon thread. */
     void start(Duration interval) {
         try (Connection c = connections.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (executor_id TEXT PRIMARY KEY,"
+            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (death TEXT PRIMARY KEY, executor_id TEXT NOT NULL,"
                     + " recovered_by TEXT NOT NULL, recovered_at BIGINT NOT NULL)");
         } catch (SQLException e) {
             throw new IllegalStateException("Could not create the durable runs' recovery table: " + e.getMessage(), e);
@@ -93,7 +94,10 @@ public final class Recovery implements AutoCloseable {
             if (beat.isPresent() && beat.get().isAfter(cutoff)) {
                 continue; // alive
             }
-            if (!claim(e.getKey())) {
+            // One claim per death: a process that was taken for dead, came back, and died again (or a restart
+            // that reuses its instance id) is recovered again, by the first process to claim that last beat.
+            String death = e.getKey() + "@" + beat.map(Instant::toEpochMilli).orElse(0L);
+            if (!claim(death, e.getKey())) {
                 continue; // another process recovers it
             }
             for (WorkflowStatus w : e.getValue()) {
@@ -106,13 +110,14 @@ public final class Recovery implements AutoCloseable {
         return recovered;
     }
 
-    private boolean claim(String executorId) {
-        String sql = "INSERT INTO " + table + " (executor_id, recovered_by, recovered_at) VALUES (?, ?, ?)"
-                + " ON CONFLICT (executor_id) DO NOTHING RETURNING executor_id";
+    private boolean claim(String death, String executorId) {
+        String sql = "INSERT INTO " + table + " (death, executor_id, recovered_by, recovered_at) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (death) DO NOTHING RETURNING death";
         try (Connection c = connections.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, executorId);
-            ps.setString(2, me);
-            ps.setLong(3, clock.millis());
+            ps.setString(1, death);
+            ps.setString(2, executorId);
+            ps.setString(3, me);
+            ps.setLong(4, clock.millis());
             try (ResultSet rs = ps.executeQuery()) {
                 return rs.next();
             }

@@ -29,21 +29,60 @@ public final class Workflows implements CadreWorkflows {
         this.journal = journal;
     }
 
+    /** Workflows executing here now, and whether this process is letting go of them. */
+    private final java.util.concurrent.atomic.AtomicInteger executing = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile boolean draining;
+
     @Override
     @Workflow(name = "cadre-run")
     public String run(String componentId, String runId) {
-        RunResult end = component(componentId).resumeRun(runId, journal);
-        return end.status().name();
+        return executing(() -> {
+            RunResult end = component(componentId).resumeRun(runId, journal);
+            return end.status().name();
+        });
     }
 
     @Override
     @Workflow(name = "cadre-step")
     public String step(String task) {
-        Object value = attachments.take(DBOS.workflowId()).<Object>map(w -> w.work().get()).orElseGet(() -> {
-            StepTask t = Tasks.read(task);
-            return component(t.componentPath().get(0)).performStep(t, journal);
+        return executing(() -> {
+            Object value = attachments.take(DBOS.workflowId()).<Object>map(w -> w.work().get()).orElseGet(() -> {
+                StepTask t = Tasks.read(task);
+                return component(t.componentPath().get(0)).performStep(t, journal);
+            });
+            return CadreJson.write(value);
         });
-        return CadreJson.write(value);
+    }
+
+    /**
+     * Runs a workflow's body, counted. A workflow this process lets go of — taken while it drains, or stopped by
+     * the shutdown — returns with its thread's interrupt set: DBOS then records no outcome, and the workflow
+     * stays pending for another process to resume.
+     */
+    private String executing(java.util.function.Supplier<String> body) {
+        executing.incrementAndGet();
+        try {
+            if (draining) {
+                Thread.currentThread().interrupt();
+                return null;
+            }
+            String out = body.get();
+            if (journal.released()) {
+                Thread.currentThread().interrupt();
+            }
+            return out;
+        } finally {
+            executing.decrementAndGet();
+        }
+    }
+
+    /** From now on, workflows that start here are let go of at once. */
+    void drain() {
+        draining = true;
+    }
+
+    int executing() {
+        return executing.get();
     }
 
     private Component<?> component(String id) {

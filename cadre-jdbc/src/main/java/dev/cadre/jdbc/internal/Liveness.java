@@ -18,7 +18,7 @@ import org.slf4j.LoggerFactory;
  * during the outage either, and must get the time to do so before it is taken for dead.
  *
  * <p>{@link #start} does one round at once, on the caller's thread, so that a store that cannot do it
- * fails when it is opened; later rounds run every {@code interval} on a daemon virtual thread until
+ * fails when it is opened; later rounds run every {@code interval} on a daemon thread of their own until
  * {@link #close}. A failed later round is logged as an error and retried at the next interval: there
  * is no caller to throw to, and one missed round must not stop the next.
  */
@@ -58,8 +58,10 @@ public final class Liveness implements AutoCloseable {
         Liveness live = new Liveness(store, instanceId, staleAfter, sweep);
         live.round();
         if (!interval.isZero()) {
+            // A platform thread: a heartbeat must not wait for a carrier thread that busy runs keep, or a live
+            // process could be taken for dead (and a durable one's runs resumed elsewhere while it runs them).
             live.scheduler = Executors.newSingleThreadScheduledExecutor(
-                    Thread.ofVirtual().name("cadre-store-liveness-" + store.id()).factory());
+                    Thread.ofPlatform().daemon().name("cadre-store-liveness-" + store.id()).factory());
             long ms = interval.toMillis();
             live.scheduler.scheduleWithFixedDelay(() -> {
                 try {
