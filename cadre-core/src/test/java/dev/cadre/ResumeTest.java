@@ -99,8 +99,12 @@ class ResumeTest {
                 "run/0:prompt", "run/1:model", "run/2:tool.0", "run/3:model", "run/4:tool.0/0:prompt");
     }
 
-    @Test
-    void membersThatAnsweredInABroadcastAreNotRunAgain() throws Exception {
+    /** A broadcast run whose first process died with the writer half-way; the models are shared by both. */
+    private record Broadcast(String runId, MemoryJournal journal, ScriptedModel leader, ScriptedModel researcher,
+            ScriptedModel writer) {
+    }
+
+    private Broadcast broadcastDyingWhileTheWriterWrites() throws InterruptedException {
         ScriptedModel leader = ScriptedModel.of(delegateAll("Both of you"), Reply.text("Merged."));
         ScriptedModel researcher = ScriptedModel.of(Reply.text("Facts."));
         ScriptedModel writer = ScriptedModel.of(Reply.text("Half").thenAwait(new CompletableFuture<>()),
@@ -110,11 +114,23 @@ class ResumeTest {
         Thread.ofVirtual().start(() -> team(dying, leader, researcher, writer, TeamMode.BROADCAST)
                 .resumeRun(runId, journal));
         assertThat(writer.awaitCalls(1, WAIT)).isTrue();
-        assertThat(researcher.awaitCalls(1, WAIT)).isTrue();
-        awaitRecorded(journal, "run/2:tool.0/0:member.0"); // the researcher's run, a step of the broadcast's tool call
+        return new Broadcast(runId, journal, leader, researcher, writer);
+    }
 
-        RunResult end = team(surviving, leader, researcher, writer, TeamMode.BROADCAST).resumeRun(runId,
-                journal.copy());
+    private Team survivingBroadcast(Broadcast b) {
+        return team(surviving, b.leader(), b.researcher(), b.writer(), TeamMode.BROADCAST);
+    }
+
+    @Test
+    void membersThatAnsweredInABroadcastAreNotRunAgain() throws Exception {
+        Broadcast b = broadcastDyingWhileTheWriterWrites();
+        ScriptedModel leader = b.leader();
+        ScriptedModel researcher = b.researcher();
+        ScriptedModel writer = b.writer();
+        assertThat(researcher.awaitCalls(1, WAIT)).isTrue();
+        awaitRecorded(b.journal(), "run/2:tool.0/0:member.0"); // the researcher's run, a step of the broadcast's call
+
+        RunResult end = survivingBroadcast(b).resumeRun(b.runId(), b.journal().copy());
 
         assertThat(end.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(end.content()).isEqualTo("Merged.");
@@ -125,19 +141,13 @@ class ResumeTest {
 
     @Test
     void aMemberRunOfABroadcastIsPerformedByAnotherProcessFromItsDescription() throws Exception {
-        ScriptedModel leader = ScriptedModel.of(delegateAll("Both of you"), Reply.text("Merged."));
-        ScriptedModel researcher = ScriptedModel.of(Reply.text("Facts."));
-        ScriptedModel writer = ScriptedModel.of(Reply.text("Half").thenAwait(new CompletableFuture<>()),
-                Reply.text("Prose."));
-        String runId = team(accepting, leader, researcher, writer, TeamMode.BROADCAST).runInBackground("Go").runId();
-        MemoryJournal journal = new MemoryJournal();
-        Thread.ofVirtual().start(() -> team(dying, leader, researcher, writer, TeamMode.BROADCAST)
-                .resumeRun(runId, journal));
-        assertThat(writer.awaitCalls(1, WAIT)).isTrue();
-        StepTask writersRun = journal.tasks.get("run/2:tool.0/0:member.1");
+        Broadcast b = broadcastDyingWhileTheWriterWrites();
+        String runId = b.runId();
+        ScriptedModel leader = b.leader();
+        ScriptedModel writer = b.writer();
+        StepTask writersRun = b.journal().tasks.get("run/2:tool.0/0:member.1");
 
-        Object value = team(surviving, leader, researcher, writer, TeamMode.BROADCAST).performStep(writersRun,
-                journal.copy());
+        Object value = survivingBroadcast(b).performStep(writersRun, b.journal().copy());
 
         assertThat(writersRun).isInstanceOf(StepTask.MemberRun.class);
         assertThat(value).isInstanceOfSatisfying(RunResult.class, member -> {

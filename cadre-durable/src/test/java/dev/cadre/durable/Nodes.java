@@ -72,10 +72,6 @@ final class Nodes implements AutoCloseable {
         }
     }
 
-    Node start(String schema, String instanceId, String baseUrl, boolean submit) throws IOException {
-        return start(schema, instanceId, baseUrl, submit ? "submit" : null);
-    }
-
     /** @param order {@code submit}, {@code submit:<n>}, or null to only take work */
     Node start(String schema, String instanceId, String baseUrl, String order) throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");

@@ -3,7 +3,6 @@ package dev.cadre.durable;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadre.jdbc.TestPostgres;
-import dev.cadre.testkit.FakeOpenAIServer;
 import dev.cadre.testkit.Reply;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -12,42 +11,27 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Work spreads, with real processes: 300 background runs submitted to one process of three are executed by all
  * three, each within its concurrency limit, all {@code COMPLETED}, none twice.
  */
-class WorkSpreadsTest {
+class WorkSpreadsTest extends FleetTest {
 
-    private static final Duration WAIT = Duration.ofSeconds(120);
     private static final int RUNS = 300;
-
-    @RegisterExtension
-    final TestPostgres.FreshSchema schema = new TestPostgres.FreshSchema();
-    private final FakeOpenAIServer fake = FakeOpenAIServer.start();
-    private final Nodes nodes = new Nodes();
-
-    @AfterEach
-    void stop() {
-        nodes.close();
-        fake.close();
-    }
 
     @Test
     void runsSubmittedToOneProcessAreExecutedByAllOnceEach() throws Exception {
         // A leader that answers at once after a moment's thought, so that a run holds its slot a little.
         fake.dispatcher(r -> Reply.text("Answer to " + r.lastUserMessage().orElse("?"))
                 .headersDelay(Duration.ofMillis(200)));
-        Nodes.Node b = nodes.start(schema.name(), "node-b", fake.baseUrl(), (String) null);
-        Nodes.Node c = nodes.start(schema.name(), "node-c", fake.baseUrl(), (String) null);
+        Nodes.Node b = node("node-b", null);
+        Nodes.Node c = node("node-c", null);
         b.awaitLine("READY", WAIT);
         c.awaitLine("READY", WAIT);
 
-        Nodes.Node a = nodes.start(schema.name(), "node-a", fake.baseUrl(), "submit:" + RUNS);
-        a.awaitLine("SUBMITTED", WAIT);
+        node("node-a", "submit:" + RUNS).awaitLine("SUBMITTED", WAIT);
         awaitAllCompleted();
 
         Map<String, Integer> byExecutor = query("SELECT executor_id, count(*) FROM \"" + schema.name() + "_dbos\""

@@ -50,7 +50,7 @@ public final class Engine implements AutoCloseable {
         Map<String, Component<?>> byId = new LinkedHashMap<>();
         components.forEach(c -> byId.put(c.id(), c));
         DBOSConfig config = DBOSConfig.defaults("cadre").withDataSource(connections).withDatabaseSchema(schema)
-                .withExecutorId(instanceId).withAppVersion(appVersion).withAdminServer(false);
+                .withExecutorId(instanceId).withAppVersion(appVersion);
         DBOS dbos = new DBOS(config);
         Attachments attachments = new Attachments();
         Workflows impl = new Workflows(byId, attachments);
