@@ -77,8 +77,11 @@ final class Nodes implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classPath = String.join(File.pathSeparator, System.getProperty("jdk.module.path", ""),
                 System.getProperty("java.class.path", ""));
-        List<String> command = new ArrayList<>(List.of(java, "-cp", classPath, "-Xmx256m",
-                "--enable-native-access=ALL-UNNAMED", DurableNode.class.getName(), schema, instanceId, baseUrl));
+        // The quick JIT compiler and the serial collector: a node lives seconds, and on a busy CI machine every
+        // core it does not spend compiling is one the other nodes and tests have.
+        List<String> command = new ArrayList<>(List.of(java, "-cp", classPath, "-Xmx256m", "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", DurableNode.class.getName(), schema,
+                instanceId, baseUrl));
         if (order != null) {
             command.add(order);
         }
