@@ -27,6 +27,8 @@ final class MemoryJournal implements RunJournal {
     private final Map<String, String> recorded;
     private final ThreadLocal<Place> place = ThreadLocal.withInitial(() -> new Place("run", new AtomicInteger()));
     final List<String> done = new java.util.concurrent.CopyOnWriteArrayList<>();
+    /** Completes when the step at that place is recorded (see {@link #whenRecorded}). */
+    private final Map<String, CompletableFuture<Void>> recordedAt = new ConcurrentHashMap<>();
     final List<String> replayed = new java.util.concurrent.CopyOnWriteArrayList<>();
     /** What each parallel step does, by its place: what another process performs when this one dies. */
     final Map<String, dev.cadre.run.StepTask> tasks = new ConcurrentHashMap<>();
@@ -44,6 +46,11 @@ final class MemoryJournal implements RunJournal {
         return new MemoryJournal(new ConcurrentHashMap<>(recorded));
     }
 
+    /** Completes once this journal has recorded the step at {@code place} (as {@link #done} names it). */
+    CompletableFuture<Void> whenRecorded(String place) {
+        return recordedAt.computeIfAbsent(place, k -> new CompletableFuture<>());
+    }
+
     @Override
     public <T> Step<T> step(String name, Class<T> type, Supplier<T> work) {
         String key = place.get().nextStep() + ":" + name;
@@ -55,6 +62,7 @@ final class MemoryJournal implements RunJournal {
         T value = work.get();
         recorded.put(key, CadreJson.write(value));
         done.add(key);
+        whenRecorded(key).complete(null);
         return new Step<>(value, false);
     }
 
@@ -80,6 +88,7 @@ final class MemoryJournal implements RunJournal {
                     T value = work.get();
                     recorded.put(child, CadreJson.write(value));
                     done.add(child);
+                    whenRecorded(child).complete(null);
                     f.complete(new Step<>(value, false));
                 } catch (Throwable t) {
                     f.completeExceptionally(t);

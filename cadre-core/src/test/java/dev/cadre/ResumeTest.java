@@ -230,14 +230,12 @@ class ResumeTest {
         assertThat(db.getRun(runId).orElseThrow().status()).isEqualTo(RunStatus.PENDING);
     }
 
-    /** Waits (on the condition, with a generous limit) until the journal has recorded {@code step}. */
-    private static void awaitRecorded(MemoryJournal journal, String step) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (!journal.done.contains(step)) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the journal never recorded " + step + "; it has " + journal.done);
-            }
-            Thread.sleep(5);
+    /** Waits until the journal has recorded {@code step} (a generous limit, only against a hang). */
+    private static void awaitRecorded(MemoryJournal journal, String step) throws Exception {
+        try {
+            journal.whenRecorded(step).get(WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new AssertionError("the journal never recorded " + step + "; it has " + journal.done);
         }
     }
 }

@@ -42,6 +42,7 @@ public final class RunEngine {
     private final ToolRound tools;
     private final Delegation delegation;
     private final RunJournal local;
+    private final Resumption resumption;
 
     public RunEngine(EngineContext context) {
         this.cx = context;
@@ -50,10 +51,19 @@ public final class RunEngine {
         this.delegation = new Delegation(this);
         this.tools = new ToolRound(context, delegation);
         this.steps = new Steps(context, new ModelTurn(context), tools, finisher);
+        this.resumption = new Resumption(context, this);
     }
 
     Steps steps() {
         return steps;
+    }
+
+    ToolRound tools() {
+        return tools;
+    }
+
+    Delegation delegation() {
+        return delegation;
     }
 
     Finisher finisher() {
@@ -161,117 +171,19 @@ public final class RunEngine {
         return new Background<>(handle, pending);
     }
 
-    /**
-     * Stores a new run {@code PENDING} — its session saved, its row inserted — for a durable executor to execute,
-     * here or in another process ({@link #resume}). Nothing executes it here and nothing registers it: a cancel
-     * of it is a cancel request through the db.
-     *
-     * @throws RunRefusedException without a db or a model
-     */
+    /** {@link Resumption#accept}. */
     public RunResult accept(Spec spec, RunRequest request) {
-        Db db = cx.db().orElseThrow(() -> new RunRefusedException(RunRefusedException.Reason.NO_DB,
-                "Durable runs are kept in a db: give " + spec.name() + " one with db(...)"));
-        if (spec.model().isEmpty()) {
-            throw new RunRefusedException(RunRefusedException.Reason.NO_MODEL,
-                    (spec instanceof Spec.TeamSpec ? "Team '" : "Agent '") + spec.name()
-                    + "' has no model: set one with model(...)");
-        }
-        RunRequest resolved = resolve(request);
-        RunState state = new RunState(spec, resolved.runId().orElseThrow(), resolved.sessionId().orElseThrow(),
-                Optional.empty(), resolved.userId(), resolved.input(), RunStatus.PENDING, Events.now());
-        Instant now = Events.now();
-        db.saveSession(new SessionRecord(state.sessionId, spec instanceof Spec.TeamSpec ? SessionType.TEAM
-                : SessionType.AGENT, spec.id(), resolved.userId(), Optional.empty(), now, now));
-        RunResult pending = state.snapshot();
-        db.insertRun(pending, ProcessInstance.id());
-        return pending;
+        return resumption.accept(spec, request);
     }
 
-    /**
-     * Executes again, on the calling thread, a run that an earlier execution left unfinished (its process died):
-     * it takes the run over in the db, and goes through its steps with {@code journal}, which replays those the
-     * earlier execution recorded. A run that is terminal by then is not executed: its stored state is returned.
-     *
-     * @throws RunRefusedException without a db
-     * @throws IllegalArgumentException for a run of another component
-     * @throws java.util.NoSuchElementException when the db has no such run
-     */
+    /** {@link Resumption#resume}. */
     public RunResult resume(Spec spec, String runId, RunJournal journal) {
-        Db db = cx.db().orElseThrow(() -> new RunRefusedException(RunRefusedException.Reason.NO_DB,
-                "Only a run kept in a db can be resumed: give " + spec.name() + " its db with db(...)"));
-        RunResult stored = db.claimRun(runId, ProcessInstance.id()).orElseThrow(() ->
-                new java.util.NoSuchElementException("No run " + runId + " in the db"));
-        if (stored.status().isTerminal()) {
-            return stored;
-        }
-        if (!stored.componentId().equals(spec.id())) {
-            throw new IllegalArgumentException("Run " + runId + " is a run of " + stored.componentId()
-                    + ", not of " + spec.id());
-        }
-        RunRequest request = new RunRequest(stored.input().inputContent(), Optional.of(stored.sessionId()),
-                Optional.of(runId), stored.userId(), false);
-        LiveRun r = register(spec, request, Mode.BLOCKING, RunStatus.RUNNING, c -> EventSink.NONE, Optional.empty(),
-                journal, Optional.of(stored.createdAt()));
-        // A cancel asked for while no process executed it (queued, or its process dead) is carried out now.
-        if (db.cancelRequests(ProcessInstance.id()).containsKey(runId)) {
-            r.control.cancel(RunRegistry.cancelReason(runId));
-        }
-        RunResult out = null;
-        try {
-            finisher.progress(r);
-            out = steps.execute(r);
-            return out;
-        } finally {
-            r.done.complete(null);
-            finisher.announce(r, out != null ? out : r.state.snapshot());
-        }
+        return resumption.resume(spec, runId, journal);
     }
 
-    /**
-     * Performs here a parallel step of a run that another process executes (or executed, and died): a tool call,
-     * or a member run of a broadcast, described by {@code task}. The run is represented by a stand-in made from
-     * its stored row — not registered as this process's run, never written — whose cancellation is the run's
-     * (a cancel of the run reaching this process stops the step). Returns the step's value, of the type the run's
-     * journal asked for: a tool call's {@code ToolRound.Done}, a member's {@code RunResult}.
-     *
-     * @throws java.util.NoSuchElementException when the db has no such run, or {@code root} no such component
-     */
+    /** {@link Resumption#perform}. */
     public Object perform(Spec root, StepTask task, RunJournal journal) {
-        Db db = cx.db().orElseThrow(() -> new RunRefusedException(RunRefusedException.Reason.NO_DB,
-                "Steps are performed only for runs kept in a db: give " + root.name() + " its db with db(...)"));
-        Spec spec = Specs.at(root, task.componentPath());
-        RunResult stored = db.getRun(task.runId()).orElseThrow(() ->
-                new java.util.NoSuchElementException("No run " + task.runId() + " in the db"));
-        RunControl control = RunControl.root(task.runId());
-        RunState state = new RunState(spec, stored.runId(), stored.sessionId(), stored.parentRunId(), stored.userId(),
-                stored.input().inputContent(), RunStatus.RUNNING, stored.createdAt());
-        Listeners listeners = cx.listeners().plus(spec.settings().listeners());
-        LiveRun standIn = new LiveRun(state, control, Mode.BLOCKING, EventSink.NONE, List.of(), listeners, journal,
-                task.componentPath());
-        if (stored.status().isTerminal()) {
-            control.cancel(RunRegistry.cancelReason(task.runId())); // the step is moot: it stops at once
-        }
-        try (AutoCloseable registered = cx.registry().addStandIn(task.runId(), control)) {
-            return switch (task) {
-                case StepTask.ToolCall t -> tools.call(standIn, t.key(), t.toolName(), t.arguments());
-                case StepTask.MemberRun m -> {
-                    if (!(spec instanceof Spec.TeamSpec team)) {
-                        throw new IllegalArgumentException(spec.name() + " is not a team: it has no member "
-                                + m.memberId());
-                    }
-                    Spec member = team.members().stream().filter(x -> x.id().equals(m.memberId())).findFirst()
-                            .orElseThrow(() -> new java.util.NoSuchElementException(team.name() + " has no member "
-                                    + m.memberId()));
-                    yield delegation.runMember(standIn, m.key(), member, m.task());
-                }
-            };
-        } catch (RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IllegalStateException(e); // closing the registration does not throw
-        } finally {
-            control.detach();
-        }
+        return resumption.perform(root, task, journal);
     }
 
     /** The run as stored (or, without a db, as it is while it runs here). */
@@ -389,7 +301,7 @@ public final class RunEngine {
     }
 
     /** A run id and session id for a request that has none. */
-    private static RunRequest resolve(RunRequest request) {
+    static RunRequest resolve(RunRequest request) {
         if (request.runId().isPresent() && request.sessionId().isPresent()) {
             return request;
         }

@@ -6,7 +6,6 @@ import dev.cadre.run.RunResult;
 import dev.cadre.testkit.FakeOpenAIServer;
 import dev.cadre.testkit.RecordedRequest;
 import java.time.Duration;
-import java.util.List;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -60,18 +59,8 @@ abstract class FleetTest {
     }
 
     /** The {@code n}-th request (from 1) that {@code which} accepts, once the fake has it. */
-    RecordedRequest awaitRequest(Predicate<RecordedRequest> which, int n) throws InterruptedException {
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (true) {
-            List<RecordedRequest> seen = fake.requests().stream().filter(which).toList();
-            if (seen.size() >= n) {
-                return seen.get(n - 1);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the fake never got request " + n + "; it got " + fake.requests());
-            }
-            Thread.sleep(20);
-        }
+    RecordedRequest awaitRequest(Predicate<RecordedRequest> which, int n) {
+        return fake.awaitRequest(which, n, WAIT);
     }
 
     /** A db on the fleet's schema for the test to read and cancel through: a process that runs nothing. */
@@ -79,7 +68,10 @@ abstract class FleetTest {
         return TestPostgres.builder(schema.name()).instanceId("the-test").sweepOrphans(false).withoutJournal().build();
     }
 
-    /** The run once it is terminal in {@code db}. */
+    /**
+     * The run once it is terminal in {@code db}. The run ends in another process, and nothing but the db carries
+     * that to this one: the db is read until it says so (every 50 ms, up to {@link #WAIT}).
+     */
     static RunResult awaitTerminal(PostgresDb db, String runId) throws InterruptedException {
         long deadline = System.nanoTime() + WAIT.toNanos();
         while (true) {

@@ -43,6 +43,7 @@ class WorkSpreadsTest extends FleetTest {
         System.out.println("runs per process: " + byExecutor);
     }
 
+    /** The runs end in the other processes; only the db tells this one: it is read until they all have. */
     private void awaitAllCompleted() throws Exception {
         long deadline = System.nanoTime() + WAIT.toNanos();
         String sql = "SELECT status, count(*) FROM \"" + schema.name() + "\".cadre_runs GROUP BY status";

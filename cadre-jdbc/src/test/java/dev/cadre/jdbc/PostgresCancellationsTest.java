@@ -98,12 +98,6 @@ class PostgresCancellationsTest {
     /** Waits until the db's listener has opened its {@code n}-th listening connection, and listens on it. */
     private static void awaitListening(PostgresDb db, int n) throws InterruptedException {
         var cancels = (dev.cadre.jdbc.internal.PostgresCancellations) db.cancellations();
-        long deadline = System.nanoTime() + WAIT.toNanos();
-        while (cancels.listens() < n || !cancels.isListening()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("the cancel listener never listened (" + cancels.listens() + " of " + n + ")");
-            }
-            Thread.sleep(10);
-        }
+        assertThat(cancels.awaitListening(n, WAIT)).as("the cancel listener's connection " + n + " listens").isTrue();
     }
 }

@@ -245,6 +245,30 @@ public final class FakeOpenAIServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the {@code n}-th request (from 1) that {@code which} accepts has arrived, and returns it —
+     * for tests where several callers (a team leader, its members, other processes) call at once.
+     *
+     * @throws AssertionError when it does not arrive in time
+     */
+    public RecordedRequest awaitRequest(Predicate<RecordedRequest> which, int n, Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (lock) {
+            while (true) {
+                List<RecordedRequest> seen = requests.stream().filter(which).toList();
+                if (seen.size() >= n) {
+                    return seen.get(n - 1);
+                }
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    throw new AssertionError("expected request " + n + " of those asked for within " + timeout
+                            + " but got " + seen.size() + " of " + requests.size() + ": " + requests);
+                }
+                waitNanos(left);
+            }
+        }
+    }
+
     /** Stops listening, closes all connections and releases the threads. Idempotent. */
     @Override
     public void close() {

@@ -103,11 +103,7 @@ public final class Engine implements AutoCloseable {
     public int drain(Duration grace) throws InterruptedException {
         impl.drain();
         recovery.close();
-        long deadline = System.nanoTime() + grace.toNanos();
-        while (impl.executing() > 0 && System.nanoTime() < deadline) {
-            Thread.sleep(20);
-        }
-        int left = impl.executing();
+        int left = impl.awaitIdle(grace);
         released.set(true);
         dbos.shutdown();
         connections.close();

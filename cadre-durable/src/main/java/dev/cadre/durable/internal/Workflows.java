@@ -72,17 +72,32 @@ public final class Workflows implements CadreWorkflows {
             }
             return out;
         } finally {
-            executing.decrementAndGet();
+            if (executing.decrementAndGet() == 0) {
+                synchronized (executing) {
+                    executing.notifyAll();
+                }
+            }
+        }
+    }
+
+    /** Waits until no workflow executes here, or {@code timeout} has passed; returns how many still do. */
+    int awaitIdle(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (executing) {
+            while (executing.get() > 0) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(executing, left);
+            }
+            return executing.get();
         }
     }
 
     /** From now on, workflows that start here are let go of at once. */
     void drain() {
         draining = true;
-    }
-
-    int executing() {
-        return executing.get();
     }
 
     private Component<?> component(String id) {

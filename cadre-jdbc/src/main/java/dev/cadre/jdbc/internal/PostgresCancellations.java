@@ -96,6 +96,24 @@ public final class PostgresCancellations implements CancellationManager {
         return listens.get();
     }
 
+    /**
+     * Waits until the {@code n}-th listening connection is open and listening; returns whether it was within
+     * {@code timeout}. For tests: a notification sent before then would reach this process only by its poll.
+     */
+    public boolean awaitListening(int n, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        synchronized (listens) {
+            while (listens.get() < n || !listeningNow) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    return false;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(listens, left);
+            }
+            return true;
+        }
+    }
+
     private void listen() {
         Duration retry = FIRST_RETRY;
         while (!closed) {
@@ -146,8 +164,11 @@ public final class PostgresCancellations implements CancellationManager {
         try (Statement s = c.createStatement()) {
             s.execute("LISTEN " + CHANNEL);
         }
-        listeningNow = true;
-        listens.incrementAndGet();
+        synchronized (listens) {
+            listeningNow = true;
+            listens.incrementAndGet();
+            listens.notifyAll();
+        }
         return c;
     }
 
