@@ -12,6 +12,7 @@ module dev.cadre.durable {
     requires transact;
     requires java.sql;
     requires com.zaxxer.hikari;
+    requires org.postgresql.jdbc;
     requires org.slf4j;
 
     exports dev.cadre.durable;

@@ -153,7 +153,15 @@ abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
      * @throws java.util.NoSuchElementException when the db has no such run
      */
     public RunResult resumeRun(String runId, RunJournal journal) {
-        return engine().resume(spec(), runId, journal);
+        return engine().resume(spec(), runId, journal, java.util.Optional.empty());
+    }
+
+    /**
+     * {@link #resumeRun(String, RunJournal)}, its events streamed to {@code events} (replayed steps announce
+     * themselves again, without their text). {@code events} is called on the run's threads; what it throws is logged and ignored.
+     */
+    public RunResult resumeRun(String runId, RunJournal journal, java.util.function.Consumer<dev.cadre.event.RunEvent> events) {
+        return engine().resume(spec(), runId, journal, java.util.Optional.of(events));
     }
 
     /**
@@ -167,7 +175,13 @@ abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
      * @throws java.util.NoSuchElementException when the db has no such run or the component no such member
      */
     public Object performStep(dev.cadre.run.StepTask task, RunJournal journal) {
-        return engine().perform(spec(), task, journal);
+        return engine().perform(spec(), task, journal, java.util.Optional.empty());
+    }
+
+    /** {@link #performStep(dev.cadre.run.StepTask, RunJournal)}, the step's events streamed to {@code events}. */
+    public Object performStep(dev.cadre.run.StepTask task, RunJournal journal,
+            java.util.function.Consumer<dev.cadre.event.RunEvent> events) {
+        return engine().perform(spec(), task, journal, java.util.Optional.of(events));
     }
 
     public Optional<O> getRunOutput(String runId, String sessionId) {

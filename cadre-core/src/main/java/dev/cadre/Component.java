@@ -158,6 +158,17 @@ public sealed interface Component<O extends RunResult> permits Agent, Team {
     dev.cadre.run.RunResult resumeRun(String runId, dev.cadre.run.RunJournal journal);
 
     /**
+     * {@link #resumeRun(String, dev.cadre.run.RunJournal)}, streamed: the run's events — its members' included, in
+     * the order of a {@link #stream} — go to {@code events} as they happen, on the run's threads (one at a time for
+     * the run itself, from their own threads for parallel members). Steps the journal replays announce themselves
+     * again (their start and end events, not their text): the n-th event of a kind from one run is the same event
+     * on every execution, so a reader that kept the earlier execution's events drops the repeats. Whatever
+     * {@code events} throws is logged and the run goes on.
+     */
+    dev.cadre.run.RunResult resumeRun(String runId, dev.cadre.run.RunJournal journal,
+            java.util.function.Consumer<dev.cadre.event.RunEvent> events);
+
+    /**
      * Performs here one parallel step of a run of this component or of one of its members (a tool call, a
      * member run of a broadcast) from its description, for a durable executor whose process that started the
      * step died. Returns the step's value, of the type the run's journal asked for. A cancel of the run that
@@ -166,4 +177,12 @@ public sealed interface Component<O extends RunResult> permits Agent, Team {
      * @throws java.util.NoSuchElementException when the db has no such run or this component no such member
      */
     Object performStep(dev.cadre.run.StepTask task, dev.cadre.run.RunJournal journal);
+
+    /**
+     * {@link #performStep(dev.cadre.run.StepTask, dev.cadre.run.RunJournal)}, streamed: the events of the step's
+     * member run (for a member step) go to {@code events}, as they would to its team run's stream. Whatever
+     * {@code events} throws is logged and the step goes on.
+     */
+    Object performStep(dev.cadre.run.StepTask task, dev.cadre.run.RunJournal journal,
+            java.util.function.Consumer<dev.cadre.event.RunEvent> events);
 }

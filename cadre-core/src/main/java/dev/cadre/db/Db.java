@@ -144,6 +144,17 @@ public interface Db extends AutoCloseable {
     Optional<RunResult> claimRun(String runId, String ownerInstanceId);
 
     /**
+     * The instance id of the process that owns the run: the one that accepted it, or took it over last
+     * ({@link #claimRun}) — while the run is not terminal, the one executing it (or about to). Empty when there
+     * is no such run or the store does not keep owners.
+     *
+     * @throws DbException when the store cannot be read
+     */
+    default Optional<String> runOwner(String runId) {
+        return Optional.empty();
+    }
+
+    /**
      * One run by id. A team run comes back with its member runs (and theirs, for nested teams) in
      * {@code memberResponses}, in the order they started.
      */

@@ -111,6 +111,11 @@ public class ForwardingDb implements Db {
     }
 
     @Override
+    public Optional<String> runOwner(String runId) {
+        return delegate.runOwner(runId);
+    }
+
+    @Override
     public Optional<RunResult> getRun(String runId) {
         return delegate.getRun(runId);
     }

@@ -245,6 +245,11 @@ public final class InMemoryDb implements Db {
     }
 
     @Override
+    public synchronized Optional<String> runOwner(String runId) {
+        return Optional.ofNullable(runs.get(runId)).map(r -> r.owner);
+    }
+
+    @Override
     public synchronized Optional<RunResult> claimRun(String runId, String ownerInstanceId) {
         StoredRun r = runs.get(runId);
         if (r == null) {

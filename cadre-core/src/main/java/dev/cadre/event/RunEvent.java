@@ -35,6 +35,7 @@ import java.util.Optional;
         @JsonSubTypes.Type(value = RunCompleted.class, name = "RunCompleted"),
         @JsonSubTypes.Type(value = RunError.class, name = "RunError"),
         @JsonSubTypes.Type(value = RunCancelled.class, name = "RunCancelled"),
+        @JsonSubTypes.Type(value = RunContinued.class, name = "RunContinued"),
         @JsonSubTypes.Type(value = TeamRunStarted.class, name = "TeamRunStarted"),
         @JsonSubTypes.Type(value = TeamRunContent.class, name = "TeamRunContent"),
         @JsonSubTypes.Type(value = TeamRunContentCompleted.class, name = "TeamRunContentCompleted"),
@@ -44,7 +45,8 @@ import java.util.Optional;
         @JsonSubTypes.Type(value = TeamModelRequestCompleted.class, name = "TeamModelRequestCompleted"),
         @JsonSubTypes.Type(value = TeamRunCompleted.class, name = "TeamRunCompleted"),
         @JsonSubTypes.Type(value = TeamRunError.class, name = "TeamRunError"),
-        @JsonSubTypes.Type(value = TeamRunCancelled.class, name = "TeamRunCancelled")
+        @JsonSubTypes.Type(value = TeamRunCancelled.class, name = "TeamRunCancelled"),
+        @JsonSubTypes.Type(value = TeamRunContinued.class, name = "TeamRunContinued")
 })
 public sealed interface RunEvent permits AgentRunEvent, TeamRunEvent, ContentEvent, TerminalEvent {
 

@@ -64,7 +64,8 @@ final class Resumption {
      * @throws IllegalArgumentException for a run of another component
      * @throws java.util.NoSuchElementException when the db has no such run
      */
-    RunResult resume(Spec spec, String runId, RunJournal journal) {
+    RunResult resume(Spec spec, String runId, RunJournal journal,
+            Optional<java.util.function.Consumer<dev.cadre.event.RunEvent>> events) {
         Db db = cx.db().orElseThrow(() -> new RunRefusedException(RunRefusedException.Reason.NO_DB,
                 "Only a run kept in a db can be resumed: give " + spec.name() + " its db with db(...)"));
         RunResult stored = db.claimRun(runId, ProcessInstance.id()).orElseThrow(() ->
@@ -77,9 +78,12 @@ final class Resumption {
                     + ", not of " + spec.id());
         }
         RunRequest request = new RunRequest(stored.input().inputContent(), Optional.of(stored.sessionId()),
-                Optional.of(runId), stored.userId(), false);
-        LiveRun r = engine.register(spec, request, RunEngine.Mode.BLOCKING, RunStatus.RUNNING, c -> EventSink.NONE, Optional.empty(),
-                journal, Optional.of(stored.createdAt()));
+                Optional.of(runId), stored.userId(), events.isPresent());
+        // Followed, the run streams from its model (its text as it comes) and hands every event on; else it only
+        // records them, as a background run does.
+        EventSink sink = events.<EventSink>map(Resumption::guarded).orElse(EventSink.NONE);
+        LiveRun r = engine.register(spec, request, events.isPresent() ? RunEngine.Mode.STREAM : RunEngine.Mode.BLOCKING,
+                RunStatus.RUNNING, c -> sink, Optional.empty(), journal, Optional.of(stored.createdAt()));
         // A cancel asked for while no process executed it (queued, or its process dead) is carried out now.
         if (db.cancelRequests(ProcessInstance.id()).containsKey(runId)) {
             r.control.cancel(RunRegistry.cancelReason(runId));
@@ -95,6 +99,18 @@ final class Resumption {
         }
     }
 
+    /** A reader of a run's events cannot break the run: what it throws is logged and the run goes on. */
+    private static EventSink guarded(java.util.function.Consumer<dev.cadre.event.RunEvent> events) {
+        return e -> {
+            try {
+                events.accept(e);
+            } catch (RuntimeException failure) {
+                org.slf4j.LoggerFactory.getLogger(Resumption.class).warn("A reader of run {}'s events failed on {}",
+                        e.runId(), e.event(), failure);
+            }
+        };
+    }
+
     /**
      * Performs here a parallel step of a run that another process executes (or executed, and died): a tool call,
      * or a member run of a broadcast, described by {@code task}. The run is represented by a stand-in made from
@@ -104,7 +120,8 @@ final class Resumption {
      *
      * @throws java.util.NoSuchElementException when the db has no such run, or {@code root} no such component
      */
-    Object perform(Spec root, StepTask task, RunJournal journal) {
+    Object perform(Spec root, StepTask task, RunJournal journal,
+            Optional<java.util.function.Consumer<dev.cadre.event.RunEvent>> events) {
         Db db = cx.db().orElseThrow(() -> new RunRefusedException(RunRefusedException.Reason.NO_DB,
                 "Steps are performed only for runs kept in a db: give " + root.name() + " its db with db(...)"));
         Spec spec = Specs.at(root, task.componentPath());
@@ -114,8 +131,9 @@ final class Resumption {
         RunState state = new RunState(spec, stored.runId(), stored.sessionId(), stored.parentRunId(), stored.userId(),
                 stored.input().inputContent(), RunStatus.RUNNING, stored.createdAt());
         Listeners listeners = cx.listeners().plus(spec.settings().listeners());
-        LiveRun standIn = new LiveRun(state, control, RunEngine.Mode.BLOCKING, EventSink.NONE, List.of(), listeners, journal,
-                task.componentPath());
+        EventSink sink = events.<EventSink>map(Resumption::guarded).orElse(EventSink.NONE);
+        LiveRun standIn = new LiveRun(state, control, events.isPresent() ? RunEngine.Mode.STREAM : RunEngine.Mode.BLOCKING,
+                sink, List.of(), listeners, journal, task.componentPath());
         if (stored.status().isTerminal()) {
             control.cancel(RunRegistry.cancelReason(task.runId())); // the step is moot: it stops at once
         }

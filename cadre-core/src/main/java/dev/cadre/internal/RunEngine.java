@@ -177,13 +177,15 @@ public final class RunEngine {
     }
 
     /** {@link Resumption#resume}. */
-    public RunResult resume(Spec spec, String runId, RunJournal journal) {
-        return resumption.resume(spec, runId, journal);
+    public RunResult resume(Spec spec, String runId, RunJournal journal,
+            Optional<java.util.function.Consumer<dev.cadre.event.RunEvent>> events) {
+        return resumption.resume(spec, runId, journal, events);
     }
 
     /** {@link Resumption#perform}. */
-    public Object perform(Spec root, StepTask task, RunJournal journal) {
-        return resumption.perform(root, task, journal);
+    public Object perform(Spec root, StepTask task, RunJournal journal,
+            Optional<java.util.function.Consumer<dev.cadre.event.RunEvent>> events) {
+        return resumption.perform(root, task, journal, events);
     }
 
     /** The run as stored (or, without a db, as it is while it runs here). */

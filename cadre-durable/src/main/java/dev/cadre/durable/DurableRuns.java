@@ -3,9 +3,11 @@ package dev.cadre.durable;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import dev.cadre.Component;
+import dev.cadre.db.ProcessInstance;
 import dev.cadre.jdbc.PostgresDb;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
+import dev.cadre.run.RunStream;
 import dev.cadre.durable.internal.Engine;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -58,6 +60,41 @@ public final class DurableRuns implements AutoCloseable {
      */
     public <O extends RunResult> O submit(Component<O> component, RunRequest request) {
         return engine.submit(component, request);
+    }
+
+    /**
+     * Starts a run here and now — a foreground run, not queued — durable all the same: its steps are recorded, and
+     * if this process dies the run is resumed by another, in the background. Returns at once with the run as
+     * stored ({@code PENDING}); read its events with {@link #events}, or use {@link #stream}.
+     *
+     * @throws IllegalArgumentException for a component this {@code DurableRuns} was not built with
+     */
+    public <O extends RunResult> O start(Component<O> component, RunRequest request) {
+        return engine.start(component, request);
+    }
+
+    /**
+     * A foreground run, streamed: {@link #start starts} it here and returns its events as they come, as
+     * {@code component.stream(request)} does — except that when this process dies the run goes on elsewhere (its
+     * stream here ends with it; {@link #events} on any process reads on). Closing the stream before the run's
+     * end cancels the run.
+     */
+    public RunStream stream(Component<?> component, RunRequest request) {
+        RunResult pending = engine.start(component, request);
+        RunStream events = engine.follow(pending.runId(), 0);
+        return new CancelOnClose(events, component);
+    }
+
+    /**
+     * The events of a durable run from its {@code from}-th on (0 for all), wherever it executes: those its log has,
+     * then each new one as it is committed, until the run's own terminal event — across a resume on another
+     * process too (a {@code TeamRunContinued}/{@code RunContinued} event says where). Closing the stream stops
+     * reading; it does not cancel the run. Iterate on one thread.
+     *
+     * @throws java.util.NoSuchElementException when the db has no such run
+     */
+    public RunStream events(String runId, int from) {
+        return engine.follow(runId, from);
     }
 
     /** This process's instance id: the db's heartbeat ({@code instanceId} of the db) and its DBOS executor id. */
@@ -164,6 +201,12 @@ public final class DurableRuns implements AutoCloseable {
             }
             if (components.isEmpty()) {
                 throw new IllegalStateException("No components: add the agents and teams whose runs are durable");
+            }
+            if (!db.instanceId().equals(ProcessInstance.id())) {
+                // Runs are owned by ProcessInstance.id(); DBOS's executor and the heartbeat are the db's instance id.
+                throw new IllegalStateException("The db beats for instance '" + db.instanceId() + "' but this process"
+                        + " is '" + ProcessInstance.id() + "': set -D" + ProcessInstance.PROPERTY + "=<id> at start-up"
+                        + " (cadre serve --instance-id) and leave the db's instanceId at its default");
             }
             HikariConfig pool = new HikariConfig();
             pool.setPoolName("cadre-dbos");

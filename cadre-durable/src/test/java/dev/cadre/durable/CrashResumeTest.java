@@ -1,5 +1,6 @@
 package dev.cadre.durable;
 
+import java.util.List;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 
@@ -31,7 +32,9 @@ class CrashResumeTest extends FleetTest {
 
         Nodes.Node first = node("node-a", "submit");
         String runId = first.awaitLine("RUN ", WAIT).substring("RUN ".length()).strip();
-        node("node-b", null).awaitLine("READY", WAIT);
+        // The process that resumes it also reads its events from the log, from the first: A's, then its own.
+        Nodes.Node second = node("node-b", "follow:" + runId);
+        second.awaitLine("READY", WAIT);
         RecordedRequest stalled = awaitRequest(WRITER, 1);
 
         first.kill();
@@ -51,5 +54,19 @@ class CrashResumeTest extends FleetTest {
         assertThat(count(RESEARCHER)).as("the member that answered: not run again").isOne();
         assertThat(count(WRITER)).as("the member under way: asked again, once").isEqualTo(2);
         assertThat(count(leaderTurn(2))).isOne();
+
+        List<String> events = new java.util.ArrayList<>();
+        for (String line = second.awaitLine("", WAIT); !line.equals("FOLLOWED"); line = second.awaitLine("", WAIT)) {
+            events.add(line);
+        }
+        assertThat(events).as("one run's events, A's then B's, told apart by where it resumed")
+                .containsOnlyOnce("EVENT TeamRunStarted research-team", "EVENT RunCompleted researcher",
+                        "EVENT RunCompleted writer", "EVENT TeamRunContinued research-team node-b node-a")
+                .endsWith("EVENT TeamRunCompleted research-team");
+        assertThat(events.indexOf("EVENT RunCompleted researcher"))
+                .isLessThan(events.indexOf("EVENT TeamRunContinued research-team node-b node-a"));
+        // The writer's run was a step of its own, resumed on its own: its events may come before or after that.
+        assertThat(events).as("the writer's start was streamed by A, not again")
+                .containsOnlyOnce("EVENT RunStarted writer");
     }
 }

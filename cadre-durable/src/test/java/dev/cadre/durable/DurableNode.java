@@ -16,7 +16,9 @@ import java.time.Duration;
  * with {@code submit} starts one background run and prints {@code RUN <id>}. Runs until killed.
  *
  * <p>Arguments: schema, instance id, the fake server's base URL, [{@code submit} | {@code submit:<n>}: n runs,
- * then {@code SUBMITTED <n>}].
+ * then {@code SUBMITTED <n>} | {@code follow:<runId>}: prints {@code EVENT <event> <component>} for each event of
+ * that run as this process reads it from the event log ({@code <instance> <resumed from>} added for a continued
+ * event), then {@code FOLLOWED}].
  */
 public final class DurableNode {
 
@@ -72,6 +74,18 @@ public final class DurableNode {
                 durable.submit(team, RunRequest.of("Question " + i));
             }
             System.out.println("SUBMITTED " + n);
+        } else if (args.length > 3 && args[3].startsWith("follow:")) {
+            String runId = args[3].substring("follow:".length());
+            Thread.ofVirtual().start(() -> {
+                try (var events = durable.events(runId, 0)) {
+                    for (var e : events) {
+                        String where = e instanceof dev.cadre.event.TeamRunContinued c
+                                ? " " + c.instanceId() + " " + c.resumedFrom().orElse("-") : "";
+                        System.out.println("EVENT " + e.event() + " " + e.componentId() + where);
+                    }
+                    System.out.println("FOLLOWED");
+                }
+            });
         }
         System.out.flush();
         Thread.currentThread().join(); // until killed

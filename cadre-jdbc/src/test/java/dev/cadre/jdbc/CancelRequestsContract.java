@@ -190,8 +190,11 @@ abstract class CancelRequestsContract extends UsageContract {
             store.insertRun(progress, "dead");
             store.requestCancel("r1", "stop");
 
+            assertThat(store.runOwner("r1")).contains("dead");
             assertThat(store.claimRun("r1", "alive")).contains(progress);
 
+            assertThat(store.runOwner("r1")).contains("alive");
+            assertThat(store.runOwner("no-such-run")).isEmpty();
             assertThat(store.getRun("r1")).contains(progress);
             assertThat(store.cancelRequests("alive")).isEqualTo(Map.of("r1", "stop"));
             assertThat(store.cancelRequests("dead")).isEmpty();

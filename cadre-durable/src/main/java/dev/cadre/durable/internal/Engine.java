@@ -29,10 +29,16 @@ public final class Engine implements AutoCloseable {
     private final Recovery recovery;
     private final HikariDataSource connections;
     private final String instanceId;
+    private final PostgresDb db;
+    private final EventLog log;
+    private final EventSignals signals;
 
     private Engine(DBOS dbos, CadreWorkflows workflows, Workflows impl, java.util.concurrent.atomic.AtomicBoolean released,
             Queue queue, Map<String, Component<?>> components, Recovery recovery, HikariDataSource connections,
-            String instanceId) {
+            String instanceId, PostgresDb db, EventLog log, EventSignals signals) {
+        this.db = db;
+        this.log = log;
+        this.signals = signals;
         this.dbos = dbos;
         this.workflows = workflows;
         this.impl = impl;
@@ -56,21 +62,43 @@ public final class Engine implements AutoCloseable {
         Workflows impl = new Workflows(byId, attachments);
         CadreWorkflows proxy = dbos.registerProxy(CadreWorkflows.class, impl);
         java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
-        impl.journal(new DbosJournal(dbos, proxy, attachments, released::get));
+        // The event log is ready before DBOS launches: launching resumes this executor's own pending workflows.
+        EventSignals signals = new EventSignals(db.connections("cadre-events"));
+        EventLog log = new EventLog(connections, signals, schema, instanceId);
+        log.start();
+        signals.start();
+        impl.journal(new DbosJournal(dbos, proxy, attachments, released::get), log);
         Queue queue = new Queue(QUEUE).withWorkerConcurrency(workerConcurrency).withPollingInterval(queuePolling);
         dbos.registerQueue(queue);
-        dbos.launch();
+        try {
+            dbos.launch();
+        } catch (RuntimeException e) {
+            log.close();
+            signals.close();
+            throw e;
+        }
         Recovery recovery = new Recovery(dbos, db, connections, schema, instanceId, db.staleAfter(), Clock.systemUTC());
         try {
             recovery.start(recoveryInterval);
         } catch (RuntimeException e) {
             dbos.shutdown();
+            log.close();
+            signals.close();
             throw e;
         }
-        return new Engine(dbos, proxy, impl, released, queue, byId, recovery, connections, instanceId);
+        return new Engine(dbos, proxy, impl, released, queue, byId, recovery, connections, instanceId, db, log, signals);
     }
 
     public <O extends RunResult> O submit(Component<O> component, RunRequest request) {
+        return begin(component, request, new StartWorkflowOptions(queue));
+    }
+
+    /** A run executed here, now, not through the queue: a foreground run, durable all the same. */
+    public <O extends RunResult> O start(Component<O> component, RunRequest request) {
+        return begin(component, request, new StartWorkflowOptions());
+    }
+
+    private <O extends RunResult> O begin(Component<O> component, RunRequest request, StartWorkflowOptions how) {
         if (components.get(component.id()) != component) {
             throw new IllegalArgumentException("Component '" + component.id() + "' is not one of this process's "
                     + "durable components: add it with DurableRuns.builder(db).component(...)");
@@ -78,9 +106,19 @@ public final class Engine implements AutoCloseable {
         O pending = component.acceptRun(request);
         String componentId = component.id();
         String runId = pending.runId();
-        dbos.startWorkflow(() -> workflows.run(componentId, runId),
-                new StartWorkflowOptions(queue).withWorkflowId(runWorkflowId(runId)));
+        dbos.startWorkflow(() -> workflows.run(componentId, runId), how.withWorkflowId(runWorkflowId(runId)));
         return pending;
+    }
+
+    /**
+     * A reader of a run's events from index {@code from} on, wherever it executes.
+     *
+     * @throws java.util.NoSuchElementException when the db has no such run
+     */
+    public dev.cadre.run.RunStream follow(String runId, int from) {
+        RunResult stored = db.getRun(runId).orElseThrow(() ->
+                new java.util.NoSuchElementException("No run " + runId + " in the db"));
+        return log.follow(db, runId, stored.sessionId(), from);
     }
 
     static String runWorkflowId(String runId) {
@@ -106,6 +144,8 @@ public final class Engine implements AutoCloseable {
         int left = impl.awaitIdle(grace);
         released.set(true);
         dbos.shutdown();
+        log.close(); // what the runs sent before they were let go of is written for their readers
+        signals.close();
         connections.close();
         return left;
     }
@@ -114,6 +154,8 @@ public final class Engine implements AutoCloseable {
     public void close() {
         recovery.close();
         dbos.shutdown();
+        log.close();
+        signals.close();
         connections.close();
     }
 }

@@ -19,14 +19,16 @@ public final class Workflows implements CadreWorkflows {
     private final Map<String, Component<?>> components;
     private final Attachments attachments;
     private volatile DbosJournal journal;
+    private volatile EventLog log;
 
     Workflows(Map<String, Component<?>> components, Attachments attachments) {
         this.components = Map.copyOf(components);
         this.attachments = attachments;
     }
 
-    void journal(DbosJournal journal) {
+    void journal(DbosJournal journal, EventLog log) {
         this.journal = journal;
+        this.log = log;
     }
 
     /** Workflows executing here now, and whether this process is letting go of them. */
@@ -37,7 +39,11 @@ public final class Workflows implements CadreWorkflows {
     @Workflow(name = "cadre-run")
     public String run(String componentId, String runId) {
         return executing(() -> {
-            RunResult end = component(componentId).resumeRun(runId, journal);
+            EventLog.Appender events = appender(runId);
+            RunResult end = component(componentId).resumeRun(runId, journal, events);
+            if (end.status().isTerminal()) {
+                events.endIfMissing(LoggedEvents.end(end));
+            }
             return end.status().name();
         });
     }
@@ -47,8 +53,11 @@ public final class Workflows implements CadreWorkflows {
     public String step(String task) {
         return executing(() -> {
             Object value = attachments.take(DBOS.workflowId()).<Object>map(w -> w.work().get()).orElseGet(() -> {
+                // Its run is gone with its process: the step is done from its description, its events (a member
+                // run's) logged with the run they belong to, the outermost.
                 StepTask t = Tasks.read(task);
-                return component(t.componentPath().get(0)).performStep(t, journal);
+                Component<?> root = component(t.componentPath().get(0));
+                return root.performStep(t, journal, appender(outermost(root, t.runId())));
             });
             return CadreJson.write(value);
         });
@@ -76,6 +85,44 @@ public final class Workflows implements CadreWorkflows {
                 synchronized (executing) {
                     executing.notifyAll();
                 }
+            }
+        }
+    }
+
+    /** The run {@code runId} is part of: itself, or the team run its parents lead up to. */
+    private static String outermost(Component<?> root, String runId) {
+        dev.cadre.db.Db db = root.db().orElseThrow();
+        String id = runId;
+        for (int depth = 0; depth < 64; depth++) {
+            java.util.Optional<String> parent = db.getRun(id).flatMap(RunResult::parentRunId);
+            if (parent.isEmpty()) {
+                return id;
+            }
+            id = parent.get();
+        }
+        return id;
+    }
+
+    /**
+     * The run's event log; while the db cannot be read (an outage), waits for it: failing here would end the
+     * workflow with an error and strand the run.
+     */
+    private EventLog.Appender appender(String runId) {
+        long backoff = 100;
+        while (true) {
+            try {
+                return log.appender(runId);
+            } catch (IllegalStateException e) {
+                if (draining) {
+                    throw e;
+                }
+                try {
+                    Thread.sleep(backoff); // a retry's pace, not a synchronisation
+                } catch (InterruptedException stop) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+                backoff = Math.min(backoff * 2, 2_000);
             }
         }
     }

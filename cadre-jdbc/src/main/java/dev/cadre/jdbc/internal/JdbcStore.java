@@ -188,6 +188,19 @@ public final class JdbcStore implements Db {
     }
 
     @Override
+    public Optional<String> runOwner(String runId) {
+        String sql = "SELECT owner_instance FROM " + t.runs() + " WHERE run_id = ?";
+        return read("Reading the owner of run " + runId, c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, runId);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    return rs.next() ? Optional.ofNullable(rs.getString(1)) : Optional.<String>empty();
+                }
+            }
+        });
+    }
+
+    @Override
     public Optional<RunResult> getRun(String runId) {
         List<RunRow> rows = read("Reading run " + runId, c -> RunTree.rows(c, RunTree.ofRun(t), runId));
         return RunTree.assemble(rows, r -> r.runId().equals(runId)).stream().findFirst();
