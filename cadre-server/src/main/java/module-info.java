@@ -6,6 +6,7 @@ module dev.cadre.server {
     requires transitive dev.cadre.core;
     requires dev.cadre.openai;
     requires dev.cadre.jdbc;
+    requires dev.cadre.durable;
     requires io.javalin;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires com.nimbusds.jose.jwt;

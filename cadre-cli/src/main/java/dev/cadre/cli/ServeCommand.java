@@ -4,6 +4,7 @@ import dev.cadre.server.CadreServer;
 import dev.cadre.server.config.CadreConfig;
 import dev.cadre.server.config.ConfigException;
 import dev.cadre.db.DbException;
+import dev.cadre.db.ProcessInstance;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import picocli.CommandLine.Option;
             "  cadre serve --config cadre.yaml",
             "  cadre serve --config cadre.yaml --port 8080",
             "  OS_SECURITY_KEY=secret cadre serve --config cadre.yaml --host 0.0.0.0",
+            "  cadre serve --config fleet.yaml --instance-id node-1     (execution: {mode: durable})",
             "",
             "A minimal cadre.yaml:",
             "  db: sqlite:cadre.db",
@@ -62,6 +64,11 @@ public final class ServeCommand implements Callable<Integer> {
             description = "On stop, how long running runs may still finish before they are cancelled (default: ${DEFAULT-VALUE}).")
     int graceSeconds;
 
+    @Option(names = {"--instance-id"}, paramLabel = "ID", defaultValue = "${env:CADRE_INSTANCE_ID}",
+            description = {"This process's id among the processes sharing the db (default: $CADRE_INSTANCE_ID, else",
+                "host-pid-random): the owner of the runs it executes, in /health and in each run's instance_id."})
+    String instanceId;
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -75,6 +82,19 @@ public final class ServeCommand implements Callable<Integer> {
             err.println("cadre serve: --port must be 0..65535, was " + port);
             return CadreCli.USAGE;
         }
+        if (instanceId != null && !instanceId.isBlank()) {
+            if (!instanceId.strip().matches("[A-Za-z0-9._:@-]{1,128}")) {
+                err.println("cadre serve: --instance-id must be 1-128 letters, digits or . _ : @ -, was '"
+                        + instanceId + "'");
+                return CadreCli.USAGE;
+            }
+            // Before anything reads it: the id is fixed for the life of the process.
+            System.setProperty(ProcessInstance.PROPERTY, instanceId.strip());
+            if (!ProcessInstance.id().equals(instanceId.strip())) {
+                err.println("cadre serve: this process already has the instance id " + ProcessInstance.id());
+                return CadreCli.USAGE;
+            }
+        }
         CadreServer.Builder builder;
         try {
             builder = CadreConfig.load(config).serverBuilder();
@@ -84,6 +104,10 @@ public final class ServeCommand implements Callable<Integer> {
         } catch (DbException e) {
             // The file is fine; the database is not there (or not usable) now: a failure, not a usage error.
             err.println("cadre serve: cannot open the database: " + e.getMessage());
+            return CadreCli.FAILED;
+        } catch (IllegalStateException e) {
+            // Durable execution could not start on the database (DBOS's schema, say).
+            err.println("cadre serve: cannot start durable execution: " + e.getMessage());
             return CadreCli.FAILED;
         }
         if (port != null) {
@@ -108,7 +132,8 @@ public final class ServeCommand implements Callable<Integer> {
         Duration grace = Duration.ofSeconds(Math.max(0, graceSeconds));
         Thread hook = new Thread(() -> server.stop(grace), "cadre-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("Cadre is serving on " + server.baseUrl() + " (Ctrl-C to stop)");
+        out.println("Cadre is serving on " + server.baseUrl() + " as instance " + ProcessInstance.id() + ", "
+                + server.executionMode() + " execution (Ctrl-C to stop)");
         out.flush();
         try {
             server.awaitStop();

@@ -97,6 +97,11 @@ public final class DurableRuns implements AutoCloseable {
         return engine.follow(runId, from);
     }
 
+    /** Whether {@code component} is one of the components this {@code DurableRuns} executes runs of. */
+    public boolean executes(Component<?> component) {
+        return engine.executes(component);
+    }
+
     /** This process's instance id: the db's heartbeat ({@code instanceId} of the db) and its DBOS executor id. */
     public String instanceId() {
         return engine.instanceId();
@@ -212,6 +217,7 @@ public final class DurableRuns implements AutoCloseable {
             pool.setPoolName("cadre-dbos");
             pool.setDataSource(db.connections("cadre-dbos"));
             pool.setMaximumPoolSize(10);
+            pool.setMinimumIdle(2); // a fleet of processes must not hold PostgreSQL's connection slots idle
             HikariDataSource connections = new HikariDataSource(pool);
             try {
                 return new DurableRuns(Engine.start(db, connections, new ArrayList<>(components.values()), schema,

@@ -46,6 +46,17 @@ public final class JdbcDbs {
      * @throws dev.cadre.db.DbException when the database cannot be opened
      */
     public static Db open(String config) {
+        return open(config, b -> { });
+    }
+
+    /**
+     * Opens the store that {@code config} names, with {@code settings} applied to its builder (a SQLite or
+     * PostgreSQL one) before it is built — e.g. {@code b -> b.sweepOrphans(false)} for durable runs.
+     *
+     * @throws IllegalArgumentException when {@code config} is not one of the accepted forms
+     * @throws dev.cadre.db.DbException when the database cannot be opened
+     */
+    public static Db open(String config, java.util.function.Consumer<JdbcDbBuilder<?>> settings) {
         String s = config.strip();
         if (s.isEmpty()) {
             throw new IllegalArgumentException("Empty store configuration; use e.g. sqlite:cadre.db");
@@ -58,10 +69,10 @@ public final class JdbcDbs {
         Map<String, String> cadre = split.cadre();
         if (base.startsWith("jdbc:postgresql:")) {
             String url = split.driverParams().isEmpty() ? base : base + "?" + split.driverParams();
-            return postgres(PostgresDb.builder().url(url), cadre);
+            return postgres(PostgresDb.builder().url(url), cadre, settings);
         }
         if (base.matches("(?i)postgres(ql)?(\\+[a-z0-9_]+)?://.*")) {
-            return postgres(fromUri(base, split.driverParams()), cadre);
+            return postgres(fromUri(base, split.driverParams()), cadre, settings);
         }
         String file;
         if (base.startsWith("jdbc:sqlite:")) {
@@ -92,10 +103,12 @@ public final class JdbcDbs {
         if (cadre.containsKey("run_table")) {
             b.runTable(cadre.get("run_table"));
         }
+        settings.accept(b);
         return b.build();
     }
 
-    private static PostgresDb postgres(PostgresDb.Builder b, Map<String, String> cadre) {
+    private static PostgresDb postgres(PostgresDb.Builder b, Map<String, String> cadre,
+            java.util.function.Consumer<JdbcDbBuilder<?>> settings) {
         if (cadre.containsKey("session_table")) {
             b.sessionTable(cadre.get("session_table"));
         }
@@ -105,6 +118,7 @@ public final class JdbcDbs {
         if (cadre.containsKey("schema")) {
             b.schema(cadre.get("schema"));
         }
+        settings.accept(b);
         return b.build();
     }
 

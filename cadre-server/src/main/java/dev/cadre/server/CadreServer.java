@@ -4,7 +4,9 @@ import dev.cadre.Agent;
 import dev.cadre.Component;
 import dev.cadre.RunManager;
 import dev.cadre.Team;
+import dev.cadre.durable.DurableRuns;
 import dev.cadre.server.internal.AgentOsApi;
+import dev.cadre.server.internal.Execution;
 import dev.cadre.server.internal.ServerSettings;
 import dev.cadre.server.internal.auth.Authenticator;
 import dev.cadre.server.internal.auth.JwtSettings;
@@ -103,6 +105,11 @@ public final class CadreServer implements AutoCloseable {
         stop(Duration.ofSeconds(10));
     }
 
+    /** {@code local} or {@code durable}: how runs are executed ({@link Builder#durable}). */
+    public String executionMode() {
+        return api.settings().execution().mode();
+    }
+
     /** {@code none}, {@code security_key} or {@code jwt}: how requests are authenticated. */
     public String authMode() {
         return api.settings().authenticator().mode();
@@ -123,6 +130,7 @@ public final class CadreServer implements AutoCloseable {
         private Duration heartbeat = Duration.ofSeconds(2);
         private String osId = "cadre";
         private final List<AutoCloseable> closeOnStop = new ArrayList<>();
+        private DurableRuns durable;
 
         private Builder() {
         }
@@ -253,6 +261,19 @@ public final class CadreServer implements AutoCloseable {
         }
 
         /**
+         * Executes the runs durably on the fleet of processes sharing {@code durable}'s PostgreSQL: background runs
+         * are queued and executed by any process, streamed and blocking ones are executed here and checkpointed all
+         * the same; a run whose process dies is resumed by another from its last completed step, and its events are
+         * read from the db on any process ({@code /resume} works on every replica). {@link #stop} then stops taking
+         * runs and lets those in flight finish within the grace period, and hands the rest to the other processes
+         * instead of cancelling them. Every served agent and team must be one of {@code durable}'s components.
+         */
+        public Builder durable(DurableRuns durable) {
+            this.durable = Objects.requireNonNull(durable, "durable");
+            return this;
+        }
+
+        /**
          * Something to close after the server has stopped and its runs have ended, such as the store
          * it was given when nothing else owns it. Closed in the order given; failures are logged.
          */
@@ -290,10 +311,19 @@ public final class CadreServer implements AutoCloseable {
                     .or(() -> all.stream().flatMap(c -> c.db().stream()).findFirst())
                     .orElseThrow(() -> new IllegalStateException(
                             "A server needs a store for its sessions: give it db(...) or give the agents and teams one"));
+            if (durable != null) {
+                for (Component<?> c : all) {
+                    if (!durable.executes(c)) {
+                        throw new IllegalStateException("'" + c.id() + "' is served but not one of the durable runs'"
+                                + " components: add it with DurableRuns.builder(db).component(...)");
+                    }
+                }
+            }
             ServerSettings settings = new ServerSettings(Map.copyOf(agents), Map.copyOf(teams),
                     List.copyOf(agents.keySet()), List.copyOf(teams.keySet()), store,
                     Optional.ofNullable(runManager), host, port, authenticator(), corsOrigins,
-                    heartbeat, requestTimeout, osId, List.copyOf(closeOnStop));
+                    heartbeat, requestTimeout, osId, List.copyOf(closeOnStop),
+                    durable != null ? Execution.durable(durable) : Execution.local());
             return new CadreServer(new AgentOsApi(settings));
         }
     }

@@ -121,6 +121,10 @@ public final class Engine implements AutoCloseable {
         return log.follow(db, runId, stored.sessionId(), from);
     }
 
+    public boolean executes(Component<?> component) {
+        return components.get(component.id()) == component;
+    }
+
     static String runWorkflowId(String runId) {
         return "cadre-run:" + runId;
     }

@@ -5,14 +5,18 @@ import dev.cadre.Component;
 import dev.cadre.RunManager;
 import dev.cadre.Team;
 import dev.cadre.db.Db;
+import dev.cadre.durable.DurableRuns;
+import dev.cadre.jdbc.PostgresDb;
 import dev.cadre.jdbc.JdbcDbs;
 import dev.cadre.model.Model;
 import dev.cadre.openai.OpenAIChat;
 import dev.cadre.openai.OpenAIResponses;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** Turns a checked config into running parts: the db, the models, the agents and teams, one run manager. */
 final class Assembly {
@@ -21,10 +25,16 @@ final class Assembly {
     }
 
     static CadreConfig.Components build(String file, String db, int dbLine, Map<String, CadreConfig.ModelConfig> models,
-            List<CadreConfig.AgentConfig> agents, List<CadreConfig.TeamConfig> teams) {
+            List<CadreConfig.AgentConfig> agents, List<CadreConfig.TeamConfig> teams,
+            CadreConfig.ExecutionConfig execution) {
         Db store;
         try {
-            store = JdbcDbs.open(db);
+            // Durable: a dead process's runs are resumed by the others, not ended as orphans.
+            store = execution.durable() ? JdbcDbs.open(db, b -> {
+                Duration stale = execution.staleAfter().orElse(CadreConfig.ExecutionConfig.DEFAULT_STALE_AFTER);
+                b.sweepOrphans(false).staleAfter(stale)
+                        .heartbeatInterval(Duration.ofMillis(Math.max(250, stale.toMillis() / 4)));
+            }) : JdbcDbs.open(db);
         } catch (IllegalArgumentException e) {
             throw new ConfigException(file, dbLine, "db", e.getMessage());
         }
@@ -59,7 +69,22 @@ final class Assembly {
             builtTeams.add(team);
             byId.put(t.id(), team);
         }
-        return new CadreConfig.Components(store, runManager, List.copyOf(builtAgents), List.copyOf(builtTeams));
+        Optional<DurableRuns> durable = Optional.empty();
+        if (execution.durable()) {
+            DurableRuns.Builder b = DurableRuns.builder((PostgresDb) store);
+            byId.values().forEach(b::component);
+            execution.workerConcurrency().ifPresent(b::workerConcurrency);
+            execution.appVersion().ifPresent(b::appVersion);
+            execution.schema().ifPresent(b::schema);
+            try {
+                durable = Optional.of(b.build());
+            } catch (RuntimeException e) {
+                store.close();
+                throw e;
+            }
+        }
+        return new CadreConfig.Components(store, runManager, List.copyOf(builtAgents), List.copyOf(builtTeams),
+                durable);
     }
 
     private static Model model(CadreConfig.ModelConfig m) {

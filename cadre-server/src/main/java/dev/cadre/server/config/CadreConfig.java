@@ -31,6 +31,8 @@ import java.util.Optional;
  *   - {id: research-team, name: ResearchTeam, model: default, members: [researcher]}
  * server: {port: 7777, host: 127.0.0.1, security_key: ${OS_SECURITY_KEY:-}, cors_origins: [http://localhost:3000]}
  * # or JWT: server: {jwt: {verification_key: ${JWT_VERIFICATION_KEY}, user_isolation: true}}
+ * # PostgreSQL only: runs survive their process, on a fleet sharing the db (see cadre-durable)
+ * execution: {mode: durable, worker_concurrency: 100}
  * }</pre>
  *
  * <p>{@link #load} checks the whole file — unknown keys, missing fields, references to models and
@@ -54,6 +56,29 @@ public final class CadreConfig {
     /** A team entry; members are ids of agents or of teams defined above it. */
     public record TeamConfig(String id, String name, String model, List<String> members, Optional<String> description,
             List<String> instructions, TeamMode mode) {
+    }
+
+    /**
+     * The {@code execution:} section: {@code local} (the default: runs execute in the process that accepts them) or
+     * {@code durable} (PostgreSQL only: runs are DBOS workflows the fleet of processes sharing the db executes, each
+     * resumed from its last completed step when its process dies; see cadre-durable).
+     *
+     * @param workerConcurrency how many background runs this process executes at once (durable default 100)
+     * @param appVersion the application version runs are resumed by (durable default {@code cadre-1})
+     * @param schema the schema of DBOS's tables (durable default {@code dbos})
+     * @param staleAfter how old a process's heartbeat is when it is taken for dead and its runs resumed elsewhere
+     *     (default {@link #DEFAULT_STALE_AFTER}; the process beats four times as often): a dead process's runs are
+     *     resumed within this plus the recovery round (5 s) — 15 s by default
+     */
+    public record ExecutionConfig(boolean durable, Optional<Integer> workerConcurrency, Optional<String> appVersion,
+            Optional<String> schema, Optional<java.time.Duration> staleAfter) {
+
+        /** How old a durable process's heartbeat is when it is taken for dead, unless set. */
+        public static final java.time.Duration DEFAULT_STALE_AFTER = java.time.Duration.ofSeconds(10);
+
+        /** The default: runs execute in the process that accepts them. */
+        public static final ExecutionConfig LOCAL = new ExecutionConfig(false, Optional.empty(), Optional.empty(),
+                Optional.empty(), Optional.empty());
     }
 
     /** The {@code server:} section. */
@@ -90,14 +115,16 @@ public final class CadreConfig {
     private final List<AgentConfig> agents;
     private final List<TeamConfig> teams;
     private final ServerConfig server;
+    private final ExecutionConfig execution;
 
     static CadreConfig of(String file, String db, int dbLine, Map<String, ModelConfig> models, List<AgentConfig> agents,
-            List<TeamConfig> teams, ServerConfig server) {
-        return new CadreConfig(file, db, dbLine, models, agents, teams, server);
+            List<TeamConfig> teams, ServerConfig server, ExecutionConfig execution) {
+        return new CadreConfig(file, db, dbLine, models, agents, teams, server, execution);
     }
 
     private CadreConfig(String file, String db, int dbLine, Map<String, ModelConfig> models, List<AgentConfig> agents,
-            List<TeamConfig> teams, ServerConfig server) {
+            List<TeamConfig> teams, ServerConfig server, ExecutionConfig execution) {
+        this.execution = execution;
         this.file = file;
         this.db = db;
         this.dbLine = dbLine;
@@ -153,13 +180,17 @@ public final class CadreConfig {
         return server;
     }
 
+    public ExecutionConfig execution() {
+        return execution;
+    }
+
     /**
      * What a config file builds: the store, one run manager, and the agents and teams, all ready to
      * run. Closing it shuts the run manager down (runs still going are cancelled with a reason) and
      * closes the store.
      */
-    public record Components(Db db, RunManager runManager, List<Agent> agents, List<Team> teams)
-            implements AutoCloseable {
+    public record Components(Db db, RunManager runManager, List<Agent> agents, List<Team> teams,
+            Optional<dev.cadre.durable.DurableRuns> durable) implements AutoCloseable {
 
         /** The agent or team with this id. */
         public Optional<Component<?>> find(String id) {
@@ -168,10 +199,16 @@ public final class CadreConfig {
             return all.stream().filter(c -> c.id().equals(id)).findFirst();
         }
 
+        /** Durable: hands the runs in flight to the other processes (10 s to finish first); local: cancels them. */
         @Override
         public void close() {
             try {
+                if (durable.isPresent()) {
+                    durable.get().drain(java.time.Duration.ofSeconds(10));
+                }
                 runManager.shutdown(java.time.Duration.ofSeconds(10));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 db.close();
             }
@@ -185,7 +222,7 @@ public final class CadreConfig {
      * @throws dev.cadre.db.DbException when the database cannot be opened (unreachable, damaged, ...)
      */
     public Components build() {
-        return Assembly.build(file, db, dbLine, models, agents, teams);
+        return Assembly.build(file, db, dbLine, models, agents, teams, execution);
     }
 
     /**
@@ -200,6 +237,7 @@ public final class CadreConfig {
         Components c = build();
         CadreServer.Builder sb = CadreServer.builder().agents(c.agents()).teams(c.teams()).db(c.db())
                 .runManager(c.runManager()).closeOnStop(c.db());
+        c.durable().ifPresent(sb::durable);
         server.host().ifPresent(sb::host);
         server.port().ifPresent(sb::port);
         server.securityKey().ifPresent(sb::securityKey);

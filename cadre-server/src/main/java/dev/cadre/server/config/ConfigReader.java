@@ -2,6 +2,7 @@ package dev.cadre.server.config;
 
 import dev.cadre.TeamMode;
 import dev.cadre.server.config.CadreConfig.AgentConfig;
+import dev.cadre.server.config.CadreConfig.ExecutionConfig;
 import dev.cadre.server.config.CadreConfig.JwtConfig;
 import dev.cadre.server.config.CadreConfig.ModelConfig;
 import dev.cadre.server.config.CadreConfig.ServerConfig;
@@ -38,7 +39,7 @@ final class ConfigReader {
         if (!root.isMap()) {
             throw error(root, "the file must be a mapping with db, models, agents, teams, server");
         }
-        keys(root, Set.of("db", "models", "agents", "teams", "server"));
+        keys(root, Set.of("db", "models", "agents", "teams", "server", "execution"));
         Map<String, Node> m = root.map();
 
         Node dbNode = m.get("db");
@@ -76,9 +77,9 @@ final class ConfigReader {
             throw error(root, "nothing to serve: define at least one agent or team");
         }
         ServerConfig server = serverSpec(m.get("server"));
+        ExecutionConfig execution = executionSpec(m.get("execution"), db);
         return CadreConfig.of(file, db, dbLine, java.util.Collections.unmodifiableMap(models), List.copyOf(agents),
-                List.copyOf(teams),
-                server);
+                List.copyOf(teams), server, execution);
     }
 
     private void unique(Node n, String id, Map<String, Integer> ids) {
@@ -172,6 +173,45 @@ final class ConfigReader {
         Node jwt = n.map().get("jwt");
         return new ServerConfig(optionalText(n, "host"), port, key, List.copyOf(origins),
                 jwt == null ? jwtFromEnv() : Optional.of(jwtSpec(jwt)));
+    }
+
+    /** {@code execution: {mode: local|durable, worker_concurrency, app_version, schema, stale_after_seconds}}. */
+    ExecutionConfig executionSpec(Node n, String db) {
+        if (n == null) {
+            return ExecutionConfig.LOCAL;
+        }
+        keys(n, Set.of("mode", "worker_concurrency", "app_version", "schema", "stale_after_seconds"));
+        String mode = optionalText(n, "mode").orElse("local");
+        if (!mode.equals("local") && !mode.equals("durable")) {
+            throw error(n.map().get("mode"), "'" + mode + "' is not one of local, durable");
+        }
+        boolean durable = mode.equals("durable");
+        if (durable && !db.strip().matches("(?i)(jdbc:postgresql:|postgres(ql)?(\\+[a-z0-9_]+)?://).*")) {
+            throw error(n.map().get("mode"), "durable execution keeps its runs in PostgreSQL: set db to a PostgreSQL "
+                    + "database (postgresql://user:password@host:5432/db), not " + db.replaceAll("//[^@/]*@", "//***@"));
+        }
+        if (!durable && n.map().size() > 1) {
+            throw error(n, "worker_concurrency, app_version, schema and stale_after_seconds are settings of durable "
+                    + "execution: add mode: durable");
+        }
+        Optional<Integer> workers = positive(n, "worker_concurrency");
+        Optional<Integer> stale = positive(n, "stale_after_seconds");
+        return new ExecutionConfig(durable, workers, optionalText(n, "app_version"), optionalText(n, "schema"),
+                stale.map(java.time.Duration::ofSeconds));
+    }
+
+    private Optional<Integer> positive(Node parent, String key) {
+        return optionalText(parent, key).map(v -> {
+            try {
+                int i = Integer.parseInt(v);
+                if (i >= 1) {
+                    return i;
+                }
+            } catch (NumberFormatException e) {
+                // said below
+            }
+            throw error(parent.map().get(key), "'" + v + "' is not a whole number of 1 or more");
+        });
     }
 
     private Optional<String> securityKeyFromEnv() {

@@ -108,6 +108,13 @@ public final class AgentOsApi {
             return;
         }
         try {
+            if (settings.execution() instanceof Execution.Durable d) {
+                // A deploy: the runs may finish within the grace period; the rest are let go of, not cancelled, and
+                // the fleet's other processes resume them from their last completed step.
+                int letGo = d.durable().drain(grace);
+                LOG.info("Stopped taking runs; {} left to the other processes", letGo);
+                grace = Duration.ZERO;
+            }
             if (settings.runManager().isPresent()) {
                 settings.runManager().get().shutdown(grace);
             } else {

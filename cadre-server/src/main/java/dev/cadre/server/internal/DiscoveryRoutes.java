@@ -46,6 +46,9 @@ final class DiscoveryRoutes {
         ObjectNode n = Views.obj();
         n.put("status", "ok");
         n.put("instantiated_at", startedAt.toString());
+        // Which process of a fleet answered, and how it executes runs.
+        n.put("instance_id", dev.cadre.db.ProcessInstance.id());
+        n.put("execution", settings.execution().mode());
         Views.json(ctx, 200, n);
     }
 

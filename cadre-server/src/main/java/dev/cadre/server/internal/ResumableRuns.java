@@ -230,6 +230,19 @@ final class ResumableRuns {
         return b;
     }
 
+    /**
+     * {@link #start}, for a run whose events another process's stream had: one buffer per run, whoever asks first
+     * (two resumes at once read one log).
+     */
+    synchronized Buffer follow(RunStream events, String componentId, Optional<String> userId, String errorEvent) {
+        Buffer had = buffers.get(events.runId());
+        if (had != null) {
+            events.close();
+            return had;
+        }
+        return start(events, componentId, userId, errorEvent);
+    }
+
     Optional<Buffer> get(String runId) {
         return Optional.ofNullable(buffers.get(runId));
     }

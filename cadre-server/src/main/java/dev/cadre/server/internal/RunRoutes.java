@@ -81,13 +81,14 @@ final class RunRoutes {
         b.runId(runId.orElseGet(() -> UUID.randomUUID().toString()));
         RunRequest request = b.build();
 
+        Execution execution = settings.execution();
         if (background && stream) {
             // A resumable stream: the run goes on when the client leaves; /resume picks it up again.
-            RunStream events = c.stream(request);
+            RunStream events = execution.resumable(c, request);
             track(c, events.runId());
             sse.buffer(ctx, resumable.start(events, c.id(), userId, errorEvent(c)), 0, List.of(), List.of());
         } else if (background) {
-            RunResult pending = c.runInBackground(request);
+            RunResult pending = execution.background(c, request);
             track(c, pending.runId());
             ObjectNode n = Views.obj();
             n.put("run_id", pending.runId());
@@ -95,14 +96,14 @@ final class RunRoutes {
             n.put("status", pending.status().name());
             Views.json(ctx, 202, n);
         } else if (stream) {
-            RunStream events = c.stream(request);
+            RunStream events = execution.stream(c, request);
             track(c, events.runId());
             sse.stream(ctx, events, errorEvent(c), () -> ownRuns.remove(events.runId()));
         } else {
             String id = request.runId().orElseThrow();
             track(c, id);
             try {
-                Views.json(ctx, 200, Views.run(c.run(request)));
+                Views.json(ctx, 200, Views.run(execution.run(c, request)));
             } finally {
                 ownRuns.remove(id);
             }
@@ -151,7 +152,10 @@ final class RunRoutes {
         // Agno requires session_id; Cadre finds the run by id alone when it is left out.
         RunResult r = find(ctx, c, runId, Forms.queryId(ctx, "session_id"))
                 .orElseThrow(() -> new ApiException(404, "Run not found"));
-        Views.json(ctx, 200, Views.run(r));
+        ObjectNode n = Views.run(r);
+        // Which process executes it (or executed it last): in durable mode, any of the fleet.
+        settings.db().runOwner(runId).ifPresent(owner -> n.put("instance_id", owner));
+        Views.json(ctx, 200, n);
     }
 
     void cancel(Context ctx, Component<?> c) {
@@ -291,6 +295,20 @@ final class RunRoutes {
 
     // ---- resuming ----------------------------------------------------------------------------------
 
+    /**
+     * A run this process keeps no buffer of, in durable mode: its events read from the db's log — it may execute on
+     * another process, or have executed on one that died — into a buffer here, which later resumes share.
+     */
+    private Optional<ResumableRuns.Buffer> followed(Context ctx, Component<?> c, String runId) {
+        Optional<RunResult> stored = settings.db().getRun(runId)
+                .filter(r -> r.componentId().equals(c.id()) && r.parentRunId().isEmpty() && Access.sees(ctx, r));
+        if (stored.isEmpty()) {
+            return Optional.empty();
+        }
+        return settings.execution().follow(runId)
+                .map(events -> resumable.follow(events, c.id(), stored.get().userId(), errorEvent(c)));
+    }
+
     /** {@code POST .../runs/{run_id}/resume}: AgentOS's catch_up / subscribed / replay / error frames. */
     void resume(Context ctx, Component<?> c) throws IOException {
         String runId = Forms.pathId(ctx, "run_id");
@@ -306,7 +324,7 @@ final class RunRoutes {
             }
         }
         Connections.arrived(ctx);
-        Optional<ResumableRuns.Buffer> found = resumable.get(runId)
+        Optional<ResumableRuns.Buffer> found = resumable.get(runId).or(() -> followed(ctx, c, runId))
                 .filter(b -> b.componentId.equals(c.id()) && Access.owns(ctx, b.userId));
         if (found.isEmpty()) {
             ObjectNode n = Views.obj();

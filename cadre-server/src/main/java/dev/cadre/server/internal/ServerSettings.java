@@ -30,5 +30,6 @@ public record ServerSettings(
         Duration heartbeat,
         Duration requestTimeout,
         String osId,
-        List<AutoCloseable> closeOnStop) {
+        List<AutoCloseable> closeOnStop,
+        Execution execution) {
 }

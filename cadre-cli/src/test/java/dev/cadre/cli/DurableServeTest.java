@@ -1,0 +1,165 @@
+package dev.cadre.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.cadre.testkit.FakeOpenAIServer;
+import dev.cadre.testkit.RecordedRequest;
+import dev.cadre.testkit.Reply;
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code cadre serve} in durable mode ({@code execution: {mode: durable}}), as a fleet of real processes on one
+ * PostgreSQL: a run survives the process executing it, its events are followed from any process, a cancel through
+ * any process stops it where it executes, and a deploy (SIGTERM) hands runs over instead of cancelling them.
+ */
+class DurableServeTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String TEAM = "/teams/research-team/runs";
+    private static final Predicate<RecordedRequest> LEADER = r -> r.hasTool("delegate_task_to_member");
+    private static final Predicate<RecordedRequest> RESEARCHER = member("Finds facts");
+    private static final Predicate<RecordedRequest> WRITER = member("Writes summaries");
+
+    @TempDir
+    Path dir;
+    private FakeOpenAIServer fake;
+    private ServeFleet fleet;
+
+    @BeforeEach
+    void startTheFake() throws Exception {
+        fake = FakeOpenAIServer.start();
+        fleet = new ServeFleet(dir, fake.baseUrl());
+    }
+
+    @AfterEach
+    void stopTheFleet() {
+        fleet.close();
+        fake.close();
+    }
+
+    private static Predicate<RecordedRequest> member(String role) {
+        return r -> !r.hasTool("delegate_task_to_member") && r.systemPrompt().contains(role);
+    }
+
+    private static Predicate<RecordedRequest> leader(String message, int toolResults) {
+        return LEADER.and(r -> r.toolResults().size() == toolResults)
+                .and(r -> r.messages().stream().anyMatch(m -> m.role().equals("user") && message.equals(m.content())));
+    }
+
+    private static String form(String... pairs) {
+        StringBuilder b = new StringBuilder();
+        for (int i = 0; i < pairs.length; i += 2) {
+            b.append(i == 0 ? "" : "&").append(pairs[i]).append('=')
+                    .append(URLEncoder.encode(pairs[i + 1], StandardCharsets.UTF_8));
+        }
+        return b.toString();
+    }
+
+    private static JsonNode json(String body) throws Exception {
+        return JSON.readTree(body);
+    }
+
+    /** The run as {@code node} serves it, once its status is terminal (the db is read until it says so). */
+    private static JsonNode awaitEnd(ServeFleet.Node node, String runId) throws Exception {
+        long deadline = System.nanoTime() + ServeFleet.WAIT.toNanos();
+        while (true) {
+            JsonNode run = json(node.get(TEAM + "/" + runId).body());
+            String status = run.path("status").asText();
+            if (List.of("COMPLETED", "CANCELLED", "ERROR").contains(status)) {
+                return run;
+            }
+            assertThat(System.nanoTime()).as("run %s never ended; it is %s", runId, status).isLessThan(deadline);
+            Thread.sleep(50);
+        }
+    }
+
+    private ServeFleet.Node owner(List<ServeFleet.Node> nodes, ServeFleet.Node asking, String runId) throws Exception {
+        String id = json(asking.get(TEAM + "/" + runId).body()).path("instance_id").asText();
+        return nodes.stream().filter(n -> n.instanceId.equals(id)).findFirst()
+                .orElseThrow(() -> new AssertionError("no node is '" + id + "'"));
+    }
+
+    @Test
+    void aBackgroundTeamRunKilledWithItsNodeResumesOnAnotherAndIsFollowedLiveFromAThird() throws Exception {
+        String message = "Explain entropy";
+        fake.when(leader(message, 0), Reply.toolCall("delegate_task_to_member",
+                "{\"member_id\":\"researcher\",\"task\":\"Gather facts\"}"));
+        fake.when(leader(message, 1), Reply.toolCall("delegate_task_to_member",
+                "{\"member_id\":\"writer\",\"task\":\"Summarise them\"}"));
+        fake.when(leader(message, 2), Reply.text("Summary: entropy grows."));
+        fake.when(RESEARCHER, Reply.text("Fact 1. Fact 2."));
+        fake.when(WRITER, Reply.stall(), Reply.text("A concise summary."));
+        List<ServeFleet.Node> nodes = List.of(fleet.start("node-a"), fleet.start("node-b"), fleet.start("node-c"));
+        for (ServeFleet.Node n : nodes) {
+            JsonNode health = json(n.get("/health").body());
+            assertThat(health.path("instance_id").asText()).isEqualTo(n.instanceId);
+            assertThat(health.path("execution").asText()).isEqualTo("durable");
+        }
+
+        var accepted = nodes.get(0).post(TEAM, form("message", message, "stream", "false", "background", "true"));
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        String runId = json(accepted.body()).path("run_id").asText();
+        RecordedRequest stalled = fake.awaitRequest(WRITER, 1, ServeFleet.WAIT);
+        ServeFleet.Node executing = owner(nodes, nodes.get(2), runId);
+        ServeFleet.Node reader = nodes.stream().filter(n -> n != executing).findFirst().orElseThrow();
+        LinkedBlockingQueue<JsonNode> followed = new LinkedBlockingQueue<>();
+        reader.stream(TEAM + "/" + runId + "/resume", "", line -> {
+            try {
+                followed.add(json(line));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        List<JsonNode> seen = new CopyOnWriteArrayList<>();
+        // Caught up with what the executing process streamed so far: the researcher's answer is in.
+        awaitEvent(followed, seen, e -> e.path("event").asText().equals("RunCompleted")
+                && e.path("agent_id").asText().equals("researcher"));
+
+        executing.kill();
+
+        assertThat(stalled.awaitDisconnect(ServeFleet.WAIT)).as("the killed process's model connection").isTrue();
+        awaitEvent(followed, seen, e -> e.path("event").asText().equals("TeamRunCompleted"));
+        assertThat(seen.get(0).path("event").asText()).isEqualTo("catch_up");
+        JsonNode continued = seen.stream().filter(e -> e.path("event").asText().equals("TeamRunContinued"))
+                .findFirst().orElseThrow(() -> new AssertionError("no TeamRunContinued in " + seen));
+        assertThat(continued.path("resumed_from").asText()).isEqualTo(executing.instanceId);
+        assertThat(seen.stream().filter(e -> e.path("event").asText().equals("TeamRunStarted"))).hasSize(1);
+        assertThat(seen.getLast().path("content").asText()).isEqualTo("Summary: entropy grows.");
+
+        JsonNode end = awaitEnd(reader, runId);
+        assertThat(end.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(end.path("content").asText()).isEqualTo("Summary: entropy grows.");
+        assertThat(end.path("instance_id").asText()).isEqualTo(continued.path("instance_id").asText())
+                .isNotEqualTo(executing.instanceId);
+        assertThat(fake.requests().stream().filter(leader(message, 0))).as("the leader's first delegation").hasSize(1);
+        assertThat(fake.requests().stream().filter(leader(message, 1))).as("its second").hasSize(1);
+        assertThat(fake.requests().stream().filter(RESEARCHER)).as("the member that answered").hasSize(1);
+        assertThat(fake.requests().stream().filter(WRITER)).as("the member under way, asked again").hasSize(2);
+    }
+
+    /** Takes followed events until one {@code until} accepts. */
+    private static void awaitEvent(LinkedBlockingQueue<JsonNode> followed, List<JsonNode> seen,
+            Predicate<JsonNode> until) throws InterruptedException {
+        while (true) {
+            JsonNode e = followed.poll(ServeFleet.WAIT.toSeconds(), TimeUnit.SECONDS);
+            assertThat(e).as("the followed stream stopped; it had " + seen).isNotNull();
+            seen.add(e);
+            if (until.test(e)) {
+                return;
+            }
+        }
+    }
+}
