@@ -78,7 +78,10 @@ final class RunsCommand implements Callable<Integer> {
         boolean json;
 
         Runs open() {
-            return where.db != null ? new DbRuns(JdbcDbs.open(where.db)) : new HttpRuns(where.url, Optional.ofNullable(key));
+            // A tool that looks at a db ends no one's runs: the servers sharing it sweep their dead peers' runs
+            // (or, durable, resume them).
+            return where.db != null ? new DbRuns(JdbcDbs.open(where.db, b -> b.sweepOrphans(false)))
+                    : new HttpRuns(where.url, Optional.ofNullable(key));
         }
     }
 

@@ -18,6 +18,7 @@ import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -38,15 +39,19 @@ class DurableServeTest {
     private FakeOpenAIServer fake;
     private ServeFleet fleet;
 
+    @RegisterExtension
+    final Cli cli = new Cli();
+
     @BeforeEach
-    void startTheFake() throws Exception {
+    void startTheFake() {
         fake = FakeOpenAIServer.start();
-        fleet = new ServeFleet(dir, fake.baseUrl());
     }
 
     @AfterEach
     void stopTheFleet() {
-        fleet.close();
+        if (fleet != null) {
+            fleet.close();
+        }
         fake.close();
     }
 
@@ -102,6 +107,7 @@ class DurableServeTest {
         fake.when(leader(message, 2), Reply.text("Summary: entropy grows."));
         fake.when(RESEARCHER, Reply.text("Fact 1. Fact 2."));
         fake.when(WRITER, Reply.stall(), Reply.text("A concise summary."));
+        fleet = new ServeFleet(dir, fake.baseUrl());
         List<ServeFleet.Node> nodes = List.of(fleet.start("node-a"), fleet.start("node-b"), fleet.start("node-c"));
         for (ServeFleet.Node n : nodes) {
             JsonNode health = json(n.get("/health").body());
@@ -148,6 +154,67 @@ class DurableServeTest {
         assertThat(fake.requests().stream().filter(leader(message, 1))).as("its second").hasSize(1);
         assertThat(fake.requests().stream().filter(RESEARCHER)).as("the member that answered").hasSize(1);
         assertThat(fake.requests().stream().filter(WRITER)).as("the member under way, asked again").hasSize(2);
+    }
+
+    @Test
+    void aCancelThroughAnyProcessStopsTheRunWhereItExecutesAndADeployHandsRunsOverInsteadOfCancelling()
+            throws Exception {
+        fake.when(leader("First", 0), Reply.stall());
+        fake.when(leader("Second", 0), Reply.stall());
+        fake.when(leader("Survive a deploy", 0), Reply.toolCall("delegate_task_to_member",
+                "{\"member_id\":\"researcher\",\"task\":\"Gather facts\"}"));
+        fake.when(leader("Survive a deploy", 1), Reply.text("Done after the deploy."));
+        fake.when(RESEARCHER, Reply.stall(), Reply.text("Facts."));
+        // One background run at a time per process: two runs fill the fleet, a third waits in the queue.
+        fleet = new ServeFleet(dir, fake.baseUrl(), 1);
+        List<ServeFleet.Node> nodes = List.of(fleet.start("node-a"), fleet.start("node-b"));
+        ServeFleet.Node a = nodes.get(0);
+        String first = background(a, "First");
+        RecordedRequest firstAsked = fake.awaitRequest(leader("First", 0), 1, ServeFleet.WAIT);
+        String second = background(a, "Second");
+        RecordedRequest secondAsked = fake.awaitRequest(leader("Second", 0), 1, ServeFleet.WAIT);
+        String queued = background(a, "Queued");
+        assertThat(json(a.get(TEAM + "/" + queued).body()).path("status").asText()).isEqualTo("PENDING");
+
+        // A queued run, cancelled through the process that did not accept it: it never reaches the model.
+        assertThat(nodes.get(1).post(TEAM + "/" + queued + "/cancel", "").statusCode()).isEqualTo(200);
+        // A run executing on one process, cancelled through the other: its model connection closes there.
+        ServeFleet.Node firstOwner = owner(nodes, a, first);
+        ServeFleet.Node other = nodes.stream().filter(n -> n != firstOwner).findFirst().orElseThrow();
+        assertThat(other.post(TEAM + "/" + first + "/cancel", "").statusCode()).isEqualTo(200);
+        assertThat(firstAsked.awaitDisconnect(ServeFleet.WAIT)).as("first's model connection").isTrue();
+        // And from the command line, straight through the db.
+        assertThat(cli.cadre("runs", "cancel", second, "--db", fleet.dbUrl())).as(cli.err()).isZero();
+        assertThat(secondAsked.awaitDisconnect(ServeFleet.WAIT)).as("second's model connection").isTrue();
+        for (String id : List.of(first, second, queued)) {
+            assertThat(awaitEnd(other, id).path("status").asText()).as(id).isEqualTo("CANCELLED");
+        }
+        assertThat(fake.requests().stream().filter(r -> r.rawBody().contains("Queued"))).isEmpty();
+
+        // A deploy: SIGTERM on the process streaming a foreground run. It is not cancelled: the other resumes it.
+        LinkedBlockingQueue<JsonNode> streamed = new LinkedBlockingQueue<>();
+        a.stream(TEAM, form("message", "Survive a deploy", "stream", "true"), line -> {
+            try {
+                streamed.add(json(line));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        String survivor = streamed.poll(ServeFleet.WAIT.toSeconds(), TimeUnit.SECONDS).path("run_id").asText();
+        RecordedRequest researching = fake.awaitRequest(RESEARCHER, 1, ServeFleet.WAIT);
+        assertThat(a.terminate()).as("stopped by SIGTERM").isEqualTo(143);
+        assertThat(researching.awaitDisconnect(ServeFleet.WAIT)).isTrue();
+        JsonNode end = awaitEnd(nodes.get(1), survivor);
+        assertThat(end.path("status").asText()).isEqualTo("COMPLETED");
+        assertThat(end.path("content").asText()).isEqualTo("Done after the deploy.");
+        assertThat(end.path("instance_id").asText()).isEqualTo("node-b");
+        assertThat(fake.requests().stream().filter(leader("Survive a deploy", 0))).as("its delegation").hasSize(1);
+    }
+
+    private static String background(ServeFleet.Node node, String message) throws Exception {
+        var accepted = node.post(TEAM, form("message", message, "stream", "false", "background", "true"));
+        assertThat(accepted.statusCode()).isEqualTo(202);
+        return json(accepted.body()).path("run_id").asText();
     }
 
     /** Takes followed events until one {@code until} accepts. */

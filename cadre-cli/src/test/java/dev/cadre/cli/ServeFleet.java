@@ -116,11 +116,16 @@ final class ServeFleet implements AutoCloseable {
 
     /** A fleet on a fresh schema, its config written to {@code dir}, its models at {@code modelUrl}. */
     ServeFleet(Path dir, String modelUrl) throws IOException {
+        this(dir, modelUrl, 20);
+    }
+
+    /** ... each process executing at most {@code workers} background runs at once. */
+    ServeFleet(Path dir, String modelUrl, int workers) throws IOException {
         this.schema = TestPostgres.createSchema();
         this.config = dir.resolve("fleet.yaml");
         Files.writeString(config, """
                 db: %s&schema=%s
-                execution: {mode: durable, schema: %s_dbos, stale_after_seconds: %d, worker_concurrency: 20}
+                execution: {mode: durable, schema: %s_dbos, stale_after_seconds: %d, worker_concurrency: %d}
                 models:
                   fake: {provider: openai-chat, id: gpt-4o, base_url: %s, api_key: sk-test}
                 agents:
@@ -132,7 +137,7 @@ final class ServeFleet implements AutoCloseable {
                     model: fake
                     members: [researcher, writer]
                     instructions: [First the researcher, then the writer.]
-                """.formatted(TestPostgres.url(), schema, schema, STALE_AFTER_SECONDS, modelUrl));
+                """.formatted(TestPostgres.url(), schema, schema, STALE_AFTER_SECONDS, workers, modelUrl));
     }
 
     /** Starts {@code cadre serve --instance-id id} on a free port; returns once it serves. */
@@ -154,6 +159,11 @@ final class ServeFleet implements AutoCloseable {
             p.destroyForcibly();
             throw e;
         }
+    }
+
+    /** The fleet's db, as {@code --db} takes it. */
+    String dbUrl() {
+        return TestPostgres.url() + "&schema=" + schema;
     }
 
     @Override
