@@ -50,6 +50,7 @@ public final class RunManager implements AutoCloseable {
     final RunRegistry registry;
     final RunExecutor executor;
     final CancellationManager cancellations;
+    private final CancellationManager.Subscription subscription;
     private final Cancels cancels;
     private final CancelPoller cancelPoller;
     private final EngineThreads threads = new EngineThreads();
@@ -72,7 +73,7 @@ public final class RunManager implements AutoCloseable {
         this.cancels = new Cancels(registry, cancellations);
         this.cancelPoller = new CancelPoller(registry, b.cancelRequestPoll);
         // A delivered cancel only decides: the delivering thread (a listener's) never waits for the run's end.
-        cancellations.subscribe(runId -> {
+        this.subscription = cancellations.subscribe(runId -> {
             registry.cancelStandIns(runId, RunRegistry.cancelReason(runId));
             registry.get(runId).ifPresent(run -> run.control().cancel(RunRegistry.cancelReason(runId)));
         });
@@ -223,6 +224,7 @@ public final class RunManager implements AutoCloseable {
             interrupted |= awaitEnd(run, endDeadline).interrupted;
         }
         cancelPoller.close();
+        subscription.close(); // the cancels of a manager that has shut down are no one's here
         if (interrupted) {
             Thread.currentThread().interrupt();
         }

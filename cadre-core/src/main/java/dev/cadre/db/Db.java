@@ -155,6 +155,16 @@ public interface Db extends AutoCloseable {
     }
 
     /**
+     * Records that the process {@code instanceId} executes durable runs: when it dies its runs are resumed by
+     * other durable processes, so the orphan sweep of any process sharing the store leaves them alone
+     * ({@link #failOrphanedRuns} ends none of them). Stores without a sweep ignore it.
+     *
+     * @throws DbException when the store cannot be written
+     */
+    default void declareDurable(String instanceId) {
+    }
+
+    /**
      * One run by id. A team run comes back with its member runs (and theirs, for nested teams) in
      * {@code memberResponses}, in the order they started.
      */

@@ -116,6 +116,11 @@ public class ForwardingDb implements Db {
     }
 
     @Override
+    public void declareDurable(String instanceId) {
+        delegate.declareDurable(instanceId);
+    }
+
+    @Override
     public Optional<RunResult> getRun(String runId) {
         return delegate.getRun(runId);
     }

@@ -33,6 +33,8 @@ public final class InMemoryDb implements Db {
     /** Runs in insertion order, each without member responses (those are rows of their own). */
     private final Map<String, StoredRun> runs = new LinkedHashMap<>();
     private final Map<String, Instant> heartbeats = new HashMap<>();
+    /** Instances that execute durable runs: their peers resume them, the sweep leaves their runs alone. */
+    private final java.util.Set<String> durable = new java.util.HashSet<>();
 
     public InMemoryDb() {
         this("in-memory-" + UUID.randomUUID().toString().substring(0, 8), Clock.systemUTC());
@@ -311,6 +313,11 @@ public final class InMemoryDb implements Db {
     }
 
     @Override
+    public synchronized void declareDurable(String instanceId) {
+        durable.add(instanceId);
+    }
+
+    @Override
     public synchronized List<String> failOrphanedRuns(Duration staleAfter, String reason) {
         Instant cutoff = clock.instant().minus(staleAfter);
         List<String> ended = new ArrayList<>();
@@ -320,7 +327,7 @@ public final class InMemoryDb implements Db {
                 continue;
             }
             Instant beat = heartbeats.get(r.owner);
-            if (beat == null || beat.isBefore(cutoff)) {
+            if ((beat == null || beat.isBefore(cutoff)) && !durable.contains(r.owner)) {
                 // A run someone asked to cancel ends as they asked; any other orphan failed.
                 RunResult failed = r.cancelRequest.isPresent() ? r.run.withStatus(RunStatus.CANCELLED, Optional.empty())
                         : r.run.withStatus(RunStatus.ERROR, Optional.of(new RunFailure(ORPHAN_ERROR_TYPE, reason)));

@@ -14,8 +14,18 @@ public interface CancellationManager extends AutoCloseable {
     /** Sends a cancel request for {@code runId} to every process, this one included. */
     void publish(String runId);
 
-    /** Registers the handler this process uses to cancel runs it owns when a request arrives. */
-    void subscribe(Consumer<String> handler);
+    /**
+     * Registers the handler this process uses to cancel runs it owns when a request arrives; closing the returned
+     * subscription removes it (a run manager that shut down hears no more cancels).
+     */
+    Subscription subscribe(Consumer<String> handler);
+
+    /** A registered handler; {@link #close} removes it. Idempotent. */
+    @FunctionalInterface
+    interface Subscription extends AutoCloseable {
+        @Override
+        void close();
+    }
 
     @Override
     default void close() {
@@ -32,8 +42,9 @@ public interface CancellationManager extends AutoCloseable {
             }
 
             @Override
-            public void subscribe(Consumer<String> handler) {
+            public Subscription subscribe(Consumer<String> handler) {
                 handlers.add(handler);
+                return () -> handlers.remove(handler);
             }
         };
     }

@@ -213,6 +213,9 @@ public final class DurableRuns implements AutoCloseable {
                         + " is '" + ProcessInstance.id() + "': set -D" + ProcessInstance.PROPERTY + "=<id> at start-up"
                         + " (cadre serve --instance-id) and leave the db's instanceId at its default");
             }
+            // Any process sharing the db — a local-mode server, a command-line tool — leaves this one's runs to be
+            // resumed by its peers instead of ending them as orphans when it dies.
+            db.declareDurable(db.instanceId());
             HikariConfig pool = new HikariConfig();
             pool.setPoolName("cadre-dbos");
             pool.setDataSource(db.connections("cadre-dbos"));

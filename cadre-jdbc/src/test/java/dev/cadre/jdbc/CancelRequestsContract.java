@@ -201,6 +201,17 @@ abstract class CancelRequestsContract extends UsageContract {
         }
 
         @Test
+        void the_runs_of_a_durable_process_are_no_orphans_when_it_dies_its_peers_resume_them() {
+            String sessionId = savedSession();
+            store.insertRun(teamRun("r1", sessionId, RunStatus.RUNNING), "durable-and-dead");
+            store.insertRun(teamRun("r2", sessionId, RunStatus.RUNNING), "local-and-dead");
+            store.declareDurable("durable-and-dead");
+
+            assertThat(store.failOrphanedRuns(Duration.ofSeconds(30), ORPHAN_REASON)).containsExactly("r2");
+            assertThat(store.getRun("r1").orElseThrow().status()).isEqualTo(RunStatus.RUNNING);
+        }
+
+        @Test
         void a_claimed_run_is_no_orphan_while_its_new_owner_beats() {
             String sessionId = savedSession();
             store.insertRun(teamRun("r1", sessionId, RunStatus.RUNNING), "dead");

@@ -248,6 +248,23 @@ public final class JdbcStore implements Db {
     }
 
     @Override
+    public void declareDurable(String instanceId) {
+        String sql = "INSERT INTO " + t.instances() + " (instance_id, started_at, heartbeat_at, durable) VALUES (?, ?, ?, ?)"
+                + " ON CONFLICT (instance_id) DO UPDATE SET durable = excluded.durable";
+        write("Recording that " + instanceId + " executes durable runs", c -> {
+            long now = clock.millis();
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                ps.setString(1, instanceId);
+                ps.setLong(2, now);
+                ps.setLong(3, now);
+                ps.setBoolean(4, true);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
     public Optional<java.time.Instant> lastHeartbeat(String instanceId) {
         String sql = "SELECT heartbeat_at FROM " + t.instances() + " WHERE instance_id = ?";
         return read("Reading the heartbeat of " + instanceId, c -> {

@@ -77,13 +77,14 @@ public final class PostgresCancellations implements CancellationManager {
 
     /** Registers the handler and, with the first one, starts listening. */
     @Override
-    public void subscribe(Consumer<String> handler) {
+    public Subscription subscribe(Consumer<String> handler) {
         handlers.add(handler);
         synchronized (lock) {
             if (listener == null && !closed) {
                 listener = Thread.ofPlatform().daemon().name("cadre-cancel-listener").start(this::listen);
             }
         }
+        return () -> handlers.remove(handler);
     }
 
     /** Whether the listening connection is up now (for health checks and tests). */

@@ -204,7 +204,7 @@ final class RunWrites {
                 + " error_type = CASE WHEN cancel_reason IS NULL THEN CAST(? AS TEXT) END,"
                 + " error_message = CASE WHEN cancel_reason IS NULL THEN CAST(? AS TEXT) END, updated_at = ?"
                 + " WHERE status IN (" + activeList + ") AND NOT EXISTS (SELECT 1 FROM " + t.instances() + " i"
-                + " WHERE i.instance_id = " + t.runs() + ".owner_instance AND i.heartbeat_at >= ?)"
+                + " WHERE i.instance_id = " + t.runs() + ".owner_instance AND (i.heartbeat_at >= ? OR i.durable = ?))"
                 + " RETURNING run_id, session_id, status, model, model_provider, metrics";
         return calls.write("Ending orphaned runs", c -> {
             Instant now = clock.instant();
@@ -216,6 +216,7 @@ final class RunWrites {
                 ps.setString(2, reason);
                 ps.setLong(3, now.toEpochMilli());
                 ps.setLong(4, now.minus(staleAfter).toEpochMilli());
+                ps.setBoolean(5, true); // a durable process's runs are resumed by its peers, not ended
                 try (ResultSet rs = ps.executeQuery()) {
                     while (rs.next()) {
                         ended.add(rs.getString("run_id"));
