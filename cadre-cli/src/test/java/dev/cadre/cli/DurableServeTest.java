@@ -165,6 +165,8 @@ class DurableServeTest {
                 "{\"member_id\":\"researcher\",\"task\":\"Gather facts\"}"));
         fake.when(leader("Survive a deploy", 1), Reply.text("Done after the deploy."));
         fake.when(RESEARCHER, Reply.stall(), Reply.text("Facts."));
+        fake.when(leader("Blocking", 0), Reply.text("A blocking answer."));
+        fake.when(leader("Resumable", 0), Reply.text("A resumable answer."));
         // One background run at a time per process: two runs fill the fleet, a third waits in the queue.
         fleet = new ServeFleet(dir, fake.baseUrl(), 1);
         List<ServeFleet.Node> nodes = List.of(fleet.start("node-a"), fleet.start("node-b"));
@@ -190,6 +192,26 @@ class DurableServeTest {
             assertThat(awaitEnd(other, id).path("status").asText()).as(id).isEqualTo("CANCELLED");
         }
         assertThat(fake.requests().stream().filter(r -> r.rawBody().contains("Queued"))).isEmpty();
+
+        // Blocking and resumable (background, streamed) runs, durable too, answer as in local mode.
+        ServeFleet.Node b = nodes.get(1);
+        var blocking = b.post(TEAM, form("message", "Blocking", "stream", "false"));
+        assertThat(blocking.statusCode()).isEqualTo(200);
+        assertThat(json(blocking.body()).path("content").asText()).isEqualTo("A blocking answer.");
+        assertThat(json(blocking.body()).path("status").asText()).isEqualTo("COMPLETED");
+        LinkedBlockingQueue<JsonNode> resumable = new LinkedBlockingQueue<>();
+        b.stream(TEAM, form("message", "Resumable", "stream", "true", "background", "true"), line -> {
+            try {
+                resumable.add(json(line));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        List<JsonNode> resumed = new CopyOnWriteArrayList<>();
+        awaitEvent(resumable, resumed, e -> e.path("event").asText().equals("TeamRunCompleted"));
+        assertThat(resumed.getLast().path("content").asText()).isEqualTo("A resumable answer.");
+        assertThat(resumed).extracting(e -> e.path("event_index").asInt()).as("indexed from 0, as AgentOS does")
+                .startsWith(0, 1, 2);
 
         // A deploy: SIGTERM on the process streaming a foreground run. It is not cancelled: the other resumes it.
         LinkedBlockingQueue<JsonNode> streamed = new LinkedBlockingQueue<>();

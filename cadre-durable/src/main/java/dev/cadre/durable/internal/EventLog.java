@@ -46,6 +46,10 @@ public final class EventLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
     static final String CHANNEL = "cadre_events";
     private static final int BATCH = 500;
+    /** How long the events of an ended run are kept, as AgentOS keeps a finished run's buffer. */
+    static final Duration RETENTION = Duration.ofMinutes(10);
+    private final Duration retention;
+    private long prunedAt = System.currentTimeMillis();
     /** The first key of the advisory locks on runs' logs: Cadre's own, apart from other users of advisory locks. */
     private static final int LOCK_SPACE = 0x0CAD8E;
 
@@ -66,6 +70,11 @@ public final class EventLog implements AutoCloseable {
     private final String schema;
 
     EventLog(DataSource connections, EventSignals signals, String schema, String instanceId) {
+        this(connections, signals, schema, instanceId, RETENTION);
+    }
+
+    EventLog(DataSource connections, EventSignals signals, String schema, String instanceId, Duration retention) {
+        this.retention = retention;
         this.connections = connections;
         this.signals = signals;
         this.schema = schema;
@@ -80,7 +89,7 @@ public final class EventLog implements AutoCloseable {
             s.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
             s.execute("CREATE TABLE IF NOT EXISTS " + table + " (run_id TEXT NOT NULL, seq INT NOT NULL,"
                     + " event_type TEXT NOT NULL, event_run_id TEXT NOT NULL, instance_id TEXT NOT NULL,"
-                    + " body TEXT NOT NULL, PRIMARY KEY (run_id, seq))");
+                    + " body TEXT NOT NULL, written_at BIGINT NOT NULL, PRIMARY KEY (run_id, seq))");
         } catch (SQLException e) {
             throw new IllegalStateException("Could not create the durable runs' event log: " + e.getMessage(), e);
         }
@@ -198,6 +207,7 @@ public final class EventLog implements AutoCloseable {
                         if (closed) {
                             return;
                         }
+                        pruneNowAndThen();
                         continue;
                     }
                     batch.add(first);
@@ -240,8 +250,9 @@ public final class EventLog implements AutoCloseable {
      * and each run's numbers must be committed in their order, or a reader could pass a number still to come.
      */
     private void commit(List<Row> batch) throws SQLException {
-        String insert = "INSERT INTO " + table + " (run_id, seq, event_type, event_run_id, instance_id, body)"
-                + " VALUES (?, ?, ?, ?, ?, ?)";
+        String insert = "INSERT INTO " + table + " (run_id, seq, event_type, event_run_id, instance_id, body,"
+                + " written_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+        long now = System.currentTimeMillis();
         String last = "SELECT coalesce(max(seq), -1) FROM " + table + " WHERE run_id = ?";
         // In one order on every process, so that two writers never wait on each other's locks.
         Map<String, List<Row>> byRun = new java.util.TreeMap<>();
@@ -269,6 +280,7 @@ public final class EventLog implements AutoCloseable {
                         ps.setString(4, r.eventRunId());
                         ps.setString(5, instanceId);
                         ps.setString(6, r.body());
+                        ps.setLong(7, now);
                         ps.addBatch();
                     }
                 }
@@ -285,6 +297,31 @@ public final class EventLog implements AutoCloseable {
             } finally {
                 c.setAutoCommit(true);
             }
+        }
+    }
+
+    /**
+     * When the writer is idle, once a tenth of the retention (10 minutes, {@link #RETENTION}): forgets the events of runs that ended more than
+     * the retention ago (their end is stored with the run; a resume after that is answered from the store, as
+     * AgentOS answers once its buffer is gone). Every process prunes; two at once delete nothing twice.
+     */
+    private void pruneNowAndThen() {
+        long now = System.currentTimeMillis();
+        if (now - prunedAt < retention.toMillis() / 10) {
+            return;
+        }
+        prunedAt = now;
+        String ended = "SELECT run_id FROM " + table + " WHERE event_run_id = run_id AND written_at < ? AND event_type IN ("
+                + String.join(", ", LoggedEvents.TERMINAL.stream().map(t -> "'" + t + "'").toList()) + ")";
+        try (Connection c = connections.getConnection();
+                PreparedStatement ps = c.prepareStatement("DELETE FROM " + table + " WHERE run_id IN (" + ended + ")")) {
+            ps.setLong(1, now - retention.toMillis());
+            int gone = ps.executeUpdate();
+            if (gone > 0) {
+                LOG.debug("Forgot {} events of runs that ended more than {} ago", gone, retention);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.debug("Pruning the event log failed ({}); next time", e.getMessage());
         }
     }
 
