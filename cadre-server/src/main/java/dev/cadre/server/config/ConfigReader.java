@@ -190,7 +190,7 @@ final class ConfigReader {
             throw error(n.map().get("mode"), "durable execution keeps its runs in PostgreSQL: set db to a PostgreSQL "
                     + "database (postgresql://user:password@host:5432/db), not " + db.replaceAll("//[^@/]*@", "//***@"));
         }
-        if (!durable && n.map().size() > 1) {
+        if (!durable && n.map().keySet().stream().anyMatch(k -> !k.equals("mode"))) {
             throw error(n, "worker_concurrency, app_version, schema and stale_after_seconds are settings of durable "
                     + "execution: add mode: durable");
         }

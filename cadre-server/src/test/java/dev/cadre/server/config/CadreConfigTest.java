@@ -206,4 +206,27 @@ class CadreConfigTest {
         assertThatThrownBy(() -> CadreConfig.load(dir.resolve("absent.yaml")))
                 .isInstanceOf(ConfigException.class).hasMessageContaining("cannot be read");
     }
+
+    @Test
+    void durableExecutionIsForPostgreSqlAndItsSettingsNeedIt() {
+        assertThat(problem("db: sqlite:cadre.db\nexecution: {mode: durable}\n" + ONE_AGENT)).isEqualTo(
+                "cadre.yaml:2: execution.mode: durable execution keeps its runs in PostgreSQL: set db to a PostgreSQL "
+                + "database (postgresql://user:password@host:5432/db), not sqlite:cadre.db");
+        assertThat(problem("db: postgresql://u:secret@db/x\nexecution: {mode: fast}\n" + ONE_AGENT))
+                .isEqualTo("cadre.yaml:2: execution.mode: 'fast' is not one of local, durable");
+        assertThat(problem("execution: {worker_concurrency: 5}\n" + ONE_AGENT)).isEqualTo("cadre.yaml:1: execution: "
+                + "worker_concurrency, app_version, schema and stale_after_seconds are settings of durable execution: "
+                + "add mode: durable");
+        assertThat(problem("db: postgresql://u:p@db/x\nexecution: {mode: durable, worker_concurrency: 0}\n" + ONE_AGENT))
+                .isEqualTo("cadre.yaml:2: execution.worker_concurrency: '0' is not a whole number of 1 or more");
+        assertThat(problem("db: postgresql://u:p@db/x\nexecution: {mode: durable, lease: 5}\n" + ONE_AGENT))
+                .startsWith("cadre.yaml:2: execution.lease: unknown key (known here: app_version, mode, schema,");
+
+        CadreConfig durable = CadreConfig.parse("db: postgresql://u:p@db/x\nexecution: {mode: durable, "
+                + "worker_concurrency: 7, app_version: v2, stale_after_seconds: 12}\n" + ONE_AGENT, "cadre.yaml", Map.of());
+        assertThat(durable.execution()).isEqualTo(new CadreConfig.ExecutionConfig(true, java.util.Optional.of(7),
+                java.util.Optional.of("v2"), java.util.Optional.empty(), java.util.Optional.of(Duration.ofSeconds(12))));
+        assertThat(CadreConfig.parse(ONE_AGENT, "cadre.yaml", Map.of()).execution())
+                .isEqualTo(CadreConfig.ExecutionConfig.LOCAL);
+    }
 }
