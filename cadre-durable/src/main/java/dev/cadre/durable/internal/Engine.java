@@ -56,11 +56,13 @@ public final class Engine implements AutoCloseable {
         Workflows impl = new Workflows(byId, attachments);
         CadreWorkflows proxy = dbos.registerProxy(CadreWorkflows.class, impl);
         java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
-        impl.journal(new DbosJournal(dbos, proxy, attachments, released::get));
+        Fence fence = new Fence(released::get, db::ownHeartbeat, System::nanoTime);
+        impl.journal(new DbosJournal(dbos, proxy, attachments, fence, new DbWait(db)));
         Queue queue = new Queue(QUEUE).withWorkerConcurrency(workerConcurrency).withPollingInterval(queuePolling);
         dbos.registerQueue(queue);
         dbos.launch();
-        Recovery recovery = new Recovery(dbos, db, connections, schema, instanceId, db.staleAfter(), Clock.systemUTC());
+        Recovery recovery = new Recovery(dbos, db, connections, schema, instanceId, db.staleAfter(), Clock.systemUTC(),
+                fence);
         try {
             recovery.start(recoveryInterval);
         } catch (RuntimeException e) {

@@ -37,7 +37,7 @@ public final class Workflows implements CadreWorkflows {
     @Workflow(name = "cadre-run")
     public String run(String componentId, String runId) {
         return executing(() -> {
-            RunResult end = component(componentId).resumeRun(runId, journal);
+            RunResult end = journal.patiently(() -> component(componentId).resumeRun(runId, journal));
             return end.status().name();
         });
     }
@@ -46,10 +46,11 @@ public final class Workflows implements CadreWorkflows {
     @Workflow(name = "cadre-step")
     public String step(String task) {
         return executing(() -> {
-            Object value = attachments.take(DBOS.workflowId()).<Object>map(w -> w.work().get()).orElseGet(() -> {
-                StepTask t = Tasks.read(task);
-                return component(t.componentPath().get(0)).performStep(t, journal);
-            });
+            Object value = attachments.take(DBOS.workflowId()).<Object>map(w -> journal.patiently(w.work()))
+                    .orElseGet(() -> {
+                        StepTask t = Tasks.read(task);
+                        return journal.patiently(() -> component(t.componentPath().get(0)).performStep(t, journal));
+                    });
             return CadreJson.write(value);
         });
     }
@@ -61,6 +62,7 @@ public final class Workflows implements CadreWorkflows {
      */
     private String executing(java.util.function.Supplier<String> body) {
         executing.incrementAndGet();
+        Runnable left = journal.enter();
         try {
             if (draining) {
                 Thread.currentThread().interrupt();
@@ -72,6 +74,7 @@ public final class Workflows implements CadreWorkflows {
             }
             return out;
         } finally {
+            left.run();
             if (executing.decrementAndGet() == 0) {
                 synchronized (executing) {
                     executing.notifyAll();
