@@ -28,7 +28,7 @@ final class Finisher {
     }
 
     RunResult complete(LiveRun r, String content) {
-        if (r.control.isReleased()) {
+        if (lettingGo(r)) {
             return released(r);
         }
         if (!r.control.decide(RunStatus.COMPLETED)) {
@@ -40,7 +40,7 @@ final class Finisher {
     }
 
     RunResult fail(LiveRun r, String type, String message) {
-        if (r.control.isReleased()) {
+        if (lettingGo(r)) {
             return released(r);
         }
         if (!r.control.decide(RunStatus.ERROR)) {
@@ -52,7 +52,7 @@ final class Finisher {
 
     /** Ends a cancelled run, keeping its partial answer (in its content and as its last assistant message). */
     RunResult cancelled(LiveRun r) {
-        if (r.control.isReleased()) {
+        if (lettingGo(r)) {
             return released(r);
         }
         r.control.cancel(RunRegistry.cancelReason(r.state.runId));
@@ -91,6 +91,14 @@ final class Finisher {
     private static String cancelReason(LiveRun r) {
         String reason = r.control.reason();
         return reason.isEmpty() ? RunRegistry.cancelReason(r.state.runId) : reason;
+    }
+
+    /**
+     * Whether the run is let go of: released already, or its journal lets go of it — however the run came to its
+     * end (a durable executor that finds another process resumed the run does not always catch it waiting).
+     */
+    private static boolean lettingGo(LiveRun r) {
+        return r.control.isReleased() || (r.journal.released() && r.control.release());
     }
 
     /**

@@ -105,8 +105,8 @@ final class Steps {
         } catch (ModelException e) {
             return r.control.isCancelled() ? finisher.cancelled(r) : finisher.fail(r, e.errorType(), e.getMessage());
         } catch (RuntimeException e) {
-            if (r.control.isCancelled()) {
-                return finisher.cancelled(r);
+            if (r.control.isCancelled() || r.journal.released()) {
+                return finisher.cancelled(r); // a run its journal lets go of ends there, without a failure
             }
             if (e instanceof DbException se) {
                 // The db's message names hosts and files: it goes to the log, the run keeps a reference to it.

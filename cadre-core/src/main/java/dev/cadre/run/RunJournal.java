@@ -56,9 +56,11 @@ public interface RunJournal {
     <T> List<CompletableFuture<Step<T>>> steps(String name, Class<T> type, List<Work<T>> works);
 
     /**
-     * Whether this process has let go of its runs: it is shutting down, and another process resumes them from
-     * this journal. A run whose thread is interrupted then stops where it is and writes nothing more — no cancel,
-     * no end — instead of taking the interrupt for a cancel. Default: never (a local run's journal).
+     * Whether this process has let go of its runs — it is shutting down, and another process resumes them from
+     * this journal — or of the calling thread's run (another process resumed it already). A run whose thread is
+     * interrupted then stops where it is and writes nothing more — no cancel, no end — instead of taking the
+     * interrupt for a cancel; a run that comes to its end meanwhile writes none either. Asked on the run's thread.
+     * Default: never (a local run's journal).
      */
     default boolean released() {
         return false;

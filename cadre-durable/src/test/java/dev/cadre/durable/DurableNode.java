@@ -15,16 +15,22 @@ import java.time.Duration;
  * on the fake OpenAI server, its runs durable on the test PostgreSQL. Prints {@code READY} once it takes work, and
  * with {@code submit} starts one background run and prints {@code RUN <id>}. Runs until killed.
  *
- * <p>Arguments: schema, instance id, the fake server's base URL, [{@code submit} | {@code submit:<n>}: n runs,
- * then {@code SUBMITTED <n>} | {@code follow:<runId>}: prints {@code EVENT <event> <component>} for each event of
- * that run as this process reads it from the event log ({@code <instance> <resumed from>} added for a continued
- * event), then {@code FOLLOWED}].
+ * <p>Arguments: schema, instance id, the fake server's base URL, [{@code submit} | {@code submit:<n>}: n runs, each
+ * printed as {@code RUN <id>}, then {@code SUBMITTED <n>} | {@code follow:<runId>}: prints
+ * {@code EVENT <event> <component>} for each event of that run as this process reads it from the event log
+ * ({@code <instance> <resumed from>} added for a continued event), then {@code FOLLOWED}]. System properties:
+ * {@value #URL} — the JDBC URL of another server than the test PostgreSQL (a test's own cluster, which it may
+ * stop); {@value #CONCURRENCY} — the worker concurrency (default {@link #WORKER_CONCURRENCY}).
  */
 public final class DurableNode {
 
     /** Long enough that a live node on a busy CI machine is never taken for dead; short enough for the tests. */
     static final Duration STALE_AFTER = Duration.ofSeconds(8);
     static final int WORKER_CONCURRENCY = 20;
+    /** The system property naming the node's database server, when it is not the test PostgreSQL. */
+    static final String URL = "cadre.node.url";
+    /** The system property with the node's worker concurrency. */
+    static final String CONCURRENCY = "cadre.node.concurrency";
 
     private DurableNode() {
     }
@@ -44,7 +50,10 @@ public final class DurableNode {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("cadre.instance.id", args[1]);
-        PostgresDb db = TestPostgres.builder(args[0]).instanceId(args[1]).sweepOrphans(false).staleAfter(STALE_AFTER)
+        String url = System.getProperty(URL);
+        PostgresDb.Builder server = url == null ? TestPostgres.builder(args[0])
+                : PostgresDb.builder().url(url).schema(args[0]).maxPoolSize(8);
+        PostgresDb db = server.instanceId(args[1]).sweepOrphans(false).staleAfter(STALE_AFTER)
                 .heartbeatInterval(Duration.ofMillis(500)).withoutJournal().build();
         // Cancels reach it through LISTEN/NOTIFY only (its own poll is an hour away), so the tests prove that path.
         RunManager manager = RunManager.builder().cancellationManager(JdbcDbs.cancellations(db))
@@ -52,7 +61,8 @@ public final class DurableNode {
         Team team = team(db, manager, args[2]);
         DurableRuns durable = DurableRuns.builder(db).component(team).schema(dbosSchema(args[0]))
                 .recoveryInterval(Duration.ofMillis(500))
-                .queuePolling(Duration.ofMillis(100)).workerConcurrency(WORKER_CONCURRENCY).build();
+                .queuePolling(Duration.ofMillis(100))
+                .workerConcurrency(Integer.getInteger(CONCURRENCY, WORKER_CONCURRENCY)).build();
         // SIGTERM (a deploy): hand the runs in flight to the other processes instead of cancelling them.
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
@@ -71,7 +81,7 @@ public final class DurableNode {
         } else if (args.length > 3 && args[3].startsWith("submit:")) {
             int n = Integer.parseInt(args[3].substring("submit:".length()));
             for (int i = 0; i < n; i++) {
-                durable.submit(team, RunRequest.of("Question " + i));
+                System.out.println("RUN " + durable.submit(team, RunRequest.of("Question " + i)).runId());
             }
             System.out.println("SUBMITTED " + n);
         } else if (args.length > 3 && args[3].startsWith("follow:")) {

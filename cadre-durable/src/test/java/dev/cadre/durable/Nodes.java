@@ -65,6 +65,26 @@ final class Nodes implements AutoCloseable {
             return process.waitFor();
         }
 
+        /**
+         * {@code kill -STOP}: every thread of the process stands still — its heartbeat too — as in a long pause of
+         * its machine; {@link #proceed} lets it go on where it was.
+         */
+        void pause() throws IOException, InterruptedException {
+            signal("STOP");
+        }
+
+        /** {@code kill -CONT}, after {@link #pause}. */
+        void proceed() throws IOException, InterruptedException {
+            signal("CONT");
+        }
+
+        private void signal(String name) throws IOException, InterruptedException {
+            Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start();
+            if (kill.waitFor() != 0) {
+                throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+            }
+        }
+
         /** {@code kill -9}. */
         void kill() throws InterruptedException {
             process.destroyForcibly();
@@ -74,18 +94,38 @@ final class Nodes implements AutoCloseable {
 
     /** @param order {@code submit}, {@code submit:<n>}, or null to only take work */
     Node start(String schema, String instanceId, String baseUrl, String order) throws IOException {
+        schemas.add(DurableNode.dbosSchema(schema));
+        return start(schema, instanceId, baseUrl, order, List.of());
+    }
+
+    /**
+     * A node on another database server than the test PostgreSQL ({@code url}: a test's own cluster, removed with
+     * its schemas), with more system properties ({@code -Dname=value}) for it.
+     */
+    Node startOn(String url, String schema, String instanceId, String baseUrl, String order, List<String> properties)
+            throws IOException {
+        List<String> all = new ArrayList<>(properties);
+        all.add("-D" + DurableNode.URL + "=" + url);
+        return start(schema, instanceId, baseUrl, order, all);
+    }
+
+    private Node start(String schema, String instanceId, String baseUrl, String order, List<String> properties)
+            throws IOException {
         String java = ProcessHandle.current().info().command().orElse("java");
         String classPath = String.join(File.pathSeparator, System.getProperty("jdk.module.path", ""),
                 System.getProperty("java.class.path", ""));
         // The quick JIT compiler and the serial collector: a node lives seconds, and on a busy CI machine every
         // core it does not spend compiling is one the other nodes and tests have.
         List<String> command = new ArrayList<>(List.of(java, "-cp", classPath, "-Xmx256m", "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED", DurableNode.class.getName(), schema,
-                instanceId, baseUrl));
+                "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED",
+                // Times in the node's log: what a failure message shows is a sequence of events between processes.
+                "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS"));
+        command.addAll(properties);
+        command.addAll(List.of(DurableNode.class.getName(), schema, instanceId, baseUrl));
         if (order != null) {
             command.add(order);
         }
-        schemas.add(DurableNode.dbosSchema(schema));
         Path log = Files.createTempFile("cadre-node-" + instanceId, ".log");
         Process p = new ProcessBuilder(command).redirectError(log.toFile()).start();
         Node node = new Node(p, log);

@@ -22,8 +22,9 @@ import org.slf4j.LoggerFactory;
  * <p><b>Orphans.</b> When it opens, a store records a heartbeat for this process
  * ({@link dev.cadre.db.ProcessInstance#id()}) and ends as {@code ERROR}, with the reason
  * {@value #ORPHAN_REASON}, every unfinished run whose owner has not beaten within the staleness
- * limit (30 s unless configured); then it keeps doing both on a daemon virtual thread until
- * {@link #close()}. Runs must therefore be inserted with {@code ProcessInstance.id()} as owner.
+ * limit (30 s unless configured; 10 s for durable execution, without the sweep); then it keeps doing
+ * both on a daemon thread of its own until {@link #close()}. Runs must therefore be inserted with
+ * {@code ProcessInstance.id()} as owner.
  *
  * <p><b>Final states kept on disk.</b> A run's final state that the database cannot take (it is down,
  * or its disk is full) is kept by the engine in memory and in this store's {@link #journal() journal},
@@ -99,6 +100,15 @@ public abstract sealed class JdbcDb extends ForwardingDb permits SqliteDb, Postg
         return liveness.staleAfter();
     }
 
+    /**
+     * How this process's own heartbeat has gone so far: whether it has been steady, and since when. A process
+     * whose heartbeat was not steady for {@link #staleAfter} cannot tell a dead process from one that, like
+     * itself, could not beat for a while (see {@link OwnHeartbeat}).
+     */
+    public OwnHeartbeat ownHeartbeat() {
+        return liveness.own();
+    }
+
     /** Where final states the database could not take are kept until it does; see the class comment. */
     @Override
     public Optional<FinalStateJournal> journal() {
@@ -146,6 +156,12 @@ public abstract sealed class JdbcDb extends ForwardingDb permits SqliteDb, Postg
     record LivenessSettings(String instanceId, Duration heartbeatInterval, Duration staleAfter, boolean sweep) {
         static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
         static final Duration DEFAULT_STALE_AFTER = Duration.ofSeconds(30);
+        /**
+         * Durable execution resumes a dead process's runs within staleAfter plus the executor's recovery interval
+         * (5 s by default): 15 s. A beat every 2 s leaves room for a beat or two to fail or come late.
+         */
+        static final Duration DURABLE_INTERVAL = Duration.ofSeconds(2);
+        static final Duration DURABLE_STALE_AFTER = Duration.ofSeconds(10);
 
         LivenessSettings {
             if (heartbeatInterval.isNegative()) {

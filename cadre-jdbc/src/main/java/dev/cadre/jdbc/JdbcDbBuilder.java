@@ -20,8 +20,9 @@ public abstract sealed class JdbcDbBuilder<B extends JdbcDbBuilder<B>> permits S
     String id;
     Clock clock = Clock.systemUTC();
     String instanceId = ProcessInstance.id();
-    Duration heartbeatInterval = JdbcDb.LivenessSettings.DEFAULT_INTERVAL;
-    Duration staleAfter = JdbcDb.LivenessSettings.DEFAULT_STALE_AFTER;
+    /** Null until set: the defaults depend on {@link #sweepOrphans} (see {@link #liveness()}). */
+    Duration heartbeatInterval;
+    Duration staleAfter;
     boolean sweepOrphans = true;
     Path journalDirectory;
     boolean journal = true;
@@ -77,8 +78,8 @@ public abstract sealed class JdbcDbBuilder<B extends JdbcDbBuilder<B>> permits S
     }
 
     /**
-     * How often to beat the heartbeat and sweep orphans; default 10 s, at most half of
-     * {@link #staleAfter}. {@link Duration#ZERO} does it only once, when the store opens (for
+     * How often to beat the heartbeat and sweep orphans; default 10 s (2 s with {@code sweepOrphans(false)}), at
+     * most half of {@link #staleAfter}. {@link Duration#ZERO} does it only once, when the store opens (for
      * tests: other processes will then take this one for dead after {@code staleAfter}).
      */
     public B heartbeatInterval(Duration interval) {
@@ -111,15 +112,31 @@ public abstract sealed class JdbcDbBuilder<B extends JdbcDbBuilder<B>> permits S
      * Whether this store ends the unfinished runs of processes found dead (default {@code true}; see
      * {@link JdbcDb}). Off for durable execution, where another process resumes such runs instead: every
      * process sharing the database must then be durable, or runs of a dead local-mode process stay unfinished.
+     * Off, the liveness defaults are those of durable execution — {@code staleAfter} 10 s, a heartbeat every 2 s —
+     * so that a dead process's runs are resumed within 15 s (with the durable executor's default recovery
+     * interval of 5 s); settings given explicitly are kept.
      */
     public B sweepOrphans(boolean sweep) {
         this.sweepOrphans = sweep;
         return self();
     }
 
-    /** How long without a heartbeat makes a process count as dead; default 30 s. */
+    /**
+     * How long without a heartbeat makes a process count as dead; default 30 s, or 10 s with
+     * {@code sweepOrphans(false)} (durable execution, where it bounds how soon a dead process's runs resume).
+     */
     public B staleAfter(Duration staleAfter) {
         this.staleAfter = Objects.requireNonNull(staleAfter, "staleAfter");
         return self();
+    }
+
+    /** The liveness settings, the defaults resolved: those of durable execution when orphans are not swept. */
+    JdbcDb.LivenessSettings liveness() {
+        boolean durable = !sweepOrphans;
+        Duration stale = staleAfter != null ? staleAfter
+                : durable ? JdbcDb.LivenessSettings.DURABLE_STALE_AFTER : JdbcDb.LivenessSettings.DEFAULT_STALE_AFTER;
+        Duration interval = heartbeatInterval != null ? heartbeatInterval
+                : durable ? JdbcDb.LivenessSettings.DURABLE_INTERVAL : JdbcDb.LivenessSettings.DEFAULT_INTERVAL;
+        return new JdbcDb.LivenessSettings(instanceId, interval, stale, sweepOrphans);
     }
 }

@@ -50,14 +50,16 @@ public final class PostgresDb extends JdbcDb {
     private static final Duration POOL_SLICE = Duration.ofMillis(250);
 
     private final String url;
+    private final String instancesTable;
     private final PostgresCancellations cancellations;
     private final java.util.function.Function<String, javax.sql.DataSource> connectionsFor;
 
-    private PostgresDb(String url, JdbcStore store, Liveness liveness, Optional<FinalStateJournal> journal,
-            List<AutoCloseable> resources, PostgresCancellations cancellations,
+    private PostgresDb(String url, String instancesTable, JdbcStore store, Liveness liveness,
+            Optional<FinalStateJournal> journal, List<AutoCloseable> resources, PostgresCancellations cancellations,
             java.util.function.Function<String, javax.sql.DataSource> connectionsFor) {
         super(store, liveness, journal, resources);
         this.url = url;
+        this.instancesTable = instancesTable;
         this.cancellations = cancellations;
         this.connectionsFor = connectionsFor;
     }
@@ -88,6 +90,16 @@ public final class PostgresDb extends JdbcDb {
 
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The heartbeat table, as SQL names it from any connection to this database (with its schema, when the db has
+     * one): {@code instance_id TEXT}, {@code heartbeat_at BIGINT} (epoch milliseconds). For integrations that read
+     * heartbeats in transactions of their own — the durable executor locks a process's row while it records that
+     * process's death, so that no beat of it can land meanwhile.
+     */
+    public String instancesTable() {
+        return instancesTable;
     }
 
     /** The server and database, as {@code jdbc:postgresql://host:port/db} (never with credentials). */
@@ -219,7 +231,7 @@ public final class PostgresDb extends JdbcDb {
          */
         public PostgresDb build() {
             Tables tables = Tables.of(sessionTable, runTable, instanceTable);
-            LivenessSettings live = new LivenessSettings(instanceId, heartbeatInterval, staleAfter, sweepOrphans);
+            LivenessSettings live = liveness();
             String jdbcUrl = url != null ? url : "jdbc:postgresql://" + host + ":" + port + "/" + database;
             String where = describe(jdbcUrl);
             String storeId = id != null ? id : "postgres-" + where.substring(where.lastIndexOf('/') + 1);
@@ -257,8 +269,9 @@ public final class PostgresDb extends JdbcDb {
                 PostgresCancellations cancels = new PostgresCancellations(dataSource(jdbcUrl, seconds,
                         "cadre-cancels"), pool);
                 opened.add(cancels); // closed first (the list is closed last to first): it uses the pool
-                return new PostgresDb("jdbc:postgresql://" + where, store, liveness, journal, opened, cancels,
-                        name -> dataSource(jdbcUrl, seconds, name));
+                String instances = (schema != null ? "\"" + schema + "\"." : "") + tables.instances();
+                return new PostgresDb("jdbc:postgresql://" + where, instances, store, liveness, journal, opened,
+                        cancels, name -> dataSource(jdbcUrl, seconds, name));
             } catch (RuntimeException e) {
                 try {
                     closeAll(opened);

@@ -128,7 +128,7 @@ public final class SqliteDb extends JdbcDb {
          */
         public SqliteDb build() {
             Tables tables = Tables.of(sessionTable, runTable, instanceTable);
-            LivenessSettings live = new LivenessSettings(instanceId, heartbeatInterval, staleAfter, sweepOrphans);
+            LivenessSettings live = liveness();
             Path path = file.toAbsolutePath().normalize();
             String name = path.getFileName().toString();
             String storeId = id != null ? id : "sqlite-" + (name.contains(".") ? name.substring(0,

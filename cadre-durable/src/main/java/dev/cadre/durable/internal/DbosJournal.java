@@ -25,19 +25,37 @@ public final class DbosJournal implements RunJournal {
     private final DBOS dbos;
     private final CadreWorkflows self;
     private final Attachments attachments;
-    private final java.util.function.BooleanSupplier released;
+    private final Fence fence;
+    private final DbWait dbWait;
 
-    DbosJournal(DBOS dbos, CadreWorkflows self, Attachments attachments, java.util.function.BooleanSupplier released) {
+    DbosJournal(DBOS dbos, CadreWorkflows self, Attachments attachments, Fence fence, DbWait dbWait) {
         this.dbos = dbos;
         this.self = self;
         this.attachments = attachments;
-        this.released = released;
+        this.fence = fence;
+        this.dbWait = dbWait;
     }
 
-    /** Once the process is letting go of its runs, for the others to resume them. */
+    /**
+     * {@code work}'s value, done again once the database answers when it fails because the database is unreachable
+     * (see {@link DbWait}): for work of a workflow that fails before it did anything.
+     */
+    <T> T patiently(Supplier<T> work) {
+        return dbWait.patiently(work);
+    }
+
+    /**
+     * Once the process is letting go of its runs, for the others to resume them; or of the calling thread's run,
+     * when another process resumed it while this one was taken for dead ({@link Fence}).
+     */
     @Override
     public boolean released() {
-        return released.getAsBoolean();
+        return fence.released();
+    }
+
+    /** Registers the calling thread as executing its workflow, for {@link Fence}; run the result at its end. */
+    Runnable enter() {
+        return fence.enter();
     }
 
     @Override
@@ -46,18 +64,37 @@ public final class DbosJournal implements RunJournal {
         Object[] live = new Object[1];
         RuntimeException[] failed = new RuntimeException[1];
         boolean[] ran = {false};
-        String json = dbos.runStep(() -> {
-            ran[0] = true;
-            try {
-                T value = work.get();
-                live[0] = value;
-                return CadreJson.write(value);
-            } catch (RuntimeException e) {
-                // Recorded as a failure of ours, not as DBOS's serialised exception: the run ends with it.
-                failed[0] = e;
-                return FAILED;
+        String json;
+        try {
+            json = dbos.runStep(() -> {
+                // A step starts, and its value is recorded, only under this process's lease (see Fence).
+                admit();
+                ran[0] = true;
+                String out;
+                try {
+                    // A step's work that fails because the database is down (a run's opening reads its
+                    // session's history) is done again when it is back, not recorded as the run's failure.
+                    T value = dbWait.patiently(work);
+                    live[0] = value;
+                    out = CadreJson.write(value);
+                } catch (RuntimeException e) {
+                    // Recorded as a failure of ours, not as DBOS's serialised exception: the run ends with it.
+                    failed[0] = e;
+                    out = FAILED;
+                }
+                admit();
+                return out;
+            }, name);
+        } catch (Fence.LetGo letGo) {
+            // Nothing recorded: the run is let go of, and the engine stops it without writing anything.
+            if (failed[0] != null) {
+                throw failed[0];
             }
-        }, name);
+            if (ran[0]) {
+                return new Step<>(type.cast(live[0]), false);
+            }
+            throw new IllegalStateException("Step '" + name + "' was not started: this process let go of the run");
+        }
         if (failed[0] != null) {
             throw failed[0];
         }
@@ -73,6 +110,10 @@ public final class DbosJournal implements RunJournal {
     @Override
     public <T> List<CompletableFuture<Step<T>>> steps(String name, Class<T> type, List<Work<T>> works) {
         requireWorkflow(name);
+        fence.awaitLease();
+        if (fence.released()) {
+            throw new IllegalStateException("Steps '" + name + "' were not started: this process let go of the run");
+        }
         List<CompletableFuture<Step<T>>> out = new ArrayList<>(works.size());
         for (Work<T> w : works) {
             String id = Tasks.workflowId(w.task());
@@ -108,6 +149,14 @@ public final class DbosJournal implements RunJournal {
             });
         }
         return out;
+    }
+
+    /** Inside a DBOS step: waits for the lease; leaves the step without anything recorded once let go of. */
+    private void admit() {
+        fence.awaitLease();
+        if (fence.released()) {
+            throw Fence.LetGo.INSTANCE;
+        }
     }
 
     private static void requireWorkflow(String step) {

@@ -67,7 +67,8 @@ public final class Engine implements AutoCloseable {
         EventLog log = new EventLog(connections, signals, schema, instanceId);
         log.start();
         signals.start();
-        impl.journal(new DbosJournal(dbos, proxy, attachments, released::get), log);
+        Fence fence = new Fence(released::get, db::ownHeartbeat, System::nanoTime);
+        impl.journal(new DbosJournal(dbos, proxy, attachments, fence, new DbWait(db)), log);
         Queue queue = new Queue(QUEUE).withWorkerConcurrency(workerConcurrency).withPollingInterval(queuePolling);
         dbos.registerQueue(queue);
         try {
@@ -77,7 +78,8 @@ public final class Engine implements AutoCloseable {
             signals.close();
             throw e;
         }
-        Recovery recovery = new Recovery(dbos, db, connections, schema, instanceId, db.staleAfter(), Clock.systemUTC());
+        Recovery recovery = new Recovery(dbos, db, connections, schema, instanceId, db.staleAfter(), Clock.systemUTC(),
+                fence);
         try {
             recovery.start(recoveryInterval);
         } catch (RuntimeException e) {

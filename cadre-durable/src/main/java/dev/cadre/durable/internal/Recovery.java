@@ -1,22 +1,21 @@
 package dev.cadre.durable.internal;
 
-import dev.cadre.db.Db;
+import dev.cadre.jdbc.PostgresDb;
 import dev.dbos.transact.DBOS;
 import dev.dbos.transact.workflow.ListWorkflowsInput;
 import dev.dbos.transact.workflow.WorkflowState;
 import dev.dbos.transact.workflow.WorkflowStatus;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,48 +24,80 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Hands the workflows of dead processes to live ones. Self-hosted DBOS leaves telling a dead executor from a live
- * one to the application: here a process is dead when Cadre's heartbeat for it (its instance id is its DBOS
- * executor id) is older than the db's staleness limit. Every round, each process looks at the executors with
- * pending workflows; for a dead one, the first process to record the recovery in {@code cadre_recoveries} (one
- * {@code INSERT ... ON CONFLICT DO NOTHING} keyed by the executor and its last heartbeat: exactly one wins per
- * death) resumes all of that executor's pending workflows —
- * runs and their steps' workflows alike, or a run would wait forever for a step nobody executes — through DBOS's
- * queues, from which any live process takes them. Each resumed workflow replays its completed steps.
+ * Hands the workflows of dead processes to live ones, and keeps a live process that was taken for dead from
+ * executing them too. Self-hosted DBOS leaves telling a dead executor from a live one to the application: here a
+ * process is dead when Cadre's heartbeat for it (its instance id is its DBOS executor id) is older than the db's
+ * staleness limit.
+ *
+ * <p><b>Judging others.</b> Every round, each process looks at the executors with pending workflows; for a dead
+ * one, the first process to record the death in {@code cadre_recoveries} ({@link Deaths}: keyed by the executor and
+ * its last heartbeat, exactly one wins per death) resumes all of that executor's pending workflows — runs and their
+ * steps' workflows alike, or a run would wait forever for a step nobody executes — through DBOS's queues, from which
+ * any live process takes them. Each resumed workflow replays its completed steps. A process judges others only
+ * while its own heartbeat has been steady for {@code staleAfter} ({@link dev.cadre.jdbc.OwnHeartbeat}): after it
+ * could not reach the database itself — an outage, a pause — every other process may have been unable to beat as
+ * well, and its heartbeat looks old for no other reason; a process that has not beaten since this one's heartbeat
+ * became steady is judged only once it has been steady for twice {@code staleAfter}, time enough for every live one
+ * to be back. So an outage of the database takes nobody for dead, however long it lasts.
+ *
+ * <p><b>Being judged.</b> A process whose own connection failed while the others' worked, or that stood still
+ * longer than {@code staleAfter}, is rightly taken for dead, and may be alive. Its {@link Fence} checks the recorded
+ * deaths often (without DBOS, so that a check is not held up by DBOS's retries after an outage): a death of its own
+ * it has not seen makes it let go of the executions here of the workflows that death resumed elsewhere, and until
+ * a check finds whether there is one, its steps neither start nor are recorded.
  */
 public final class Recovery implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(Recovery.class);
 
     private final DBOS dbos;
-    private final Db db;
-    private final DataSource connections;
-    private final String table;
+    private final PostgresDb db;
+    private final Deaths deaths;
     private final String me;
     private final Duration staleAfter;
     private final Clock clock;
+    private final Fence fence;
+    /** Deaths of this process already handled (or older than this process). */
+    private final Set<String> seen = new HashSet<>();
+    /** Workflows let go of here, watched until another process has them (see {@link #rescue}). */
+    private final Map<String, Integer> letGo = new LinkedHashMap<>();
     private ScheduledExecutorService scheduler;
 
-    Recovery(DBOS dbos, Db db, DataSource connections, String schema, String me, Duration staleAfter, Clock clock) {
+    Recovery(DBOS dbos, PostgresDb db, DataSource connections, String schema, String me, Duration staleAfter,
+            Clock clock, Fence fence) {
         this.dbos = dbos;
         this.db = db;
-        this.connections = connections;
-        this.table = "\"" + schema + "\".cadre_recoveries";
+        this.deaths = new Deaths(connections, schema, db.instancesTable());
         this.me = me;
         this.staleAfter = staleAfter;
         this.clock = clock;
+        this.fence = fence;
     }
 
-    /** Creates the claims table if needed and starts a round every {@code interval} on a daemon thread. */
+    /**
+     * Creates the deaths table if needed, takes the deaths of this process recorded so far as handled (they are an
+     * earlier process's with the same id), checks once, and starts a round every {@code interval} and a check of
+     * the recorded deaths every {@code interval} or an eighth of {@code staleAfter}, whichever is shorter, each on a
+     * daemon thread of its own.
+     */
     void start(Duration interval) {
-        try (Connection c = connections.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (death TEXT PRIMARY KEY, executor_id TEXT NOT NULL,"
-                    + " recovered_by TEXT NOT NULL, recovered_at BIGINT NOT NULL)");
+        try {
+            deaths.create();
+            deaths.of(me).forEach(d -> seen.add(d.key()));
         } catch (SQLException e) {
             throw new IllegalStateException("Could not create the durable runs' recovery table: " + e.getMessage(), e);
         }
-        scheduler = Executors.newSingleThreadScheduledExecutor(Thread.ofPlatform().daemon().name("cadre-recovery")
+        Duration checks = interval.compareTo(staleAfter.dividedBy(8)) < 0 ? interval : staleAfter.dividedBy(8);
+        scheduler = Executors.newScheduledThreadPool(2, Thread.ofPlatform().daemon().name("cadre-recovery-", 0)
                 .factory());
+        scheduler.scheduleWithFixedDelay(() -> {
+            try {
+                checkFence();
+            } catch (SQLException | RuntimeException e) {
+                LOG.warn("Checking whether this process was taken for dead failed ({}); its durable runs' steps wait"
+                        + " for a check that does not, trying again in {}", e.getMessage(), checks);
+            }
+        }, 0, checks.toMillis(), TimeUnit.MILLISECONDS);
         scheduler.scheduleWithFixedDelay(() -> {
             try {
                 round();
@@ -77,28 +108,98 @@ public final class Recovery implements AutoCloseable {
         }, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /**
+     * Looks for deaths of this process recorded by others: lets go of the workflows they resumed that execute here,
+     * and watches them until another process has them. Then, finding none unhandled, renews the lease.
+     */
+    synchronized void checkFence() throws SQLException {
+        long started = System.nanoTime();
+        for (Deaths.Death d : deaths.of(me)) {
+            if (!seen.add(d.key())) {
+                continue;
+            }
+            List<String> let = fence.letGo(d.workflowIds());
+            d.workflowIds().forEach(id -> letGo.putIfAbsent(id, 0));
+            LOG.warn("This process was taken for dead ({}): {} of the {} workflow(s) another process resumed were "
+                    + "executing here; let go of them, the other process's execution goes on", d.key(), let.size(),
+                    d.workflowIds().size());
+        }
+        fence.checked(started);
+        rescue();
+    }
+
+    /**
+     * A workflow let go of here may be left to nobody: when this process took it from the queue (where the other
+     * process had put it) while its earlier execution here was still going, DBOS refused the second execution and
+     * left it pending under this process's name. Seen so at two checks, once its execution here has ended and
+     * no other has started here, it is queued again for any process.
+     */
+    private void rescue() {
+        var it = letGo.entrySet().iterator();
+        while (it.hasNext()) {
+            var e = it.next();
+            String id = e.getKey();
+            if (fence.lettingGo(id)) {
+                continue; // its execution here is still ending
+            }
+            if (fence.executing().contains(id)) {
+                it.remove(); // executed here again, in its own right
+                continue;
+            }
+            Optional<WorkflowStatus> s = dbos.getWorkflowStatus(id);
+            if (s.isEmpty() || s.get().status() != WorkflowState.PENDING || !me.equals(s.get().executorId())) {
+                it.remove(); // ended, queued, or another process's
+                continue;
+            }
+            if (e.getValue() == 0) {
+                e.setValue(1);
+                continue;
+            }
+            dbos.resumeWorkflow(id, s.get().queueName());
+            LOG.warn("Workflow {}, let go of here, was left pending here: queued again", id);
+            it.remove();
+        }
+    }
+
     /** One round: returns the executors whose workflows this process resumed. */
     List<String> round() {
+        Duration steady = db.ownHeartbeat().steadyFor(System.nanoTime());
+        if (steady.compareTo(staleAfter) < 0) {
+            return List.of(); // its own heartbeat was not steady long enough to judge others' (see above)
+        }
+        // A process that has not beaten since this one's heartbeat became steady may have been kept from it by
+        // what kept this one (an outage): it is given staleAfter to be stale, and as long again to be back —
+        // reconnecting takes a while (HikariCP waits up to 5 s between two attempts), more on a busy machine.
+        Instant steadySince = clock.instant().minus(steady);
+        boolean judgeAll = steady.compareTo(staleAfter.multipliedBy(2)) >= 0;
         List<WorkflowStatus> pending = dbos.listWorkflows(new ListWorkflowsInput()
                 .withStatus(List.of(WorkflowState.PENDING)).withLoadInput(false).withLoadOutput(false));
         Map<String, List<WorkflowStatus>> byExecutor = new LinkedHashMap<>();
         for (WorkflowStatus w : pending) {
             if (w.executorId() != null && !w.executorId().equals(me)) {
-                byExecutor.computeIfAbsent(w.executorId(), k -> new java.util.ArrayList<>()).add(w);
+                byExecutor.computeIfAbsent(w.executorId(), k -> new ArrayList<>()).add(w);
             }
         }
-        List<String> recovered = new java.util.ArrayList<>();
+        List<String> recovered = new ArrayList<>();
         Instant cutoff = clock.instant().minus(staleAfter);
         for (var e : byExecutor.entrySet()) {
             Optional<Instant> beat = db.lastHeartbeat(e.getKey());
             if (beat.isPresent() && beat.get().isAfter(cutoff)) {
                 continue; // alive
             }
+            if (!judgeAll && (beat.isEmpty() || beat.get().isBefore(steadySince))) {
+                continue; // maybe on its way back
+            }
             // One claim per death: a process that was taken for dead, came back, and died again (or a restart
             // that reuses its instance id) is recovered again, by the first process to claim that last beat.
-            String death = e.getKey() + "@" + beat.map(Instant::toEpochMilli).orElse(0L);
-            if (!claim(death, e.getKey())) {
-                continue; // another process recovers it
+            List<String> ids = e.getValue().stream().map(WorkflowStatus::workflowId).toList();
+            try {
+                if (!deaths.claim(e.getKey(), beat, ids, me, clock.millis())) {
+                    continue; // another process recovers it, or it beat meanwhile
+                }
+            } catch (SQLException ex) {
+                throw new IllegalStateException("Could not record the death of " + e.getKey() + ": " + ex.getMessage(),
+                        ex);
             }
             for (WorkflowStatus w : e.getValue()) {
                 dbos.resumeWorkflow(w.workflowId(), w.queueName());
@@ -108,22 +209,6 @@ public final class Recovery implements AutoCloseable {
             recovered.add(e.getKey());
         }
         return recovered;
-    }
-
-    private boolean claim(String death, String executorId) {
-        String sql = "INSERT INTO " + table + " (death, executor_id, recovered_by, recovered_at) VALUES (?, ?, ?, ?)"
-                + " ON CONFLICT (death) DO NOTHING RETURNING death";
-        try (Connection c = connections.getConnection(); PreparedStatement ps = c.prepareStatement(sql)) {
-            ps.setString(1, death);
-            ps.setString(2, executorId);
-            ps.setString(3, me);
-            ps.setLong(4, clock.millis());
-            try (ResultSet rs = ps.executeQuery()) {
-                return rs.next();
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Could not record the recovery of " + executorId + ": " + e.getMessage(), e);
-        }
     }
 
     @Override

@@ -39,11 +39,14 @@ public final class Workflows implements CadreWorkflows {
     @Workflow(name = "cadre-run")
     public String run(String componentId, String runId) {
         return executing(() -> {
-            EventLog.Appender events = appender(runId);
-            RunResult end = component(componentId).resumeRun(runId, journal, events);
-            if (end.status().isTerminal()) {
-                events.endIfMissing(LoggedEvents.end(end));
-            }
+            RunResult end = journal.patiently(() -> {
+                EventLog.Appender events = appender(runId);
+                RunResult ended = component(componentId).resumeRun(runId, journal, events);
+                if (ended.status().isTerminal()) {
+                    events.endIfMissing(LoggedEvents.end(ended));
+                }
+                return ended;
+            });
             return end.status().name();
         });
     }
@@ -52,13 +55,15 @@ public final class Workflows implements CadreWorkflows {
     @Workflow(name = "cadre-step")
     public String step(String task) {
         return executing(() -> {
-            Object value = attachments.take(DBOS.workflowId()).<Object>map(w -> w.work().get()).orElseGet(() -> {
-                // Its run is gone with its process: the step is done from its description, its events (a member
-                // run's) logged with the run they belong to, the outermost.
-                StepTask t = Tasks.read(task);
-                Component<?> root = component(t.componentPath().get(0));
-                return root.performStep(t, journal, appender(outermost(root, t.runId())));
-            });
+            Object value = attachments.take(DBOS.workflowId()).<Object>map(w -> journal.patiently(w.work()))
+                    .orElseGet(() -> {
+                        // Its run is gone with its process: the step is done from its description, its events (a
+                        // member run's) logged with the run they belong to, the outermost.
+                        StepTask t = Tasks.read(task);
+                        Component<?> root = component(t.componentPath().get(0));
+                        return journal.patiently(() -> root.performStep(t, journal,
+                                appender(outermost(root, t.runId()))));
+                    });
             return CadreJson.write(value);
         });
     }
@@ -70,6 +75,7 @@ public final class Workflows implements CadreWorkflows {
      */
     private String executing(java.util.function.Supplier<String> body) {
         executing.incrementAndGet();
+        Runnable left = journal.enter();
         try {
             if (draining) {
                 Thread.currentThread().interrupt();
@@ -81,6 +87,7 @@ public final class Workflows implements CadreWorkflows {
             }
             return out;
         } finally {
+            left.run();
             if (executing.decrementAndGet() == 0) {
                 synchronized (executing) {
                     executing.notifyAll();

@@ -13,9 +13,12 @@ import org.slf4j.LoggerFactory;
  * heartbeat of {@code instanceId}, then ends every unfinished run whose owner's heartbeat is older
  * than {@code staleAfter} ({@code CANCELLED} when someone asked to cancel it, {@code ERROR} otherwise).
  *
- * <p>After this process could not reach the store (a database outage), it does not sweep until it has
- * beaten its own heartbeat for {@code staleAfter} again: every other live process could not beat
- * during the outage either, and must get the time to do so before it is taken for dead.
+ * <p>After this process could not reach the store (a database outage), or beat too late (a stuck
+ * connection, the whole process paused), it does not sweep until its own heartbeat has been steady for
+ * {@code staleAfter} again (see {@link dev.cadre.jdbc.OwnHeartbeat}): every other live process may have
+ * been unable to beat meanwhile too, and must get the time to do so before it is taken for dead. The same
+ * record tells the durable executor when it may judge other processes, and for how long this process
+ * may still act for its runs.
  *
  * <p>{@link #start} does one round at once, on the caller's thread, so that a store that cannot do it
  * fails when it is opened; later rounds run every {@code interval} on a daemon thread of their own until
@@ -37,15 +40,22 @@ public final class Liveness implements AutoCloseable {
     private final Duration staleAfter;
     private final boolean sweep;
     private ScheduledExecutorService scheduler;
-    /** Since when (System.nanoTime) every round reached the store; {@link Long#MIN_VALUE} after a failed one. */
-    private volatile long healthySince;
+    private final HeartbeatStreak streak;
+    /**
+     * Whether every round so far reached the store in time: then the sweep may run at once, as when the store
+     * opens; after the first failed or late one it waits for a steady {@code staleAfter}.
+     */
+    private volatile boolean neverFailed = true;
+    /** When the heartbeat began to fail, while it does (for the log line when it is back). */
+    private volatile java.time.Instant failingSince;
 
-    private Liveness(JdbcStore store, String instanceId, Duration staleAfter, boolean sweep) {
+    private Liveness(JdbcStore store, String instanceId, Duration interval, Duration staleAfter, boolean sweep,
+            java.util.function.LongSupplier nanos) {
         this.sweep = sweep;
         this.store = store;
         this.instanceId = instanceId;
         this.staleAfter = staleAfter;
-        this.healthySince = System.nanoTime() - staleAfter.toNanos(); // at start, sweep at once
+        this.streak = new HeartbeatStreak(HeartbeatStreak.maxGap(interval, staleAfter), nanos);
     }
 
     /**
@@ -55,7 +65,7 @@ public final class Liveness implements AutoCloseable {
      */
     public static Liveness start(JdbcStore store, String instanceId, Duration interval, Duration staleAfter,
             boolean sweep) {
-        Liveness live = new Liveness(store, instanceId, staleAfter, sweep);
+        Liveness live = new Liveness(store, instanceId, interval, staleAfter, sweep, System::nanoTime);
         live.round();
         if (!interval.isZero()) {
             // A platform thread: a heartbeat must not wait for a carrier thread that busy runs keep, or a live
@@ -67,7 +77,9 @@ public final class Liveness implements AutoCloseable {
                 try {
                     live.round();
                 } catch (RuntimeException e) {
-                    live.healthySince = Long.MIN_VALUE;
+                    live.streak.failed();
+                    live.neverFailed = false;
+                    live.failingSince = live.failingSince != null ? live.failingSince : java.time.Instant.now();
                     LOG.error("Cadre store {}: heartbeat or orphan sweep failed ({}); other processes take this one"
                             + " for dead if this lasts longer than {}, but it keeps its runs when it is back. "
                             + "Retrying in {}.", store.id(), e.getMessage(), staleAfter, interval);
@@ -78,12 +90,18 @@ public final class Liveness implements AutoCloseable {
     }
 
     private void round() {
+        long started = streak.now();
         store.heartbeat(instanceId);
-        long now = System.nanoTime();
-        if (healthySince == Long.MIN_VALUE) {
-            healthySince = now;
+        if (!streak.succeeded(started)) {
+            neverFailed = false;
         }
-        if (!sweep || now - healthySince < staleAfter.toNanos()) {
+        if (failingSince != null) {
+            LOG.info("Cadre store {}: the heartbeat of {} is recorded again (it failed since {})", store.id(),
+                    instanceId, failingSince);
+            failingSince = null;
+        }
+        boolean judge = neverFailed || streak.own().steadyFor(streak.now()).compareTo(staleAfter) >= 0;
+        if (!sweep || !judge) {
             return; // not ours to sweep; or back from an outage: give the others time to beat before judging them
         }
         List<String> ended = store.failOrphanedRuns(staleAfter, ORPHAN_REASON);
@@ -100,7 +118,12 @@ public final class Liveness implements AutoCloseable {
 
     /** Whether the last round reached the store. */
     public boolean healthy() {
-        return healthySince != Long.MIN_VALUE;
+        return streak.own().steadySince() != Long.MIN_VALUE;
+    }
+
+    /** How this process's own heartbeat has gone so far. */
+    public dev.cadre.jdbc.OwnHeartbeat own() {
+        return streak.own();
     }
 
     public String instanceId() {
