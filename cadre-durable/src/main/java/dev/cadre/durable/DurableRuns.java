@@ -143,6 +143,7 @@ public final class DurableRuns implements AutoCloseable {
         private int workerConcurrency = 100;
         private Duration recoveryInterval = Duration.ofSeconds(5);
         private Duration queuePolling = Duration.ofMillis(250);
+        private int maxConnections = 10;
 
         private Builder(PostgresDb db) {
             this.db = Objects.requireNonNull(db, "db");
@@ -195,6 +196,19 @@ public final class DurableRuns implements AutoCloseable {
         }
 
         /**
+         * How many connections DBOS may hold (default 10; two stay open when idle), besides the db's own pool and two
+         * listening connections (cancels, events): a fleet of n processes needs n times their sum of PostgreSQL's
+         * {@code max_connections}.
+         */
+        public Builder maxConnections(int connections) {
+            if (connections < 2) {
+                throw new IllegalArgumentException("maxConnections must be 2 or more");
+            }
+            this.maxConnections = connections;
+            return this;
+        }
+
+        /**
          * Connects DBOS (migrating its schema), registers the workflows and starts taking work.
          *
          * @throws IllegalStateException when the db still ends dead processes' runs ({@code sweepOrphans(true)})
@@ -219,7 +233,7 @@ public final class DurableRuns implements AutoCloseable {
             HikariConfig pool = new HikariConfig();
             pool.setPoolName("cadre-dbos");
             pool.setDataSource(db.connections("cadre-dbos"));
-            pool.setMaximumPoolSize(10);
+            pool.setMaximumPoolSize(maxConnections);
             pool.setMinimumIdle(2); // a fleet of processes must not hold PostgreSQL's connection slots idle
             HikariDataSource connections = new HikariDataSource(pool);
             try {

@@ -53,13 +53,14 @@ public final class DurableNode {
         String url = System.getProperty(URL);
         PostgresDb.Builder server = url == null ? TestPostgres.builder(args[0])
                 : PostgresDb.builder().url(url).schema(args[0]).maxPoolSize(8);
+        // Few connections: a test's fleet shares the test PostgreSQL's connection slots with everything else.
         PostgresDb db = server.instanceId(args[1]).sweepOrphans(false).staleAfter(STALE_AFTER)
-                .heartbeatInterval(Duration.ofMillis(500)).withoutJournal().build();
+                .heartbeatInterval(Duration.ofMillis(500)).maxPoolSize(5).withoutJournal().build();
         // Cancels reach it through LISTEN/NOTIFY only (its own poll is an hour away), so the tests prove that path.
         RunManager manager = RunManager.builder().cancellationManager(JdbcDbs.cancellations(db))
                 .cancelRequestPoll(Duration.ofHours(1)).build();
         Team team = team(db, manager, args[2]);
-        DurableRuns durable = DurableRuns.builder(db).component(team).schema(dbosSchema(args[0]))
+        DurableRuns durable = DurableRuns.builder(db).component(team).maxConnections(5).schema(dbosSchema(args[0]))
                 .recoveryInterval(Duration.ofMillis(500))
                 .queuePolling(Duration.ofMillis(100))
                 .workerConcurrency(Integer.getInteger(CONCURRENCY, WORKER_CONCURRENCY)).build();

@@ -60,6 +60,15 @@ final class Deaths {
      */
     boolean claim(String executorId, Optional<Instant> lastBeat, List<String> workflowIds, String claimant,
             long nowMillis) throws SQLException {
+        return claim(executorId, lastBeat, "", workflowIds, claimant, nowMillis);
+    }
+
+    /**
+     * {@link #claim}, the death's key followed by {@code suffix}: the death of a process that recorded another's
+     * ({@code suffix} names that one) and died before it had resumed the other's workflows.
+     */
+    boolean claim(String executorId, Optional<Instant> lastBeat, String suffix, List<String> workflowIds,
+            String claimant, long nowMillis) throws SQLException {
         String lock = "SELECT heartbeat_at FROM " + heartbeats + " WHERE instance_id = ? FOR UPDATE";
         String insert = "INSERT INTO " + table + " (death, executor_id, recovered_by, recovered_at, workflows)"
                 + " VALUES (?, ?, ?, ?, ?) ON CONFLICT (death) DO NOTHING RETURNING death";
@@ -79,7 +88,7 @@ final class Deaths {
                 }
                 boolean won;
                 try (PreparedStatement ps = c.prepareStatement(insert)) {
-                    ps.setString(1, key(executorId, lastBeat));
+                    ps.setString(1, key(executorId, lastBeat) + suffix);
                     ps.setString(2, executorId);
                     ps.setString(3, claimant);
                     ps.setLong(4, nowMillis);
@@ -96,6 +105,17 @@ final class Deaths {
                 throw e;
             } finally {
                 c.setAutoCommit(true);
+            }
+        }
+    }
+
+    /** Who recorded the death {@code key}, if it is recorded. */
+    Optional<String> recordedBy(String key) throws SQLException {
+        try (Connection c = connections.getConnection();
+                PreparedStatement ps = c.prepareStatement("SELECT recovered_by FROM " + table + " WHERE death = ?")) {
+            ps.setString(1, key);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
             }
         }
     }

@@ -194,7 +194,8 @@ public final class Recovery implements AutoCloseable {
             // that reuses its instance id) is recovered again, by the first process to claim that last beat.
             List<String> ids = e.getValue().stream().map(WorkflowStatus::workflowId).toList();
             try {
-                if (!deaths.claim(e.getKey(), beat, ids, me, clock.millis())) {
+                if (!deaths.claim(e.getKey(), beat, ids, me, clock.millis())
+                        && !takeOver(e.getKey(), beat, ids, cutoff)) {
                     continue; // another process recovers it, or it beat meanwhile
                 }
             } catch (SQLException ex) {
@@ -209,6 +210,31 @@ public final class Recovery implements AutoCloseable {
             recovered.add(e.getKey());
         }
         return recovered;
+    }
+
+    /**
+     * A death recorded by a process that is dead too, while workflows of the first are still pending under its name:
+     * the recorder died before it had resumed them all (resuming moves a workflow out of {@code PENDING}). The
+     * recorder's death is claimed for them — once, under a lock on its heartbeat, as any death — and they are
+     * resumed here. A recorder that is alive is resuming them still, or lets go of them when it finds its death.
+     */
+    private boolean takeOver(String executorId, Optional<Instant> beat, List<String> ids, Instant cutoff)
+            throws SQLException {
+        String death = Deaths.key(executorId, beat);
+        Optional<String> recorder = deaths.recordedBy(death).filter(r -> !r.equals(me));
+        if (recorder.isEmpty()) {
+            return false; // it beat meanwhile, or this process recorded it (and resumes them this round)
+        }
+        Optional<Instant> recorderBeat = db.lastHeartbeat(recorder.get());
+        if (recorderBeat.isPresent() && recorderBeat.get().isAfter(cutoff)) {
+            return false; // alive: it is resuming them
+        }
+        boolean won = deaths.claim(recorder.get(), recorderBeat, " after recording " + death, ids, me, clock.millis());
+        if (won) {
+            LOG.warn("Process {} recorded the death of {} and stopped before resuming its workflows; resumed here",
+                    recorder.get(), executorId);
+        }
+        return won;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.cadre.jdbc.internal;
 
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -25,14 +26,43 @@ public final class Migrations {
     }
 
     /**
-     * Brings the schema up to date. Safe to call from several processes at once on PostgreSQL (Flyway
-     * takes an advisory lock).
+     * Brings the schema up to date. Safe to call from several processes at once on PostgreSQL: one migrates
+     * at a time, under an advisory lock, and the others find the schema up to date.
      */
     public static void apply(DataSource dataSource, Dialect dialect, Tables tables, Optional<String> schema,
             SqlErrors errors) {
         if (upToDate(dataSource, tables, schema)) {
             return; // Flyway's own check costs a second of start-up (its classes), for nothing to do
         }
+        if (dialect != Dialect.POSTGRES) {
+            migrate(dataSource, dialect, tables, schema, errors);
+            return;
+        }
+        // Flyway locks its migrations, but not the creation of its history table on a schema without one: processes
+        // of a fleet started at once on a new database each try to create it, and all but one fail. One at a time.
+        String key = "cadre-migrations:" + schema.orElse("") + "." + tables.history();
+        try (Connection c = dataSource.getConnection()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_lock(hashtext(?))")) {
+                ps.setString(1, key);
+                ps.execute();
+            }
+            try {
+                if (!upToDate(dataSource, tables, schema)) {
+                    migrate(dataSource, dialect, tables, schema, errors);
+                }
+            } finally {
+                try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_unlock(hashtext(?))")) {
+                    ps.setString(1, key);
+                    ps.execute();
+                }
+            }
+        } catch (SQLException e) {
+            throw errors.translate("Migrating the schema of the " + errors.target(), e);
+        }
+    }
+
+    private static void migrate(DataSource dataSource, Dialect dialect, Tables tables, Optional<String> schema,
+            SqlErrors errors) {
         try {
             var config = Flyway.configure(Migrations.class.getClassLoader())
                     .dataSource(dataSource)
