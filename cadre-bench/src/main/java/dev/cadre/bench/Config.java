@@ -35,7 +35,7 @@ public record Config(
     public static final Config QUICK = new Config("quick", 1, 3, 5, 1.0, 50_000,
             300, 1_500, 60, 10, 500, 2_000, 2_000, 4_000,
             10_000, 200, 20, 15, 10, 50,
-            3, 150, 20, 10, 20, 1, true);
+            3, 100, 10, 10, 20, 1, true);
 
     public static final Config FULL = new Config("full", 2, 5, 10, 2.0, 200_000,
             2_000, 10_000, 400, 20, 500, 10_000, 10_000, 10_000,
