@@ -17,7 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <pre>
  *   Bench                    quick mode (a few minutes on 2 cores)
  *   Bench --full             the numbers to publish
- *   Bench --only=cancel,...  some of: instantiation, overhead, cancel, background, concurrency, listing, startup
+ *   Bench --only=cancel,...  some of: instantiation, overhead, cancel, background, concurrency, listing, startup,
+ *                            durable
  *   Bench --in-process       no JVM per benchmark (used by the smoke test)
  * </pre>
  *

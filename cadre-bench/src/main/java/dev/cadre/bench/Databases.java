@@ -101,6 +101,21 @@ final class Databases {
         return out;
     }
 
+    /** The PostgreSQL server's version and commit setting, for the report. */
+    static String postgresVersion() {
+        try (Connection c = DriverManager.getConnection(postgresUrl()); Statement s = c.createStatement();
+                ResultSet r = s.executeQuery("show server_version")) {
+            r.next();
+            String v = r.getString(1);
+            try (ResultSet sc = s.executeQuery("show synchronous_commit")) {
+                sc.next();
+                return "PostgreSQL " + v + " (synchronous_commit=" + sc.getString(1) + ", TCP loopback)";
+            }
+        } catch (SQLException e) {
+            return "PostgreSQL ?";
+        }
+    }
+
     static Database sqlite() throws Exception {
         return new Sqlite(Files.createTempDirectory("cadre-bench-"));
     }
@@ -215,17 +230,7 @@ final class Databases {
         }
 
         public String version() {
-            try (Connection c = DriverManager.getConnection(postgresUrl()); Statement s = c.createStatement();
-                    ResultSet r = s.executeQuery("show server_version")) {
-                r.next();
-                String v = r.getString(1);
-                try (ResultSet sc = s.executeQuery("show synchronous_commit")) {
-                    sc.next();
-                    return "PostgreSQL " + v + " (synchronous_commit=" + sc.getString(1) + ", TCP loopback)";
-                }
-            } catch (SQLException e) {
-                return "PostgreSQL ?";
-            }
+            return postgresVersion();
         }
 
         private Connection floorConnection() throws SQLException {

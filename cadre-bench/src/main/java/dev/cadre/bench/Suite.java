@@ -2,7 +2,7 @@ package dev.cadre.bench;
 
 import java.util.List;
 
-/** One benchmark of the seven; runs in a JVM of its own and returns its lines of the table. */
+/** One benchmark of the eight; runs in a JVM of its own and returns its lines of the table. */
 interface Suite {
 
     String name();
@@ -14,7 +14,7 @@ interface Suite {
 
     static List<Suite> all() {
         return List.of(new InstantiationSuite(), new OverheadSuite(), new CancelSuite(), new BackgroundSuite(),
-                new ConcurrencySuite(), new ListingSuite(), new StartupSuite());
+                new ConcurrencySuite(), new ListingSuite(), new StartupSuite(), new DurableSuite());
     }
 
     static Suite named(String name) {
