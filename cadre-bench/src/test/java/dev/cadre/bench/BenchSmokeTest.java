@@ -38,7 +38,11 @@ class BenchSmokeTest {
             assertThat(suite.results()).as(suite.suite()).isNotEmpty();
             for (Result r : suite.results()) {
                 assertThat(r.samples()).as(r.benchmark()).isPositive();
-                if (r.unit().equals("requests")) {
+                if (r.benchmark().startsWith("durable: idle process")) {
+                    // CPU of a fleet with nothing to do, read in clock ticks (10 ms) over a short window: 0 is a
+                    // reading, not a failure to measure.
+                    assertThat(r.cadre()).as(r.benchmark()).isFinite().isNotNegative();
+                } else if (r.unit().equals("requests")) {
                     // How many of the requests made went wrong (timeouts, errors): none, ideally.
                     assertThat(r.cadre()).as(r.benchmark()).isBetween(0.0, (double) r.samples());
                 } else {

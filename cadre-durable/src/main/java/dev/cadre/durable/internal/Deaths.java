@@ -33,7 +33,10 @@ final class Deaths {
      * @param heartbeats the heartbeat table ({@code instance_id}, {@code heartbeat_at} in epoch milliseconds), as
      *     SQL names it from these connections
      */
+    private final String schema;
+
     Deaths(DataSource connections, String schema, String heartbeats) {
+        this.schema = schema;
         this.connections = connections;
         this.table = "\"" + schema + "\".cadre_recoveries";
         this.heartbeats = heartbeats;
@@ -41,11 +44,9 @@ final class Deaths {
 
     /** Creates the table if needed; adds the list of resumed workflows to a table of an earlier version. */
     void create() throws SQLException {
-        try (Connection c = connections.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (death TEXT PRIMARY KEY, executor_id TEXT NOT NULL,"
-                    + " recovered_by TEXT NOT NULL, recovered_at BIGINT NOT NULL, workflows TEXT[])");
-            s.execute("ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS workflows TEXT[]");
-        }
+        Ddl.create(connections, schema, "CREATE TABLE IF NOT EXISTS " + table + " (death TEXT PRIMARY KEY,"
+                + " executor_id TEXT NOT NULL, recovered_by TEXT NOT NULL, recovered_at BIGINT NOT NULL,"
+                + " workflows TEXT[])", "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS workflows TEXT[]");
     }
 
     static String key(String executorId, Optional<Instant> lastBeat) {

@@ -62,10 +62,8 @@ public final class Engine implements AutoCloseable {
         Workflows impl = new Workflows(byId, attachments);
         CadreWorkflows proxy = dbos.registerProxy(CadreWorkflows.class, impl);
         java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
-        // The event log is ready before DBOS launches: launching resumes this executor's own pending workflows.
         EventSignals signals = new EventSignals(db.connections("cadre-events"));
         EventLog log = new EventLog(connections, signals, schema, instanceId);
-        log.start();
         signals.start();
         Fence fence = new Fence(released::get, db::ownHeartbeat, System::nanoTime);
         impl.journal(new DbosJournal(dbos, proxy, attachments, fence, new DbWait(db)), log);
@@ -73,7 +71,15 @@ public final class Engine implements AutoCloseable {
         dbos.registerQueue(queue);
         try {
             dbos.launch();
+            // After DBOS has made its schema. A workflow of this executor resumed by the launch that asks for the
+            // log before its table is made waits for it (Workflows: the log is read until it can be).
+            log.start();
         } catch (RuntimeException e) {
+            try {
+                dbos.shutdown(); // launched or half-launched: its threads must not outlive a failed start
+            } catch (RuntimeException ignored) {
+                // the start's failure is the one to report
+            }
             log.close();
             signals.close();
             throw e;

@@ -85,9 +85,9 @@ public final class EventLog implements AutoCloseable {
 
     /** Creates the table if needed and starts the writer. */
     void start() {
-        try (Connection c = connections.getConnection(); Statement s = c.createStatement()) {
-            s.execute("CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"");
-            s.execute("CREATE TABLE IF NOT EXISTS " + table + " (run_id TEXT NOT NULL, seq INT NOT NULL,"
+        try {
+            Ddl.create(connections, schema, "CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"",
+                    "CREATE TABLE IF NOT EXISTS " + table + " (run_id TEXT NOT NULL, seq INT NOT NULL,"
                     + " event_type TEXT NOT NULL, event_run_id TEXT NOT NULL, instance_id TEXT NOT NULL,"
                     + " body TEXT NOT NULL, written_at BIGINT NOT NULL, PRIMARY KEY (run_id, seq))");
         } catch (SQLException e) {
