@@ -107,7 +107,11 @@ public final class DurableRuns implements AutoCloseable {
         return engine.instanceId();
     }
 
-    /** Resumes the unfinished runs of dead processes now, instead of at the next round; returns those processes. */
+    /**
+     * Resumes the unfinished runs of dead processes now, instead of at the next round; returns those processes. Finds
+     * none until this process's own heartbeat has been steady for the db's {@code staleAfter} (after a start or an
+     * outage every heartbeat looks old; see the module's README, "Processes: alive, dead, recovered").
+     */
     public List<String> recoverNow() {
         return engine.recoverNow();
     }

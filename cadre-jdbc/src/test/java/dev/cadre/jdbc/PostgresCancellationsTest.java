@@ -86,8 +86,8 @@ class PostgresCancellationsTest {
         ScriptedModel model = ScriptedModel.of(Reply.text("Half").thenAwait(new CompletableFuture<>()));
         Run<RunOutput> run = stalledRun(model, "after-a-break");
         awaitListening(ownerDb, 1);
-        TestPostgres.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
-                + " WHERE application_name = 'cadre-cancels' AND datname = current_database()");
+        // Its own listening connection only: other users of the test database keep theirs.
+        TestPostgres.execute("SELECT pg_terminate_backend(" + listenerPid(ownerDb) + ")");
         awaitListening(ownerDb, 2); // again, on a new connection
 
         assertThat(other.cancel("after-a-break", otherDb).outcome()).isEqualTo(CancelResult.Outcome.REQUESTED);
@@ -96,6 +96,10 @@ class PostgresCancellationsTest {
     }
 
     /** Waits until the db's listener has opened its {@code n}-th listening connection, and listens on it. */
+    private static int listenerPid(PostgresDb db) {
+        return ((dev.cadre.jdbc.internal.PostgresCancellations) db.cancellations()).listenerBackendPid().orElseThrow();
+    }
+
     private static void awaitListening(PostgresDb db, int n) throws InterruptedException {
         var cancels = (dev.cadre.jdbc.internal.PostgresCancellations) db.cancellations();
         assertThat(cancels.awaitListening(n, WAIT)).as("the cancel listener's connection " + n + " listens").isTrue();

@@ -76,13 +76,15 @@ public final class Liveness implements AutoCloseable {
             live.scheduler.scheduleWithFixedDelay(() -> {
                 try {
                     live.round();
-                } catch (RuntimeException e) {
+                } catch (RuntimeException | Error e) {
+                    // An Error too: a task that throws is never run again, and a process that stops beating is
+                    // taken for dead while it runs.
                     live.streak.failed();
                     live.neverFailed = false;
                     live.failingSince = live.failingSince != null ? live.failingSince : java.time.Instant.now();
                     LOG.error("Cadre store {}: heartbeat or orphan sweep failed ({}); other processes take this one"
-                            + " for dead if this lasts longer than {}, but it keeps its runs when it is back. "
-                            + "Retrying in {}.", store.id(), e.getMessage(), staleAfter, interval);
+                            + " for dead if this lasts longer than {} (they end its runs, or resume them in durable"
+                            + " mode). Retrying in {}.", store.id(), e.getMessage(), staleAfter, interval);
                 }
             }, ms, ms, TimeUnit.MILLISECONDS);
         }

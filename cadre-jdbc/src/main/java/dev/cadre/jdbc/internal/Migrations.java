@@ -91,7 +91,22 @@ public final class Migrations {
      */
     static boolean upToDate(DataSource dataSource, Tables tables, Optional<String> schema) {
         String history = schema.map(s -> s + ".").orElse("") + tables.history();
-        try (Connection c = dataSource.getConnection(); Statement st = c.createStatement();
+        try (Connection c = dataSource.getConnection()) {
+            // Asked of the catalogue first: selecting from a table that is not there yet is an ERROR line in the
+            // server's log for every new schema.
+            try (ResultSet t = c.getMetaData().getTables(null, schema.orElse(null), tables.history(), null)) {
+                if (!t.next()) {
+                    return false;
+                }
+            }
+            return applied(c, history);
+        } catch (SQLException | RuntimeException e) {
+            return false;
+        }
+    }
+
+    private static boolean applied(Connection c, String history) throws SQLException {
+        try (Statement st = c.createStatement();
                 ResultSet rs = st.executeQuery("SELECT version, success FROM " + history)) {
             Set<String> applied = new HashSet<>();
             while (rs.next()) {
@@ -108,8 +123,6 @@ public final class Migrations {
                 }
             }
             return true;
-        } catch (SQLException | RuntimeException e) {
-            return false;
         }
     }
 }

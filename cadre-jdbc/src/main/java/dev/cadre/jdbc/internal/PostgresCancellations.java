@@ -87,6 +87,15 @@ public final class PostgresCancellations implements CancellationManager {
         return () -> handlers.remove(handler);
     }
 
+    private int backendPid;
+
+    /** The server process of the listening connection, while it is up (for tests that break it, and no other). */
+    public java.util.OptionalInt listenerBackendPid() {
+        synchronized (listens) {
+            return listeningNow ? java.util.OptionalInt.of(backendPid) : java.util.OptionalInt.empty();
+        }
+    }
+
     /** Whether the listening connection is up now (for health checks and tests). */
     public boolean isListening() {
         return listeningNow;
@@ -162,10 +171,16 @@ public final class PostgresCancellations implements CancellationManager {
             connection = c;
         }
         c.setAutoCommit(true);
+        int pid;
         try (Statement s = c.createStatement()) {
             s.execute("LISTEN " + CHANNEL);
+            try (java.sql.ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+                rs.next();
+                pid = rs.getInt(1);
+            }
         }
         synchronized (listens) {
+            backendPid = pid;
             listeningNow = true;
             listens.incrementAndGet();
             listens.notifyAll();

@@ -55,6 +55,24 @@ class MigrationsTest {
         assertThat(Migrations.upToDate(ds, tables, Optional.empty())).isFalse();
     }
 
+    @Test
+    void onPostgreSqlTheCheckFindsItsOwnSchemasHistoryAndNoOther() {
+        String schema = dev.cadre.jdbc.TestPostgres.createSchema();
+        try {
+            org.postgresql.ds.PGSimpleDataSource ds = new org.postgresql.ds.PGSimpleDataSource();
+            ds.setUrl(dev.cadre.jdbc.TestPostgres.url());
+            Tables tables = Tables.of(null, null, null);
+            assertThat(Migrations.upToDate(ds, tables, Optional.of(schema))).as("a new schema").isFalse();
+
+            Migrations.apply(ds, Dialect.POSTGRES, tables, Optional.of(schema),
+                    new SqlErrors(Dialect.POSTGRES, "test", ""));
+
+            assertThat(Migrations.upToDate(ds, tables, Optional.of(schema))).isTrue();
+        } finally {
+            dev.cadre.jdbc.TestPostgres.dropSchema(schema);
+        }
+    }
+
     private SQLiteDataSource sqlite() {
         SQLiteDataSource ds = new SQLiteDataSource();
         ds.setUrl("jdbc:sqlite:" + dir.resolve("m.db"));
