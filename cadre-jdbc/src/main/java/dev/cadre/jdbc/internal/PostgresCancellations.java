@@ -173,11 +173,12 @@ public final class PostgresCancellations implements CancellationManager {
         c.setAutoCommit(true);
         int pid;
         try (Statement s = c.createStatement()) {
-            s.execute("LISTEN " + CHANNEL);
             try (java.sql.ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
                 rs.next();
                 pid = rs.getInt(1);
             }
+            // Last, so that pg_stat_activity shows the connection as what it is: its query stays "LISTEN ...".
+            s.execute("LISTEN " + CHANNEL);
         }
         synchronized (listens) {
             backendPid = pid;
