@@ -64,6 +64,12 @@ final class Events {
                 : new RunContent(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), text, "");
     }
 
+    /** A piece of the model's visible reasoning: a content event with empty content, as Agno streams it. */
+    RunEvent reasoning(String text) {
+        return team ? new TeamRunContent(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), "", text)
+                : new RunContent(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(), "", text);
+    }
+
     RunEvent contentCompleted() {
         return team ? new TeamRunContentCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name())
                 : new RunContentCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name());

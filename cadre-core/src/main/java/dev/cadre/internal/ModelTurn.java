@@ -109,6 +109,8 @@ final class ModelTurn {
                             }
                             r.state.streamed(t.text());
                             r.emit(r.events.content(t.text()));
+                        } else if (delta instanceof ModelDelta.Reasoning t && !t.text().isEmpty()) {
+                            r.emit(r.events.reasoning(t.text()));
                         }
                     });
                     answer.complete(acc.response());

@@ -15,6 +15,16 @@ public sealed interface ModelDelta {
     }
 
     /**
+     * A piece of the model's visible reasoning (Anthropic's extended thinking, Gemini's thought summaries):
+     * kept apart from the answer, streamed as {@code reasoning_content}.
+     */
+    record Reasoning(String text) implements ModelDelta {
+        public Reasoning {
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /**
      * A fragment of a tool call. Fragments with the same {@code index} belong to the same call; the
      * first usually carries the id and name, later ones only pieces of the JSON arguments.
      */

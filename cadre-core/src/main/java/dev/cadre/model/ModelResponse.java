@@ -15,13 +15,23 @@ import java.util.Objects;
  * @param providerData what the provider said about the response as a whole, for example its id
  *     ({@code response_id} for OpenAI's Responses API, {@code id} for Chat Completions); empty when
  *     it said nothing. Runs report it as {@code model_provider_data}.
+ * @param reasoningContent the model's visible reasoning (Anthropic's extended thinking, Gemini's thought
+ *     summaries), kept apart from the answer; empty when it showed none. Runs report it as
+ *     {@code reasoning_content}.
  */
-public record ModelResponse(String content, List<ToolCall> toolCalls, Usage usage, Map<String, String> providerData) {
+public record ModelResponse(String content, List<ToolCall> toolCalls, Usage usage, Map<String, String> providerData,
+        String reasoningContent) {
     public ModelResponse {
         Objects.requireNonNull(content, "content");
+        reasoningContent = reasoningContent == null ? "" : reasoningContent;
         toolCalls = List.copyOf(Objects.requireNonNull(toolCalls, "toolCalls"));
         Objects.requireNonNull(usage, "usage");
         providerData = copyProviderData(providerData);
+    }
+
+    /** A turn without visible reasoning. */
+    public ModelResponse(String content, List<ToolCall> toolCalls, Usage usage, Map<String, String> providerData) {
+        this(content, toolCalls, usage, providerData, "");
     }
 
     /** A turn the provider said nothing else about. */

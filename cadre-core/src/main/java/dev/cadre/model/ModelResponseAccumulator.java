@@ -18,6 +18,7 @@ import java.util.function.Consumer;
 public final class ModelResponseAccumulator implements Consumer<ModelDelta> {
 
     private final StringBuilder text = new StringBuilder();
+    private final StringBuilder reasoning = new StringBuilder();
     private final TreeMap<Integer, PendingCall> calls = new TreeMap<>();
     private Usage usage = Usage.NONE;
     private final Map<String, String> providerData = new LinkedHashMap<>();
@@ -30,6 +31,7 @@ public final class ModelResponseAccumulator implements Consumer<ModelDelta> {
         }
         switch (delta) {
             case ModelDelta.Text t -> text.append(t.text());
+            case ModelDelta.Reasoning r -> reasoning.append(r.text());
             case ModelDelta.ToolCallFragment f -> {
                 PendingCall call = calls.computeIfAbsent(f.index(), i -> new PendingCall());
                 f.id().filter(s -> !s.isEmpty()).ifPresent(id -> call.id = id);
@@ -57,6 +59,11 @@ public final class ModelResponseAccumulator implements Consumer<ModelDelta> {
         return text.toString();
     }
 
+    /** The reasoning received so far; empty when none. */
+    public synchronized String reasoning() {
+        return reasoning.toString();
+    }
+
     /** What the provider said about the response so far (its id, say); empty when nothing. */
     public synchronized Map<String, String> providerData() {
         return ModelResponse.copyProviderData(providerData);
@@ -77,7 +84,7 @@ public final class ModelResponseAccumulator implements Consumer<ModelDelta> {
             String args = c.arguments.isEmpty() ? "{}" : c.arguments.toString();
             toolCalls.add(new ToolCall(id, c.name, args));
         }
-        return new ModelResponse(text.toString(), toolCalls, usage, providerData);
+        return new ModelResponse(text.toString(), toolCalls, usage, providerData, reasoning.toString());
     }
 
     private static final class PendingCall {
