@@ -10,6 +10,8 @@ module dev.cadre.core {
     requires transitive com.fasterxml.jackson.databind;
     requires com.fasterxml.jackson.datatype.jdk8;
     requires org.slf4j;
+    // Structured answers are checked against their output schema.
+    requires com.networknt.schema;
 
     exports dev.cadre;
     exports dev.cadre.db;

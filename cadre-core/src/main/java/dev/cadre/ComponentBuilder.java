@@ -2,6 +2,7 @@ package dev.cadre;
 
 import dev.cadre.internal.Spec;
 import dev.cadre.model.Model;
+import dev.cadre.model.OutputSchema;
 import dev.cadre.run.RunListener;
 import dev.cadre.db.Db;
 import dev.cadre.tool.Tool;
@@ -32,6 +33,8 @@ public abstract sealed class ComponentBuilder<B extends ComponentBuilder<B>> per
     private int historyRuns = 3;
     private int maxToolRounds = 10;
     private final List<RunListener> listeners = new ArrayList<>();
+    private OutputSchema outputSchema;
+    private Class<?> outputType;
 
     ComponentBuilder() {
     }
@@ -125,6 +128,27 @@ public abstract sealed class ComponentBuilder<B extends ComponentBuilder<B>> per
         return self();
     }
 
+    /**
+     * Makes the final answer JSON of {@code type}'s shape: the schema goes to the model natively, the answer is
+     * checked against it (with one corrective turn when it does not match, then the run ends {@code ERROR} naming
+     * the field), and the run's content is the JSON — read it with {@code run.content(type)}. For a team, the
+     * leader's final answer; members may have their own.
+     *
+     * @param type a record; {@code Optional} components are not required
+     */
+    public B outputSchema(Class<?> type) {
+        this.outputSchema = OutputSchema.of(type);
+        this.outputType = type;
+        return self();
+    }
+
+    /** {@link #outputSchema(Class)} with a JSON schema, for answers read as JSON rather than as a record. */
+    public B outputSchema(OutputSchema schema) {
+        this.outputSchema = Objects.requireNonNull(schema, "schema");
+        this.outputType = null;
+        return self();
+    }
+
     /** Checks what both builders check and returns the name, id and settings. */
     Common common(String what) {
         String n = BaseComponent.requireName(name, what);
@@ -139,7 +163,8 @@ public abstract sealed class ComponentBuilder<B extends ComponentBuilder<B>> per
         }
         return new Common(id != null ? id : BaseComponent.urlSafe(n), n, Optional.ofNullable(model),
                 Optional.ofNullable(description), List.copyOf(instructions), List.copyOf(tools),
-                new Spec.Settings(addHistory, historyRuns, maxToolRounds, List.copyOf(listeners)));
+                new Spec.Settings(addHistory, historyRuns, maxToolRounds, List.copyOf(listeners),
+                        Optional.ofNullable(outputSchema), Optional.ofNullable(outputType)));
     }
 
     record Common(String id, String name, Optional<Model> model, Optional<String> description,

@@ -25,7 +25,8 @@ public record RunCompleted(
         String content,
         RunStatus status,
         RunMetrics metrics,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> modelProviderData)
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> modelProviderData,
+        String contentType)
         implements AgentRunEvent, TerminalEvent {
 
     public RunCompleted {
@@ -39,6 +40,15 @@ public record RunCompleted(
         Objects.requireNonNull(status, "status");
         Objects.requireNonNull(metrics, "metrics");
         modelProviderData = ModelResponse.copyProviderData(modelProviderData);
+        contentType = contentType == null || contentType.isEmpty() ? "str" : contentType;
+    }
+
+    /** A completion with a text answer. */
+    public RunCompleted(Instant createdAt, String runId, String sessionId, Optional<String> parentRunId,
+            String agentId, String agentName, String content, RunStatus status, RunMetrics metrics,
+            Map<String, String> modelProviderData) {
+        this(createdAt, runId, sessionId, parentRunId, agentId, agentName, content, status, metrics, modelProviderData,
+                "str");
     }
 
     /** A completion without provider data. */
@@ -47,9 +57,13 @@ public record RunCompleted(
         this(createdAt, runId, sessionId, parentRunId, agentId, agentName, content, status, metrics, Map.of());
     }
 
-    /** The type of {@link #content()}: always {@code str}, Cadre's answers are text. */
+    /**
+     * The type of {@link #content()}: {@code str} for text, else the name of the output schema its JSON passed
+     * (see {@code RunResult.contentType()}).
+     */
+    @Override
     @JsonProperty("content_type")
     public String contentType() {
-        return "str";
+        return contentType;
     }
 }

@@ -32,7 +32,8 @@ public record TeamRunCompleted(
         RunStatus status,
         RunMetrics metrics,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> modelProviderData,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<RunResult> memberResponses)
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) List<RunResult> memberResponses,
+        String contentType)
         implements TeamRunEvent, TerminalEvent {
 
     public TeamRunCompleted {
@@ -47,6 +48,15 @@ public record TeamRunCompleted(
         Objects.requireNonNull(metrics, "metrics");
         modelProviderData = ModelResponse.copyProviderData(modelProviderData);
         memberResponses = memberResponses == null ? List.of() : List.copyOf(memberResponses);
+        contentType = contentType == null || contentType.isEmpty() ? "str" : contentType;
+    }
+
+    /** A completion with a text answer. */
+    public TeamRunCompleted(Instant createdAt, String runId, String sessionId, Optional<String> parentRunId,
+            String teamId, String teamName, String content, RunStatus status, RunMetrics metrics,
+            Map<String, String> modelProviderData, List<RunResult> memberResponses) {
+        this(createdAt, runId, sessionId, parentRunId, teamId, teamName, content, status, metrics, modelProviderData,
+                memberResponses, "str");
     }
 
     /** A completion without provider data or member runs. */
@@ -55,15 +65,19 @@ public record TeamRunCompleted(
         this(createdAt, runId, sessionId, parentRunId, teamId, teamName, content, status, metrics, Map.of(), List.of());
     }
 
-    /** The type of {@link #content()}: always {@code str}, Cadre's answers are text. */
+    /**
+     * The type of {@link #content()}: {@code str} for text, else the name of the output schema its JSON passed
+     * (see {@code RunResult.contentType()}).
+     */
+    @Override
     @JsonProperty("content_type")
     public String contentType() {
-        return "str";
+        return contentType;
     }
 
     /** This event without its member runs, as the run's own {@code events} keep it. */
     public TeamRunCompleted withoutMemberResponses() {
         return new TeamRunCompleted(createdAt, runId, sessionId, parentRunId, teamId, teamName, content, status,
-                metrics, modelProviderData, List.of());
+                metrics, modelProviderData, List.of(), contentType);
     }
 }

@@ -104,9 +104,9 @@ final class Events {
     RunEvent completed(RunResult run) {
         List<RunResult> members = run instanceof TeamRunOutput t ? t.memberResponses() : List.of();
         return team ? new TeamRunCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(),
-                run.content(), RunStatus.COMPLETED, run.metrics(), run.modelProviderData(), members)
+                run.content(), RunStatus.COMPLETED, run.metrics(), run.modelProviderData(), members, run.contentType())
                 : new RunCompleted(now(), s.runId, s.sessionId, s.parentRunId, s.spec.id(), s.spec.name(),
-                run.content(), RunStatus.COMPLETED, run.metrics(), run.modelProviderData());
+                run.content(), RunStatus.COMPLETED, run.metrics(), run.modelProviderData(), run.contentType());
     }
 
     /**

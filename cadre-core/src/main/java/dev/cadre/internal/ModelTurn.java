@@ -7,6 +7,7 @@ import dev.cadre.model.ModelException;
 import dev.cadre.model.ModelRequest;
 import dev.cadre.model.ModelResponse;
 import dev.cadre.model.ModelResponseAccumulator;
+import dev.cadre.model.OutputSchema;
 import dev.cadre.model.ToolDefinition;
 import dev.cadre.model.Usage;
 import dev.cadre.run.ModelCall;
@@ -54,12 +55,13 @@ final class ModelTurn {
      * before and the journal has this turn, replayed from it — recorded in the run as it was, with its usage
      * and its events, and nothing sent to the model.
      */
-    ModelResponse call(LiveRun r, List<Message> conversation, List<ToolDefinition> tools) throws Cancelled {
+    ModelResponse call(LiveRun r, List<Message> conversation, List<ToolDefinition> tools,
+            Optional<OutputSchema> schema) throws Cancelled {
         RunJournal.Step<Turn> step;
         try {
             step = r.journal.step("model", Turn.class, () -> {
                 try {
-                    return ask(r, conversation, tools);
+                    return ask(r, conversation, tools, schema);
                 } catch (Cancelled c) {
                     throw new CancelledStep();
                 }
@@ -78,9 +80,10 @@ final class ModelTurn {
         return turn.response();
     }
 
-    private Turn ask(LiveRun r, List<Message> conversation, List<ToolDefinition> tools) throws Cancelled {
+    private Turn ask(LiveRun r, List<Message> conversation, List<ToolDefinition> tools, Optional<OutputSchema> schema)
+            throws Cancelled {
         Model model = r.spec().model().orElseThrow();
-        ModelRequest request = new ModelRequest(conversation, tools);
+        ModelRequest request = new ModelRequest(conversation, tools, schema);
         ModelResponseAccumulator acc = new ModelResponseAccumulator();
         r.state.startTurn(acc);
         r.emit(r.events.modelRequestStarted());

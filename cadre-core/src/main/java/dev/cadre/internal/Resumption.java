@@ -44,6 +44,11 @@ final class Resumption {
                     (spec instanceof Spec.TeamSpec ? "Team '" : "Agent '") + spec.name()
                     + "' has no model: set one with model(...)");
         }
+        if (request.outputSchema().isPresent()) {
+            // A durable run is executed from what the db keeps of it, which has no place for a schema of its own.
+            throw new IllegalArgumentException("A durable run cannot have an output schema of its own: give "
+                    + spec.name() + " one with outputSchema(...)");
+        }
         RunRequest resolved = RunEngine.resolve(request);
         RunState state = new RunState(spec, resolved.runId().orElseThrow(), resolved.sessionId().orElseThrow(),
                 Optional.empty(), resolved.userId(), resolved.input(), RunStatus.PENDING, Events.now());

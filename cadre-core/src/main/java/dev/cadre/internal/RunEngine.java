@@ -226,6 +226,7 @@ public final class RunEngine {
         RunControl control = parent.map(p -> p.control.child(runId)).orElseGet(() -> RunControl.root(runId));
         RunState state = new RunState(spec, runId, sessionId, parent.map(p -> p.state.runId), request.userId(),
                 request.input(), initial, resumed.orElseGet(Events::now));
+        state.requestSchema(request.outputSchema());
         List<String> ancestors = parent.map(p -> {
             List<String> chain = new ArrayList<>(List.of(p.state.runId));
             chain.addAll(p.ancestors);
@@ -310,7 +311,7 @@ public final class RunEngine {
         return new RunRequest(request.input(),
                 Optional.of(request.sessionId().orElseGet(() -> UUID.randomUUID().toString())),
                 Optional.of(request.runId().orElseGet(() -> UUID.randomUUID().toString())), request.userId(),
-                request.streamEvents());
+                request.streamEvents(), request.outputSchema());
     }
 
     /** The run's handle, typed as its caller asked (agents' runs are RunOutputs, teams' TeamRunOutputs). */

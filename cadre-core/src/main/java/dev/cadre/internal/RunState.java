@@ -5,6 +5,7 @@ import dev.cadre.model.Message;
 import dev.cadre.model.Model;
 import dev.cadre.model.ModelResponse;
 import dev.cadre.model.ModelResponseAccumulator;
+import dev.cadre.model.OutputSchema;
 import dev.cadre.model.Usage;
 import dev.cadre.run.ModelMetrics;
 import dev.cadre.run.RunFailure;
@@ -46,6 +47,9 @@ final class RunState {
     private ModelResponseAccumulator turn;
     private String lastTurnText = "";
     private String content = "";
+    private String contentType = RunResult.TEXT;
+    /** This run's own output schema, asked for with its request; else its component's applies. */
+    private Optional<OutputSchema> requestedSchema = Optional.empty();
     private Usage usage = Usage.NONE;
     /** Per model used ({@code provider/id}), its counts: Agno's {@code metrics.details}. */
     private final Map<String, ModelMetrics> models = new LinkedHashMap<>();
@@ -186,6 +190,19 @@ final class RunState {
         }
     }
 
+    synchronized void requestSchema(Optional<OutputSchema> schema) {
+        requestedSchema = schema;
+    }
+
+    synchronized Optional<OutputSchema> requestedSchema() {
+        return requestedSchema;
+    }
+
+    /** The run's answer is JSON that passed the output schema of this name. */
+    synchronized void structured(String schemaName) {
+        contentType = schemaName;
+    }
+
     synchronized void end(RunStatus terminal, String finalContent, Optional<RunFailure> why) {
         status = terminal;
         content = finalContent;
@@ -209,11 +226,11 @@ final class RunState {
         return switch (spec) {
             case Spec.AgentSpec a -> new RunOutput(runId, a.id(), a.name(), sessionId, parentRunId, userId,
                     new RunInput(input), liveContent, status, Optional.ofNullable(failure), messages, tools, metrics,
-                    model, provider, createdAt, events, provided);
+                    model, provider, createdAt, events, provided, contentType);
             case Spec.TeamSpec t -> new TeamRunOutput(runId, t.id(), t.name(), sessionId, parentRunId, userId,
                     new RunInput(input), liveContent, status, Optional.ofNullable(failure), messages, tools, metrics,
                     model, provider, createdAt, events,
-                    members.values().stream().flatMap(Optional::stream).toList(), provided);
+                    members.values().stream().flatMap(Optional::stream).toList(), provided, contentType);
         };
     }
 }

@@ -2,6 +2,7 @@ package dev.cadre.internal;
 
 import dev.cadre.TeamMode;
 import dev.cadre.model.Model;
+import dev.cadre.model.OutputSchema;
 import dev.cadre.run.RunListener;
 import dev.cadre.tool.Tool;
 import java.util.List;
@@ -28,8 +29,11 @@ public sealed interface Spec permits Spec.AgentSpec, Spec.TeamSpec {
      * Behaviour switches shared by agents and teams.
      *
      * @param listeners the component's own listeners (they observe its members' runs too)
+     * @param outputSchema the shape of its final answer, when it must be JSON
+     * @param outputType the record its answer is read as, when the schema was made from one
      */
-    record Settings(boolean addHistoryToContext, int historyRuns, int maxToolRounds, List<RunListener> listeners) {
+    record Settings(boolean addHistoryToContext, int historyRuns, int maxToolRounds, List<RunListener> listeners,
+            Optional<OutputSchema> outputSchema, Optional<Class<?>> outputType) {
     }
 
     record AgentSpec(String id, String name, Optional<Model> model, Optional<String> role,

@@ -4,6 +4,7 @@ import dev.cadre.db.DbException;
 import dev.cadre.model.Message;
 import dev.cadre.model.ModelException;
 import dev.cadre.model.ModelResponse;
+import dev.cadre.model.OutputSchema;
 import dev.cadre.model.ToolDefinition;
 import dev.cadre.run.RunResult;
 import java.util.ArrayList;
@@ -68,13 +69,37 @@ final class Steps {
                 }
             }
             List<ToolDefinition> offered = ToolDefinitions.of(r.spec());
+            Optional<OutputSchema> schema = s.requestedSchema().or(() -> r.spec().settings().outputSchema());
+            Optional<Class<?>> type = s.requestedSchema().isPresent() ? Optional.empty()
+                    : r.spec().settings().outputType();
+            boolean corrected = false;
             int toolRounds = 0;
             while (true) {
                 checkCancelled(r);
-                ModelResponse response = turns.call(r, conversation, offered);
+                ModelResponse response = turns.call(r, conversation, offered, schema);
                 Message assistant = Message.assistant(response.content(), response.toolCalls());
                 conversation.add(assistant);
                 s.addMessage(assistant);
+                if (response.toolCalls().isEmpty() && schema.isPresent()) {
+                    StructuredAnswers.Check check = StructuredAnswers.check(schema.get(), type, response.content());
+                    if (check instanceof StructuredAnswers.Check.Passed p) {
+                        s.structured(schema.get().name());
+                        return finisher.complete(r, p.json());
+                    }
+                    StructuredAnswers.Check.Failed f = (StructuredAnswers.Check.Failed) check;
+                    if (corrected) {
+                        return finisher.fail(r, "output_schema_error", "The answer of " + r.spec().name()
+                                + " did not match its output schema '" + schema.get().name() + "' after a "
+                                + "corrective turn: " + f.problem() + ". Check that the model supports "
+                                + "structured output, or loosen the schema");
+                    }
+                    // One corrective turn: the model sees what was wrong and answers again.
+                    corrected = true;
+                    Message fix = Message.user(StructuredAnswers.correction(schema.get(), f));
+                    conversation.add(fix);
+                    s.addMessage(fix);
+                    continue;
+                }
                 if (response.toolCalls().isEmpty()) {
                     return finisher.complete(r, response.content());
                 }
@@ -96,7 +121,7 @@ final class Steps {
                     }
                 }
                 if (routed.isPresent()) {
-                    return finisher.complete(r, routed.get());
+                    return completeRouted(r, routed.get(), schema, type);
                 }
                 finisher.progress(r);
             }
@@ -140,6 +165,25 @@ final class Steps {
             opening.add(Message.user(r.state.input));
             return opening.toArray(Message[]::new);
         }).value());
+    }
+
+    /**
+     * A routed member's answer is the team's: with an output schema it must pass it (there is no turn of the
+     * leader's to correct it in), and the member should have the same schema.
+     */
+    private RunResult completeRouted(LiveRun r, String answer, Optional<OutputSchema> schema, Optional<Class<?>> type) {
+        if (schema.isEmpty()) {
+            return finisher.complete(r, answer);
+        }
+        return switch (StructuredAnswers.check(schema.get(), type, answer)) {
+            case StructuredAnswers.Check.Passed p -> {
+                r.state.structured(schema.get().name());
+                yield finisher.complete(r, p.json());
+            }
+            case StructuredAnswers.Check.Failed f -> finisher.fail(r, "output_schema_error", "The answer routed to "
+                    + r.spec().name() + " did not match its output schema '" + schema.get().name() + "': "
+                    + f.problem() + ". Give the member the same outputSchema(...)");
+        };
     }
 
     private static void checkCancelled(LiveRun r) throws ModelTurn.Cancelled {

@@ -46,7 +46,20 @@ public final class CadreJson {
             .addModule(timeModule())
             .build();
 
+    /** Structured answers are read with the names of their schema, which are the record's own (not snake_case). */
+    private static final ObjectMapper STRUCTURED = JsonMapper.builder()
+            .addModule(new Jdk8Module())
+            .build();
+
     private CadreJson() {
+    }
+
+    /**
+     * The mapper that reads structured answers into records: property names as in the record (and its output
+     * schema), unknown properties an error. Shared: do not reconfigure it.
+     */
+    public static ObjectMapper structuredMapper() {
+        return STRUCTURED;
     }
 
     /**

@@ -31,7 +31,8 @@ public record RunOutput(
         Optional<String> modelProvider,
         Instant createdAt,
         List<RunEvent> events,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> modelProviderData) implements RunResult {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> modelProviderData,
+        String contentType) implements RunResult {
 
     public RunOutput {
         Objects.requireNonNull(runId, "runId");
@@ -52,6 +53,17 @@ public record RunOutput(
         Objects.requireNonNull(createdAt, "createdAt");
         events = events == null ? List.of() : List.copyOf(events);
         modelProviderData = ModelResponse.copyProviderData(modelProviderData);
+        contentType = contentType == null || contentType.isEmpty() ? TEXT : contentType;
+    }
+
+    /** A run whose answer is text. */
+    public RunOutput(String runId, String agentId, String agentName, String sessionId, Optional<String> parentRunId,
+            Optional<String> userId, RunInput input, String content, RunStatus status, Optional<RunFailure> error,
+            List<Message> messages, List<ToolExecution> tools, RunMetrics metrics, Optional<String> model,
+            Optional<String> modelProvider, Instant createdAt, List<RunEvent> events,
+            Map<String, String> modelProviderData) {
+        this(runId, agentId, agentName, sessionId, parentRunId, userId, input, content, status, error, messages, tools,
+                metrics, model, modelProvider, createdAt, events, modelProviderData, TEXT);
     }
 
     /** A run without provider data. */
@@ -76,6 +88,6 @@ public record RunOutput(
     @Override
     public RunOutput withStatus(RunStatus status, Optional<RunFailure> error) {
         return new RunOutput(runId, agentId, agentName, sessionId, parentRunId, userId, input, content, status, error,
-                messages, tools, metrics, model, modelProvider, createdAt, events, modelProviderData);
+                messages, tools, metrics, model, modelProvider, createdAt, events, modelProviderData, contentType);
     }
 }

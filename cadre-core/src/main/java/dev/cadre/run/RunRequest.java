@@ -1,5 +1,6 @@
 package dev.cadre.run;
 
+import dev.cadre.model.OutputSchema;
 import dev.cadre.db.StoredText;
 import java.util.Objects;
 import java.util.Optional;
@@ -18,9 +19,11 @@ import java.util.Optional;
  * @param userId the user the run is for
  * @param streamEvents for {@code stream()}: whether to send lifecycle, tool and model-request events
  *     ({@code true}, the default) or only content and the terminal event
+ * @param outputSchema for this run only, the shape its final answer must have (AgentOS's {@code output_schema});
+ *     it replaces the component's own {@code outputSchema(...)}
  */
 public record RunRequest(String input, Optional<String> sessionId, Optional<String> runId, Optional<String> userId,
-        boolean streamEvents) {
+        boolean streamEvents, Optional<OutputSchema> outputSchema) {
 
     /**
      * @throws IllegalArgumentException when an id is blank, longer than {@value StoredText#MAX_ID_LENGTH}
@@ -32,6 +35,13 @@ public record RunRequest(String input, Optional<String> sessionId, Optional<Stri
         sessionId = validId(sessionId, "sessionId");
         runId = validId(runId, "runId");
         userId = validId(userId, "userId");
+        outputSchema = outputSchema == null ? Optional.empty() : outputSchema;
+    }
+
+    /** A request whose answer has the component's shape. */
+    public RunRequest(String input, Optional<String> sessionId, Optional<String> runId, Optional<String> userId,
+            boolean streamEvents) {
+        this(input, sessionId, runId, userId, streamEvents, Optional.empty());
     }
 
     public static RunRequest of(String input) {
@@ -59,6 +69,7 @@ public record RunRequest(String input, Optional<String> sessionId, Optional<Stri
         private String runId;
         private String userId;
         private boolean streamEvents = true;
+        private OutputSchema outputSchema;
 
         private Builder(String input) {
             this.input = Objects.requireNonNull(input, "input");
@@ -84,9 +95,15 @@ public record RunRequest(String input, Optional<String> sessionId, Optional<Stri
             return this;
         }
 
+        /** The shape this run's final answer must have, in place of its component's. */
+        public Builder outputSchema(OutputSchema outputSchema) {
+            this.outputSchema = outputSchema;
+            return this;
+        }
+
         public RunRequest build() {
             return new RunRequest(input, Optional.ofNullable(sessionId), Optional.ofNullable(runId),
-                    Optional.ofNullable(userId), streamEvents);
+                    Optional.ofNullable(userId), streamEvents, Optional.ofNullable(outputSchema));
         }
     }
 }

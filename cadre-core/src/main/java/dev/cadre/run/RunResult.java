@@ -46,10 +46,39 @@ public sealed interface RunResult permits RunOutput, TeamRunOutput {
      */
     String content();
 
-    /** The type of {@link #content()}: always {@code str}, Cadre's answers are text. */
+    /** The {@link #contentType()} of a text answer. */
+    String TEXT = "str";
+
+    /**
+     * The type of {@link #content()}: {@value #TEXT} for text, or the name of the output schema (see
+     * {@code outputSchema(...)} on agents and teams) when the content is JSON that passed it.
+     */
     @JsonProperty("content_type")
-    default String contentType() {
-        return "str";
+    String contentType();
+
+    /** Whether {@link #content()} is JSON that passed the run's output schema. */
+    @JsonIgnore
+    default boolean isStructured() {
+        return !TEXT.equals(contentType());
+    }
+
+    /**
+     * The structured answer as {@code type}, read from the JSON of {@link #content()}.
+     *
+     * @throws IllegalStateException when the run has no structured answer (it had no output schema, or did not
+     *     complete), or its JSON does not fit {@code type} (the message names the field)
+     */
+    default <T> T content(Class<T> type) {
+        if (!isStructured()) {
+            throw new IllegalStateException("Run " + runId() + " has no structured answer (" + status()
+                    + ", content type " + contentType() + "): give its agent or team an outputSchema(...)");
+        }
+        try {
+            return dev.cadre.json.CadreJson.structuredMapper().readValue(content(), type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("The answer of run " + runId() + " does not fit " + type.getSimpleName()
+                    + ": " + e.getOriginalMessage(), e);
+        }
     }
 
     RunStatus status();

@@ -35,7 +35,8 @@ public record TeamRunOutput(
         Instant createdAt,
         List<RunEvent> events,
         List<RunResult> memberResponses,
-        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> modelProviderData) implements RunResult {
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> modelProviderData,
+        String contentType) implements RunResult {
 
     public TeamRunOutput {
         Objects.requireNonNull(runId, "runId");
@@ -57,6 +58,17 @@ public record TeamRunOutput(
         events = events == null ? List.of() : List.copyOf(events);
         memberResponses = memberResponses == null ? List.of() : List.copyOf(memberResponses);
         modelProviderData = ModelResponse.copyProviderData(modelProviderData);
+        contentType = contentType == null || contentType.isEmpty() ? TEXT : contentType;
+    }
+
+    /** A run whose answer is text. */
+    public TeamRunOutput(String runId, String teamId, String teamName, String sessionId, Optional<String> parentRunId,
+            Optional<String> userId, RunInput input, String content, RunStatus status, Optional<RunFailure> error,
+            List<Message> messages, List<ToolExecution> tools, RunMetrics metrics, Optional<String> model,
+            Optional<String> modelProvider, Instant createdAt, List<RunEvent> events, List<RunResult> memberResponses,
+            Map<String, String> modelProviderData) {
+        this(runId, teamId, teamName, sessionId, parentRunId, userId, input, content, status, error, messages, tools,
+                metrics, model, modelProvider, createdAt, events, memberResponses, modelProviderData, TEXT);
     }
 
     /** A run without provider data. */
@@ -82,12 +94,13 @@ public record TeamRunOutput(
     public TeamRunOutput withStatus(RunStatus status, Optional<RunFailure> error) {
         return new TeamRunOutput(runId, teamId, teamName, sessionId, parentRunId, userId, input, content, status,
                 error, messages, tools, metrics, model, modelProvider, createdAt, events, memberResponses,
-                modelProviderData);
+                modelProviderData, contentType);
     }
 
     /** This run with the given member runs; for stores that keep member runs in their own rows. */
     public TeamRunOutput withMemberResponses(List<RunResult> members) {
         return new TeamRunOutput(runId, teamId, teamName, sessionId, parentRunId, userId, input, content, status,
-                error, messages, tools, metrics, model, modelProvider, createdAt, events, members, modelProviderData);
+                error, messages, tools, metrics, model, modelProvider, createdAt, events, members, modelProviderData,
+                contentType);
     }
 }

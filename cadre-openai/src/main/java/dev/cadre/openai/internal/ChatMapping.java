@@ -3,6 +3,7 @@ package dev.cadre.openai.internal;
 import com.openai.models.FunctionDefinition;
 import com.openai.models.FunctionParameters;
 import com.openai.models.ReasoningEffort;
+import com.openai.models.ResponseFormatJsonSchema;
 import com.openai.models.chat.completions.ChatCompletion;
 import com.openai.models.chat.completions.ChatCompletionAssistantMessageParam;
 import com.openai.models.chat.completions.ChatCompletionChunk;
@@ -68,6 +69,12 @@ public final class ChatMapping {
         if (!request.tools().isEmpty()) {
             s.parallelToolCalls().ifPresent(b::parallelToolCalls);
         }
+        request.outputSchema().ifPresent(o -> b.responseFormat(ResponseFormatJsonSchema.builder()
+                .jsonSchema(ResponseFormatJsonSchema.JsonSchema.builder().name(o.name())
+                        .schema(ResponseFormatJsonSchema.JsonSchema.Schema.builder()
+                                .additionalProperties(SdkClient.schema(SdkClient.wireSchema(o))).build())
+                        .strict(o.strictCompatible()).build())
+                .build()));
         s.temperature().ifPresent(b::temperature);
         s.topP().ifPresent(b::topP);
         s.maxOutputTokens().ifPresent(b::maxCompletionTokens);

@@ -13,6 +13,8 @@ import com.openai.models.responses.ResponseOutputItem;
 import com.openai.models.responses.ResponseOutputMessage;
 import com.openai.models.responses.ResponseStreamEvent;
 import com.openai.models.responses.ResponseUsage;
+import com.openai.models.responses.ResponseFormatTextJsonSchemaConfig;
+import com.openai.models.responses.ResponseTextConfig;
 import dev.cadre.model.Message;
 import dev.cadre.model.ModelDelta;
 import dev.cadre.model.ModelException;
@@ -77,6 +79,12 @@ public final class ResponsesMapping {
         if (!request.tools().isEmpty()) {
             s.parallelToolCalls().ifPresent(b::parallelToolCalls);
         }
+        request.outputSchema().ifPresent(o -> b.text(ResponseTextConfig.builder()
+                .format(ResponseFormatTextJsonSchemaConfig.builder().name(o.name())
+                        .schema(ResponseFormatTextJsonSchemaConfig.Schema.builder()
+                                .additionalProperties(SdkClient.schema(SdkClient.wireSchema(o))).build())
+                        .strict(o.strictCompatible()).build())
+                .build()));
         s.temperature().ifPresent(b::temperature);
         s.topP().ifPresent(b::topP);
         s.maxOutputTokens().ifPresent(b::maxOutputTokens);

@@ -38,6 +38,14 @@ public final class SdkClient {
     }
 
     /** A JSON schema as the SDK's map of additional properties. */
+    /**
+     * An output schema as OpenAI is sent it: closed ({@code additionalProperties: false} everywhere) for strict mode
+     * when it can be strict, else as written (strict mode would reject its optional fields).
+     */
+    public static JsonNode wireSchema(dev.cadre.model.OutputSchema schema) {
+        return schema.strictCompatible() ? schema.closedSchema() : schema.schema();
+    }
+
     public static Map<String, JsonValue> schema(JsonNode parameters) {
         Map<String, JsonValue> out = new LinkedHashMap<>();
         parameters.properties().forEach(e -> out.put(e.getKey(), JsonValue.fromJsonNode(e.getValue())));
