@@ -22,7 +22,7 @@ import java.util.function.Consumer;
  * next a minute later (a stream still going whenever the test acts), {@code [slow]} answers a
  * word every 100 ms ({@code [slower]} every 400 ms), {@code [fail]} is refused with a 400, {@code [delegate]} makes the team leader
  * hand a stalling task to the writer, {@code [team]} hand it the message (the writer echoes it, the leader then
- * echoes the writer's answer); anything else is echoed.
+ * echoes the writer's answer), {@code [json]} answer with the text after it as written; anything else is echoed.
  */
 final class TestBed implements AutoCloseable {
 
@@ -87,6 +87,9 @@ final class TestBed implements AutoCloseable {
         }
         if (msg.contains("[slow]")) {
             return Reply.text("one two three four five six seven eight nine ten").chunkDelay(Duration.ofMillis(100));
+        }
+        if (msg.contains("[json]")) {
+            return Reply.text(msg.substring(msg.indexOf("[json]") + "[json]".length())); // the answer, as written
         }
         if (msg.contains("[fail]")) {
             return Reply.error(400, "invalid_request_error", "bad_request", "The model refused the request");

@@ -49,6 +49,7 @@ final class Assembly {
                     .db(store).runManager(runManager);
             a.role().ifPresent(b::role);
             a.description().ifPresent(b::description);
+            a.outputSchema().ifPresent(b::outputSchema);
             if (!a.instructions().isEmpty()) {
                 b.instructions(a.instructions().toArray(String[]::new));
             }
@@ -62,6 +63,7 @@ final class Assembly {
                     .members(t.members().stream().<Component<?>>map(byId::get).toList())
                     .db(store).runManager(runManager);
             t.description().ifPresent(b::description);
+            t.outputSchema().ifPresent(b::outputSchema);
             if (!t.instructions().isEmpty()) {
                 b.instructions(t.instructions().toArray(String[]::new));
             }

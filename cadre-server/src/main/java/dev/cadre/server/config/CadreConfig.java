@@ -5,6 +5,7 @@ import dev.cadre.Component;
 import dev.cadre.RunManager;
 import dev.cadre.Team;
 import dev.cadre.TeamMode;
+import dev.cadre.model.OutputSchema;
 import dev.cadre.server.CadreServer;
 import dev.cadre.server.JwtAuth;
 import dev.cadre.db.Db;
@@ -50,12 +51,12 @@ public final class CadreConfig {
 
     /** An agent entry. */
     public record AgentConfig(String id, String name, String model, Optional<String> role, Optional<String> description,
-            List<String> instructions) {
+            List<String> instructions, Optional<OutputSchema> outputSchema) {
     }
 
     /** A team entry; members are ids of agents or of teams defined above it. */
     public record TeamConfig(String id, String name, String model, List<String> members, Optional<String> description,
-            List<String> instructions, TeamMode mode) {
+            List<String> instructions, TeamMode mode, Optional<OutputSchema> outputSchema) {
     }
 
     /**

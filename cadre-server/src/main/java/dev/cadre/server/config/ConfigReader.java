@@ -107,14 +107,14 @@ final class ConfigReader {
     }
 
     AgentConfig agentSpec(Node n, Map<String, ModelConfig> models) {
-        keys(n, Set.of("id", "name", "model", "role", "description", "instructions"));
+        keys(n, Set.of("id", "name", "model", "role", "description", "instructions", "output_schema"));
         String[] idName = idAndName(n);
         return new AgentConfig(idName[0], idName[1], modelRef(n, models), optionalText(n, "role"),
-                optionalText(n, "description"), instructions(n));
+                optionalText(n, "description"), instructions(n), OutputSchemaConfig.read(this, n, idName[0]));
     }
 
     TeamConfig teamSpec(Node n, Map<String, ModelConfig> models, Map<String, Integer> known) {
-        keys(n, Set.of("id", "name", "model", "members", "description", "instructions", "mode"));
+        keys(n, Set.of("id", "name", "model", "members", "description", "instructions", "mode", "output_schema"));
         String[] idName = idAndName(n);
         Node membersNode = require(n, "members");
         List<String> members = new ArrayList<>();
@@ -143,7 +143,7 @@ final class ConfigReader {
             }
         }
         return new TeamConfig(idName[0], idName[1], modelRef(n, models), List.copyOf(members),
-                optionalText(n, "description"), instructions(n), mode);
+                optionalText(n, "description"), instructions(n), mode, OutputSchemaConfig.read(this, n, idName[0]));
     }
 
     ServerConfig serverSpec(Node n) {

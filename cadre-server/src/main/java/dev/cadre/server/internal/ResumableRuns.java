@@ -96,7 +96,7 @@ final class ResumableRuns {
         }
 
         void add(RunEvent e) {
-            ObjectNode json = (ObjectNode) CadreJson.tree(e);
+            ObjectNode json = StructuredJson.objects((ObjectNode) CadreJson.tree(e));
             lock.lock();
             try {
                 json.put("event_index", total);

@@ -7,6 +7,7 @@ import dev.cadre.Component;
 import dev.cadre.Team;
 import dev.cadre.json.CadreJson;
 import dev.cadre.run.CancelResult;
+import dev.cadre.model.OutputSchema;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
@@ -60,6 +61,7 @@ final class RunRoutes {
         Optional<String> sessionId = Access.runSession(ctx, Forms.optionalId(ctx, "session_id"));
         Optional<String> userId = Access.runUser(ctx, Forms.optionalId(ctx, "user_id"));
         Optional<String> runId = Forms.optionalId(ctx, "run_id");
+        Optional<OutputSchema> outputSchema = OutputSchemas.fromForm(ctx);
         Connections.arrived(ctx); // the whole request is in: the run may now take as long as it needs
 
         if (stopping.getAsBoolean()) {
@@ -72,10 +74,15 @@ final class RunRoutes {
             throw new ApiException(409, "A run with id " + runId.get() + " already exists; run ids must be unique");
         }
         sessionId.ifPresent(sid -> checkSession(ctx, sid, c));
+        if (outputSchema.isPresent() && settings.execution() instanceof Execution.Durable) {
+            throw new ApiException(400, "output_schema cannot be given per run on a durable server (a run resumed "
+                    + "elsewhere would lose it): set output_schema on the " + kind(c) + " in the config instead");
+        }
 
         RunRequest.Builder b = RunRequest.builder(message).streamEvents(streamEvents);
         sessionId.ifPresent(b::sessionId);
         userId.ifPresent(b::userId);
+        outputSchema.ifPresent(b::outputSchema);
         // The server names every run itself when the client did not, so it knows the id of a
         // blocking run too (to cancel it at shutdown).
         b.runId(runId.orElseGet(() -> UUID.randomUUID().toString()));

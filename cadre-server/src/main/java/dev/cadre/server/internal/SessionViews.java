@@ -224,7 +224,12 @@ final class SessionViews {
         n.put("status", run.status().name());
         n.put("run_input", runInput(run));
         n.put("content", run.content().isEmpty() && run.error().isPresent() ? run.error().get().message() : run.content());
-        n.put("run_response_format", "text");
+        if (run.isStructured()) {
+            n.put("content_type", run.contentType());
+            StructuredJson.objects(n);
+            n.remove("content_type"); // the listing schema has run_response_format instead
+        }
+        n.put("run_response_format", StructuredJson.responseFormat(run));
         n.put("reasoning_content", "");
         n.putArray("reasoning_steps");
         JsonNode metrics = CadreJson.tree(run.metrics());

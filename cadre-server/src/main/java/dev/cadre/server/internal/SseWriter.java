@@ -97,6 +97,10 @@ final class SseWriter {
     }
 
     static String frame(RunEvent e) {
+        if (e instanceof TerminalEvent) {
+            // A completion carries a structured answer as its object (see StructuredJson).
+            return frame(e.event(), StructuredJson.objects((ObjectNode) CadreJson.tree(e)));
+        }
         return "event: " + e.event() + "\ndata: " + CadreJson.write(e) + "\n\n";
     }
 

@@ -37,6 +37,7 @@ final class Views {
         }
         n.put("status", run.status().name());
         agentRunsHaveSessionState(n);
+        StructuredJson.objects(n);
         run.error().ifPresent(e -> {
             // Agno keeps a failed run's message in content; Cadre keeps both.
             if (run.content().isEmpty()) {
