@@ -134,10 +134,21 @@ public abstract sealed class ComponentBuilder<B extends ComponentBuilder<B>> per
      * the field), and the run's content is the JSON — read it with {@code run.content(type)}. For a team, the
      * leader's final answer; members may have their own.
      *
-     * @param type a record; {@code Optional} components are not required
+     * @param type a record; {@code Optional} components are not required. On the module path its package must
+     *     be open to {@code com.fasterxml.jackson.databind}, which reads the answer into it
+     * @throws IllegalArgumentException when {@code type} is not a record, or Jackson may not read it
      */
     public B outputSchema(Class<?> type) {
-        this.outputSchema = OutputSchema.of(type);
+        OutputSchema schema = OutputSchema.of(type);
+        Module jackson = com.fasterxml.jackson.databind.ObjectMapper.class.getModule();
+        if (!type.getModule().isOpen(type.getPackageName(), jackson)) {
+            // Found now rather than on the first answer, which would otherwise fail for a reason the model cannot fix.
+            throw new IllegalArgumentException("outputSchema(" + type.getSimpleName() + "): module "
+                    + type.getModule().getName() + " does not open package " + type.getPackageName()
+                    + " to com.fasterxml.jackson.databind, which reads answers into the record; add 'opens "
+                    + type.getPackageName() + " to com.fasterxml.jackson.databind;' to its module-info.java");
+        }
+        this.outputSchema = schema;
         this.outputType = type;
         return self();
     }

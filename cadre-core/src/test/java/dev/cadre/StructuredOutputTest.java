@@ -51,6 +51,7 @@ class StructuredOutputTest {
         assertThat(out.content(Movie.class)).isEqualTo(new Movie("Alien", 1979, List.of("sci-fi"), Optional.empty()));
         JsonNode json = CadreJson.tree(out);
         assertThat(json.path("content_type").asText()).isEqualTo("Movie");
+        assertThat(CadreJson.readRun(CadreJson.write(out)).contentType()).as("read back").isEqualTo("Movie");
     }
 
     @Test

@@ -57,9 +57,11 @@ final class LoggedEvents {
         return switch (end.status()) {
             case COMPLETED -> team
                     ? new TeamRunCompleted(at, end.runId(), end.sessionId(), end.parentRunId(), end.componentId(),
-                            end.componentName(), end.content(), RunStatus.COMPLETED, end.metrics(), Map.of(), List.of())
+                            end.componentName(), end.content(), RunStatus.COMPLETED, end.metrics(), Map.of(), List.of(),
+                            end.contentType())
                     : new RunCompleted(at, end.runId(), end.sessionId(), end.parentRunId(), end.componentId(),
-                            end.componentName(), end.content(), RunStatus.COMPLETED, end.metrics(), Map.of());
+                            end.componentName(), end.content(), RunStatus.COMPLETED, end.metrics(), Map.of(),
+                            end.contentType());
             case CANCELLED -> team
                     ? new TeamRunCancelled(at, end.runId(), end.sessionId(), end.parentRunId(), end.componentId(),
                             end.componentName(), reason, end.content().isEmpty() ? reason : end.content(),
