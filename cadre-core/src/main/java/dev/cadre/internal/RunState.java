@@ -48,6 +48,7 @@ final class RunState {
     private String lastTurnText = "";
     private String content = "";
     private String contentType = RunResult.TEXT;
+    private final StringBuilder reasoning = new StringBuilder();
     /** This run's own output schema, asked for with its request; else its component's applies. */
     private Optional<OutputSchema> requestedSchema = Optional.empty();
     private Usage usage = Usage.NONE;
@@ -122,6 +123,12 @@ final class RunState {
 
     synchronized void endTurn(ModelResponse response) {
         turn = null;
+        if (!response.reasoningContent().isEmpty()) {
+            if (!reasoning.isEmpty()) {
+                reasoning.append("\n\n");
+            }
+            reasoning.append(response.reasoningContent());
+        }
         if (!response.content().isEmpty()) {
             lastTurnText = response.content();
         }
@@ -226,11 +233,12 @@ final class RunState {
         return switch (spec) {
             case Spec.AgentSpec a -> new RunOutput(runId, a.id(), a.name(), sessionId, parentRunId, userId,
                     new RunInput(input), liveContent, status, Optional.ofNullable(failure), messages, tools, metrics,
-                    model, provider, createdAt, events, provided, contentType);
+                    model, provider, createdAt, events, provided, contentType, reasoning.toString());
             case Spec.TeamSpec t -> new TeamRunOutput(runId, t.id(), t.name(), sessionId, parentRunId, userId,
                     new RunInput(input), liveContent, status, Optional.ofNullable(failure), messages, tools, metrics,
                     model, provider, createdAt, events,
-                    members.values().stream().flatMap(Optional::stream).toList(), provided, contentType);
+                    members.values().stream().flatMap(Optional::stream).toList(), provided, contentType,
+                    reasoning.toString());
         };
     }
 }

@@ -32,7 +32,8 @@ public record RunOutput(
         Instant createdAt,
         List<RunEvent> events,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> modelProviderData,
-        String contentType) implements RunResult {
+        String contentType,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) String reasoningContent) implements RunResult {
 
     public RunOutput {
         Objects.requireNonNull(runId, "runId");
@@ -54,6 +55,7 @@ public record RunOutput(
         events = events == null ? List.of() : List.copyOf(events);
         modelProviderData = ModelResponse.copyProviderData(modelProviderData);
         contentType = contentType == null || contentType.isEmpty() ? TEXT : contentType;
+        reasoningContent = reasoningContent == null ? "" : reasoningContent;
     }
 
     /** A run whose answer is text. */
@@ -63,7 +65,7 @@ public record RunOutput(
             Optional<String> modelProvider, Instant createdAt, List<RunEvent> events,
             Map<String, String> modelProviderData) {
         this(runId, agentId, agentName, sessionId, parentRunId, userId, input, content, status, error, messages, tools,
-                metrics, model, modelProvider, createdAt, events, modelProviderData, TEXT);
+                metrics, model, modelProvider, createdAt, events, modelProviderData, TEXT, "");
     }
 
     /** A run without provider data. */
@@ -88,6 +90,7 @@ public record RunOutput(
     @Override
     public RunOutput withStatus(RunStatus status, Optional<RunFailure> error) {
         return new RunOutput(runId, agentId, agentName, sessionId, parentRunId, userId, input, content, status, error,
-                messages, tools, metrics, model, modelProvider, createdAt, events, modelProviderData, contentType);
+                messages, tools, metrics, model, modelProvider, createdAt, events, modelProviderData, contentType,
+                reasoningContent);
     }
 }

@@ -56,6 +56,12 @@ public sealed interface RunResult permits RunOutput, TeamRunOutput {
     @JsonProperty("content_type")
     String contentType();
 
+    /**
+     * The model's visible reasoning over the run (Anthropic's extended thinking, Gemini's thought summaries), every
+     * turn's, in order; empty when it showed none. Agno's {@code reasoning_content}.
+     */
+    String reasoningContent();
+
     /** Whether {@link #content()} is JSON that passed the run's output schema. */
     @JsonIgnore
     default boolean isStructured() {

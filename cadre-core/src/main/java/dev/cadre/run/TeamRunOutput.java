@@ -36,7 +36,8 @@ public record TeamRunOutput(
         List<RunEvent> events,
         List<RunResult> memberResponses,
         @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> modelProviderData,
-        String contentType) implements RunResult {
+        String contentType,
+        @JsonInclude(JsonInclude.Include.NON_EMPTY) String reasoningContent) implements RunResult {
 
     public TeamRunOutput {
         Objects.requireNonNull(runId, "runId");
@@ -59,6 +60,7 @@ public record TeamRunOutput(
         memberResponses = memberResponses == null ? List.of() : List.copyOf(memberResponses);
         modelProviderData = ModelResponse.copyProviderData(modelProviderData);
         contentType = contentType == null || contentType.isEmpty() ? TEXT : contentType;
+        reasoningContent = reasoningContent == null ? "" : reasoningContent;
     }
 
     /** A run whose answer is text. */
@@ -68,7 +70,7 @@ public record TeamRunOutput(
             Optional<String> modelProvider, Instant createdAt, List<RunEvent> events, List<RunResult> memberResponses,
             Map<String, String> modelProviderData) {
         this(runId, teamId, teamName, sessionId, parentRunId, userId, input, content, status, error, messages, tools,
-                metrics, model, modelProvider, createdAt, events, memberResponses, modelProviderData, TEXT);
+                metrics, model, modelProvider, createdAt, events, memberResponses, modelProviderData, TEXT, "");
     }
 
     /** A run without provider data. */
@@ -94,13 +96,14 @@ public record TeamRunOutput(
     public TeamRunOutput withStatus(RunStatus status, Optional<RunFailure> error) {
         return new TeamRunOutput(runId, teamId, teamName, sessionId, parentRunId, userId, input, content, status,
                 error, messages, tools, metrics, model, modelProvider, createdAt, events, memberResponses,
-                modelProviderData, contentType);
+                modelProviderData, contentType,
+                reasoningContent);
     }
 
     /** This run with the given member runs; for stores that keep member runs in their own rows. */
     public TeamRunOutput withMemberResponses(List<RunResult> members) {
         return new TeamRunOutput(runId, teamId, teamName, sessionId, parentRunId, userId, input, content, status,
                 error, messages, tools, metrics, model, modelProvider, createdAt, events, members, modelProviderData,
-                contentType);
+                contentType, reasoningContent);
     }
 }

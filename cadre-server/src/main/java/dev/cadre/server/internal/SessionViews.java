@@ -230,7 +230,7 @@ final class SessionViews {
             n.remove("content_type"); // the listing schema has run_response_format instead
         }
         n.put("run_response_format", StructuredJson.responseFormat(run));
-        n.put("reasoning_content", "");
+        n.put("reasoning_content", run.reasoningContent());
         n.putArray("reasoning_steps");
         JsonNode metrics = CadreJson.tree(run.metrics());
         n.set("metrics", metrics == null || metrics.isNull() ? Views.obj() : metrics);
