@@ -53,8 +53,11 @@ public final class EventLog implements AutoCloseable {
     /** The first key of the advisory locks on runs' logs: Cadre's own, apart from other users of advisory locks. */
     private static final int LOCK_SPACE = 0x0CAD8E;
 
-    /** An event to write: the run whose log it goes to, and its JSON; its number is given as it is written. */
-    record Row(String runId, String type, String eventRunId, String body) {
+    /**
+     * An event to write: the run whose log it goes to, and its JSON; its number is given as it is written. Its id
+     * makes a retried batch idempotent: a commit whose answer was lost may have happened.
+     */
+    record Row(String id, String runId, String type, String eventRunId, String body) {
     }
 
     private final DataSource connections;
@@ -89,7 +92,9 @@ public final class EventLog implements AutoCloseable {
             Ddl.create(connections, schema, "CREATE SCHEMA IF NOT EXISTS \"" + schema + "\"",
                     "CREATE TABLE IF NOT EXISTS " + table + " (run_id TEXT NOT NULL, seq INT NOT NULL,"
                     + " event_type TEXT NOT NULL, event_run_id TEXT NOT NULL, instance_id TEXT NOT NULL,"
-                    + " body TEXT NOT NULL, written_at BIGINT NOT NULL, PRIMARY KEY (run_id, seq))");
+                    + " body TEXT NOT NULL, written_at BIGINT NOT NULL, PRIMARY KEY (run_id, seq))",
+                    // Tables made before event ids have none on their old rows: those are never retried.
+                    "ALTER TABLE " + table + " ADD COLUMN IF NOT EXISTS event_id TEXT");
         } catch (SQLException e) {
             throw new IllegalStateException("Could not create the durable runs' event log: " + e.getMessage(), e);
         }
@@ -187,7 +192,7 @@ public final class EventLog implements AutoCloseable {
         private void add(RunEvent e) {
             boolean ends = e instanceof TerminalEvent && e.runId().equals(runId);
             ended |= ends;
-            Row row = new Row(runId, e.event(), e.runId(), CadreJson.write(e));
+            Row row = new Row(java.util.UUID.randomUUID().toString(), runId, e.event(), e.runId(), CadreJson.write(e));
             synchronized (EventLog.this) {
                 pending++;
             }
@@ -213,7 +218,7 @@ public final class EventLog implements AutoCloseable {
                     batch.add(first);
                     queue.drainTo(batch, BATCH - 1);
                 }
-                commit(batch);
+                commit(batch, failing);
                 Set<String> runs = new LinkedHashSet<>();
                 batch.forEach(r -> runs.add(r.runId()));
                 synchronized (this) {
@@ -229,9 +234,10 @@ public final class EventLog implements AutoCloseable {
                 backoff = 100;
             } catch (InterruptedException e) {
                 return;
-            } catch (SQLException | RuntimeException e) {
+            } catch (SQLException | RuntimeException | Error e) {
+                // An Error too: this is the only writer, and every later event would be lost with it.
                 if (!failing) {
-                    LOG.warn("Writing runs' events failed ({}); retrying, the events wait in memory", e.getMessage());
+                    LOG.warn("Writing runs' events failed ({}); retrying, the events wait in memory", e.toString());
                     failing = true;
                 }
                 try {
@@ -249,9 +255,10 @@ public final class EventLog implements AutoCloseable {
      * commit: two processes may write one run's log at once (the run on one, a member's step resumed on another),
      * and each run's numbers must be committed in their order, or a reader could pass a number still to come.
      */
-    private void commit(List<Row> batch) throws SQLException {
+    private void commit(List<Row> batch, boolean retry) throws SQLException {
         String insert = "INSERT INTO " + table + " (run_id, seq, event_type, event_run_id, instance_id, body,"
-                + " written_at) VALUES (?, ?, ?, ?, ?, ?, ?)";
+                + " written_at, event_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+        String written = "SELECT event_id FROM " + table + " WHERE run_id = ? AND event_id = ANY(?)";
         long now = System.currentTimeMillis();
         String last = "SELECT coalesce(max(seq), -1) FROM " + table + " WHERE run_id = ?";
         // In one order on every process, so that two writers never wait on each other's locks.
@@ -262,7 +269,8 @@ public final class EventLog implements AutoCloseable {
             try (PreparedStatement lock = c.prepareStatement("SELECT pg_advisory_xact_lock(?, hashtext(?))");
                     PreparedStatement max = c.prepareStatement(last);
                     PreparedStatement ps = c.prepareStatement(insert);
-                    PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)")) {
+                    PreparedStatement notify = c.prepareStatement("SELECT pg_notify(?, ?)");
+                    PreparedStatement had = c.prepareStatement(written)) {
                 for (var run : byRun.entrySet()) {
                     lock.setInt(1, LOCK_SPACE);
                     lock.setString(2, run.getKey());
@@ -273,7 +281,11 @@ public final class EventLog implements AutoCloseable {
                         rs.next();
                         seq = rs.getInt(1);
                     }
+                    Set<String> committed = retry ? committed(had, run.getKey(), run.getValue()) : Set.of();
                     for (Row r : run.getValue()) {
+                        if (committed.contains(r.id())) {
+                            continue; // the failed attempt did commit it (only its answer was lost)
+                        }
                         ps.setString(1, r.runId());
                         ps.setInt(2, ++seq);
                         ps.setString(3, r.type());
@@ -281,6 +293,7 @@ public final class EventLog implements AutoCloseable {
                         ps.setString(5, instanceId);
                         ps.setString(6, r.body());
                         ps.setLong(7, now);
+                        ps.setString(8, r.id());
                         ps.addBatch();
                     }
                 }
@@ -298,6 +311,19 @@ public final class EventLog implements AutoCloseable {
                 c.setAutoCommit(true);
             }
         }
+    }
+
+    /** Which of {@code rows} of run {@code runId} the log has: on a retry, those an earlier attempt committed. */
+    private static Set<String> committed(PreparedStatement had, String runId, List<Row> rows) throws SQLException {
+        had.setString(1, runId);
+        had.setArray(2, had.getConnection().createArrayOf("text", rows.stream().map(Row::id).toArray()));
+        Set<String> out = new java.util.HashSet<>();
+        try (ResultSet rs = had.executeQuery()) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        }
+        return out;
     }
 
     /**

@@ -129,6 +129,65 @@ class EventLogTest {
         assertThat(count("going-on")).isOne();
     }
 
+    @Test
+    void aBatchWhoseCommitAnswerWasLostIsNotWrittenTwice() throws Exception {
+        PGSimpleDataSource real = new PGSimpleDataSource();
+        real.setUrl(TestPostgres.url());
+        CommitAnswerLost ds = new CommitAnswerLost(real);
+        EventSignals signals = new EventSignals(real);
+        EventLog log = new EventLog(ds, signals, schema.name(), "node-a", EventLog.RETENTION);
+        log.start();
+        signals.start();
+        open.add(signals);
+        open.add(log);
+
+        ds.loseNextCommitAnswer.set(true);
+        var a = log.appender("r2");
+        a.accept(text("r2", "one"));
+        a.accept(text("r2", "two"));
+        a.accept(end("r2"));
+        assertThat(log.flush(Duration.ofSeconds(30))).isTrue();
+
+        assertThat(ds.lost.get()).as("a commit's answer was lost").isGreaterThanOrEqualTo(1);
+        assertThat(count("r2")).as("each event once").isEqualTo(3);
+        try (EventFollower reader = log.follow(new dev.cadre.db.InMemoryDb(), "r2", "s1", 0)) {
+            assertThat(read(reader, 10)).containsExactly("one", "two", "TeamRunCancelled");
+        }
+    }
+
+    /**
+     * Connections whose next commit happens and then fails, as when the connection drops before the server's answer
+     * arrives: the writer cannot know its batch is in.
+     */
+    static final class CommitAnswerLost extends org.postgresql.ds.PGSimpleDataSource {
+        final java.util.concurrent.atomic.AtomicBoolean loseNextCommitAnswer = new java.util.concurrent.atomic.AtomicBoolean();
+        final java.util.concurrent.atomic.AtomicInteger lost = new java.util.concurrent.atomic.AtomicInteger();
+        private final PGSimpleDataSource real;
+
+        CommitAnswerLost(PGSimpleDataSource real) {
+            this.real = real;
+        }
+
+        @Override
+        public Connection getConnection() throws java.sql.SQLException {
+            Connection c = real.getConnection();
+            return (Connection) java.lang.reflect.Proxy.newProxyInstance(Connection.class.getClassLoader(),
+                    new Class<?>[] {Connection.class}, (proxy, method, args) -> {
+                        try {
+                            Object out = method.invoke(c, args);
+                            if (method.getName().equals("commit") && loseNextCommitAnswer.compareAndSet(true, false)) {
+                                lost.incrementAndGet();
+                                throw new java.sql.SQLException("An I/O error occurred while sending to the backend.",
+                                        "08006");
+                            }
+                            return out;
+                        } catch (java.lang.reflect.InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
+        }
+    }
+
     private int count(String runId) throws Exception {
         try (Connection c = java.sql.DriverManager.getConnection(TestPostgres.url()); Statement s = c.createStatement();
                 ResultSet rs = s.executeQuery("SELECT count(*) FROM " + schema.name() + ".cadre_run_events WHERE run_id = '"
