@@ -29,6 +29,9 @@ public final class SdkClient {
         s.timeout().ifPresent(http::callTimeout);
         HttpOptions.Builder options = HttpOptions.builder()
                 .baseUrl(s.baseUrl())
+                // v1beta has everything Cadre uses (thinking, responseJsonSchema); say so rather than rely on
+                // the SDK's default, which differs between its versions and its clients.
+                .apiVersion("v1beta")
                 .retryOptions(HttpRetryOptions.builder().attempts(1).build());
         return Client.builder()
                 .apiKey(apiKey)
