@@ -189,4 +189,29 @@ class RetriesAndErrorsTest {
         assertThat(e.errorType()).isEqualTo("content_filter");
         assertThat(e.getMessage()).contains("SAFETY");
     }
+
+    @Test
+    void aServerThatNeverAnswersTimesOutWithAMessageAboutTheTimeout() {
+        server.enqueue(Reply.stall());
+        GeminiModel impatient = Requests.model(server).timeout(Duration.ofMillis(300)).maxRetries(0).build();
+
+        ModelException e = failure(impatient);
+
+        assertThat(e.errorType()).isEqualTo("timeout_error");
+        assertThat(e.getMessage()).contains("timed out").contains("timeout(...)");
+    }
+
+    @Test
+    void anErrorInTheMiddleOfTheStreamEndsTheCallWithTheServersMessage() {
+        server.enqueue(Reply.text("one two three").streamErrorAfter(1));
+        ModelResponseAccumulator turn = new ModelResponseAccumulator();
+
+        assertThatThrownBy(() -> model.stream(Requests.question("Hi"), AbortSignal.never(), turn))
+                .isInstanceOfSatisfying(ModelException.class, e -> {
+                    assertThat(e.errorType()).isEqualTo("server_error");
+                    assertThat(e.getMessage()).contains("An internal error has occurred");
+                });
+        assertThat(turn.text()).isEqualTo("one");
+        assertThat(server.requestCount()).as("output was handed on: not retried").isEqualTo(1);
+    }
 }
