@@ -29,7 +29,8 @@ class GeminiRunCommandTest {
         gemini.dispatcher(r -> {
             if (r.hasTool("delegate_task_to_member")) {
                 return GeminiReply.of(r.isAfterToolResult() ? Reply.text("The team's answer.")
-                        : Reply.toolCall("delegate_task_to_member", "{\"member_id\":\"researcher\",\"task\":\"Find facts\"}"));
+                        : Reply.toolCall("delegate_task_to_member",
+                                "{\"member_id\":\"researcher\",\"task\":\"Find facts\"}"));
             }
             return GeminiReply.text("Facts from the researcher.");
         });

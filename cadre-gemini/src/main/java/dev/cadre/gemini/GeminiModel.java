@@ -161,7 +161,10 @@ public final class GeminiModel implements Model {
             return this;
         }
 
-        /** The API root without the version, for example a proxy's. Default: {@code https://generativelanguage.googleapis.com}. */
+        /**
+         * The API root without the version ({@code /v1beta} is added), for example a proxy's. Default:
+         * {@code https://generativelanguage.googleapis.com}.
+         */
         public Builder baseUrl(String baseUrl) {
             this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
             return this;

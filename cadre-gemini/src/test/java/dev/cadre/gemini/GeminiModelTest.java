@@ -160,7 +160,8 @@ class GeminiModelTest {
 
     @Test
     void thoughtPartsArriveAsReasoningApartFromTheAnswer() {
-        server.enqueue(GeminiReply.thinking("The user greets me.", Reply.text("Hello!").usage(new FakeUsage(10, 9, 0, 6))));
+        server.enqueue(GeminiReply.thinking("The user greets me.",
+                Reply.text("Hello!").usage(new FakeUsage(10, 9, 0, 6))));
         List<ModelDelta> deltas = new ArrayList<>();
 
         model.stream(Requests.question("Hi"), AbortSignal.never(), deltas::add);
