@@ -16,42 +16,43 @@ import java.util.Optional;
  */
 public final class ThoughtSignatures {
 
-    private final Map<String, byte[]> signatures;
+    private record Signed(String content, byte[] signature) {
+    }
+
+    /** By call id, least recently used first. */
+    private final Map<String, Signed> byId;
 
     public ThoughtSignatures(int capacity) {
-        // Two keys per call.
-        int max = Math.max(2, capacity * 2);
-        this.signatures = new LinkedHashMap<>(16, 0.75f, true) {
+        this.byId = new LinkedHashMap<>(16, 0.75f, true) {
             @Override
-            protected boolean removeEldestEntry(Map.Entry<String, byte[]> eldest) {
-                return size() > max;
+            protected boolean removeEldestEntry(Map.Entry<String, Signed> eldest) {
+                return size() > capacity;
             }
         };
     }
 
     public synchronized void remember(ToolCall call, byte[] signature) {
-        signatures.put(byId(call.id()), signature.clone());
-        signatures.put(byContent(call), signature.clone());
+        byId.put(call.id(), new Signed(content(call), signature.clone()));
     }
 
-    /** The signature of {@code call}: by its id, else by its name and arguments. */
+    /** The signature of {@code call}: by its id, else by its name and arguments (the call under another id). */
     public synchronized Optional<byte[]> recall(ToolCall call) {
-        byte[] s = signatures.get(byId(call.id()));
-        if (s == null) {
-            s = signatures.get(byContent(call));
+        Signed e = byId.get(call.id());
+        if (e == null) {
+            String content = content(call);
+            // A linear search, but only for calls whose id is unknown, over at most the capacity.
+            Optional<String> id = byId.entrySet().stream().filter(x -> x.getValue().content().equals(content))
+                    .map(Map.Entry::getKey).reduce((first, later) -> later);
+            e = id.map(byId::get).orElse(null);
         }
-        return Optional.ofNullable(s).map(byte[]::clone);
+        return Optional.ofNullable(e).map(x -> x.signature().clone());
     }
 
     public synchronized int size() {
-        return signatures.size() / 2;
+        return byId.size();
     }
 
-    private static String byId(String id) {
-        return "id\u0000" + id;
-    }
-
-    private static String byContent(ToolCall call) {
-        return "fn\u0000" + call.name() + "\u0000" + Json.canonical(call.arguments());
+    private static String content(ToolCall call) {
+        return call.name() + "\u0000" + Json.canonical(call.arguments());
     }
 }
