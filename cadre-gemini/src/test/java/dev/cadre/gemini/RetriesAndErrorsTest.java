@@ -214,4 +214,16 @@ class RetriesAndErrorsTest {
         assertThat(turn.text()).isEqualTo("one");
         assertThat(server.requestCount()).as("output was handed on: not retried").isEqualTo(1);
     }
+
+    @Test
+    void aStreamThatIsNotJsonIsAMalformedResponse() {
+        server.enqueue(Reply.rawSse("data: {\"candidates\": [{\"content\"\r\n\r\ndata: {this is not json}\r\n\r\n"));
+
+        assertThatThrownBy(() -> model.stream(Requests.question("Hi"), AbortSignal.never(), d -> { }))
+                .isInstanceOfSatisfying(ModelException.class, e -> {
+                    assertThat(e.errorType()).isEqualTo("malformed_response");
+                    assertThat(e.getMessage()).contains("Malformed response from Gemini");
+                });
+        assertThat(server.requestCount()).as("a broken answer is not asked for again").isEqualTo(1);
+    }
 }

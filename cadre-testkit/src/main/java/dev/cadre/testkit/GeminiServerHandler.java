@@ -199,7 +199,8 @@ final class GeminiServerHandler extends SimpleChannelInboundHandler<FullHttpRequ
                         clientGone();
                     }
                 });
-                case Step.End e -> ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener(f -> ended(f.isSuccess()));
+                case Step.End e -> ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+                        .addListener(f -> ended(f.isSuccess()));
                 case Step.Reset r -> {
                     request.end(Outcome.Kind.SERVER_CLOSED);
                     // SO_LINGER 0 turns the close into a TCP RST: an abrupt failure, not a clean end.

@@ -1,5 +1,6 @@
 package dev.cadre.gemini.internal;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.google.genai.errors.ApiException;
 import com.google.genai.errors.GenAiIOException;
 import dev.cadre.model.ModelException;
@@ -67,6 +68,10 @@ public final class Errors {
             };
         }
         if (e instanceof GenAiIOException) {
+            if (malformed(e)) {
+                return new ModelException("Malformed response from Gemini at " + where + ": " + rootMessage(e),
+                        "malformed_response", e);
+            }
             if (hasCause(e, ConnectException.class)) {
                 return new ModelException("Could not connect to " + where + " (connection refused" + tries
                         + "). Is the server running, and is the base URL right?", "connection_error", e);
@@ -84,6 +89,11 @@ public final class Errors {
                     "connection_error", e);
         }
         return new ModelException("The call to Gemini at " + where + " failed: " + rootMessage(e), "model_error", e);
+    }
+
+    /** Whether the SDK failed to read what the server sent (it reports that as an I/O failure too). */
+    static boolean malformed(Throwable e) {
+        return hasCause(e, JsonProcessingException.class);
     }
 
     /** The server's own message, ending with a full stop. */

@@ -98,7 +98,7 @@ public final class RetryLoop {
             }
             return Optional.of(backoff(attempt));
         }
-        if (e instanceof GenAiIOException) {
+        if (e instanceof GenAiIOException && !Errors.malformed(e)) {
             return Optional.of(backoff(attempt));
         }
         return Optional.empty();
