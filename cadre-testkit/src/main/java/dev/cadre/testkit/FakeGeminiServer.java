@@ -131,7 +131,8 @@ public final class FakeGeminiServer implements AutoCloseable {
 
         /**
          * Answers every request whose {@code x-goog-api-key} header (or {@code key} query parameter) is not
-         * {@code apiKey} as the real API does: 400 {@code INVALID_ARGUMENT}, reason {@code API_KEY_INVALID}.
+         * {@code apiKey} as the real API does: 400 {@code INVALID_ARGUMENT}, reason {@code API_KEY_INVALID}; a
+         * request without any key gets 403 {@code PERMISSION_DENIED}.
          */
         public Builder requireApiKey(String apiKey) {
             this.requiredApiKey = Optional.of(apiKey);

@@ -105,6 +105,12 @@ final class GeminiServerHandler extends SimpleChannelInboundHandler<FullHttpRequ
             Optional<String> required = server.requiredApiKey();
             Optional<String> key = request.header("x-goog-api-key")
                     .or(() -> Optional.ofNullable(query.get("key")).map(v -> v.get(0)));
+            if (required.isPresent() && key.isEmpty()) {
+                sendError(GeminiReply.error(403, "PERMISSION_DENIED", "Method doesn't allow unregistered callers "
+                        + "(callers without established identity). Please use API Key or other form of API consumer "
+                        + "identity to call this API."));
+                return;
+            }
             if (required.isPresent() && !key.equals(required)) {
                 sendError(GeminiReply.apiKeyInvalid());
                 return;

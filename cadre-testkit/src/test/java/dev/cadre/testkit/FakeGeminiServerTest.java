@@ -154,6 +154,10 @@ class FakeGeminiServerTest {
             assertThat(wrongKey.statusCode()).isEqualTo(400);
             assertThat(JSON.readTree(wrongKey.body()).at("/error/details/0/reason").asText())
                     .isEqualTo("API_KEY_INVALID");
+            HttpResponse<String> noKey = HTTP.send(HttpRequest.newBuilder(URI.create(strict.baseUrl() + WHOLE))
+                    .POST(HttpRequest.BodyPublishers.ofString(BODY)).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(noKey.statusCode()).isEqualTo(403);
+            assertThat(JSON.readTree(noKey.body()).at("/error/status").asText()).isEqualTo("PERMISSION_DENIED");
         }
         assertThat(post("/v1beta/models/x:countTokens", BODY, "k").statusCode()).isEqualTo(404);
         assertThat(post("/v1beta/models/x:streamGenerateContent", BODY, "k").statusCode()).isEqualTo(400);
