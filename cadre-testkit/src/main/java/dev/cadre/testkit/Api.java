@@ -1,11 +1,13 @@
 package dev.cadre.testkit;
 
-/** Which OpenAI API a {@link RecordedRequest} called. */
+/** Which API a {@link RecordedRequest} called. */
 public enum Api {
     /** {@code POST /v1/chat/completions}. */
     CHAT_COMPLETIONS,
     /** {@code POST /v1/responses}. */
     RESPONSES,
+    /** Gemini's {@code POST /v1beta/models/{model}:generateContent} and {@code :streamGenerateContent}. */
+    GEMINI_GENERATE_CONTENT,
     /** Any other path; the server answers 404. */
     OTHER
 }

@@ -1,6 +1,7 @@
 package dev.cadre.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cadre.testkit.internal.GeminiRequests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -13,19 +14,25 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * One request the {@link FakeOpenAIServer} received, and how its answer ended.
+ * One request a fake server ({@link FakeOpenAIServer}, {@link FakeGeminiServer}) received, and how its answer
+ * ended.
  *
  * <p>The request part is immutable. The {@linkplain #outcome() outcome} completes later, on a server
  * thread, when the answer was fully written, the client disconnected, or the server closed the
  * connection. All methods are thread-safe; the {@code await…} methods block the caller and never
  * need a {@code sleep} around them.
  *
- * <p>The conversation helpers ({@link #messages()}, {@link #lastUserMessage()}, …) read both wire
- * formats, so a script can choose its reply the same way for Chat Completions and Responses.
+ * <p>The conversation helpers ({@link #messages()}, {@link #lastUserMessage()}, …) read every wire
+ * format, so a script can choose its reply the same way for Chat Completions, Responses and Gemini.
  */
 public final class RecordedRequest {
+
+    private static final Pattern GEMINI_PATH =
+            Pattern.compile("/v1beta/models/([^/:]+):(?:generateContent|streamGenerateContent)");
 
     private final int sequence;
     private final String method;
@@ -83,7 +90,7 @@ public final class RecordedRequest {
         return switch (path) {
             case "/v1/chat/completions" -> Api.CHAT_COMPLETIONS;
             case "/v1/responses" -> Api.RESPONSES;
-            default -> Api.OTHER;
+            default -> GEMINI_PATH.matcher(path).matches() ? Api.GEMINI_GENERATE_CONTENT : Api.OTHER;
         };
     }
 
@@ -113,18 +120,28 @@ public final class RecordedRequest {
         return receivedAtNanos;
     }
 
-    /** The {@code model} field. */
+    /** The {@code model} field (for Gemini, the model named in the path). */
     public Optional<String> model() {
+        if (api() == Api.GEMINI_GENERATE_CONTENT) {
+            Matcher m = GEMINI_PATH.matcher(path);
+            return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
+        }
         return text(body.get("model"));
     }
 
-    /** Whether the client asked for a stream ({@code "stream": true}). */
+    /** Whether the client asked for a stream ({@code "stream": true}; for Gemini, {@code :streamGenerateContent}). */
     public boolean isStream() {
+        if (api() == Api.GEMINI_GENERATE_CONTENT) {
+            return path.endsWith(":streamGenerateContent");
+        }
         return body.path("stream").asBoolean(false);
     }
 
     /** The names of the function tools offered, in order (both the Chat and the Responses shape). */
     public List<String> toolNames() {
+        if (api() == Api.GEMINI_GENERATE_CONTENT) {
+            return GeminiRequests.toolNames(body);
+        }
         List<String> names = new ArrayList<>();
         for (JsonNode tool : body.path("tools")) {
             JsonNode name = tool.has("function") ? tool.path("function").get("name") : tool.get("name");
@@ -139,6 +156,9 @@ public final class RecordedRequest {
 
     /** The conversation, oldest first; Responses {@code instructions} come first as a system message. */
     public List<Message> messages() {
+        if (api() == Api.GEMINI_GENERATE_CONTENT) {
+            return GeminiRequests.messages(body);
+        }
         List<Message> out = new ArrayList<>();
         if (api() == Api.RESPONSES) {
             text(body.get("instructions")).ifPresent(s -> out.add(plain("system", s)));

@@ -102,7 +102,8 @@ final class ServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
 
         void start() {
-            if (!request.method().equals("POST") || request.api() == Api.OTHER) {
+            if (!request.method().equals("POST") || request.api() == Api.OTHER
+                    || request.api() == Api.GEMINI_GENERATE_CONTENT) {
                 sendError(Reply.error(404, "invalid_request_error", "unknown_url",
                         "Unknown request URL: " + request.method() + " " + request.path() + "."));
                 return;

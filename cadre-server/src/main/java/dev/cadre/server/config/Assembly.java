@@ -8,6 +8,7 @@ import dev.cadre.db.Db;
 import dev.cadre.durable.DurableRuns;
 import dev.cadre.jdbc.PostgresDb;
 import dev.cadre.jdbc.JdbcDbs;
+import dev.cadre.gemini.GeminiModel;
 import dev.cadre.model.Model;
 import dev.cadre.openai.OpenAIChat;
 import dev.cadre.openai.OpenAIResponses;
@@ -90,6 +91,12 @@ final class Assembly {
     }
 
     private static Model model(CadreConfig.ModelConfig m) {
+        if (m.provider().equals("gemini")) {
+            GeminiModel.Builder b = GeminiModel.builder().id(m.id());
+            m.baseUrl().ifPresent(b::baseUrl);
+            m.apiKey().ifPresent(b::apiKey);
+            return b.build();
+        }
         if (m.provider().equals("openai-chat")) {
             OpenAIChat.Builder b = OpenAIChat.builder().id(m.id());
             m.baseUrl().ifPresent(b::baseUrl);

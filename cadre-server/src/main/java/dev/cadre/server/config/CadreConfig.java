@@ -26,6 +26,7 @@ import java.util.Optional;
  * db: sqlite:cadre.db
  * models:
  *   default: {provider: openai-responses, id: gpt-5.2-mini, api_key: ${OPENAI_API_KEY}}
+ *   # or {provider: gemini, id: gemini-2.5-flash}: the key from GEMINI_API_KEY (else GOOGLE_API_KEY)
  * agents:
  *   - {id: researcher, name: Researcher, model: default, role: Research topics.}
  * teams:
@@ -43,7 +44,7 @@ import java.util.Optional;
 public final class CadreConfig {
 
     /** The model providers a config may name. */
-    public static final List<String> PROVIDERS = List.of("openai-responses", "openai-chat");
+    public static final List<String> PROVIDERS = List.of("openai-responses", "openai-chat", "gemini");
 
     /** A model entry. */
     public record ModelConfig(String name, String provider, String id, Optional<String> baseUrl, Optional<String> apiKey) {

@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Stream;
 
 /** Walks a config's YAML tree once, checking as it goes; every problem is a {@link ConfigException} naming its line. */
 final class ConfigReader {
@@ -103,7 +104,13 @@ final class ConfigReader {
                 throw error(n.map().get("base_url"), "'" + u + "' is not an http:// or https:// URL");
             }
         });
-        return new ModelConfig(name, provider, id, baseUrl, optionalText(n, "api_key"));
+        Optional<String> apiKey = optionalText(n, "api_key");
+        if (apiKey.isEmpty() && provider.equals("gemini")) {
+            // As GeminiModel itself would, but from the environment this config is read with.
+            apiKey = Stream.of("GEMINI_API_KEY", "GOOGLE_API_KEY").map(env::get).filter(k -> k != null && !k.isBlank())
+                    .findFirst();
+        }
+        return new ModelConfig(name, provider, id, baseUrl, apiKey);
     }
 
     AgentConfig agentSpec(Node n, Map<String, ModelConfig> models) {
