@@ -7,6 +7,7 @@ module dev.cadre.server {
     requires dev.cadre.openai;
     requires dev.cadre.jdbc;
     requires dev.cadre.durable;
+    requires dev.cadre.mcp;
     requires io.javalin;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires com.nimbusds.jose.jwt;

@@ -235,7 +235,7 @@ public final class McpConnection implements AutoCloseable {
     private void notStarted(Throwable cause) {
         // The SDK wraps the IOException that names the program and why it did not run.
         StartFailed why = new StartFailed(cause.getCause() != null && cause.getCause().getMessage() != null
-                ? cause.getCause().getMessage() : rootMessage(cause));
+                ? cause.getCause().getMessage().strip() : rootMessage(cause));
         gone = Optional.of(why);
         waiting.forEach(f -> f.completeExceptionally(why));
     }
