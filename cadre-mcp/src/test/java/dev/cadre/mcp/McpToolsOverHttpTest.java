@@ -30,12 +30,12 @@ class McpToolsOverHttpTest extends McpToolsContract {
 
     @Override
     String diedDuringTheCall() {
-        return "during the call of die";
+        return "MCP server 'cadre-fake-mcp' failed during the call of die";
     }
 
     @Override
     String goneAfterwards() {
-        return "MCP server " + mcpServer.url() + " failed during the call of add: ";
+        return "MCP server 'cadre-fake-mcp' failed during the call of add: ";
     }
 
     @Test

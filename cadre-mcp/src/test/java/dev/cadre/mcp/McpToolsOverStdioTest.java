@@ -29,12 +29,12 @@ class McpToolsOverStdioTest extends McpToolsContract {
 
     @Override
     String diedDuringTheCall() {
-        return "exited with code 3 during the call of die";
+        return "MCP server 'cadre-fake-mcp' exited with code 3 during the call of die";
     }
 
     @Override
     String goneAfterwards() {
-        return "exited with code 3; its tools stay unavailable";
+        return "MCP server 'cadre-fake-mcp' exited with code 3; its tools stay unavailable";
     }
 
     @Test

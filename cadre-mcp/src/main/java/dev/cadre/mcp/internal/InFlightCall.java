@@ -12,6 +12,14 @@ final class InFlightCall {
 
     private Object requestId;
     private Consumer<Object> whenSent;
+    private boolean cancelled;
+
+    /** Marks the call cancelled; true the first time only. */
+    synchronized boolean cancel() {
+        boolean first = !cancelled;
+        cancelled = true;
+        return first;
+    }
 
     /** Called by the transport with the id of the request it sends on this call's behalf (the first only). */
     void sent(Object id) {

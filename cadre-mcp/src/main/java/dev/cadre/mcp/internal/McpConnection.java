@@ -129,12 +129,12 @@ public final class McpConnection implements AutoCloseable {
     public McpSchema.CallToolResult call(String name, Map<String, Object> arguments, AbortSignal cancel)
             throws InterruptedException {
         gone.ifPresent(why -> {
-            throw new McpException("MCP server " + describe() + " " + (why instanceof StartFailed
+            throw new McpException("MCP server " + shownName() + " " + (why instanceof StartFailed
                     ? "could not be started" : why.getMessage()) + "; its tools stay unavailable until it is"
                     + " connected again (a new McpTools, or restart Cadre)");
         });
         if (closed) {
-            throw new McpException("The connection to MCP server " + describe() + " was closed");
+            throw new McpException("The connection to MCP server " + shownName() + " was closed");
         }
         InFlightCall call = new InFlightCall();
         CompletableFuture<McpSchema.CallToolResult> result = client.callTool(new McpSchema.CallToolRequest(name,
@@ -144,18 +144,25 @@ public final class McpConnection implements AutoCloseable {
         } catch (InterruptedException e) {
             cancel(call, result);
             throw e;
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof CancellationException || cancel.isAborted()) {
+        } catch (ExecutionException | CancellationException e) {
+            if (closed) {
+                throw new McpException("The connection to MCP server " + shownName() + " was closed during the call"
+                        + " of " + name);
+            }
+            if (e instanceof CancellationException || e.getCause() instanceof CancellationException
+                    || cancel.isAborted()) {
                 throw new InterruptedException("The run was cancelled during the call of " + name);
             }
-            throw failure(e.getCause(), "during the call of " + name, "failed during the call of " + name);
-        } catch (CancellationException e) {
-            throw new InterruptedException("The run was cancelled during the call of " + name);
+            throw failure(e.getCause(), "during the call of " + name, "failed during the call of " + name,
+                    shownName(), "");
         }
     }
 
     /** Tells the server the request is cancelled (once it was sent) and stops waiting for its answer. */
     private void cancel(InFlightCall call, CompletableFuture<?> result) {
+        if (!call.cancel()) {
+            return; // the abort action and the interrupt both get here
+        }
         call.whenSent(id -> transport.sendMessage(new McpSchema.JSONRPCNotification(McpSchema.JSONRPC_VERSION,
                         "notifications/cancelled", Map.of("requestId", id, "reason", "The run was cancelled")))
                 .subscribe(v -> { }, e -> LOG.debug("MCP server {}: the cancel of request {} was not sent",
@@ -187,21 +194,38 @@ public final class McpConnection implements AutoCloseable {
         waiting.forEach(f -> f.completeExceptionally(why));
     }
 
+    /** A failure before the session is in use: names the server by its command line or URL, with its stderr. */
     private McpException failure(Throwable cause, String when, String what) {
+        return failure(cause, when, what, describe(), stderr.suffix());
+    }
+
+    /**
+     * A failure of {@code cause}. {@code server} names the server; {@code details} (the stderr's last lines)
+     * is appended where the server's output may explain it.
+     */
+    private static McpException failure(Throwable cause, String when, String what, String server, String details) {
         if (cause instanceof ServerGone g) {
-            return new McpException("MCP server " + describe() + " " + g.getMessage() + " " + when + stderr.suffix());
+            return new McpException("MCP server " + server + " " + g.getMessage() + " " + when + details);
         }
         if (cause instanceof StartFailed f) {
-            return new McpException("MCP server " + describe() + " could not be started: " + f.getMessage());
+            return new McpException("MCP server " + server + " could not be started: " + f.getMessage());
         }
         if (cause instanceof McpError e) {
-            return new McpException("MCP server " + describe() + " " + what + ": " + e.getMessage(), e);
+            return new McpException("MCP server " + server + " " + what + ": " + e.getMessage(), e);
         }
         if (cause instanceof TimeoutException) {
-            return new McpException("MCP server " + describe() + " did not answer in time " + when, cause);
+            return new McpException("MCP server " + server + " did not answer in time " + when, cause);
         }
-        return new McpException("MCP server " + describe() + " " + what + ": " + rootMessage(cause) + stderr.suffix(),
-                cause);
+        return new McpException("MCP server " + server + " " + what + ": " + rootMessage(cause) + details, cause);
+    }
+
+    /**
+     * How the server is named in the errors of tool calls, which the model reads and a run's output keeps: the
+     * name it gave itself, not its command line or URL (paths, hosts).
+     */
+    private String shownName() {
+        McpSchema.Implementation info = client.getServerInfo();
+        return "'" + (info != null && info.name() != null && !info.name().isBlank() ? info.name() : "server") + "'";
     }
 
     private static String rootMessage(Throwable t) {
