@@ -1,5 +1,6 @@
 package dev.cadre.mcp;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.cadre.testkit.FakeMcpEvents;
@@ -36,6 +37,21 @@ class McpToolsOverHttpTest extends McpToolsContract {
     @Override
     String goneAfterwards() {
         return "MCP server 'cadre-fake-mcp' failed during the call of add: ";
+    }
+
+    @Test
+    void theHeadersGoWithTheRequests() {
+        try (McpTools mcp = server().build()) {
+            assertThat(mcpServer.lastHeader("Authorization")).hasValue("Bearer test-token");
+        }
+    }
+
+    @Test
+    void aPrefixThatMakesANameTheModelApisRefuseIsAClearError() {
+        assertThatThrownBy(() -> server().prefix("calc.").build())
+                .isInstanceOf(McpException.class)
+                .hasMessageContaining("has a tool named 'add', which as 'calc.add' is not a name the model APIs"
+                        + " accept");
     }
 
     @Test

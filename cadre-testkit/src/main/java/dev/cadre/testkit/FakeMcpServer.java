@@ -56,6 +56,11 @@ public final class FakeMcpServer implements AutoCloseable {
         return events;
     }
 
+    /** The value of header {@code name} (any case) on the last POST that carried it. */
+    public java.util.Optional<String> lastHeader(String name) {
+        return http.lastHeader(name);
+    }
+
     /** Ends every {@code slow} call that runs, with the result "slow is done". */
     public void releaseSlowCalls() {
         http.releaseSlowCalls();

@@ -68,6 +68,7 @@ public final class McpHosts {
         private final McpSyncServer mcp;
         private final FakeMcpTools tools;
         private final URI url;
+        private final java.util.Map<String, String> lastHeaders = new java.util.concurrent.ConcurrentHashMap<>();
 
         public Http(BiConsumer<FakeMcpEvents.Kind, String> events) throws Exception {
             jetty = new Server();
@@ -84,7 +85,7 @@ public final class McpHosts {
             ServletHolder servlet = new ServletHolder(transport);
             servlet.setAsyncSupported(true);
             context.addServlet(servlet, "/*");
-            FilterHolder tap = new FilterHolder(new TapFilter(tools::onMessage));
+            FilterHolder tap = new FilterHolder(new TapFilter(tools::onMessage, lastHeaders));
             tap.setAsyncSupported(true);
             context.addFilter(tap, "/*", EnumSet.of(DispatcherType.REQUEST));
             jetty.setHandler(context);
@@ -98,6 +99,10 @@ public final class McpHosts {
 
         public void releaseSlowCalls() {
             tools.releaseSlowCalls();
+        }
+
+        public java.util.Optional<String> lastHeader(String name) {
+            return java.util.Optional.ofNullable(lastHeaders.get(name.toLowerCase(java.util.Locale.ROOT)));
         }
 
         /**

@@ -20,15 +20,20 @@ import java.util.function.Consumer;
 final class TapFilter implements Filter {
 
     private final Consumer<String> tap;
+    private final java.util.Map<String, String> lastHeaders;
 
-    TapFilter(Consumer<String> tap) {
+    /** @param lastHeaders gets each POST's headers (names in lower case), the last value of each name kept */
+    TapFilter(Consumer<String> tap, java.util.Map<String, String> lastHeaders) {
         this.tap = tap;
+        this.lastHeaders = lastHeaders;
     }
 
     @Override
     public void doFilter(ServletRequest request, ServletResponse response, FilterChain chain)
             throws IOException, ServletException {
         if (request instanceof HttpServletRequest http && "POST".equals(http.getMethod())) {
+            java.util.Collections.list(http.getHeaderNames()).forEach(name -> lastHeaders.put(
+                    name.toLowerCase(java.util.Locale.ROOT), http.getHeader(name)));
             byte[] body = http.getInputStream().readAllBytes();
             tap.accept(new String(body, StandardCharsets.UTF_8));
             chain.doFilter(new Replayed(http, body), response);
