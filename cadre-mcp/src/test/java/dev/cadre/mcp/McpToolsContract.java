@@ -192,6 +192,9 @@ abstract class McpToolsContract {
             // The model and the run's output see the server's own name, not its command line or URL.
             assertThat(die.result()).hasValueSatisfying(r -> assertThat(r).contains(diedDuringTheCall())
                     .doesNotContain(mcp.server()));
+            openai.takeRequest(WAIT);
+            assertThat(openai.takeRequest(WAIT).toolResults()).singleElement()
+                    .satisfies(r -> assertThat(r).contains(diedDuringTheCall()));
             assertThatThrownBy(() -> tool(mcp, "add").call(json("{\"a\":1,\"b\":1}"), context()))
                     .isInstanceOf(McpException.class).hasMessageContaining(goneAfterwards());
         }
