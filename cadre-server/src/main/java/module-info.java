@@ -8,6 +8,7 @@ module dev.cadre.server {
     requires dev.cadre.gemini;
     requires dev.cadre.jdbc;
     requires dev.cadre.durable;
+    requires dev.cadre.mcp;
     requires io.javalin;
     requires com.fasterxml.jackson.dataformat.yaml;
     requires com.nimbusds.jose.jwt;

@@ -1,8 +1,10 @@
 /**
- * Test doubles for Cadre: {@code FakeOpenAIServer} (the OpenAI wire formats on Netty),
- * {@code FakeGeminiServer} (the Gemini API's) and {@code ScriptedModel}. {@code dev.cadre.testkit.internal}
- * (the wire encoders) is not exported.
+ * Test doubles for Cadre: {@code FakeOpenAIServer} (the OpenAI wire formats on Netty), {@code FakeGeminiServer}
+ * (the Gemini API's), {@code FakeMcpServer} (a real MCP server on the MCP SDK, over stdio or streamable HTTP on
+ * Jetty) and {@code ScriptedModel}. {@code dev.cadre.testkit.internal} (the wire encoders, the MCP server's parts)
+ * is not exported.
  */
+@SuppressWarnings({"requires-automatic", "module"})
 module dev.cadre.testkit {
     requires transitive dev.cadre.core;
     requires io.netty.buffer;
@@ -12,6 +14,13 @@ module dev.cadre.testkit {
     requires io.netty.handler;
     requires io.netty.transport;
     requires org.slf4j;
+    // The MCP SDK's jars are automatic modules with declared names.
+    requires io.modelcontextprotocol.sdk.mcp.core;
+    requires io.modelcontextprotocol.sdk.mcp.json.jackson2;
+    requires reactor.core;
+    requires jakarta.servlet;
+    requires org.eclipse.jetty.server;
+    requires org.eclipse.jetty.ee10.servlet;
 
     exports dev.cadre.testkit;
 

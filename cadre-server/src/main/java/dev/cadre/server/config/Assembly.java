@@ -43,6 +43,19 @@ final class Assembly {
         RunManager runManager = RunManager.builder().cancellationManager(JdbcDbs.cancellations(store)).build();
         Map<String, Model> builtModels = new LinkedHashMap<>();
         models.forEach((name, m) -> builtModels.put(name, model(m)));
+        List<dev.cadre.mcp.McpTools> mcp = new ArrayList<>();
+        try {
+            return components(file, store, runManager, builtModels, agents, teams, execution, mcp);
+        } catch (RuntimeException e) {
+            mcp.forEach(dev.cadre.mcp.McpTools::close);
+            store.close();
+            throw e;
+        }
+    }
+
+    private static CadreConfig.Components components(String file, Db store, RunManager runManager,
+            Map<String, Model> builtModels, List<CadreConfig.AgentConfig> agents, List<CadreConfig.TeamConfig> teams,
+            CadreConfig.ExecutionConfig execution, List<dev.cadre.mcp.McpTools> mcp) {
         Map<String, Component<?>> byId = new LinkedHashMap<>();
         List<Agent> builtAgents = new ArrayList<>();
         for (CadreConfig.AgentConfig a : agents) {
@@ -54,6 +67,7 @@ final class Assembly {
             if (!a.instructions().isEmpty()) {
                 b.instructions(a.instructions().toArray(String[]::new));
             }
+            b.tools(McpAssembly.tools(file, a.mcpServers(), mcp));
             Agent agent = b.build();
             builtAgents.add(agent);
             byId.put(a.id(), agent);
@@ -68,6 +82,7 @@ final class Assembly {
             if (!t.instructions().isEmpty()) {
                 b.instructions(t.instructions().toArray(String[]::new));
             }
+            b.tools(McpAssembly.tools(file, t.mcpServers(), mcp));
             Team team = b.build();
             builtTeams.add(team);
             byId.put(t.id(), team);
@@ -79,15 +94,10 @@ final class Assembly {
             execution.workerConcurrency().ifPresent(b::workerConcurrency);
             execution.appVersion().ifPresent(b::appVersion);
             execution.schema().ifPresent(b::schema);
-            try {
-                durable = Optional.of(b.build());
-            } catch (RuntimeException e) {
-                store.close();
-                throw e;
-            }
+            durable = Optional.of(b.build());
         }
         return new CadreConfig.Components(store, runManager, List.copyOf(builtAgents), List.copyOf(builtTeams),
-                durable);
+                durable, List.copyOf(mcp));
     }
 
     private static Model model(CadreConfig.ModelConfig m) {

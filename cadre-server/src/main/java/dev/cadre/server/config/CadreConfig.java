@@ -29,6 +29,11 @@ import java.util.Optional;
  *   # or {provider: gemini, id: gemini-2.5-flash}: the key from GEMINI_API_KEY (else GOOGLE_API_KEY)
  * agents:
  *   - {id: researcher, name: Researcher, model: default, role: Research topics.}
+ *   # an agent with the tools of MCP servers: a process (stdio) or a streamable-HTTP endpoint
+ *   - id: librarian
+ *     mcp_servers:
+ *       - {command: npx, args: [-y, "@modelcontextprotocol/server-filesystem", /srv/docs], prefix: fs_}
+ *       - {url: http://localhost:8931/mcp, headers: {Authorization: Bearer ${MCP_TOKEN}}}
  * teams:
  *   - {id: research-team, name: ResearchTeam, model: default, members: [researcher]}
  * server: {port: 7777, host: 127.0.0.1, security_key: ${OS_SECURITY_KEY:-}, cors_origins: [http://localhost:3000]}
@@ -50,14 +55,27 @@ public final class CadreConfig {
     public record ModelConfig(String name, String provider, String id, Optional<String> baseUrl, Optional<String> apiKey) {
     }
 
-    /** An agent entry. */
+    /** An agent entry; {@code mcpServers} give it the tools of MCP servers. */
     public record AgentConfig(String id, String name, String model, Optional<String> role, Optional<String> description,
-            List<String> instructions, Optional<OutputSchema> outputSchema) {
+            List<String> instructions, Optional<OutputSchema> outputSchema, List<McpServerConfig> mcpServers) {
     }
 
-    /** A team entry; members are ids of agents or of teams defined above it. */
+    /** A team entry; members are ids of agents or of teams defined above it; {@code mcpServers} as for agents. */
     public record TeamConfig(String id, String name, String model, List<String> members, Optional<String> description,
-            List<String> instructions, TeamMode mode, Optional<OutputSchema> outputSchema) {
+            List<String> instructions, TeamMode mode, Optional<OutputSchema> outputSchema,
+            List<McpServerConfig> mcpServers) {
+    }
+
+    /**
+     * An entry of an agent's or team's {@code mcp_servers:} (see cadre-mcp's {@code McpTools}): a server started as
+     * a process ({@code command} with {@code args}, {@code env}, {@code working_dir}) or reached over streamable
+     * HTTP ({@code url} with {@code headers}); {@code prefix}, {@code include_tools} and {@code exclude_tools}
+     * name and choose its tools. {@code line} and {@code path} place it in the file, for errors when it is
+     * connected.
+     */
+    public record McpServerConfig(int line, String path, Optional<String> command, List<String> args,
+            Map<String, String> env, Optional<Path> workingDirectory, Optional<String> url, Map<String, String> headers,
+            Optional<String> prefix, List<String> includeTools, List<String> excludeTools) {
     }
 
     /**
@@ -188,11 +206,12 @@ public final class CadreConfig {
 
     /**
      * What a config file builds: the store, one run manager, and the agents and teams, all ready to
-     * run. Closing it shuts the run manager down (runs still going are cancelled with a reason) and
-     * closes the store.
+     * run, with the MCP servers they use connected. Closing it shuts the run manager down (runs still going are
+     * cancelled with a reason), closes the MCP clients (stopping stdio servers) and closes the store.
      */
     public record Components(Db db, RunManager runManager, List<Agent> agents, List<Team> teams,
-            Optional<dev.cadre.durable.DurableRuns> durable) implements AutoCloseable {
+            Optional<dev.cadre.durable.DurableRuns> durable, List<dev.cadre.mcp.McpTools> mcpServers)
+            implements AutoCloseable {
 
         /** The agent or team with this id. */
         public Optional<Component<?>> find(String id) {
@@ -212,15 +231,18 @@ public final class CadreConfig {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             } finally {
+                mcpServers.forEach(dev.cadre.mcp.McpTools::close);
                 db.close();
             }
         }
     }
 
     /**
-     * Opens the database and builds the models, agents and teams under one new {@link RunManager}.
+     * Opens the database, connects the MCP servers and builds the models, agents and teams under one new
+     * {@link RunManager}.
      *
-     * @throws ConfigException when the db setting is not a database a store can be opened on
+     * @throws ConfigException when the db setting is not a database a store can be opened on, or an MCP server
+     *     cannot be started or reached (or offers a tool whose name clashes); the message names its entry
      * @throws dev.cadre.db.DbException when the database cannot be opened (unreachable, damaged, ...)
      */
     public Components build() {
@@ -239,6 +261,7 @@ public final class CadreConfig {
         Components c = build();
         CadreServer.Builder sb = CadreServer.builder().agents(c.agents()).teams(c.teams()).db(c.db())
                 .runManager(c.runManager()).closeOnStop(c.db());
+        c.mcpServers().forEach(sb::closeOnStop);
         c.durable().ifPresent(sb::durable);
         server.host().ifPresent(sb::host);
         server.port().ifPresent(sb::port);

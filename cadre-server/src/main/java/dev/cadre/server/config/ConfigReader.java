@@ -114,14 +114,16 @@ final class ConfigReader {
     }
 
     AgentConfig agentSpec(Node n, Map<String, ModelConfig> models) {
-        keys(n, Set.of("id", "name", "model", "role", "description", "instructions", "output_schema"));
+        keys(n, Set.of("id", "name", "model", "role", "description", "instructions", "output_schema", "mcp_servers"));
         String[] idName = idAndName(n);
         return new AgentConfig(idName[0], idName[1], modelRef(n, models), optionalText(n, "role"),
-                optionalText(n, "description"), instructions(n), OutputSchemaConfig.read(this, n, idName[0]));
+                optionalText(n, "description"), instructions(n), OutputSchemaConfig.read(this, n, idName[0]),
+                new McpServersReader(this).read(n));
     }
 
     TeamConfig teamSpec(Node n, Map<String, ModelConfig> models, Map<String, Integer> known) {
-        keys(n, Set.of("id", "name", "model", "members", "description", "instructions", "mode", "output_schema"));
+        keys(n, Set.of("id", "name", "model", "members", "description", "instructions", "mode", "output_schema",
+                "mcp_servers"));
         String[] idName = idAndName(n);
         Node membersNode = require(n, "members");
         List<String> members = new ArrayList<>();
@@ -150,7 +152,8 @@ final class ConfigReader {
             }
         }
         return new TeamConfig(idName[0], idName[1], modelRef(n, models), List.copyOf(members),
-                optionalText(n, "description"), instructions(n), mode, OutputSchemaConfig.read(this, n, idName[0]));
+                optionalText(n, "description"), instructions(n), mode, OutputSchemaConfig.read(this, n, idName[0]),
+                new McpServersReader(this).read(n));
     }
 
     ServerConfig serverSpec(Node n) {
@@ -321,7 +324,7 @@ final class ConfigReader {
         return List.copyOf(out);
     }
 
-    private void keys(Node n, Set<String> allowed) {
+    void keys(Node n, Set<String> allowed) {
         for (Map.Entry<String, Node> e : mapping(n).entrySet()) {
             if (!allowed.contains(e.getKey())) {
                 throw error(e.getValue(), "unknown key (known here: " + String.join(", ", allowed.stream().sorted().toList()) + ")");
@@ -373,7 +376,7 @@ final class ConfigReader {
     }
 
     /** A scalar with {@code ${VAR}} and {@code ${VAR:-default}} replaced from the environment. */
-    private String text(Node n) {
+    String text(Node n) {
         if (!n.isScalar()) {
             throw error(n, "must be a single value, not a " + (n.isMap() ? "mapping" : "list"));
         }
