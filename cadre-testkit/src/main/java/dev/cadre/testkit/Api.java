@@ -1,11 +1,13 @@
 package dev.cadre.testkit;
 
-/** Which OpenAI API a {@link RecordedRequest} called. */
+/** Which API a {@link RecordedRequest} called. */
 public enum Api {
     /** {@code POST /v1/chat/completions}. */
     CHAT_COMPLETIONS,
     /** {@code POST /v1/responses}. */
     RESPONSES,
+    /** {@code POST /v1/messages}: Anthropic's Messages API ({@link FakeAnthropicServer}). */
+    ANTHROPIC_MESSAGES,
     /** Any other path; the server answers 404. */
     OTHER
 }

@@ -75,8 +75,12 @@ public final class FakeOpenAIServer implements AutoCloseable {
     private record Rule(Predicate<RecordedRequest> matcher, Deque<Reply> replies) {
     }
 
-    private FakeOpenAIServer(Builder builder) {
-        this.requiredApiKey = builder.requiredApiKey;
+    /**
+     * A server speaking {@code wire}: {@link FakeAnthropicServer} runs on one of these, so that all fake
+     * servers share the scripting, the Netty plumbing and the disconnect detection.
+     */
+    FakeOpenAIServer(int port, Optional<String> requiredApiKey, Wire wire) {
+        this.requiredApiKey = requiredApiKey;
         this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         try {
             ServerBootstrap bootstrap = new ServerBootstrap()
@@ -87,10 +91,10 @@ public final class FakeOpenAIServer implements AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             connections.incrementAndGet();
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024 * 1024),
-                                    new ServerHandler(FakeOpenAIServer.this));
+                                    new ServerHandler(FakeOpenAIServer.this, wire));
                         }
                     });
-            this.serverChannel = bootstrap.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), builder.port))
+            this.serverChannel = bootstrap.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
                     .sync().channel();
         } catch (InterruptedException e) {
             group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
@@ -140,7 +144,7 @@ public final class FakeOpenAIServer implements AutoCloseable {
 
         /** Binds to 127.0.0.1 and starts serving. */
         public FakeOpenAIServer start() {
-            return new FakeOpenAIServer(this);
+            return new FakeOpenAIServer(port, requiredApiKey, OpenAIWire.INSTANCE);
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.cadre.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cadre.testkit.internal.AnthropicRequests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -83,6 +84,7 @@ public final class RecordedRequest {
         return switch (path) {
             case "/v1/chat/completions" -> Api.CHAT_COMPLETIONS;
             case "/v1/responses" -> Api.RESPONSES;
+            case "/v1/messages" -> Api.ANTHROPIC_MESSAGES;
             default -> Api.OTHER;
         };
     }
@@ -123,7 +125,7 @@ public final class RecordedRequest {
         return body.path("stream").asBoolean(false);
     }
 
-    /** The names of the function tools offered, in order (both the Chat and the Responses shape). */
+    /** The names of the function tools offered, in order (the Chat, Responses and Anthropic shapes). */
     public List<String> toolNames() {
         List<String> names = new ArrayList<>();
         for (JsonNode tool : body.path("tools")) {
@@ -137,8 +139,14 @@ public final class RecordedRequest {
         return toolNames().contains(name);
     }
 
-    /** The conversation, oldest first; Responses {@code instructions} come first as a system message. */
+    /**
+     * The conversation, oldest first; Responses {@code instructions} and Anthropic's {@code system} come first
+     * as a system message, and each Anthropic {@code tool_result} block is a {@code tool} message.
+     */
     public List<Message> messages() {
+        if (api() == Api.ANTHROPIC_MESSAGES) {
+            return AnthropicRequests.messages(body);
+        }
         List<Message> out = new ArrayList<>();
         if (api() == Api.RESPONSES) {
             text(body.get("instructions")).ifPresent(s -> out.add(plain("system", s)));
