@@ -56,7 +56,7 @@ class MessagesApiTest {
         RecordedRequest request = server.takeRequest(WAIT);
         assertThat(request.api()).isEqualTo(Api.ANTHROPIC_MESSAGES);
         assertThat(request.isStream()).isTrue();
-        assertThat(request.header("x-api-key")).hasValue("sk-ant-test");
+        assertThat(request.header("authorization")).hasValue("Bearer sk-ant-test");
         assertThat(request.header("anthropic-version")).isPresent();
         assertThat(request.header("x-cadre-call-handle")).as("the abort handle never leaves the process").isEmpty();
         assertThat(request.model()).hasValue(Requests.MODEL);

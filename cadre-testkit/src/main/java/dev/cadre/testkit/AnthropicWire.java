@@ -21,9 +21,11 @@ final class AnthropicWire implements Wire {
         return request.method().equals("POST") && request.api() == Api.ANTHROPIC_MESSAGES;
     }
 
+    /** Anthropic takes the key as {@code x-api-key} or, as its newer SDKs send it, as a bearer token. */
     @Override
     public boolean authorized(RecordedRequest request, String apiKey) {
-        return request.header("x-api-key").equals(Optional.of(apiKey));
+        return request.header("x-api-key").equals(Optional.of(apiKey))
+                || request.header("authorization").equals(Optional.of("Bearer " + apiKey));
     }
 
     @Override

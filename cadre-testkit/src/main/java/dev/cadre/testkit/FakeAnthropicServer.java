@@ -71,8 +71,8 @@ public final class FakeAnthropicServer implements AutoCloseable {
         }
 
         /**
-         * Answers 401 ({@code authentication_error}, "invalid x-api-key") to every request whose
-         * {@code x-api-key} header is not {@code apiKey}.
+         * Answers 401 ({@code authentication_error}, "invalid x-api-key") to every request that carries
+         * {@code apiKey} neither as its {@code x-api-key} header nor as {@code Authorization: Bearer}.
          */
         public Builder requireApiKey(String apiKey) {
             this.requiredApiKey = Optional.of(apiKey);

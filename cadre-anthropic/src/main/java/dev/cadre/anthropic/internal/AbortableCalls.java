@@ -14,24 +14,48 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ThreadFactory;
 
 /**
  * Connects a Cadre {@link AbortSignal} to the HTTP exchange the SDK makes for it, so that an abort closes
  * the connection at once, whether the call is connecting, waiting for the response headers, or reading a
  * stream. Not public API.
  *
- * <p>The SDK hands out no OkHttp {@code Call}, and its interceptors see only its own HTTP abstraction. Two
- * things of the SDK's OkHttp client do reach the call, though: cancelling the future of an asynchronous
- * execution cancels its call, and closing a response body while another thread reads it cancels its call
- * too. So each request carries a private header naming its {@link InFlight}; this interceptor strips the
- * header, runs the request through the asynchronous path while the calling thread waits for its headers
- * (the abort cancels that future), then hands the response to the {@code InFlight} (the abort closes it).
+ * <p>The SDK hands out no OkHttp {@code Call}, and its interceptors see only its own HTTP abstraction. So
+ * each request carries a private header naming its {@link InFlight}; this interceptor strips the header and
+ * runs the request through the SDK's asynchronous path, whose OkHttp dispatcher runs every call on a virtual
+ * thread of {@link #threads()}, while the calling thread waits for the response headers:
+ * <ul>
+ *   <li>Until the headers arrive, the call's I/O happens on that virtual thread, which the factory links to the
+ *       {@code InFlight} (OkHttp starts it on the thread that enqueues the call). An abort interrupts it, and
+ *       the JDK closes the socket of a virtual thread interrupted in a blocking socket operation.</li>
+ *   <li>Then the calling thread reads the body. An abort closes the response, and the SDK's OkHttp client
+ *       cancels the call when its body is closed while another thread reads it: the socket closes at once.</li>
+ * </ul>
  */
 public final class AbortableCalls implements Interceptor {
 
     static final String HEADER = "X-Cadre-Call-Handle";
 
     private final Map<String, InFlight> inFlight = new ConcurrentHashMap<>();
+    /** The attempt whose call the current thread is enqueueing, so that the factory links its thread to it. */
+    private final ThreadLocal<InFlight> enqueuing = new ThreadLocal<>();
+    private final ThreadFactory virtualThreads = Thread.ofVirtual().name("cadre-anthropic-http-", 0).factory();
+
+    /**
+     * The thread factory for the SDK's OkHttp dispatcher: virtual threads (a call waiting for its headers holds
+     * no platform thread), each linked to the attempt whose call it runs.
+     */
+    public ThreadFactory threads() {
+        return task -> {
+            Thread t = virtualThreads.newThread(task);
+            InFlight f = enqueuing.get();
+            if (f != null) {
+                f.ioThread = t;
+            }
+            return t;
+        };
+    }
 
     /** Starts tracking one HTTP attempt for {@code signal}. Close the result when the attempt is over. */
     public InFlight begin(AbortSignal signal) {
@@ -67,6 +91,7 @@ public final class AbortableCalls implements Interceptor {
     /** One HTTP attempt that an abort can cancel. */
     public final class InFlight implements AutoCloseable {
         private final String key;
+        private volatile Thread ioThread;
         private volatile CompletableFuture<HttpResponse> pending;
         private volatile HttpResponse response;
         private volatile boolean aborted;
@@ -90,11 +115,21 @@ public final class AbortableCalls implements Interceptor {
         }
 
         private HttpResponse execute(HttpClient next, HttpRequest request, RequestOptions options) {
-            CompletableFuture<HttpResponse> future = next.executeAsync(request, options);
+            CompletableFuture<HttpResponse> future;
+            enqueuing.set(this);
+            try {
+                future = next.executeAsync(request, options);
+            } finally {
+                enqueuing.remove();
+            }
             pending = future;
             // Every field is volatile and written before it is read on each side, so either abort() sees
-            // the future (or response) or this thread sees the flag: the exchange is always cut.
+            // the thread, future or response, or this thread sees the flag: the exchange is always cut.
             if (aborted) {
+                Thread io = ioThread;
+                if (io != null) {
+                    io.interrupt();
+                }
                 future.cancel(true);
             }
             HttpResponse r;
@@ -121,9 +156,14 @@ public final class AbortableCalls implements Interceptor {
 
         private void abort() {
             aborted = true;
+            Thread io = ioThread;
+            if (io != null) {
+                // Interrupting a virtual thread blocked on a socket closes the socket.
+                io.interrupt();
+            }
             CompletableFuture<HttpResponse> p = pending;
             if (p != null) {
-                // Cancelling the future cancels the OkHttp call: the socket closes at once.
+                // Ends the calling thread's wait for the headers.
                 p.cancel(true);
             }
             HttpResponse r = response;

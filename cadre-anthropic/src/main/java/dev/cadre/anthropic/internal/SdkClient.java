@@ -3,7 +3,6 @@ package dev.cadre.anthropic.internal;
 import com.anthropic.client.AnthropicClient;
 import com.anthropic.client.okhttp.AnthropicOkHttpClient;
 import com.anthropic.core.Timeout;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 /**
@@ -14,14 +13,6 @@ import java.util.concurrent.Executors;
  */
 public final class SdkClient {
 
-    /**
-     * Runs OkHttp's asynchronous calls (see {@link AbortableCalls}) on virtual threads: a call only waits for
-     * its response headers there, which must not hold a platform thread. Shared by all models; its threads
-     * end with their calls.
-     */
-    private static final ExecutorService DISPATCH = Executors.newThreadPerTaskExecutor(
-            Thread.ofVirtual().name("cadre-anthropic-http-", 0).factory());
-
     private SdkClient() {
     }
 
@@ -30,7 +21,9 @@ public final class SdkClient {
                 .apiKey(s.apiKey().orElseThrow())
                 .baseUrl(s.baseUrl())
                 .maxRetries(0)
-                .dispatcherExecutorService(DISPATCH)
+                // A thread per call, from the factory that links it to its abort handle (see AbortableCalls). One
+                // executor per client, as the SDK shuts it down when it closes the client.
+                .dispatcherExecutorService(Executors.newThreadPerTaskExecutor(calls.threads()))
                 // Completes the waiting call's future on the thread that received the headers, instead of a
                 // hop through the SDK's own pool.
                 .completionExecutor(Runnable::run)
