@@ -42,7 +42,7 @@ import java.util.Optional;
 public final class CadreConfig {
 
     /** The model providers a config may name. */
-    public static final List<String> PROVIDERS = List.of("openai-responses", "openai-chat");
+    public static final List<String> PROVIDERS = List.of("openai-responses", "openai-chat", "anthropic");
 
     /** A model entry. */
     public record ModelConfig(String name, String provider, String id, Optional<String> baseUrl, Optional<String> apiKey) {
