@@ -1,6 +1,7 @@
 /**
- * Test doubles for Cadre: {@code FakeOpenAIServer} (the OpenAI wire formats on Netty) and
- * {@code ScriptedModel}. {@code dev.cadre.testkit.internal} (the wire encoders) is not exported.
+ * Test doubles for Cadre: {@code FakeOpenAIServer} (the OpenAI wire formats on Netty),
+ * {@code FakeAnthropicServer} (Anthropic's Messages API, on the same plumbing) and {@code ScriptedModel}.
+ * {@code dev.cadre.testkit.internal} (the wire encoders) is not exported.
  */
 module dev.cadre.testkit {
     requires transitive dev.cadre.core;

@@ -161,13 +161,19 @@ public final class AnthropicModel implements Model {
             return this;
         }
 
-        /** The API root, without {@code /v1}. Default: {@code ANTHROPIC_BASE_URL}, else {@code https://api.anthropic.com}. */
+        /**
+         * The API root, without {@code /v1}. Default: {@code ANTHROPIC_BASE_URL}, else
+         * {@code https://api.anthropic.com}.
+         */
         public Builder baseUrl(String baseUrl) {
             this.baseUrl = Objects.requireNonNull(baseUrl, "baseUrl");
             return this;
         }
 
-        /** The most tokens one answer may have, thinking included ({@code max_tokens}, which Anthropic requires). Default 8192. */
+        /**
+         * The most tokens one answer may have, thinking included ({@code max_tokens}, which Anthropic requires).
+         * Default 8192.
+         */
         public Builder maxTokens(long maxTokens) {
             if (maxTokens < 1) {
                 throw new IllegalArgumentException("maxTokens must be >= 1: " + maxTokens);

@@ -56,7 +56,8 @@ class AgentRunTest {
         server.enqueue(
                 Reply.toolCalls(FakeToolCall.of("get_weather", "{\"city\":\"Oslo\"}"),
                         FakeToolCall.of("get_weather", "{\"city\":\"Rome\"}")).usage(FakeUsage.of(100, 20)),
-                Reply.text("Oslo has 3 degrees, Rome 18.").usage(new FakeUsage(150, 10, 80, 0).withCacheWriteTokens(20)));
+                Reply.text("Oslo has 3 degrees, Rome 18.")
+                        .usage(new FakeUsage(150, 10, 80, 0).withCacheWriteTokens(20)));
 
         RunOutput out = agent(Requests.model(server).build()).run("Weather in Oslo and Rome?");
 

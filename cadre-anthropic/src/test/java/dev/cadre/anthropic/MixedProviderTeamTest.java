@@ -38,7 +38,8 @@ class MixedProviderTeamTest {
     void aClaudeLeaderDelegatesToAnOpenAIMemberAndAnswersFromItsResult() {
         anthropic.enqueue(
                 Reply.toolCalls(FakeToolCall.of("delegate_task_to_member",
-                        "{\"member_id\":\"researcher\",\"task\":\"Gather the key facts.\"}")).usage(FakeUsage.of(100, 10)),
+                        "{\"member_id\":\"researcher\",\"task\":\"Gather the key facts.\"}"))
+                        .usage(FakeUsage.of(100, 10)),
                 Reply.text(ANSWER).usage(FakeUsage.of(130, 12)));
         openai.enqueue(Reply.text(FACTS).usage(FakeUsage.of(50, 5)));
         Agent researcher = Agent.builder().name("Researcher")

@@ -29,7 +29,8 @@ class AnthropicRunCommandTest {
         server.dispatcher(r -> {
             if (r.hasTool("delegate_task_to_member")) {
                 return r.isAfterToolResult() ? Reply.text("Claude's team answer.")
-                        : Reply.toolCall("delegate_task_to_member", "{\"member_id\":\"researcher\",\"task\":\"Find facts\"}");
+                        : Reply.toolCall("delegate_task_to_member",
+                                "{\"member_id\":\"researcher\",\"task\":\"Find facts\"}");
             }
             return Reply.text("Facts from Claude.").thinking("Recall the facts.");
         });

@@ -90,7 +90,10 @@ public final class FakeAnthropicServer implements AutoCloseable {
         return Reply.error(529, "overloaded_error", null, AnthropicMessagesWire.OVERLOADED);
     }
 
-    /** 429 {@code rate_limit_error} asking the client to retry after {@code retryAfter} ({@code retry-after}, whole seconds). */
+    /**
+     * 429 {@code rate_limit_error} asking the client to retry after {@code retryAfter} ({@code retry-after}, in
+     * whole seconds, as Anthropic sends it).
+     */
     public static Reply.Error rateLimited(Duration retryAfter) {
         long seconds = (retryAfter.toMillis() + 999) / 1000;
         return Reply.error(429, "rate_limit_error", null,
@@ -120,7 +123,10 @@ public final class FakeAnthropicServer implements AutoCloseable {
         return this;
     }
 
-    /** Adds a rule: requests {@code matcher} accepts get these replies, one per request; see {@link FakeOpenAIServer#when}. */
+    /**
+     * Adds a rule: requests {@code matcher} accepts get these replies, one per request; see
+     * {@link FakeOpenAIServer#when}.
+     */
     public FakeAnthropicServer when(Predicate<RecordedRequest> matcher, Reply... replies) {
         server.when(matcher, replies);
         return this;

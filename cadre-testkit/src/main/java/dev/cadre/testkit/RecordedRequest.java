@@ -16,15 +16,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * One request the {@link FakeOpenAIServer} received, and how its answer ended.
+ * One request a fake server ({@link FakeOpenAIServer}, {@link FakeAnthropicServer}) received, and how its
+ * answer ended.
  *
  * <p>The request part is immutable. The {@linkplain #outcome() outcome} completes later, on a server
  * thread, when the answer was fully written, the client disconnected, or the server closed the
  * connection. All methods are thread-safe; the {@code await…} methods block the caller and never
  * need a {@code sleep} around them.
  *
- * <p>The conversation helpers ({@link #messages()}, {@link #lastUserMessage()}, …) read both wire
- * formats, so a script can choose its reply the same way for Chat Completions and Responses.
+ * <p>The conversation helpers ({@link #messages()}, {@link #lastUserMessage()}, …) read every wire
+ * format, so a script can choose its reply the same way for Chat Completions, Responses and Anthropic.
  */
 public final class RecordedRequest {
 

@@ -158,12 +158,12 @@ class FakeAnthropicServerTest {
     void acceptsTheKeyAsXApiKeyOrBearerAndRejectsOthers() throws Exception {
         try (FakeAnthropicServer strict = FakeAnthropicServer.builder().requireApiKey("sk-ant-right").start()) {
             strict.dispatcher(r -> Reply.text("ok"));
-            HttpResponse<String> wrong = CLIENT.send(HttpRequest.newBuilder(URI.create(strict.baseUrl() + "/v1/messages"))
-                    .header("x-api-key", "sk-ant-wrong").POST(HttpRequest.BodyPublishers.ofString(REQUEST.formatted(false)))
-                    .build(), HttpResponse.BodyHandlers.ofString());
-            HttpResponse<String> bearer = CLIENT.send(HttpRequest.newBuilder(URI.create(strict.baseUrl() + "/v1/messages"))
-                    .header("authorization", "Bearer sk-ant-right")
-                    .POST(HttpRequest.BodyPublishers.ofString(REQUEST.formatted(false))).build(),
+            URI messages = URI.create(strict.baseUrl() + "/v1/messages");
+            HttpRequest.BodyPublisher body = HttpRequest.BodyPublishers.ofString(REQUEST.formatted(false));
+            HttpResponse<String> wrong = CLIENT.send(HttpRequest.newBuilder(messages)
+                    .header("x-api-key", "sk-ant-wrong").POST(body).build(), HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> bearer = CLIENT.send(HttpRequest.newBuilder(messages)
+                    .header("authorization", "Bearer sk-ant-right").POST(body).build(),
                     HttpResponse.BodyHandlers.ofString());
 
             assertThat(wrong.statusCode()).isEqualTo(401);

@@ -98,7 +98,8 @@ public final class Errors {
 
     /** The server's own error message ({@code error.message}), else the SDK's text. */
     static String serverMessage(AnthropicServiceException e) {
-        String m = e.apiMessage().filter(t -> !t.isBlank()).orElseGet(() -> e.getMessage() == null ? "" : e.getMessage());
+        String m = e.apiMessage().filter(t -> !t.isBlank())
+                .orElseGet(() -> e.getMessage() == null ? "" : e.getMessage());
         return m.endsWith(".") || m.isEmpty() ? m : m + ".";
     }
 

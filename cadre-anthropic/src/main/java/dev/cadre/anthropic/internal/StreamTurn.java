@@ -168,7 +168,8 @@ public final class StreamTurn {
             deltas.accept(new ModelDelta.Text(heldText.toString()));
         }
         cache.remember(toolUseIds, thinking);
-        deltas.accept(new ModelDelta.UsageReport(ResponseMapping.usage(inputTokens, outputTokens, cacheRead, cacheWrite)));
+        deltas.accept(new ModelDelta.UsageReport(
+                ResponseMapping.usage(inputTokens, outputTokens, cacheRead, cacheWrite)));
     }
 
     private void text(String text) {

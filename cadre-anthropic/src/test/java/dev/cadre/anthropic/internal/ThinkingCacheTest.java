@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
 class ThinkingCacheTest {
 
     private static List<ContentBlockParam> thought(String text) {
-        return List.of(ContentBlockParam.ofThinking(ThinkingBlockParam.builder().thinking(text).signature("s").build()));
+        return List.of(ContentBlockParam.ofThinking(
+                ThinkingBlockParam.builder().thinking(text).signature("s").build()));
     }
 
     @Test

@@ -67,7 +67,8 @@ public final class AnthropicMessagesWire {
         if (!reply.textChunks().isEmpty() || t.calls.isEmpty() && reply.thinking().isEmpty()) {
             steps.add(blockStart(index, Json.object().put("type", "text").put("text", "")));
             for (String chunk : reply.textChunks()) {
-                steps.add(token(t, token, blockDelta(index, Json.object().put("type", "text_delta").put("text", chunk))));
+                steps.add(token(t, token, blockDelta(index,
+                        Json.object().put("type", "text_delta").put("text", chunk))));
             }
             steps.add(blockStop(index++));
         }
