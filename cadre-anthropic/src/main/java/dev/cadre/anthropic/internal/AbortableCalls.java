@@ -10,8 +10,8 @@ import dev.cadre.model.AbortSignal;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ThreadFactory;
@@ -91,8 +91,9 @@ public final class AbortableCalls implements Interceptor {
     /** One HTTP attempt that an abort can cancel. */
     public final class InFlight implements AutoCloseable {
         private final String key;
+        /** Completes on abort: ends the calling thread's wait for the headers. */
+        private final CompletableFuture<Void> abortedSignal = new CompletableFuture<>();
         private volatile Thread ioThread;
-        private volatile CompletableFuture<HttpResponse> pending;
         private volatile HttpResponse response;
         private volatile boolean aborted;
         private volatile AbortSignal.Registration registration;
@@ -122,55 +123,68 @@ public final class AbortableCalls implements Interceptor {
             } finally {
                 enqueuing.remove();
             }
-            pending = future;
-            // Every field is volatile and written before it is read on each side, so either abort() sees
-            // the thread, future or response, or this thread sees the flag: the exchange is always cut.
-            if (aborted) {
-                Thread io = ioThread;
-                if (io != null) {
-                    io.interrupt();
+            // The future is never cancelled (that would not reach the call through the SDK's layers, and would
+            // lose a response arriving just then): a response is always kept here, so that an abort, before
+            // or after it came, closes it. Every field is volatile and written before it is read on each side,
+            // so either abort() sees the thread or response, or this side sees the flag.
+            future.whenComplete((r, failure) -> {
+                if (r != null) {
+                    response = r;
+                    if (aborted) {
+                        closeLater(r);
+                    }
                 }
-                future.cancel(true);
+            });
+            if (aborted) {
+                interruptIo();
             }
-            HttpResponse r;
             try {
-                r = future.get();
-            } catch (CancellationException e) {
-                throw new AnthropicIoException("The request was cancelled.", e);
+                CompletableFuture.anyOf(future, abortedSignal).get();
             } catch (InterruptedException e) {
-                future.cancel(true);
                 Thread.currentThread().interrupt();
+                abort();
                 throw new AnthropicIoException("Interrupted while waiting for the response.", e);
             } catch (ExecutionException e) {
+                // The call failed; join() below rethrows its cause.
+            }
+            if (aborted) {
+                throw new AnthropicIoException("The request was cancelled.");
+            }
+            try {
+                return future.join();
+            } catch (CompletionException e) {
                 if (e.getCause() instanceof RuntimeException re) {
                     throw re;
                 }
                 throw new AnthropicIoException("The request failed.", e.getCause());
             }
-            response = r;
-            if (aborted) {
-                r.close();
-            }
-            return r;
         }
 
         private void abort() {
             aborted = true;
-            Thread io = ioThread;
-            if (io != null) {
-                // Interrupting a virtual thread blocked on a socket closes the socket.
-                io.interrupt();
-            }
-            CompletableFuture<HttpResponse> p = pending;
-            if (p != null) {
-                // Ends the calling thread's wait for the headers.
-                p.cancel(true);
-            }
+            interruptIo();
+            abortedSignal.complete(null);
             HttpResponse r = response;
             if (r != null) {
-                // Closing the body while the stream reads it cancels the call as well.
-                r.close();
+                closeLater(r);
             }
+        }
+
+        /** Interrupting a virtual thread blocked on a socket closes the socket: the call waiting for headers ends. */
+        private void interruptIo() {
+            Thread io = ioThread;
+            if (io != null) {
+                io.interrupt();
+            }
+        }
+
+        /**
+         * Closes the response on a thread of its own, as abort actions must not block: closing a body that a
+         * stream is reading cancels the call at once, but closing one that nobody reads first drains it for a
+         * moment.
+         */
+        private void closeLater(HttpResponse r) {
+            Thread.startVirtualThread(r::close);
         }
 
         @Override
