@@ -91,4 +91,33 @@ class StructuredOutputTest {
         assertThat(turn.response().content()).as("the engine reports that it is not the JSON asked for")
                 .isEqualTo("It is 3 degrees.");
     }
+
+    @Test
+    void withExtendedThinkingTheOutputToolIsOfferedNotForcedAsAnthropicAllowsOnlyAutoThen() {
+        Model thinker = Requests.model(server).maxTokens(16_000).thinkingBudget(2_048).build();
+        server.enqueue(Reply.toolCalls(FakeToolCall.of("CityReport", ANSWER)).thinking("Oslo is cold."));
+        ModelResponseAccumulator turn = new ModelResponseAccumulator();
+
+        thinker.stream(Requests.structured("Weather in Oslo?", List.of()), AbortSignal.never(), turn);
+
+        assertThat(turn.response().content()).isEqualTo(ANSWER);
+        assertThat(turn.response().reasoningContent()).isEqualTo("Oslo is cold.");
+        JsonNode body = server.takeRequest(WAIT).body();
+        assertThat(body.has("tool_choice")).isFalse();
+        assertThat(body.path("thinking").path("type").asText()).isEqualTo("enabled");
+        assertThat(body.path("system").asText()).contains("call the tool `CityReport`");
+    }
+
+    @Test
+    void anOutputSchemaNamedLikeARealToolGetsAToolNameOfItsOwn() {
+        dev.cadre.model.ToolDefinition clash = new dev.cadre.model.ToolDefinition("CityReport", "A real tool",
+                Requests.json("{\"type\":\"object\",\"properties\":{}}"));
+        server.enqueue(Reply.toolCalls(FakeToolCall.of("final_answer_CityReport", ANSWER)));
+
+        ModelResponse response = model.invoke(Requests.structured("Weather in Oslo?", List.of(clash)),
+                AbortSignal.never());
+
+        assertThat(Requests.json(response.content())).isEqualTo(Requests.json(ANSWER));
+        assertThat(server.takeRequest(WAIT).toolNames()).containsExactly("CityReport", "final_answer_CityReport");
+    }
 }
