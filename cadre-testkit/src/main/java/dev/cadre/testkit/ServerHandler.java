@@ -40,12 +40,12 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-    private final FakeOpenAIServer server;
+    private final ScriptedServer server;
     private final Wire wire;
     /** The answer being written on this connection, if any. */
     private Exchange current;
 
-    ServerHandler(FakeOpenAIServer server, Wire wire) {
+    ServerHandler(ScriptedServer server, Wire wire) {
         this.server = server;
         this.wire = wire;
     }

@@ -8,7 +8,8 @@ import java.util.List;
 
 /**
  * What differs between the APIs the fake servers speak: paths, authentication, how a scripted reply and an
- * error look on the wire. The scripting, the Netty plumbing and disconnect detection are the same for all.
+ * error look on the wire. The scripting, the Netty plumbing and disconnect detection ({@link ScriptedServer}) are
+ * the same for all.
  */
 interface Wire {
 
