@@ -126,6 +126,20 @@ class ErrorsAndRetriesTest {
     }
 
     @Test
+    void aConnectionCutInTheMiddleOfTheStreamIsAConnectionErrorAndNotRetried() {
+        server.enqueue(Reply.text("one two three").closeAbruptlyAfter(1));
+        ModelResponseAccumulator turn = new ModelResponseAccumulator();
+
+        ModelException e = catchThrowableOfType(ModelException.class,
+                () -> model.stream(Requests.question("Hi"), AbortSignal.never(), turn));
+
+        assertThat(e.errorType()).isEqualTo("connection_error");
+        assertThat(e.getMessage()).contains("broke in the middle of the stream");
+        assertThat(turn.text()).isEqualTo("one");
+        assertThat(server.requestCount()).as("output was handed on: no retry").isEqualTo(1);
+    }
+
+    @Test
     void aStreamCutBeforeMessageStopIsIncomplete() {
         server.enqueue(Reply.text("one two").withoutTerminator());
 
