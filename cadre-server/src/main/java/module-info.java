@@ -6,6 +6,7 @@ module dev.cadre.server {
     requires transitive dev.cadre.core;
     requires dev.cadre.openai;
     requires dev.cadre.gemini;
+    requires dev.cadre.anthropic;
     requires dev.cadre.jdbc;
     requires dev.cadre.durable;
     requires dev.cadre.mcp;

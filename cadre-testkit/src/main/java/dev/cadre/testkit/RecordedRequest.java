@@ -2,6 +2,7 @@ package dev.cadre.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.testkit.internal.GeminiRequests;
+import dev.cadre.testkit.internal.AnthropicRequests;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -18,8 +19,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * One request a fake server ({@link FakeOpenAIServer}, {@link FakeGeminiServer}) received, and how its answer
- * ended.
+ * One request a fake server ({@link FakeOpenAIServer}, {@link FakeAnthropicServer}, {@link FakeGeminiServer})
+ * received, and how its answer ended.
  *
  * <p>The request part is immutable. The {@linkplain #outcome() outcome} completes later, on a server
  * thread, when the answer was fully written, the client disconnected, or the server closed the
@@ -27,7 +28,7 @@ import java.util.regex.Pattern;
  * need a {@code sleep} around them.
  *
  * <p>The conversation helpers ({@link #messages()}, {@link #lastUserMessage()}, …) read every wire
- * format, so a script can choose its reply the same way for Chat Completions, Responses and Gemini.
+ * format, so a script can choose its reply the same way for Chat Completions, Responses, Anthropic and Gemini.
  */
 public final class RecordedRequest {
 
@@ -90,6 +91,7 @@ public final class RecordedRequest {
         return switch (path) {
             case "/v1/chat/completions" -> Api.CHAT_COMPLETIONS;
             case "/v1/responses" -> Api.RESPONSES;
+            case "/v1/messages" -> Api.ANTHROPIC_MESSAGES;
             default -> GEMINI_PATH.matcher(path).matches() ? Api.GEMINI_GENERATE_CONTENT : Api.OTHER;
         };
     }
@@ -137,7 +139,7 @@ public final class RecordedRequest {
         return body.path("stream").asBoolean(false);
     }
 
-    /** The names of the function tools offered, in order (both the Chat and the Responses shape). */
+    /** The names of the function tools offered, in order (the Chat, Responses and Anthropic shapes). */
     public List<String> toolNames() {
         if (api() == Api.GEMINI_GENERATE_CONTENT) {
             return GeminiRequests.toolNames(body);
@@ -154,10 +156,16 @@ public final class RecordedRequest {
         return toolNames().contains(name);
     }
 
-    /** The conversation, oldest first; Responses {@code instructions} come first as a system message. */
+    /**
+     * The conversation, oldest first; Responses {@code instructions} and Anthropic's {@code system} come first
+     * as a system message, and each Anthropic {@code tool_result} block is a {@code tool} message.
+     */
     public List<Message> messages() {
         if (api() == Api.GEMINI_GENERATE_CONTENT) {
             return GeminiRequests.messages(body);
+        }
+        if (api() == Api.ANTHROPIC_MESSAGES) {
+            return AnthropicRequests.messages(body);
         }
         List<Message> out = new ArrayList<>();
         if (api() == Api.RESPONSES) {

@@ -35,7 +35,7 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
     static Completion refusal(String text) {
         Completion c = text(text);
         return new Completion(c.textChunks(), List.of(), Optional.empty(), Duration.ZERO, Duration.ZERO,
-                Ending.COMPLETE, 0, false, Duration.ZERO, true);
+                Ending.COMPLETE, 0, false, Duration.ZERO, true, List.of());
     }
 
     /** A text answer streamed in exactly these chunks. */
@@ -137,6 +137,9 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
      *     answers at all)
      * @param refusal whether the text is a refusal ({@code refusal} fields and events instead of
      *     content)
+     * @param thinking the model's visible reasoning before its answer, one element per streamed chunk:
+     *     {@code FakeAnthropicServer} sends it as a thinking block (with a signature); the OpenAI wire
+     *     formats have no place for it and leave it out
      */
     record Completion(
             List<String> textChunks,
@@ -148,13 +151,15 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
             int endAfterChunks,
             boolean keepAliveComments,
             Duration headersDelay,
-            boolean refusal) implements Reply {
+            boolean refusal,
+            List<String> thinking) implements Reply {
 
         static final Completion EMPTY = new Completion(List.of(), List.of(), Optional.empty(), Duration.ZERO,
-                Duration.ZERO, Ending.COMPLETE, 0, false, Duration.ZERO, false);
+                Duration.ZERO, Ending.COMPLETE, 0, false, Duration.ZERO, false, List.of());
 
         public Completion {
             textChunks = List.copyOf(textChunks);
+            thinking = List.copyOf(thinking);
             toolCalls = List.copyOf(toolCalls);
             Objects.requireNonNull(usage, "usage");
             requireNonNegative(firstTokenDelay, "firstTokenDelay");
@@ -192,25 +197,25 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
         /** Waits {@code delay} between two chunks. */
         public Completion chunkDelay(Duration delay) {
             return new Completion(textChunks, toolCalls, usage, firstTokenDelay, delay, ending, endAfterChunks,
-                    keepAliveComments, headersDelay, refusal);
+                    keepAliveComments, headersDelay, refusal, thinking);
         }
 
         /** Waits {@code delay} before the first chunk. */
         public Completion firstTokenDelay(Duration delay) {
             return new Completion(textChunks, toolCalls, usage, delay, chunkDelay, ending, endAfterChunks,
-                    keepAliveComments, headersDelay, refusal);
+                    keepAliveComments, headersDelay, refusal, thinking);
         }
 
         /** Waits {@code delay} before sending the response headers. */
         public Completion headersDelay(Duration delay) {
             return new Completion(textChunks, toolCalls, usage, firstTokenDelay, chunkDelay, ending, endAfterChunks,
-                    keepAliveComments, delay, refusal);
+                    keepAliveComments, delay, refusal, thinking);
         }
 
         /** Reports these token counts. */
         public Completion usage(FakeUsage usage) {
             return new Completion(textChunks, toolCalls, Optional.of(usage), firstTokenDelay, chunkDelay, ending,
-                    endAfterChunks, keepAliveComments, headersDelay, refusal);
+                    endAfterChunks, keepAliveComments, headersDelay, refusal, thinking);
         }
 
         /** Reports these input and output token counts. */
@@ -218,12 +223,18 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
             return usage(FakeUsage.of(inputTokens, outputTokens));
         }
 
+        /** Thinks {@code text} (streamed one word per chunk) before answering; see {@link #thinking()}. */
+        public Completion thinking(String text) {
+            return new Completion(textChunks, toolCalls, usage, firstTokenDelay, chunkDelay, ending, endAfterChunks,
+                    keepAliveComments, headersDelay, refusal, splitWords(text));
+        }
+
         /** Adds tool calls after the text. */
         public Completion withToolCalls(FakeToolCall... calls) {
             List<FakeToolCall> all = new ArrayList<>(toolCalls);
             all.addAll(Arrays.asList(calls));
             return new Completion(textChunks, all, usage, firstTokenDelay, chunkDelay, ending, endAfterChunks,
-                    keepAliveComments, headersDelay, refusal);
+                    keepAliveComments, headersDelay, refusal, thinking);
         }
 
         /** Resets the connection (TCP RST) after {@code chunks} chunks. */
@@ -244,17 +255,17 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
         /** Sends a {@code : keep-alive} SSE comment before every chunk, as some compatible servers do. */
         public Completion withKeepAliveComments() {
             return new Completion(textChunks, toolCalls, usage, firstTokenDelay, chunkDelay, ending, endAfterChunks,
-                    true, headersDelay, refusal);
+                    true, headersDelay, refusal, thinking);
         }
 
         private Completion ending(Ending newEnding, int afterChunks) {
             return new Completion(textChunks, toolCalls, usage, firstTokenDelay, chunkDelay, newEnding, afterChunks,
-                    keepAliveComments, headersDelay, refusal);
+                    keepAliveComments, headersDelay, refusal, thinking);
         }
 
         Completion withText(List<String> chunks) {
             return new Completion(chunks, toolCalls, usage, firstTokenDelay, chunkDelay, ending, endAfterChunks,
-                    keepAliveComments, headersDelay, refusal);
+                    keepAliveComments, headersDelay, refusal, thinking);
         }
     }
 

@@ -1,10 +1,7 @@
 package dev.cadre.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cadre.testkit.internal.ChatWire;
 import dev.cadre.testkit.internal.Json;
-import dev.cadre.testkit.internal.ResponsesWire;
 import dev.cadre.testkit.internal.Step;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -43,12 +40,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class ServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-    private final FakeOpenAIServer server;
+    private final ScriptedServer server;
+    private final Wire wire;
     /** The answer being written on this connection, if any. */
     private Exchange current;
 
-    ServerHandler(FakeOpenAIServer server) {
+    ServerHandler(ScriptedServer server, Wire wire) {
         this.server = server;
+        this.wire = wire;
     }
 
     @Override
@@ -102,37 +101,33 @@ final class ServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
 
         void start() {
-            if (!request.method().equals("POST") || request.api() == Api.OTHER
-                    || request.api() == Api.GEMINI_GENERATE_CONTENT) {
-                sendError(Reply.error(404, "invalid_request_error", "unknown_url",
-                        "Unknown request URL: " + request.method() + " " + request.path() + "."));
+            if (!wire.serves(request)) {
+                sendError(wire.notFound(request));
                 return;
             }
             Optional<String> key = server.requiredApiKey();
-            if (key.isPresent() && !request.header("authorization").equals(Optional.of("Bearer " + key.get()))) {
-                sendError(Reply.unauthorized());
+            if (key.isPresent() && !wire.authorized(request, key.get())) {
+                sendError(wire.unauthorized());
                 return;
             }
             if (request.body().isMissingNode()) {
-                sendError(Reply.error(400, "invalid_request_error", null,
-                        "We could not parse the JSON body of your request."));
+                sendError(wire.unparsable());
                 return;
             }
             Reply reply;
             try {
                 reply = server.replyFor(request).orElse(null);
             } catch (RuntimeException e) {
-                sendError(Reply.error(500, "server_error", "fake_server_script_failed",
-                        "FakeOpenAIServer: the script threw " + e + " for " + request));
+                sendError(wire.serverError("fake_server_script_failed",
+                        "The fake server's script threw " + e + " for " + request));
                 return;
             }
             if (reply == null) {
-                sendError(Reply.error(500, "server_error", "fake_server_no_reply",
-                        "FakeOpenAIServer: no scripted reply for " + request));
+                sendError(wire.serverError("fake_server_no_reply",
+                        "The fake server has no scripted reply for " + request));
                 return;
             }
             boolean stream = request.isStream();
-            boolean chat = request.api() == Api.CHAT_COMPLETIONS;
             switch (reply) {
                 case Reply.Error e -> sendError(e);
                 case Reply.Stall s -> {
@@ -147,7 +142,7 @@ final class ServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                             new Step.End(Duration.ZERO)));
                 }
                 case Reply.Completion c when stream -> {
-                    List<Step> steps = chat ? ChatWire.stream(c, request.body()) : ResponsesWire.stream(c, request.body());
+                    List<Step> steps = wire.stream(c, request);
                     schedule(c.headersDelay(), () -> {
                         if (!request.isEnded()) {
                             ctx.write(sseHeaders());
@@ -156,18 +151,18 @@ final class ServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
                     });
                 }
                 case Reply.Completion c -> {
-                    Duration delay = c.headersDelay().plus(chat ? ChatWire.delay(c) : ResponsesWire.delay(c));
+                    Duration delay = c.headersDelay().plus(wire.delay(c, request));
                     Step last = switch (c.ending()) {
                         case ABRUPT_CLOSE -> new Step.Reset(delay);
                         case STREAM_ERROR -> null;
                         default -> new Step.End(delay);
                     };
                     if (last == null) {
-                        sendError(Reply.serverError());
+                        sendError(wire.serverError(null, null));
                     } else if (last instanceof Step.Reset) {
                         run(List.of(last));
                     } else {
-                        JsonNode body = chat ? ChatWire.body(c, request.body()) : ResponsesWire.body(c, request.body());
+                        JsonNode body = wire.body(c, request);
                         schedule(delay, () -> sendJson(HttpResponseStatus.OK, body, Map.of()));
                     }
                 }
@@ -243,11 +238,7 @@ final class ServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
 
         private void sendError(Reply.Error e) {
-            ObjectNode body = Json.object();
-            ObjectNode error = body.putObject("error").put("message", e.message()).put("type", e.type());
-            error.putNull("param");
-            e.code().ifPresentOrElse(code -> error.put("code", code), () -> error.putNull("code"));
-            sendJson(HttpResponseStatus.valueOf(e.status()), body, e.headers());
+            sendJson(HttpResponseStatus.valueOf(e.status()), wire.errorBody(e, request), e.headers());
         }
 
         private void sendJson(HttpResponseStatus status, JsonNode json, Map<String, String> extraHeaders) {
@@ -284,9 +275,7 @@ final class ServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         }
 
         private void commonHeaders(HttpResponse response) {
-            response.headers().set("x-request-id", "req_fake_" + request.sequence());
-            response.headers().set("openai-version", "2020-10-01");
-            response.headers().set("openai-processing-ms", "1");
+            wire.commonHeaders(response.headers(), request);
         }
     }
 

@@ -10,8 +10,8 @@ import java.util.Collection;
 import javax.net.ssl.TrustManagerFactory;
 
 /**
- * Readies the OpenAI SDK on a thread of its own while the command opens its database, so that the first
- * model request does not wait for it. Not public API.
+ * Readies the model SDKs (OpenAI's, Anthropic's) on a thread of its own while the command opens its database,
+ * so that the first model request does not wait for it. Not public API.
  *
  * <p>Before its first request the SDK builds the JSON (de)serialisers of its request and response types,
  * through Kotlin reflection: at a cold start that is the largest single cost between launch and the first
@@ -25,8 +25,8 @@ public final class SdkWarmUp {
     }
 
     /**
-     * Starts the warm-up for these providers ({@code openai-chat}, {@code openai-responses}) on a daemon
-     * thread and returns at once. {@code tls}: also load the trusted certificates (some model is reached over
+     * Starts the warm-up for these providers ({@code openai-chat}, {@code openai-responses}, {@code anthropic})
+     * on a daemon thread and returns at once. {@code tls}: also load the trusted certificates (some model is reached over
      * HTTPS), as the HTTP client does before its first TLS connection.
      */
     public static void start(Collection<String> providers, boolean tls) {
@@ -41,6 +41,13 @@ public final class SdkWarmUp {
                 if (providers.contains("openai-responses")) {
                     json.writeValueAsString(ResponseCreateParams.builder().model("gpt-4o").input("warm-up").build()._body());
                     json.readValue("{\"id\":\"warm-up\",\"output\":[]}", Response.class);
+                }
+                if (providers.contains("anthropic")) {
+                    var anthropic = com.anthropic.core.ObjectMappers.jsonMapper();
+                    anthropic.writeValueAsString(com.anthropic.models.messages.MessageCreateParams.builder()
+                            .model("claude").maxTokens(1).addUserMessage("warm-up").build()._body());
+                    anthropic.readValue("{\"id\":\"warm-up\",\"content\":[]}",
+                            com.anthropic.models.messages.Message.class);
                 }
                 if (tls) {
                     TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm()).init((KeyStore) null);

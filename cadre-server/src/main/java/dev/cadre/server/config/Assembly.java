@@ -4,6 +4,7 @@ import dev.cadre.Agent;
 import dev.cadre.Component;
 import dev.cadre.RunManager;
 import dev.cadre.Team;
+import dev.cadre.anthropic.AnthropicModel;
 import dev.cadre.db.Db;
 import dev.cadre.durable.DurableRuns;
 import dev.cadre.jdbc.PostgresDb;
@@ -101,6 +102,13 @@ final class Assembly {
     }
 
     private static Model model(CadreConfig.ModelConfig m) {
+        if (m.provider().equals("anthropic")) {
+            // Without api_key, the key comes from ANTHROPIC_API_KEY (and the base URL from ANTHROPIC_BASE_URL).
+            AnthropicModel.Builder b = AnthropicModel.builder().id(m.id());
+            m.baseUrl().ifPresent(b::baseUrl);
+            m.apiKey().ifPresent(b::apiKey);
+            return b.build();
+        }
         if (m.provider().equals("gemini")) {
             GeminiModel.Builder b = GeminiModel.builder().id(m.id());
             m.baseUrl().ifPresent(b::baseUrl);

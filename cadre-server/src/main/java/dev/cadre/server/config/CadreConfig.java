@@ -49,7 +49,7 @@ import java.util.Optional;
 public final class CadreConfig {
 
     /** The model providers a config may name. */
-    public static final List<String> PROVIDERS = List.of("openai-responses", "openai-chat", "gemini");
+    public static final List<String> PROVIDERS = List.of("openai-responses", "openai-chat", "anthropic", "gemini");
 
     /** A model entry. */
     public record ModelConfig(String name, String provider, String id, Optional<String> baseUrl, Optional<String> apiKey) {

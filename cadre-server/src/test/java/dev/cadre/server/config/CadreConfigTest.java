@@ -75,7 +75,7 @@ class CadreConfigTest {
                   - {id: a, model: default}
                 """;
         assertThat(problem(yaml)).isEqualTo(
-                "cadre.yaml:4: models.default.provider: 'openai-foo' is not one of openai-responses, openai-chat, gemini");
+                "cadre.yaml:4: models.default.provider: 'openai-foo' is not one of openai-responses, openai-chat, anthropic, gemini");
     }
 
     @Test
