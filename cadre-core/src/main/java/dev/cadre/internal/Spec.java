@@ -28,8 +28,10 @@ public sealed interface Spec permits Spec.AgentSpec, Spec.TeamSpec {
      * Behaviour switches shared by agents and teams.
      *
      * @param listeners the component's own listeners (they observe its members' runs too)
+     * @param memory the component's user memories
      */
-    record Settings(boolean addHistoryToContext, int historyRuns, int maxToolRounds, List<RunListener> listeners) {
+    record Settings(boolean addHistoryToContext, int historyRuns, int maxToolRounds, List<RunListener> listeners,
+            MemorySettings memory) {
     }
 
     record AgentSpec(String id, String name, Optional<Model> model, Optional<String> role,

@@ -1,0 +1,28 @@
+package dev.cadre.event;
+
+import dev.cadre.memory.UserMemory;
+import java.util.List;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The memory step of an agent run has ended: {@code memories} are the user's memories as they are now (empty when the step failed, or the run has no user). Sent after the content completed and before the run's completion, when the component has user memories. */
+public record MemoryUpdateCompleted(
+        Instant createdAt,
+        String runId,
+        String sessionId,
+        Optional<String> parentRunId,
+        String agentId,
+        String agentName,
+        List<UserMemory> memories) implements AgentRunEvent {
+
+    public MemoryUpdateCompleted {
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(runId, "runId");
+        Objects.requireNonNull(sessionId, "sessionId");
+        parentRunId = parentRunId == null ? Optional.empty() : parentRunId;
+        Objects.requireNonNull(agentId, "agentId");
+        Objects.requireNonNull(agentName, "agentName");
+        memories = List.copyOf(Objects.requireNonNull(memories, "memories"));
+    }
+}
