@@ -49,6 +49,8 @@ final class Assembly {
                     .db(store).runManager(runManager);
             a.role().ifPresent(b::role);
             a.description().ifPresent(b::description);
+            b.enableUserMemories(a.memories().enableUserMemories()).addMemoriesToContext(a.memories()
+                    .addMemoriesToContext());
             if (!a.instructions().isEmpty()) {
                 b.instructions(a.instructions().toArray(String[]::new));
             }
@@ -62,6 +64,8 @@ final class Assembly {
                     .members(t.members().stream().<Component<?>>map(byId::get).toList())
                     .db(store).runManager(runManager);
             t.description().ifPresent(b::description);
+            b.enableUserMemories(t.memories().enableUserMemories()).addMemoriesToContext(t.memories()
+                    .addMemoriesToContext());
             if (!t.instructions().isEmpty()) {
                 b.instructions(t.instructions().toArray(String[]::new));
             }

@@ -50,12 +50,21 @@ public final class CadreConfig {
 
     /** An agent entry. */
     public record AgentConfig(String id, String name, String model, Optional<String> role, Optional<String> description,
-            List<String> instructions) {
+            List<String> instructions,
+            MemoryConfig memories) {
     }
 
     /** A team entry; members are ids of agents or of teams defined above it. */
     public record TeamConfig(String id, String name, String model, List<String> members, Optional<String> description,
-            List<String> instructions, TeamMode mode) {
+            List<String> instructions, TeamMode mode,
+            MemoryConfig memories) {
+    }
+
+    /**
+     * The user memories of an agent or team: {@code enable_user_memories} (a memory step after each completed run of
+     * a user) and {@code add_memories_to_context} (the user's memories in the system prompt; defaults to the former).
+     */
+    public record MemoryConfig(boolean enableUserMemories, boolean addMemoriesToContext) {
     }
 
     /**
