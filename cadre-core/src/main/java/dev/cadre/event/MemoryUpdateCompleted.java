@@ -1,12 +1,16 @@
 package dev.cadre.event;
 
 import dev.cadre.memory.UserMemory;
-import java.util.List;
 import java.time.Instant;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The memory step of an agent run has ended: {@code memories} are the user's memories as they are now (empty when the step failed, or the run has no user). Sent after the content completed and before the run's completion, when the component has user memories. */
+/**
+ * The memory step of an agent run has written what it learned about the user: {@code memories} are the user's memories
+ * as they are now (empty when they could not be read). Sent after the content completed and before the run's
+ * completion, by components with user memories, for runs with a user id.
+ */
 public record MemoryUpdateCompleted(
         Instant createdAt,
         String runId,

@@ -4,7 +4,10 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
 
-/** The memory step of an agent run starts writing what it learned about the user (Agno's memory update). Sent after the content completed and before the run's completion, when the component has user memories. */
+/**
+ * The memory step of an agent run starts writing what it learned about the user (Agno's memory update). Sent after the
+ * content completed and before the run's completion, by components with user memories, for runs with a user id.
+ */
 public record MemoryUpdateStarted(
         Instant createdAt,
         String runId,

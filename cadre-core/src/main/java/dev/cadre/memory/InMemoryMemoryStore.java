@@ -39,7 +39,8 @@ public final class InMemoryMemoryStore implements MemoryStore {
                 && q.agentId().map(a -> m.agentId().equals(Optional.of(a))).orElse(true)
                 && q.teamId().map(t -> m.teamId().equals(Optional.of(t))).orElse(true)
                 && m.topics().containsAll(q.topics())
-                && q.contentContains().map(c -> MemoryQuery.fold(m.memory()).contains(MemoryQuery.fold(c))).orElse(true);
+                && q.contentContains().map(c -> MemoryQuery.fold(m.memory()).contains(MemoryQuery.fold(c)))
+                        .orElse(true);
     }
 
     /** The order the database stores list in: by the key (absent values as empty text), ties by id reversed. */

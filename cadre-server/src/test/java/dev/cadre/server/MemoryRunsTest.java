@@ -81,6 +81,15 @@ class MemoryRunsTest {
     }
 
     @Test
+    void the_agent_shows_its_memory_settings_as_agentos_does() {
+        JsonNode memory = http.get("/agents/friend").json().get("memory");
+
+        assertThat(memory.get("update_memory_on_run").asBoolean()).isTrue();
+        assertThat(memory.get("memory_table").asText()).isEqualTo(store.id());
+        assertThat(memory.get("model").get("model").asText()).isEqualTo("gpt-4o");
+    }
+
+    @Test
     void a_streamed_run_sends_the_memory_events_before_its_completion() {
         Http.Response run = http.postForm("/agents/friend/runs", form("message", "remember: User likes tea",
                 "stream", "true", "user_id", "ada"));
