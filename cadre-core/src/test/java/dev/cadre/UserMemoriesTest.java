@@ -179,15 +179,20 @@ class UserMemoriesTest {
 
     @Test
     void a_failing_memory_step_is_logged_and_the_run_still_completes() {
-        ScriptedModel model = ScriptedModel.of(Reply.text("Hello Ada!"),
+        ScriptedModel model = ScriptedModel.of(Reply.text("Hello Ada!"));
+        ScriptedModel down = ScriptedModel.named("down",
                 Reply.error(new ModelException("the memory model is down", "api_error", null)));
-        Agent agent = Agent.builder().name("Helper").model(model).db(db).enableUserMemories(true).build();
+        Agent agent = Agent.builder().name("Helper").model(model).db(db).enableUserMemories(true).memoryModel(down)
+                .build();
 
         RunOutput out = agent.run(forAda("My name is Ada"));
 
         assertThat(out.status()).isEqualTo(RunStatus.COMPLETED);
         assertThat(out.content()).isEqualTo("Hello Ada!");
+        assertThat(down.requests()).hasSize(1);
         assertThat(memories.ofUser("ada")).isEmpty();
+        assertThat(out.metrics().details().get(dev.cadre.run.RunMetrics.MODEL)).extracting(m -> m.id())
+                .containsExactly("scripted");
     }
 
     @Test

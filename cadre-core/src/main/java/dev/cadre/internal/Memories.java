@@ -77,7 +77,9 @@ final class Memories {
         } catch (ModelTurn.CancelledStep c) {
             throw new ModelTurn.Cancelled();
         }
-        r.state.addUsage(model.get(), step.value().usage());
+        if (step.value().answered()) {
+            r.state.addUsage(model.get(), step.value().usage()); // a step whose model failed adds no model to metrics
+        }
         return new Pending(store, user, step.value().ops());
     }
 

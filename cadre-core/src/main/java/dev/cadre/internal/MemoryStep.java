@@ -39,9 +39,13 @@ final class MemoryStep {
         }
     }
 
-    /** What a memory step decided, and what its model calls used: a step of the run's journal. */
-    record Thought(List<Op> ops, Usage usage) {
-        static final Thought NOTHING = new Thought(List.of(), Usage.NONE);
+    /**
+     * What a memory step decided, and what its model calls used: a step of the run's journal.
+     *
+     * @param answered whether the model answered (not when the step failed)
+     */
+    record Thought(List<Op> ops, Usage usage, boolean answered) {
+        static final Thought NOTHING = new Thought(List.of(), Usage.NONE, false);
 
         Thought {
             ops = List.copyOf(ops);
@@ -104,7 +108,7 @@ final class MemoryStep {
                 conversation.add(Message.toolResult(call, apply(call, known, ops)));
             }
         }
-        return new Thought(ops, used);
+        return new Thought(ops, used, true);
     }
 
     private static ModelResponse ask(EngineContext cx, LiveRun r, Model model, ModelRequest request)
