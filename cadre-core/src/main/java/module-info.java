@@ -17,12 +17,14 @@ module dev.cadre.core {
     exports dev.cadre.db;
     exports dev.cadre.event;
     exports dev.cadre.json;
+    exports dev.cadre.memory;
     exports dev.cadre.model;
     exports dev.cadre.run;
     exports dev.cadre.tool;
 
     opens dev.cadre.db to com.fasterxml.jackson.databind;
     opens dev.cadre.event to com.fasterxml.jackson.databind;
+    opens dev.cadre.memory to com.fasterxml.jackson.databind;
     opens dev.cadre.model to com.fasterxml.jackson.databind;
     opens dev.cadre.run to com.fasterxml.jackson.databind;
     opens dev.cadre.internal to com.fasterxml.jackson.databind;

@@ -62,6 +62,11 @@ abstract sealed class BaseComponent<O extends RunResult> permits Agent, Team {
         return List.copyOf(ToolDefinitions.of(spec()));
     }
 
+    public Optional<Model> userMemoryModel() {
+        var memory = spec().settings().memory();
+        return memory.update() ? memory.model().or(this::model) : Optional.empty();
+    }
+
     /** The manager this component's runs are registered with. */
     public RunManager runManager() {
         return runManager;

@@ -53,6 +53,13 @@ public sealed interface Component<O extends RunResult> permits Agent, Team {
     List<ToolDefinition> toolDefinitions();
 
     /**
+     * The model of its memory step when its completed runs of a user write user memories
+     * ({@link ComponentBuilder#enableUserMemories}): the {@code memoryModel} set, else its own; empty when they
+     * write none.
+     */
+    Optional<Model> userMemoryModel();
+
+    /**
      * Starts a run now and returns its handle: the model is called streaming, and the run's events are read
      * from {@link Run#events()} (or skipped by {@link Run#await()}). The other run methods are conveniences
      * over this one and {@link #startInBackground(RunRequest)}.

@@ -1,5 +1,6 @@
 package dev.cadre;
 
+import dev.cadre.internal.MemorySettings;
 import dev.cadre.internal.Spec;
 import dev.cadre.model.Model;
 import dev.cadre.model.OutputSchema;
@@ -35,6 +36,9 @@ public abstract sealed class ComponentBuilder<B extends ComponentBuilder<B>> per
     private final List<RunListener> listeners = new ArrayList<>();
     private OutputSchema outputSchema;
     private Class<?> outputType;
+    private boolean userMemories;
+    private Boolean memoriesInContext;
+    private Model memoryModel;
 
     ComponentBuilder() {
     }
@@ -160,6 +164,34 @@ public abstract sealed class ComponentBuilder<B extends ComponentBuilder<B>> per
         return self();
     }
 
+    /**
+     * After each run that completes for a user (a run with a user id), a memory step asks the model what the
+     * user's message tells about the user, and adds, updates or deletes short facts in the db's user memories
+     * ({@link dev.cadre.db.Db#memories()}), as Agno's {@code enable_user_memories} does. The step runs before the
+     * run's end is decided, so a cancel during it still cancels the run; a cancelled or failed run writes no memory,
+     * and a memory step that fails is logged without failing its run. It also turns {@link #addMemoriesToContext}
+     * on unless that was set. Off by default. Uses the component's model unless {@link #memoryModel} is set.
+     */
+    public B enableUserMemories(boolean enable) {
+        this.userMemories = enable;
+        return self();
+    }
+
+    /**
+     * Puts the memories of the run's user into the system prompt of each run (for runs with a user id), worded as
+     * Agno words them. Defaults to {@link #enableUserMemories}'s setting.
+     */
+    public B addMemoriesToContext(boolean add) {
+        this.memoriesInContext = add;
+        return self();
+    }
+
+    /** The model of the memory step (a smaller one, say); the component's own by default. */
+    public B memoryModel(Model model) {
+        this.memoryModel = Objects.requireNonNull(model, "memoryModel");
+        return self();
+    }
+
     /** Checks what both builders check and returns the name, id and settings. */
     Common common(String what) {
         String n = BaseComponent.requireName(name, what);
@@ -175,7 +207,9 @@ public abstract sealed class ComponentBuilder<B extends ComponentBuilder<B>> per
         return new Common(id != null ? id : BaseComponent.urlSafe(n), n, Optional.ofNullable(model),
                 Optional.ofNullable(description), List.copyOf(instructions), List.copyOf(tools),
                 new Spec.Settings(addHistory, historyRuns, maxToolRounds, List.copyOf(listeners),
-                        Optional.ofNullable(outputSchema), Optional.ofNullable(outputType)));
+                        Optional.ofNullable(outputSchema), Optional.ofNullable(outputType),
+                        new MemorySettings(userMemories, memoriesInContext != null ? memoriesInContext : userMemories,
+                                Optional.ofNullable(memoryModel))));
     }
 
     record Common(String id, String name, Optional<Model> model, Optional<String> description,

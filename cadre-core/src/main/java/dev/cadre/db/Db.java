@@ -232,6 +232,16 @@ public interface Db extends AutoCloseable {
      */
     List<String> failOrphanedRuns(Duration staleAfter, String reason);
 
+    // ---- user memories ---------------------------------------------------------------------------
+
+    /**
+     * Where this store keeps user memories; empty when it keeps none (then components with user memories write
+     * none, and say so in the log). The stores Cadre ships keep them.
+     */
+    default Optional<dev.cadre.memory.MemoryStore> memories() {
+        return Optional.empty();
+    }
+
     // ---- health and safety -----------------------------------------------------------------------
 
     /**

@@ -171,6 +171,11 @@ public class ForwardingDb implements Db {
     }
 
     @Override
+    public Optional<dev.cadre.memory.MemoryStore> memories() {
+        return delegate.memories();
+    }
+
+    @Override
     public void close() {
         delegate.close();
     }

@@ -35,6 +35,7 @@ public final class InMemoryDb implements Db {
     private final Map<String, Instant> heartbeats = new HashMap<>();
     /** Instances that execute durable runs: their peers resume them, the sweep leaves their runs alone. */
     private final java.util.Set<String> durable = new java.util.HashSet<>();
+    private final dev.cadre.memory.InMemoryMemoryStore memories;
 
     public InMemoryDb() {
         this("in-memory-" + UUID.randomUUID().toString().substring(0, 8), Clock.systemUTC());
@@ -43,6 +44,13 @@ public final class InMemoryDb implements Db {
     public InMemoryDb(String id, Clock clock) {
         this.id = id;
         this.clock = clock;
+        this.memories = new dev.cadre.memory.InMemoryMemoryStore(clock);
+    }
+
+    /** Its user memories, kept like the rest: in this process's memory. */
+    @Override
+    public Optional<dev.cadre.memory.MemoryStore> memories() {
+        return Optional.of(memories);
     }
 
     @Override

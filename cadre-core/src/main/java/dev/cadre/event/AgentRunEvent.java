@@ -2,7 +2,7 @@ package dev.cadre.event;
 
 /** An event of an agent run: the {@code Run…} family. */
 public sealed interface AgentRunEvent extends RunEvent
-        permits RunStarted, RunContent, RunContentCompleted, ToolCallStarted, ToolCallCompleted, ModelRequestStarted, ModelRequestCompleted, RunCompleted, RunError, RunCancelled, RunContinued {
+        permits RunStarted, RunContent, RunContentCompleted, ToolCallStarted, ToolCallCompleted, ModelRequestStarted, ModelRequestCompleted, RunCompleted, RunError, RunCancelled, RunContinued, MemoryUpdateStarted, MemoryUpdateCompleted {
 
     String agentId();
 

@@ -46,7 +46,11 @@ import java.util.Optional;
         @JsonSubTypes.Type(value = TeamRunCompleted.class, name = "TeamRunCompleted"),
         @JsonSubTypes.Type(value = TeamRunError.class, name = "TeamRunError"),
         @JsonSubTypes.Type(value = TeamRunCancelled.class, name = "TeamRunCancelled"),
-        @JsonSubTypes.Type(value = TeamRunContinued.class, name = "TeamRunContinued")
+        @JsonSubTypes.Type(value = TeamRunContinued.class, name = "TeamRunContinued"),
+        @JsonSubTypes.Type(value = MemoryUpdateStarted.class, name = "MemoryUpdateStarted"),
+        @JsonSubTypes.Type(value = MemoryUpdateCompleted.class, name = "MemoryUpdateCompleted"),
+        @JsonSubTypes.Type(value = TeamMemoryUpdateStarted.class, name = "TeamMemoryUpdateStarted"),
+        @JsonSubTypes.Type(value = TeamMemoryUpdateCompleted.class, name = "TeamMemoryUpdateCompleted")
 })
 public sealed interface RunEvent permits AgentRunEvent, TeamRunEvent, ContentEvent, TerminalEvent {
 

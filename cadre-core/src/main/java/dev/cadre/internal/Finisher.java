@@ -31,10 +31,17 @@ final class Finisher {
         if (lettingGo(r)) {
             return released(r);
         }
+        Memories.Pending memories;
+        try {
+            memories = Memories.think(cx, r); // asked before deciding, so a cancel meanwhile still wins
+        } catch (ModelTurn.Cancelled c) {
+            return cancelled(r);
+        }
         if (!r.control.decide(RunStatus.COMPLETED)) {
             return cancelled(r);
         }
         r.emit(r.events.contentCompleted());
+        memories.write(r);
         r.state.end(RunStatus.COMPLETED, content, Optional.empty());
         return finish(r, r.events.completed(r.state.snapshot()));
     }

@@ -31,9 +31,10 @@ public sealed interface Spec permits Spec.AgentSpec, Spec.TeamSpec {
      * @param listeners the component's own listeners (they observe its members' runs too)
      * @param outputSchema the shape of its final answer, when it must be JSON
      * @param outputType the record its answer is read as, when the schema was made from one
+     * @param memory the component's user memories
      */
     record Settings(boolean addHistoryToContext, int historyRuns, int maxToolRounds, List<RunListener> listeners,
-            Optional<OutputSchema> outputSchema, Optional<Class<?>> outputType) {
+            Optional<OutputSchema> outputSchema, Optional<Class<?>> outputType, MemorySettings memory) {
     }
 
     record AgentSpec(String id, String name, Optional<Model> model, Optional<String> role,

@@ -153,10 +153,10 @@ final class Steps {
     private List<Message> opening(LiveRun r) {
         return List.of(r.journal.step("prompt", Message[].class, () -> {
             List<Message> opening = new ArrayList<>();
-            String prompt = switch (r.spec()) {
+            String prompt = Memories.prompt(cx, r, switch (r.spec()) {
                 case Spec.AgentSpec a -> Prompts.agent(a);
                 case Spec.TeamSpec t -> Prompts.leader(t);
-            };
+            });
             if (!prompt.isEmpty()) {
                 opening.add(Message.system(prompt));
             }

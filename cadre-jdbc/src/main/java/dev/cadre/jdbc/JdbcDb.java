@@ -85,6 +85,11 @@ public abstract sealed class JdbcDb extends ForwardingDb permits SqliteDb, Postg
         return store.tables().runs();
     }
 
+    /** The name of the table user memories are kept in ({@link dev.cadre.db.Db#memories()}). */
+    public String memoriesTable() {
+        return store.tables().memories();
+    }
+
     /** The process this store beats the heartbeat for ({@link JdbcDbBuilder#instanceId}). */
     public String instanceId() {
         return liveness.instanceId();

@@ -295,4 +295,26 @@ abstract class EngineOnDatabaseContract {
             assertThat(result.message()).contains("the process running this run stopped");
         }
     }
+
+    @Test
+    void a_users_memories_written_after_one_run_are_in_the_next_runs_prompt_from_another_process() {
+        ScriptedModel model = ScriptedModel.replying(r -> ScriptedModel.offersTool(r, "add_memory")
+                ? (ScriptedModel.isAfterToolResult(r) ? Reply.text("done")
+                        : Reply.toolCall("add_memory", "{\"memory\":\"User's name is Ada\",\"topics\":[\"name\"]}"))
+                : Reply.text("Hello"));
+        Agent agent = Agent.builder().name("Helper").model(model).db(db).runManager(runs).enableUserMemories(true)
+                .build();
+
+        assertThat(agent.run(RunRequest.builder("My name is Ada").userId("ada").build()).status())
+                .isEqualTo(RunStatus.COMPLETED);
+        try (JdbcDb other = reopen()) {
+            assertThat(other.memories().orElseThrow().ofUser("ada")).singleElement()
+                    .satisfies(m -> assertThat(m.topics()).containsExactly("name"));
+            Agent elsewhere = Agent.builder().name("Helper").model(model).db(other).runManager(runs)
+                    .addMemoriesToContext(true).build();
+            elsewhere.run(RunRequest.builder("Who am I?").userId("ada").build());
+        }
+        assertThat(model.requests().getLast().messages().getFirst().content())
+                .contains("<memories_from_previous_interactions>\n- User's name is Ada\n");
+    }
 }

@@ -75,7 +75,7 @@ class PostgresDbTest extends JdbcDbContract {
 
         assertThat(query("SELECT table_name FROM information_schema.tables WHERE table_schema = ? ORDER BY 1"))
                 .containsExactly("team_bg_exec_sessions", "team_bg_exec_sessions_instances",
-                        "team_bg_exec_sessions_runs", "team_bg_exec_sessions_schema_history",
+                        "team_bg_exec_sessions_memories", "team_bg_exec_sessions_runs", "team_bg_exec_sessions_schema_history",
                         "team_bg_exec_sessions_usage");
         assertThat(query("SELECT column_name || ':' || data_type FROM information_schema.columns"
                 + " WHERE table_schema = ? AND table_name = 'team_bg_exec_sessions_runs'"

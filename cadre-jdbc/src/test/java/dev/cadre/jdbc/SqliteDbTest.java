@@ -98,10 +98,10 @@ class SqliteDbTest extends JdbcDbContract {
 
         assertThat(query("PRAGMA journal_mode")).containsExactly("wal");
         assertThat(query("SELECT version FROM cadre_sessions_schema_history WHERE success = 1 ORDER BY version"))
-                .containsExactly("1", "2", "3", "4", "5");
+                .containsExactly("1", "2", "3", "4", "5", "6");
         assertThat(query("SELECT name FROM sqlite_master WHERE type = 'table' AND name LIKE 'cadre_%' ORDER BY name"))
-                .containsExactly("cadre_instances", "cadre_runs", "cadre_sessions", "cadre_sessions_schema_history",
-                        "cadre_sessions_usage");
+                .containsExactly("cadre_instances", "cadre_memories", "cadre_runs", "cadre_sessions",
+                        "cadre_sessions_schema_history", "cadre_sessions_usage");
     }
 
     @Test

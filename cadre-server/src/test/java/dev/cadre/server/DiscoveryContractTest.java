@@ -48,7 +48,8 @@ class DiscoveryContractTest extends AgainstOneServer {
         assertThat(config.get("databases")).extracting(JsonNode::asText).containsExactly(bed.store.id());
         assertThat(config.at("/session/dbs/0/db_id").asText()).isEqualTo(bed.store.id());
         assertThat(config.at("/metrics/dbs/0/db_id").asText()).isEqualTo(bed.store.id());
-        assertThat(config.at("/memory/dbs")).as("no user memories yet").isEmpty();
+        assertThat(config.at("/memory/dbs/0/db_id").asText()).as("the memory routes serve the server's db")
+                .isEqualTo(bed.store.id());
         assertThat(config.at("/agents/0/id").asText()).isEqualTo("echo");
         assertThat(config.at("/agents/0/model/id").asText()).isEqualTo("gpt-4o");
         assertThat(config.at("/teams/0/mode").asText()).isEqualTo("coordinate");

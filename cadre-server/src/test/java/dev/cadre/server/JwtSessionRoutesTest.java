@@ -103,9 +103,26 @@ class JwtSessionRoutesTest {
     }
 
     @Test
-    void memories_stay_empty_for_everyone_and_a_new_one_is_the_tokens_users() {
+    void each_user_reaches_only_their_own_memories_and_an_admin_all() {
+        Http.Response created = alice.postJson("/memories", "{\"memory\": \"User likes tea\", \"user_id\": \"bob\"}");
+        assertThat(created.status()).as(created.body()).isEqualTo(200);
+        assertThat(created.json().get("user_id").asText()).as("the token's user, whatever the body says")
+                .isEqualTo("alice");
+        String id = created.json().get("memory_id").asText();
+
         assertThat(bob.get("/memories?user_id=alice").json().get("data")).isEmpty();
-        assertThat(alice.postJson("/memories", "{\"memory\": \"likes tea\"}").status())
-                .as("the token supplies the user; the memory still cannot be kept").isEqualTo(501);
+        assertThat(bob.get("/memories/" + id).status()).isEqualTo(404);
+        assertThat(bob.patchJson("/memories/" + id, "{\"memory\": \"taken\"}").status()).isEqualTo(404);
+        assertThat(bob.delete("/memories/" + id).status()).isEqualTo(204);
+        assertThat(bob.deleteJson("/memories", "{\"memory_ids\": [\"" + id + "\"]}").status()).isEqualTo(204);
+        assertThat(bob.get("/memory_topics").body()).isEqualTo("[]");
+        assertThat(bob.get("/user_memory_stats").json().get("data")).isEmpty();
+
+        assertThat(alice.get("/memories/" + id).json().get("memory").asText()).isEqualTo("User likes tea");
+        assertThat(admin.get("/memories?user_id=alice").json().get("data")).hasSize(1);
+        assertThat(alice.patchJson("/memories/" + id, "{\"memory\": \"User likes green tea\"}").status())
+                .isEqualTo(200);
+        assertThat(alice.delete("/memories/" + id).status()).isEqualTo(204);
+        assertThat(admin.get("/memories/" + id).status()).isEqualTo(404);
     }
 }

@@ -44,6 +44,7 @@ public final class JdbcStore implements Db {
     private final RunWrites runs;
     private final UsageByDay usageByDay;
     private final CancelRequests cancels;
+    private final MemoryTable memories;
 
     /**
      * @param connectionWait how long a call keeps asking the pool for a connection in its short slices; zero: once
@@ -65,6 +66,7 @@ public final class JdbcStore implements Db {
         this.runs = new RunWrites(dialect, tables, clock, errors, calls, usage);
         this.usageByDay = new UsageByDay(tables, calls);
         this.cancels = new CancelRequests(tables, clock, calls);
+        this.memories = new MemoryTable(dialect, tables, calls, clock);
     }
 
     @Override
@@ -227,6 +229,13 @@ public final class JdbcStore implements Db {
     @Override
     public Map<String, String> cancelRequests(String ownerInstanceId) {
         return cancels.of(ownerInstanceId);
+    }
+
+    // ---- user memories -----------------------------------------------------------------------------
+
+    @Override
+    public Optional<dev.cadre.memory.MemoryStore> memories() {
+        return Optional.of(memories);
     }
 
     // ---- process liveness -------------------------------------------------------------------------

@@ -24,6 +24,11 @@ public record Tables(String sessions, String runs, String instances) {
             throw new IllegalArgumentException("The session, run and instance tables need three different names, got "
                     + sessions + ", " + runs + ", " + instances);
         }
+        String memories = memoriesOf(sessions);
+        if (runs.equals(memories) || instances.equals(memories)) {
+            throw new IllegalArgumentException("The name " + memories + " is the memory table of the session table "
+                    + sessions + "; choose another run or instance table name");
+        }
         if (runs.equals(sessions + "_usage") || instances.equals(sessions + "_usage")) {
             throw new IllegalArgumentException("The name " + sessions + "_usage is the usage table of the session table "
                     + sessions + "; choose another run or instance table name");
@@ -48,6 +53,18 @@ public record Tables(String sessions, String runs, String instances) {
         return sessions + "_usage";
     }
 
+    /**
+     * Where user memories are kept: {@code cadre_memories} next to the default session table, else named after the
+     * session table ({@code <sessions>_memories}), so two stores with different session tables keep apart.
+     */
+    public String memories() {
+        return memoriesOf(sessions);
+    }
+
+    private static String memoriesOf(String sessions) {
+        return sessions.equals(DEFAULT_SESSIONS) ? "cadre_memories" : sessions + "_memories";
+    }
+
     /** Flyway's history table: one per set of tables, so stores with other tables migrate on their own. */
     public String history() {
         return sessions + "_schema_history";
@@ -55,7 +72,7 @@ public record Tables(String sessions, String runs, String instances) {
 
     public Map<String, String> placeholders() {
         return Map.of("session_table", sessions, "run_table", runs, "instance_table", instances, "usage_table",
-                usage());
+                usage(), "memory_table", memories());
     }
 
     public static void check(String what, String name) {

@@ -65,6 +65,8 @@ final class Assembly {
             a.role().ifPresent(b::role);
             a.description().ifPresent(b::description);
             a.outputSchema().ifPresent(b::outputSchema);
+            b.enableUserMemories(a.memories().enableUserMemories()).addMemoriesToContext(a.memories()
+                    .addMemoriesToContext());
             if (!a.instructions().isEmpty()) {
                 b.instructions(a.instructions().toArray(String[]::new));
             }
@@ -80,6 +82,8 @@ final class Assembly {
                     .db(store).runManager(runManager);
             t.description().ifPresent(b::description);
             t.outputSchema().ifPresent(b::outputSchema);
+            b.enableUserMemories(t.memories().enableUserMemories()).addMemoriesToContext(t.memories()
+                    .addMemoriesToContext());
             if (!t.instructions().isEmpty()) {
                 b.instructions(t.instructions().toArray(String[]::new));
             }

@@ -57,13 +57,14 @@ public final class CadreConfig {
 
     /** An agent entry; {@code mcpServers} give it the tools of MCP servers. */
     public record AgentConfig(String id, String name, String model, Optional<String> role, Optional<String> description,
-            List<String> instructions, Optional<OutputSchema> outputSchema, List<McpServerConfig> mcpServers) {
+            List<String> instructions, Optional<OutputSchema> outputSchema, List<McpServerConfig> mcpServers,
+            MemoryConfig memories) {
     }
 
     /** A team entry; members are ids of agents or of teams defined above it; {@code mcpServers} as for agents. */
     public record TeamConfig(String id, String name, String model, List<String> members, Optional<String> description,
             List<String> instructions, TeamMode mode, Optional<OutputSchema> outputSchema,
-            List<McpServerConfig> mcpServers) {
+            List<McpServerConfig> mcpServers, MemoryConfig memories) {
     }
 
     /**
@@ -76,6 +77,13 @@ public final class CadreConfig {
     public record McpServerConfig(int line, String path, Optional<String> command, List<String> args,
             Map<String, String> env, Optional<Path> workingDirectory, Optional<String> url, Map<String, String> headers,
             Optional<String> prefix, List<String> includeTools, List<String> excludeTools) {
+    }
+
+    /**
+     * The user memories of an agent or team: {@code enable_user_memories} (a memory step after each completed run of
+     * a user) and {@code add_memories_to_context} (the user's memories in the system prompt; defaults to the former).
+     */
+    public record MemoryConfig(boolean enableUserMemories, boolean addMemoriesToContext) {
     }
 
     /**

@@ -114,16 +114,17 @@ final class ConfigReader {
     }
 
     AgentConfig agentSpec(Node n, Map<String, ModelConfig> models) {
-        keys(n, Set.of("id", "name", "model", "role", "description", "instructions", "output_schema", "mcp_servers"));
+        keys(n, Set.of("id", "name", "model", "role", "description", "instructions", "output_schema", "mcp_servers",
+                "enable_user_memories", "add_memories_to_context"));
         String[] idName = idAndName(n);
         return new AgentConfig(idName[0], idName[1], modelRef(n, models), optionalText(n, "role"),
                 optionalText(n, "description"), instructions(n), OutputSchemaConfig.read(this, n, idName[0]),
-                new McpServersReader(this).read(n));
+                new McpServersReader(this).read(n), memories(n));
     }
 
     TeamConfig teamSpec(Node n, Map<String, ModelConfig> models, Map<String, Integer> known) {
         keys(n, Set.of("id", "name", "model", "members", "description", "instructions", "mode", "output_schema",
-                "mcp_servers"));
+                "mcp_servers", "enable_user_memories", "add_memories_to_context"));
         String[] idName = idAndName(n);
         Node membersNode = require(n, "members");
         List<String> members = new ArrayList<>();
@@ -153,7 +154,7 @@ final class ConfigReader {
         }
         return new TeamConfig(idName[0], idName[1], modelRef(n, models), List.copyOf(members),
                 optionalText(n, "description"), instructions(n), mode, OutputSchemaConfig.read(this, n, idName[0]),
-                new McpServersReader(this).read(n));
+                new McpServersReader(this).read(n), memories(n));
     }
 
     ServerConfig serverSpec(Node n) {
@@ -261,6 +262,11 @@ final class ConfigReader {
         return new JwtConfig(key, jwks, optionalText(n, "algorithm"), bool(n, "authorization", true),
                 bool(n, "user_isolation", true), bool(n, "verify_audience", !audience.isEmpty()), List.copyOf(audience),
                 optionalText(n, "admin_scope"));
+    }
+
+    private CadreConfig.MemoryConfig memories(Node n) {
+        boolean enable = bool(n, "enable_user_memories", false);
+        return new CadreConfig.MemoryConfig(enable, bool(n, "add_memories_to_context", enable));
     }
 
     private boolean bool(Node parent, String key, boolean dflt) {

@@ -58,7 +58,7 @@ public final class AgentOsApi {
         this.sessions = new SessionRoutes(settings.db(), sessionViews);
         this.sessionEdits = new SessionEdits(settings, sessions, sessionViews);
         this.metrics = new MetricsRoutes(settings.db());
-        this.memories = new MemoryRoutes(settings.requestTimeout());
+        this.memories = new MemoryRoutes(settings.db(), settings.requestTimeout());
         this.discovery = new DiscoveryRoutes(settings, access.mode());
     }
 
@@ -284,7 +284,7 @@ public final class AgentOsApi {
         r.get("/memories/{memory_id}", memories::get);
         r.patch("/memories/{memory_id}", memories::update);
         r.delete("/memories/{memory_id}", memories::delete);
-        r.get("/memory_topics", memories::topics);
+        r.get("/memory_topics", memories::topicList);
         r.get("/user_memory_stats", memories::userStats);
         r.post("/optimize-memories", memories::optimize);
 

@@ -41,6 +41,7 @@ final class ComponentViews {
                 c.model().ifPresent(m -> n.set("model", model(m)));
                 tools(n, c.toolDefinitions());
                 n.putObject("sessions").put("session_table", sessionTable(store));
+                memory(n, c, store);
                 systemMessage(n, a.description().orElse(null), a.instructions());
             }
             case Team t -> {
@@ -49,6 +50,7 @@ final class ComponentViews {
                 c.model().ifPresent(m -> n.set("model", model(m)));
                 tools(n, c.toolDefinitions());
                 n.putObject("sessions").put("session_table", sessionTable(store));
+                memory(n, c, store);
                 systemMessage(n, t.description().orElse(null), t.instructions());
                 // A team's stream always carries its members' events (Agno's stream_member_events).
                 n.putObject("streaming").put("stream_member_events", true);
@@ -61,6 +63,20 @@ final class ComponentViews {
         }
         n.put("is_component", false);
         return n;
+    }
+
+    /**
+     * AgentOS's {@code memory} of a component whose runs write user memories: the settings that differ from the
+     * defaults, the table and the memory step's model. Left out otherwise, as AgentOS leaves it {@code null}.
+     */
+    private static void memory(ObjectNode n, Component<?> c, Db store) {
+        c.userMemoryModel().ifPresent(m -> {
+            ObjectNode memory = n.putObject("memory");
+            memory.put("update_memory_on_run", true);
+            memory.put("enable_user_memories", true);
+            memory.put("memory_table", store instanceof JdbcDb db ? db.memoriesTable() : store.id());
+            memory.set("model", model(m));
+        });
     }
 
     /** {@code AgentSummaryResponse} / {@code TeamSummaryResponse}, as {@code /config} lists components. */

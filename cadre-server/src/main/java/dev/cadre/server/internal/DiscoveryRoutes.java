@@ -81,11 +81,12 @@ final class DiscoveryRoutes {
         List<Db> stores = stores();
         ArrayNode databases = n.putArray("databases");
         stores.forEach(s -> databases.add(s.id()));
-        // Cadre keeps sessions and runs (from which metrics are computed); it has no memories, learnings,
-        // evaluations, knowledge or traces yet, so those domains list no database rather than an empty table.
+        // Cadre keeps sessions and runs (from which metrics are computed) and user memories (the server's db, which
+        // the memory routes serve); it has no learnings, evaluations, knowledge or traces yet, so those domains list
+        // no database rather than an empty table.
         n.set("session", domain(stores, true));
         n.set("metrics", domain(stores, false));
-        n.set("memory", noDatabases());
+        n.set("memory", os.memories().isPresent() ? memoryDomain(os) : noDatabases());
         n.set("learning", noDatabases());
         ObjectNode knowledge = noDatabases();
         knowledge.putArray("knowledge_instances");
@@ -158,6 +159,18 @@ final class DiscoveryRoutes {
             if (s instanceof JdbcDb j) {
                 tables.add(sessions ? j.sessionsTable() : j.runsTable());
             }
+        }
+        return d;
+    }
+
+    private static ObjectNode memoryDomain(Db os) {
+        ObjectNode d = Views.obj();
+        ObjectNode db = d.putArray("dbs").addObject();
+        db.put("db_id", os.id());
+        db.putObject("domain_config").put("display_name", os.id());
+        ArrayNode tables = db.putArray("tables");
+        if (os instanceof JdbcDb j) {
+            tables.add(j.memoriesTable());
         }
         return d;
     }
