@@ -61,6 +61,10 @@ public final class Recovery implements AutoCloseable {
     private final Set<String> seen = new HashSet<>();
     /** Workflows let go of here, watched until another process has them (see {@link #rescue}). */
     private final Map<String, Integer> letGo = new LinkedHashMap<>();
+    /** How many times each workflow whose body failed here was queued again ({@link #handBack}). */
+    private final Map<String, Integer> handedBack = new LinkedHashMap<>();
+    /** A run's workflow that keeps failing here is queued again this many times, then left pending. */
+    private static final int MAX_HAND_BACKS = 3;
     private ScheduledExecutorService scheduler;
 
     Recovery(DBOS dbos, PostgresDb db, DataSource connections, String schema, String me, Duration staleAfter,
@@ -126,6 +130,22 @@ public final class Recovery implements AutoCloseable {
         }
         fence.checked(started);
         rescue();
+    }
+
+    /**
+     * Queues again — once its execution here has ended, at the next checks ({@link #rescue}) — a run's workflow
+     * whose body failed here: left pending under this process's name, nobody else would resume it while this
+     * process lives. One that keeps failing is queued again {@value #MAX_HAND_BACKS} times, then left pending: it
+     * is resumed when this process starts again, or by another once this one is gone.
+     */
+    synchronized void handBack(String workflowId) {
+        int times = handedBack.merge(workflowId, 1, Integer::sum);
+        if (times > MAX_HAND_BACKS) {
+            LOG.error("Workflow {} failed here {} times; it is left pending, to be resumed when this process starts "
+                    + "again or by another process once this one is gone", workflowId, times);
+            return;
+        }
+        letGo.putIfAbsent(workflowId, 0);
     }
 
     /**
