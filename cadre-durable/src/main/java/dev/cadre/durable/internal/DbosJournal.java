@@ -40,17 +40,9 @@ public final class DbosJournal implements RunJournal {
 
     /**
      * {@code work}'s value, done again once the database answers when it fails because the database is unreachable
-     * (see {@link DbWait}): for work of a workflow that fails before it did anything.
-     */
-    <T> T patiently(Supplier<T> work) {
-        return dbWait.patiently(work);
-    }
-
-    /**
-     * {@code work}'s value, done again once the database answers when it fails because the database is unreachable
-     * before it asked for any step of the calling thread's workflow: a run's workflow that takes its run up again
-     * (claims it, reads its cancel requests). Once a step was asked for, doing the work again in the same execution
-     * would not replay it — DBOS numbers the steps of an execution as they come — but do it twice.
+     * before it asked for any step of the calling thread's workflow (see {@link DbWait}): a run taken up (claimed,
+     * its cancel requests read), a member run started. Once a step was asked for, doing the work again in the same
+     * execution would not replay it — DBOS numbers the steps of an execution as they come — but do it twice.
      */
     <T> T patientlyUntilStepped(Supplier<T> work) {
         return dbWait.patiently(work, () -> !stepped());

@@ -65,13 +65,14 @@ public final class Workflows implements CadreWorkflows {
     @Workflow(name = "cadre-step")
     public String step(String task) {
         return executing(false, () -> {
-            Object value = attachments.take(DBOS.workflowId()).<Object>map(w -> journal.patiently(w.work()))
+            // As a run's workflow: an outage is waited out only until the step's own steps began (a member run's).
+            Object value = attachments.take(DBOS.workflowId()).<Object>map(w -> journal.patientlyUntilStepped(w.work()))
                     .orElseGet(() -> {
                         // Its run is gone with its process: the step is done from its description, its events (a
                         // member run's) logged with the run they belong to, the outermost.
                         StepTask t = Tasks.read(task);
                         Component<?> root = component(t.componentPath().get(0));
-                        return journal.patiently(() -> root.performStep(t, journal,
+                        return journal.patientlyUntilStepped(() -> root.performStep(t, journal,
                                 appender(outermost(root, t.runId()))));
                     });
             return CadreJson.write(value);
