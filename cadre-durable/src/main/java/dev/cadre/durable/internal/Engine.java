@@ -201,8 +201,8 @@ public final class Engine implements AutoCloseable {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.warn("Could not queue again the {} run(s) taken while draining ({}); the other processes resume "
-                    + "them once this one's heartbeat is stale", workflowIds.size(), e.getMessage());
+            LOG.warn("Could not queue again the {} workflow(s) taken while draining ({}); the other processes "
+                    + "resume them once this one's heartbeat is stale", workflowIds.size(), e.getMessage());
         }
     }
 

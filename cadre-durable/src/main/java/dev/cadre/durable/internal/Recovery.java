@@ -153,8 +153,9 @@ public final class Recovery implements AutoCloseable {
     /**
      * A workflow let go of here may be left to nobody: when this process took it from the queue (where the other
      * process had put it) while its earlier execution here was still going, DBOS refused the second execution and
-     * left it pending under this process's name. Seen so at two checks, once its execution here has ended and
-     * no other has started here, it is queued again for any process.
+     * left it pending under this process's name; so is a run's workflow whose body failed here ({@link #handBack}).
+     * Seen so at two checks, once its execution here has ended and no other has started here, it is queued again
+     * for any process.
      */
     private void rescue() {
         var it = letGo.entrySet().iterator();
