@@ -68,6 +68,8 @@ final class Resumption {
      * @throws RunRefusedException without a db
      * @throws IllegalArgumentException for a run of another component
      * @throws java.util.NoSuchElementException when the db has no such run
+     * @throws dev.cadre.db.DbException when the db fails while the run is taken up (claimed, its cancel requests
+     *     read): nothing of it is left registered here, and it may be resumed again
      */
     RunResult resume(Spec spec, String runId, RunJournal journal,
             Optional<java.util.function.Consumer<dev.cadre.event.RunEvent>> events) {
