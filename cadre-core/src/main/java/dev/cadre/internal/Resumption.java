@@ -68,6 +68,8 @@ final class Resumption {
      * @throws RunRefusedException without a db
      * @throws IllegalArgumentException for a run of another component
      * @throws java.util.NoSuchElementException when the db has no such run
+     * @throws dev.cadre.db.DbException when the db fails while the run is taken up (claimed, its cancel requests
+     *     read): nothing of it is left registered here, and it may be resumed again
      */
     RunResult resume(Spec spec, String runId, RunJournal journal,
             Optional<java.util.function.Consumer<dev.cadre.event.RunEvent>> events) {
@@ -89,9 +91,18 @@ final class Resumption {
         EventSink sink = events.<EventSink>map(Resumption::guarded).orElse(EventSink.NONE);
         LiveRun r = engine.register(spec, request, events.isPresent() ? RunEngine.Mode.STREAM : RunEngine.Mode.BLOCKING,
                 RunStatus.RUNNING, c -> sink, Optional.empty(), journal, Optional.of(stored.createdAt()));
-        // A cancel asked for while no process executed it (queued, or its process dead) is carried out now.
-        if (db.cancelRequests(ProcessInstance.id()).containsKey(runId)) {
-            r.control.cancel(RunRegistry.cancelReason(runId));
+        // A cancel asked for while no process executed it (queued, or its process dead) is carried out now. Read
+        // once the run is registered, so that a cancel arriving meanwhile finds it; when the read fails (the db
+        // went away just after the claim) the run leaves the registry again, and its executor may resume it anew.
+        try {
+            if (db.cancelRequests(ProcessInstance.id()).containsKey(runId)) {
+                r.control.cancel(RunRegistry.cancelReason(runId));
+            }
+        } catch (RuntimeException e) {
+            cx.registry().discard(r.active);
+            r.control.detach();
+            r.done.complete(null);
+            throw e;
         }
         RunResult out = null;
         try {

@@ -7,17 +7,24 @@ import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStream;
 import java.time.Duration;
 import java.util.Iterator;
+import java.util.function.BooleanSupplier;
 
-/** A foreground run's stream: closed before the run's end, it cancels the run, as a local stream does. */
+/**
+ * A foreground run's stream: closed before the run's end, it cancels the run, as a local stream does — unless
+ * this process is letting go of its runs (it drains): then the stream is closed because the process stops, the
+ * run goes on in another process, and only the reading stops.
+ */
 final class CancelOnClose implements RunStream {
 
     private final RunStream events;
     private final Component<?> component;
+    private final BooleanSupplier lettingGo;
     private volatile boolean ended;
 
-    CancelOnClose(RunStream events, Component<?> component) {
+    CancelOnClose(RunStream events, Component<?> component, BooleanSupplier lettingGo) {
         this.events = events;
         this.component = component;
+        this.lettingGo = lettingGo;
     }
 
     @Override
@@ -63,7 +70,7 @@ final class CancelOnClose implements RunStream {
     @Override
     public void close() {
         try {
-            if (!ended) {
+            if (!ended && !lettingGo.getAsBoolean()) {
                 component.cancelRun(runId());
             }
         } finally {

@@ -77,12 +77,13 @@ public final class DurableRuns implements AutoCloseable {
      * A foreground run, streamed: {@link #start starts} it here and returns its events as they come, as
      * {@code component.stream(request)} does — except that when this process dies the run goes on elsewhere (its
      * stream here ends with it; {@link #events} on any process reads on). Closing the stream before the run's
-     * end cancels the run.
+     * end cancels the run — but once this process {@link #drain drains}: then the run is handed over, not
+     * cancelled, and closing the stream only stops reading it.
      */
     public RunStream stream(Component<?> component, RunRequest request) {
         RunResult pending = engine.start(component, request);
         RunStream events = engine.follow(pending.runId(), 0);
-        return new CancelOnClose(events, component);
+        return new CancelOnClose(events, component, engine::draining);
     }
 
     /**
@@ -126,6 +127,11 @@ public final class DurableRuns implements AutoCloseable {
      */
     public int drain(Duration grace) throws InterruptedException {
         return engine.drain(grace);
+    }
+
+    /** Whether this process {@link #drain drains}: it takes no new runs and lets go of those it executes. */
+    public boolean draining() {
+        return engine.draining();
     }
 
     /**

@@ -23,6 +23,11 @@ final class Attachments {
         return Optional.ofNullable(byWorkflow.remove(workflowId));
     }
 
+    /** Whether a run of this process attached work to {@code workflowId}. */
+    boolean has(String workflowId) {
+        return workflowId != null && byWorkflow.containsKey(workflowId);
+    }
+
     void drop(String workflowId) {
         byWorkflow.remove(workflowId);
     }

@@ -32,12 +32,20 @@ final class DbWait {
      * of or cancelled), its interrupt set again.
      */
     <T> T patiently(Supplier<T> work) {
+        return patiently(work, () -> true);
+    }
+
+    /**
+     * {@link #patiently(Supplier)}, doing the work again only while {@code mayRedo} says it did nothing that must
+     * not be done twice; else its failure is thrown.
+     */
+    <T> T patiently(Supplier<T> work, java.util.function.BooleanSupplier mayRedo) {
         boolean told = false;
         while (true) {
             try {
                 return work.get();
             } catch (DbException e) {
-                if (e.kind() != DbException.Kind.UNAVAILABLE) {
+                if (e.kind() != DbException.Kind.UNAVAILABLE || !mayRedo.getAsBoolean()) {
                     throw e;
                 }
                 if (!told) {

@@ -27,6 +27,8 @@ public final class DbosJournal implements RunJournal {
     private final Attachments attachments;
     private final Fence fence;
     private final DbWait dbWait;
+    /** Per workflow thread: whether its execution has asked for a step yet (see {@link #stepped}). */
+    private final ThreadLocal<boolean[]> stepped = new ThreadLocal<>();
 
     DbosJournal(DBOS dbos, CadreWorkflows self, Attachments attachments, Fence fence, DbWait dbWait) {
         this.dbos = dbos;
@@ -38,10 +40,18 @@ public final class DbosJournal implements RunJournal {
 
     /**
      * {@code work}'s value, done again once the database answers when it fails because the database is unreachable
-     * (see {@link DbWait}): for work of a workflow that fails before it did anything.
+     * before it asked for any step of the calling thread's workflow (see {@link DbWait}): a run taken up (claimed,
+     * its cancel requests read), a member run started. Once a step was asked for, doing the work again in the same
+     * execution would not replay it — DBOS numbers the steps of an execution as they come — but do it twice.
      */
-    <T> T patiently(Supplier<T> work) {
-        return dbWait.patiently(work);
+    <T> T patientlyUntilStepped(Supplier<T> work) {
+        return dbWait.patiently(work, () -> !stepped());
+    }
+
+    /** Whether the calling thread's workflow execution has asked for a step (or parallel steps) yet. */
+    boolean stepped() {
+        boolean[] s = stepped.get();
+        return s != null && s[0];
     }
 
     /**
@@ -53,14 +63,30 @@ public final class DbosJournal implements RunJournal {
         return fence.released();
     }
 
-    /** Registers the calling thread as executing its workflow, for {@link Fence}; run the result at its end. */
+    /**
+     * Registers the calling thread as executing its workflow, for {@link Fence} and {@link #stepped}; run the result
+     * at its end.
+     */
     Runnable enter() {
-        return fence.enter();
+        Runnable left = fence.enter();
+        stepped.set(new boolean[1]);
+        return () -> {
+            stepped.remove();
+            left.run();
+        };
+    }
+
+    private void markStepped() {
+        boolean[] s = stepped.get();
+        if (s != null) {
+            s[0] = true;
+        }
     }
 
     @Override
     public <T> Step<T> step(String name, Class<T> type, Supplier<T> work) {
         requireWorkflow(name);
+        markStepped();
         Object[] live = new Object[1];
         RuntimeException[] failed = new RuntimeException[1];
         boolean[] ran = {false};
@@ -110,6 +136,7 @@ public final class DbosJournal implements RunJournal {
     @Override
     public <T> List<CompletableFuture<Step<T>>> steps(String name, Class<T> type, List<Work<T>> works) {
         requireWorkflow(name);
+        markStepped();
         fence.awaitLease();
         if (fence.released()) {
             throw new IllegalStateException("Steps '" + name + "' were not started: this process let go of the run");

@@ -6,17 +6,23 @@ import dev.cadre.jdbc.PostgresDb;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.dbos.transact.DBOS;
+import dev.dbos.transact.DBOSClient;
 import dev.dbos.transact.StartWorkflowOptions;
 import dev.dbos.transact.config.DBOSConfig;
 import dev.dbos.transact.workflow.Queue;
+import dev.dbos.transact.workflow.WorkflowState;
+import dev.dbos.transact.workflow.WorkflowStatus;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** What a {@code DurableRuns} is made of: DBOS, the workflows, the journal, recovery. Not API. */
 public final class Engine implements AutoCloseable {
+
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Engine.class);
 
     static final String QUEUE = "cadre-runs";
 
@@ -32,10 +38,12 @@ public final class Engine implements AutoCloseable {
     private final PostgresDb db;
     private final EventLog log;
     private final EventSignals signals;
+    private final String schema;
 
     private Engine(DBOS dbos, CadreWorkflows workflows, Workflows impl, java.util.concurrent.atomic.AtomicBoolean released,
             Queue queue, Map<String, Component<?>> components, Recovery recovery, HikariDataSource connections,
-            String instanceId, PostgresDb db, EventLog log, EventSignals signals) {
+            String instanceId, PostgresDb db, EventLog log, EventSignals signals, String schema) {
+        this.schema = schema;
         this.db = db;
         this.log = log;
         this.signals = signals;
@@ -69,6 +77,11 @@ public final class Engine implements AutoCloseable {
         impl.journal(new DbosJournal(dbos, proxy, attachments, fence, new DbWait(db)), log);
         Queue queue = new Queue(QUEUE).withWorkerConcurrency(workerConcurrency).withPollingInterval(queuePolling);
         dbos.registerQueue(queue);
+        // Made before the launch, which may resume workflows of this executor: a run's workflow failing then is
+        // handed back to it too.
+        Recovery recovery = new Recovery(dbos, db, connections, schema, instanceId, db.staleAfter(), Clock.systemUTC(),
+                fence);
+        impl.handBack(recovery::handBack);
         try {
             dbos.launch();
             // After DBOS has made its schema. A workflow of this executor resumed by the launch that asks for the
@@ -84,8 +97,6 @@ public final class Engine implements AutoCloseable {
             signals.close();
             throw e;
         }
-        Recovery recovery = new Recovery(dbos, db, connections, schema, instanceId, db.staleAfter(), Clock.systemUTC(),
-                fence);
         try {
             recovery.start(recoveryInterval);
         } catch (RuntimeException e) {
@@ -94,7 +105,8 @@ public final class Engine implements AutoCloseable {
             signals.close();
             throw e;
         }
-        return new Engine(dbos, proxy, impl, released, queue, byId, recovery, connections, instanceId, db, log, signals);
+        return new Engine(dbos, proxy, impl, released, queue, byId, recovery, connections, instanceId, db, log, signals,
+                schema);
     }
 
     public <O extends RunResult> O submit(Component<O> component, RunRequest request) {
@@ -145,10 +157,16 @@ public final class Engine implements AutoCloseable {
         return recovery.round();
     }
 
+    /** Whether {@link #drain} was called: this process lets go of its runs, for the others to resume them. */
+    public boolean draining() {
+        return impl.draining();
+    }
+
     /**
      * Lets the runs executing here finish within {@code grace}, taking no new ones (a run taken meanwhile is let
-     * go of at once), then lets go of the rest — they stop where they are, write nothing more, and stay pending
-     * for the other processes to resume — and shuts DBOS down. Returns how many were let go of.
+     * go of at once, and queued again once DBOS is down), then lets go of the rest — they stop where they are,
+     * write nothing more, and stay pending for the other processes to resume — and shuts DBOS down. Returns how
+     * many were let go of.
      */
     public int drain(Duration grace) throws InterruptedException {
         impl.drain();
@@ -158,8 +176,34 @@ public final class Engine implements AutoCloseable {
         dbos.shutdown();
         log.close(); // what the runs sent before they were let go of is written for their readers
         signals.close();
-        connections.close();
+        try {
+            queueAgain(impl.notStarted());
+        } finally {
+            connections.close();
+        }
         return left;
+    }
+
+    /**
+     * Queues again the workflows this process took while it drained and let go of at once: pending under its
+     * name, they would wait for its heartbeat to be stale — forever, if it lives on. Done once DBOS is down here
+     * (through a client of its tables), so that this process's queue worker cannot take them once more.
+     */
+    private void queueAgain(java.util.Set<String> workflowIds) {
+        if (workflowIds.isEmpty()) {
+            return;
+        }
+        try (DBOSClient client = new DBOSClient(connections, schema)) {
+            for (String id : workflowIds) {
+                Optional<WorkflowStatus> s = client.getWorkflowStatus(id);
+                if (s.isPresent() && s.get().status() == WorkflowState.PENDING && instanceId.equals(s.get().executorId())) {
+                    client.resumeWorkflow(id, s.get().queueName());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not queue again the {} workflow(s) taken while draining ({}); the other processes "
+                    + "resume them once this one's heartbeat is stale", workflowIds.size(), e.getMessage());
+        }
     }
 
     @Override

@@ -61,7 +61,13 @@ public final class Recovery implements AutoCloseable {
     private final Set<String> seen = new HashSet<>();
     /** Workflows let go of here, watched until another process has them (see {@link #rescue}). */
     private final Map<String, Integer> letGo = new LinkedHashMap<>();
+    /** How many times each workflow whose body failed here was queued again ({@link #handBack}). */
+    private final Map<String, Integer> handedBack = new LinkedHashMap<>();
+    /** A run's workflow that keeps failing here is queued again this many times, then left pending. */
+    private static final int MAX_HAND_BACKS = 3;
     private ScheduledExecutorService scheduler;
+    /** Held by a round: the scheduled ones and {@code recoverNow}'s must not resume the same workflows at once. */
+    private final Object rounds = new Object();
 
     Recovery(DBOS dbos, PostgresDb db, DataSource connections, String schema, String me, Duration staleAfter,
             Clock clock, Fence fence) {
@@ -129,10 +135,27 @@ public final class Recovery implements AutoCloseable {
     }
 
     /**
+     * Queues again — once its execution here has ended, at the next checks ({@link #rescue}) — a run's workflow
+     * whose body failed here: left pending under this process's name, nobody else would resume it while this
+     * process lives. One that keeps failing is queued again {@value #MAX_HAND_BACKS} times, then left pending: it
+     * is resumed when this process starts again, or by another once this one is gone.
+     */
+    synchronized void handBack(String workflowId) {
+        int times = handedBack.merge(workflowId, 1, Integer::sum);
+        if (times > MAX_HAND_BACKS) {
+            LOG.error("Workflow {} failed here {} times; it is left pending, to be resumed when this process starts "
+                    + "again or by another process once this one is gone", workflowId, times);
+            return;
+        }
+        letGo.putIfAbsent(workflowId, 0);
+    }
+
+    /**
      * A workflow let go of here may be left to nobody: when this process took it from the queue (where the other
      * process had put it) while its earlier execution here was still going, DBOS refused the second execution and
-     * left it pending under this process's name. Seen so at two checks, once its execution here has ended and
-     * no other has started here, it is queued again for any process.
+     * left it pending under this process's name; so is a run's workflow whose body failed here ({@link #handBack}).
+     * Seen so at two checks, once its execution here has ended and no other has started here, it is queued again
+     * for any process.
      */
     private void rescue() {
         var it = letGo.entrySet().iterator();
@@ -161,8 +184,14 @@ public final class Recovery implements AutoCloseable {
         }
     }
 
-    /** One round: returns the executors whose workflows this process resumed. */
+    /** One round: returns the executors whose workflows this process resumed. One round at a time. */
     List<String> round() {
+        synchronized (rounds) {
+            return roundNow();
+        }
+    }
+
+    private List<String> roundNow() {
         Duration steady = db.ownHeartbeat().steadyFor(System.nanoTime());
         if (steady.compareTo(staleAfter) < 0) {
             return List.of(); // its own heartbeat was not steady long enough to judge others' (see above)
@@ -203,7 +232,13 @@ public final class Recovery implements AutoCloseable {
                         ex);
             }
             for (WorkflowStatus w : e.getValue()) {
-                dbos.resumeWorkflow(w.workflowId(), w.queueName());
+                try {
+                    dbos.resumeWorkflow(w.workflowId(), w.queueName());
+                } catch (RuntimeException failed) {
+                    // Still pending under the dead one's name: a later round resumes it (see takeOver).
+                    LOG.warn("Resuming workflow {} of process {} failed ({}); trying again next round", w.workflowId(),
+                            e.getKey(), failed.getMessage());
+                }
             }
             LOG.warn("Process {} stopped with {} durable workflow(s) unfinished; they resume on the live processes, "
                     + "each from its last completed step", e.getKey(), e.getValue().size());
@@ -217,13 +252,23 @@ public final class Recovery implements AutoCloseable {
      * the recorder died before it had resumed them all (resuming moves a workflow out of {@code PENDING}). The
      * recorder's death is claimed for them — once, under a lock on its heartbeat, as any death — and they are
      * resumed here. A recorder that is alive is resuming them still, or lets go of them when it finds its death.
+     * When the recorder is this process, they are resumed here again: its resumes stopped part-way (one failed),
+     * or it is a new process with the recorder's instance id, which knows nothing of them.
      */
     private boolean takeOver(String executorId, Optional<Instant> beat, List<String> ids, Instant cutoff)
             throws SQLException {
         String death = Deaths.key(executorId, beat);
-        Optional<String> recorder = deaths.recordedBy(death).filter(r -> !r.equals(me));
+        Optional<String> recorder = deaths.recordedBy(death);
         if (recorder.isEmpty()) {
-            return false; // it beat meanwhile, or this process recorded it (and resumes them this round)
+            return false; // it beat meanwhile
+        }
+        if (recorder.get().equals(me)) {
+            // Recorded by this process in an earlier round whose resumes stopped part-way, or by an earlier process
+            // with this instance id: what is still pending under the dead one's name was not resumed, and no other
+            // process would resume it while this one lives.
+            LOG.warn("Process {}'s death was recorded by this process ({}) but {} of its workflow(s) were not resumed;"
+                    + " resuming them", executorId, me, ids.size());
+            return true;
         }
         Optional<Instant> recorderBeat = db.lastHeartbeat(recorder.get());
         if (recorderBeat.isPresent() && recorderBeat.get().isAfter(cutoff)) {

@@ -16,6 +16,8 @@ import java.util.NoSuchElementException;
  */
 public final class Workflows implements CadreWorkflows {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Workflows.class);
+
     private final Map<String, Component<?>> components;
     private final Attachments attachments;
     private volatile DbosJournal journal;
@@ -34,34 +36,43 @@ public final class Workflows implements CadreWorkflows {
     /** Workflows executing here now, and whether this process is letting go of them. */
     private final java.util.concurrent.atomic.AtomicInteger executing = new java.util.concurrent.atomic.AtomicInteger();
     private volatile boolean draining;
+    /** Workflows this process took while it drained and let go of before they did anything: to queue again. */
+    private final java.util.Set<String> notStarted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Where a run's workflow whose body failed goes to be queued again ({@link Recovery#handBack}). */
+    private volatile java.util.function.Consumer<String> handBack = id -> { };
+
+    void handBack(java.util.function.Consumer<String> to) {
+        this.handBack = to;
+    }
 
     @Override
     @Workflow(name = "cadre-run")
     public String run(String componentId, String runId) {
-        return executing(() -> {
-            RunResult end = journal.patiently(() -> {
-                EventLog.Appender events = appender(runId);
-                RunResult ended = component(componentId).resumeRun(runId, journal, events);
-                if (ended.status().isTerminal()) {
-                    events.endIfMissing(LoggedEvents.end(ended));
-                }
-                return ended;
-            });
-            return end.status().name();
+        return executing(true, () -> {
+            EventLog.Appender events = appender(runId);
+            Component<?> component = component(componentId);
+            // Taking the run up (its claim, its cancel requests) waits out an outage; what fails once its steps
+            // began is not done again in this execution, which would redo them instead of replaying them.
+            RunResult ended = journal.patientlyUntilStepped(() -> component.resumeRun(runId, journal, events));
+            if (ended.status().isTerminal()) {
+                events.endIfMissing(LoggedEvents.end(ended));
+            }
+            return ended.status().name();
         });
     }
 
     @Override
     @Workflow(name = "cadre-step")
     public String step(String task) {
-        return executing(() -> {
-            Object value = attachments.take(DBOS.workflowId()).<Object>map(w -> journal.patiently(w.work()))
+        return executing(false, () -> {
+            // As a run's workflow: an outage is waited out only until the step's own steps began (a member run's).
+            Object value = attachments.take(DBOS.workflowId()).<Object>map(w -> journal.patientlyUntilStepped(w.work()))
                     .orElseGet(() -> {
                         // Its run is gone with its process: the step is done from its description, its events (a
                         // member run's) logged with the run they belong to, the outermost.
                         StepTask t = Tasks.read(task);
                         Component<?> root = component(t.componentPath().get(0));
-                        return journal.patiently(() -> root.performStep(t, journal,
+                        return journal.patientlyUntilStepped(() -> root.performStep(t, journal,
                                 appender(outermost(root, t.runId()))));
                     });
             return CadreJson.write(value);
@@ -71,13 +82,20 @@ public final class Workflows implements CadreWorkflows {
     /**
      * Runs a workflow's body, counted. A workflow this process lets go of — taken while it drains, or stopped by
      * the shutdown — returns with its thread's interrupt set: DBOS then records no outcome, and the workflow
-     * stays pending for another process to resume.
+     * stays pending for another process to resume. So does a run's workflow whose body fails ({@code run}): DBOS
+     * would record the failure and end the workflow, its run left {@code RUNNING} for good; instead it is queued
+     * again ({@link #handBack}) and resumed from its last completed step.
      */
-    private String executing(java.util.function.Supplier<String> body) {
+    private String executing(boolean run, java.util.function.Supplier<String> body) {
         executing.incrementAndGet();
+        String id = DBOS.workflowId();
         Runnable left = journal.enter();
+        boolean failed = false;
         try {
-            if (draining) {
+            // A step's workflow that a run executing here started during the drain is part of that run: it goes on
+            // within the grace period as the run does.
+            if (draining && (run || !attachments.has(id))) {
+                notStarted.add(id);
                 Thread.currentThread().interrupt();
                 return null;
             }
@@ -86,8 +104,20 @@ public final class Workflows implements CadreWorkflows {
                 Thread.currentThread().interrupt();
             }
             return out;
+        } catch (RuntimeException e) {
+            if (!run || journal.released()) {
+                throw e;
+            }
+            LOG.error("The workflow of durable run {} failed; it is left unfinished and queued again, to be resumed "
+                    + "from its last completed step", id, e);
+            failed = true;
+            Thread.currentThread().interrupt();
+            return null;
         } finally {
             left.run();
+            if (failed) {
+                handBack.accept(id);
+            }
             if (executing.decrementAndGet() == 0) {
                 synchronized (executing) {
                     executing.notifyAll();
@@ -152,6 +182,15 @@ public final class Workflows implements CadreWorkflows {
     /** From now on, workflows that start here are let go of at once. */
     void drain() {
         draining = true;
+    }
+
+    boolean draining() {
+        return draining;
+    }
+
+    /** The workflows let go of at once during the drain ({@link #drain}), before they did anything. */
+    java.util.Set<String> notStarted() {
+        return java.util.Set.copyOf(notStarted);
     }
 
     private Component<?> component(String id) {

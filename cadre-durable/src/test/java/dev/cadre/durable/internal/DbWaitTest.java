@@ -52,6 +52,18 @@ class DbWaitTest {
     }
 
     @Test
+    void work_that_did_what_must_not_be_done_twice_is_not_done_again() {
+        AtomicInteger tries = new AtomicInteger();
+        DbException down = unavailable();
+        // Its steps began: a second go in the same workflow execution would redo them, not replay them.
+        assertThatThrownBy(() -> wait.patiently(() -> {
+            tries.incrementAndGet();
+            throw down;
+        }, () -> false)).isSameAs(down);
+        assertThat(tries).hasValue(1);
+    }
+
+    @Test
     void an_interrupt_ends_the_wait_with_the_failure() throws Exception {
         downFor.set(Integer.MAX_VALUE);
         CompletableFuture<Throwable> failed = new CompletableFuture<>();

@@ -117,7 +117,9 @@ public final class AgentOsApi {
             }
             if (settings.runManager().isPresent()) {
                 settings.runManager().get().shutdown(grace);
-            } else {
+            } else if (!(settings.execution() instanceof Execution.Durable)) {
+                // In durable mode the drain above handed every run over (let go of, or left in the queue): a cancel
+                // of one not executing here would be a cancel request, carried out by the process taking it over.
                 stopOwnRuns(grace);
             }
             // The runs have ended; their streams may still be writing the cancelled event, and other requests
