@@ -1,6 +1,7 @@
 package dev.cadre.cli;
 
 import dev.cadre.cli.demo.Demo;
+import dev.cadre.cli.demo.ProviderModels;
 import dev.cadre.cli.internal.Console;
 import dev.cadre.examples.ExampleModels;
 import dev.cadre.examples.OfflineScripts;
@@ -23,13 +24,15 @@ import picocli.CommandLine.Option;
             "  1. a team run in the background, polled to COMPLETED, and a long one cancelled mid-way;",
             "  2. a streamed team run cancelled from another thread.",
             "Models: OpenAI when OPENAI_API_KEY is set, any OpenAI-compatible server when OPENAI_BASE_URL is,",
-            "otherwise a fake OpenAI server started in-process (the first line says which).",
+            "otherwise a fake OpenAI server started in-process (the first line says which). With --provider",
+            "anthropic or gemini: that provider with ANTHROPIC_API_KEY / GEMINI_API_KEY, else its fake server.",
             "Exits 0 when every scenario behaved as the seed expects (cancellations included), 1 otherwise."},
         footer = {"", "Examples:",
             "  cadre demo",
             "  cadre demo --db jdbc:postgresql://127.0.0.1:5432/test?user=postgres",
             "  OPENAI_API_KEY=sk-... cadre demo --model gpt-5.2-mini",
             "  cadre demo --offline --fast",
+            "  cadre demo --provider anthropic --fast        # Claude's wire format, offline without a key",
             "  cadre demo --json | jq .scenarios"})
 final class DemoCommand implements Callable<Integer> {
 
@@ -43,6 +46,13 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--json", description = "Print a JSON report instead of the live show")
     boolean json;
+
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--provider", paramLabel = "NAME", defaultValue = "openai",
+            description = "The models' provider: openai (the default), anthropic or gemini; offline without its API key")
+    String provider;
 
     @Option(names = "--offline", description = "Use the built-in fake OpenAI server even when OPENAI_API_KEY is set")
     boolean offline;
@@ -64,11 +74,18 @@ final class DemoCommand implements Callable<Integer> {
         }
         Console console = json ? Console.plain(new PrintStream(OutputStream.nullOutputStream()))
                 : out == System.out ? Console.system() : Console.plain(out);
-        try (ExampleModels models = offline ? ExampleModels.offline(pacing, console.out())
+        if (!ProviderModels.NAMES.contains(provider)) {
+            throw new picocli.CommandLine.ParameterException(spec.commandLine(), "--provider must be one of "
+                    + String.join(", ", ProviderModels.NAMES) + ", not '" + provider + "'");
+        }
+        boolean openai = provider.equals("openai");
+        Optional<String> modelId = Optional.ofNullable(model).or(() -> ProviderModels.defaultModel(provider));
+        try (ExampleModels models = !openai ? ProviderModels.of(provider, offline, pacing, console.out())
+                : offline ? ExampleModels.offline(pacing, console.out())
                 : ExampleModels.fromEnvironment(console.out(), pacing);
                 Db store = JdbcDbs.open(db)) {
             console.println("Database: " + describe(db) + "\n");
-            Demo demo = new Demo(store, models, settings.withModel(Optional.ofNullable(model)), console);
+            Demo demo = new Demo(store, models, settings.withModel(modelId), console);
             Demo.BackgroundReport first = demo.backgroundRunWithPolling();
             Demo.StreamReport second = demo.cancelStreamedRunFromAnotherThread();
             boolean ok = first.asExpected() && second.asExpected();

@@ -7,6 +7,7 @@ import dev.cadre.testkit.FakeOpenAIServer;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Where the examples' models come from. With {@code OPENAI_API_KEY} set: OpenAI. With
@@ -18,10 +19,30 @@ public final class ExampleModels implements AutoCloseable {
 
     private final Optional<FakeOpenAIServer> offline;
     private final String description;
+    /** Models of another provider, for both seeds' roles, and what to close with them; empty for OpenAI's. */
+    private final Optional<Function<String, Model>> other;
+    private final AutoCloseable resources;
 
     private ExampleModels(Optional<FakeOpenAIServer> offline, String description) {
         this.offline = offline;
         this.description = description;
+        this.other = Optional.empty();
+        this.resources = () -> { };
+    }
+
+    private ExampleModels(Function<String, Model> models, String description, AutoCloseable resources) {
+        this.offline = Optional.empty();
+        this.description = description;
+        this.other = Optional.of(models);
+        this.resources = resources;
+    }
+
+    /**
+     * Models of any provider, the same for both seeds' roles (their leaders and members), given their id; {@code
+     * resources} (a fake server, say) are closed with them.
+     */
+    public static ExampleModels of(Function<String, Model> models, String description, AutoCloseable resources) {
+        return new ExampleModels(models, description, resources);
     }
 
     /** Chooses from the environment and says which it chose on {@code out}. */
@@ -67,6 +88,9 @@ public final class ExampleModels implements AutoCloseable {
 
     /** An {@code OpenAIResponses} model, as the first seed uses. */
     public Model responses(String id) {
+        if (other.isPresent()) {
+            return other.get().apply(id);
+        }
         return offline.map(s -> (Model) OpenAIResponses.builder().id(id).apiKey("sk-offline").baseUrl(s.baseUrl())
                         .timeout(Duration.ofMinutes(5)).build())
                 .orElseGet(() -> OpenAIResponses.of(id));
@@ -74,6 +98,9 @@ public final class ExampleModels implements AutoCloseable {
 
     /** An {@code OpenAIChat} model, as the second seed uses. */
     public Model chat(String id) {
+        if (other.isPresent()) {
+            return other.get().apply(id);
+        }
         return offline.map(s -> (Model) OpenAIChat.builder().id(id).apiKey("sk-offline").baseUrl(s.baseUrl())
                         .timeout(Duration.ofMinutes(5)).build())
                 .orElseGet(() -> OpenAIChat.of(id));
@@ -82,5 +109,10 @@ public final class ExampleModels implements AutoCloseable {
     @Override
     public void close() {
         offline.ifPresent(FakeOpenAIServer::close);
+        try {
+            resources.close();
+        } catch (Exception e) {
+            throw new IllegalStateException("Could not close the models' resources: " + e.getMessage(), e);
+        }
     }
 }

@@ -26,7 +26,15 @@ public final class OfflineScripts {
     }
 
     static void install(FakeOpenAIServer server, Pacing pacing) {
-        server.dispatcher(request -> reply(request, pacing));
+        server.dispatcher(dispatcher(pacing));
+    }
+
+    /**
+     * The scripts as a dispatcher for any of cadre-testkit's fake servers (OpenAI's, Anthropic's, Gemini's): they read
+     * requests through {@code RecordedRequest}, which every fake fills the same way.
+     */
+    public static java.util.function.Function<RecordedRequest, Reply> dispatcher(Pacing pacing) {
+        return request -> reply(request, pacing);
     }
 
     private static Reply reply(RecordedRequest r, Pacing p) {
