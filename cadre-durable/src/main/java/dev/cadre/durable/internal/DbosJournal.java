@@ -180,7 +180,7 @@ public final class DbosJournal implements RunJournal {
 
     /** Inside a DBOS step: waits for the lease; leaves the step without anything recorded once let go of. */
     private void admit() {
-        fence.awaitLease();
+        fence.holdLease();
         if (fence.released()) {
             throw Fence.LetGo.INSTANCE;
         }

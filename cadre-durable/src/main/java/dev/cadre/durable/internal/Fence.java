@@ -132,6 +132,21 @@ final class Fence {
         }
     }
 
+    /**
+     * Waits until this process holds its lease or the calling thread's workflow is let go of, through interrupts: an
+     * interrupt never lets a step start without the lease. It is handed on (set again) once the wait is over.
+     */
+    void holdLease() {
+        boolean interrupted = false;
+        while (!released() && !leased()) {
+            awaitLease();
+            interrupted |= Thread.interrupted();
+        }
+        if (interrupted) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     /** A check of the recorded deaths that started at {@code startedAt} found none of this process's not handled. */
     void checked(long startedAt) {
         synchronized (checks) {

@@ -71,6 +71,28 @@ class FenceTest {
     }
 
     @Test
+    void an_interrupt_does_not_let_a_step_start_without_the_lease_and_is_handed_on() throws Exception {
+        steady(now.get(), now.get());
+        AtomicBoolean leasedAtReturn = new AtomicBoolean();
+        AtomicBoolean interruptedAtReturn = new AtomicBoolean();
+        Thread step = Thread.ofPlatform().start(() -> {
+            Thread.currentThread().interrupt(); // as a let-go check or DBOS's shutdown would
+            fence.holdLease();
+            leasedAtReturn.set(fence.leased());
+            interruptedAtReturn.set(Thread.currentThread().isInterrupted());
+        });
+        // The step waits for the lease (its thread parks in the wait) rather than going on without it.
+        while (step.isAlive() && step.getState() != Thread.State.TIMED_WAITING) {
+            Thread.onSpinWait();
+        }
+        fence.checked(now.get());
+        step.join(WAIT.toMillis());
+        assertThat(step.isAlive()).isFalse();
+        assertThat(leasedAtReturn).as("it returned holding the lease").isTrue();
+        assertThat(interruptedAtReturn).as("the interrupt is handed on").isTrue();
+    }
+
+    @Test
     void a_step_waiting_for_the_lease_goes_on_when_the_process_drains() throws Exception {
         CompletableFuture<Boolean> step = CompletableFuture.supplyAsync(() -> {
             fence.awaitLease();
