@@ -29,6 +29,8 @@ public final class Engine implements AutoCloseable {
     private final DBOS dbos;
     private final CadreWorkflows workflows;
     private final Workflows impl;
+    /** How long a stop waits for the runs it cancels to store their ends (a cancel takes milliseconds). */
+    private static final Duration CANCEL_ON_CLOSE = Duration.ofSeconds(10);
     private final java.util.concurrent.atomic.AtomicBoolean released;
     private final Queue queue;
     private final Map<String, Component<?>> components;
@@ -208,6 +210,18 @@ public final class Engine implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!released.get()) {
+            // Not a drain: the runs executing here are cancelled (as documented), their ends stored and recorded
+            // while DBOS still runs — else its shutdown fails their steps and they would end ERROR.
+            impl.drain();
+            if (impl.cancelExecuting() > 0) {
+                try {
+                    impl.awaitIdle(CANCEL_ON_CLOSE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
         recovery.close();
         dbos.shutdown();
         log.close();

@@ -38,6 +38,8 @@ public final class Workflows implements CadreWorkflows {
     private volatile boolean draining;
     /** Workflows this process took while it drained and let go of before they did anything: to queue again. */
     private final java.util.Set<String> notStarted = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** The runs whose workflows execute here now, by run id, with their component's id: what a stop cancels. */
+    private final java.util.Map<String, String> runs = new java.util.concurrent.ConcurrentHashMap<>();
     /** Where a run's workflow whose body failed goes to be queued again ({@link Recovery#handBack}). */
     private volatile java.util.function.Consumer<String> handBack = id -> { };
 
@@ -49,16 +51,42 @@ public final class Workflows implements CadreWorkflows {
     @Workflow(name = "cadre-run")
     public String run(String componentId, String runId) {
         return executing(true, () -> {
-            EventLog.Appender events = appender(runId);
-            Component<?> component = component(componentId);
-            // Taking the run up (its claim, its cancel requests) waits out an outage; what fails once its steps
-            // began is not done again in this execution, which would redo them instead of replaying them.
-            RunResult ended = journal.patientlyUntilStepped(() -> component.resumeRun(runId, journal, events));
-            if (ended.status().isTerminal()) {
-                events.endIfMissing(LoggedEvents.end(ended));
+            runs.put(runId, componentId);
+            try {
+                return execute(componentId, runId);
+            } finally {
+                runs.remove(runId);
             }
-            return ended.status().name();
         });
+    }
+
+    private String execute(String componentId, String runId) {
+        EventLog.Appender events = appender(runId);
+        Component<?> component = component(componentId);
+        // Taking the run up (its claim, its cancel requests) waits out an outage; what fails once its steps
+        // began is not done again in this execution, which would redo them instead of replaying them.
+        RunResult ended = journal.patientlyUntilStepped(() -> component.resumeRun(runId, journal, events));
+        if (ended.status().isTerminal()) {
+            events.endIfMissing(LoggedEvents.end(ended));
+        }
+        return ended.status().name();
+    }
+
+    /**
+     * Cancels the runs executing here (for a stop that is not a drain): each ends {@code CANCELLED}, its end stored and
+     * recorded, before DBOS shuts down. Returns how many were asked to.
+     */
+    int cancelExecuting() {
+        int asked = 0;
+        for (var run : java.util.Map.copyOf(runs).entrySet()) {
+            try {
+                components.get(run.getValue()).cancelRun(run.getKey());
+                asked++;
+            } catch (RuntimeException e) {
+                LOG.warn("Could not cancel run {} as this process stops: {}", run.getKey(), e.getMessage());
+            }
+        }
+        return asked;
     }
 
     @Override
