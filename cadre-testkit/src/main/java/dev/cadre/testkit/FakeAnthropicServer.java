@@ -38,10 +38,10 @@ import java.util.function.Predicate;
  */
 public final class FakeAnthropicServer implements AutoCloseable {
 
-    private final ScriptedServer server;
+    private final ScriptedServer<Reply> server;
 
     private FakeAnthropicServer(Builder builder) {
-        this.server = new ScriptedServer(builder.port, builder.requiredApiKey, AnthropicWire.INSTANCE);
+        this.server = new ScriptedServer<>(builder.port, builder.requiredApiKey, AnthropicWire.INSTANCE);
     }
 
     /** Starts a server on a free port that accepts any API key. */

@@ -37,10 +37,10 @@ import java.util.function.Predicate;
  */
 public final class FakeOpenAIServer implements AutoCloseable {
 
-    private final ScriptedServer server;
+    private final ScriptedServer<Reply> server;
 
     private FakeOpenAIServer(Builder builder) {
-        this.server = new ScriptedServer(builder.port, builder.requiredApiKey, OpenAIWire.INSTANCE);
+        this.server = new ScriptedServer<>(builder.port, builder.requiredApiKey, OpenAIWire.INSTANCE);
     }
 
     /** Starts a server on a free port that accepts any API key. */
