@@ -98,7 +98,7 @@ public final class FakeGeminiServer implements AutoCloseable {
 
     /** Adds replies to the queue; each answers one request that no rule answered, in order. */
     public FakeGeminiServer enqueue(GeminiReply... replies) {
-        server.enqueue(replies);
+        server.enqueue(Arrays.asList(replies));
         return this;
     }
 
@@ -112,7 +112,7 @@ public final class FakeGeminiServer implements AutoCloseable {
      * is used up when its replies are. For several callers at once (a team leader and its members).
      */
     public FakeGeminiServer when(Predicate<RecordedRequest> matcher, GeminiReply... replies) {
-        server.when(matcher, replies);
+        server.when(matcher, Arrays.asList(replies));
         return this;
     }
 

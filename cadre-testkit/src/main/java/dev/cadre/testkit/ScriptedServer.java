@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
@@ -92,10 +91,9 @@ final class ScriptedServer<R> implements AutoCloseable {
     }
 
     /** Adds replies to the queue; each answers one request that no rule answered, in order. */
-    @SafeVarargs
-    final void enqueue(R... replies) {
+    void enqueue(List<R> replies) {
         synchronized (lock) {
-            queue.addAll(Arrays.asList(replies));
+            queue.addAll(replies);
         }
     }
 
@@ -110,11 +108,10 @@ final class ScriptedServer<R> implements AutoCloseable {
      *         Reply.toolCall("delegate_task_to_member", "{\"member_id\":\"researcher\",\"task\":\"...\"}"));
      * }</pre>
      */
-    @SafeVarargs
-    final void when(Predicate<RecordedRequest> matcher, R... replies) {
+    void when(Predicate<RecordedRequest> matcher, List<R> replies) {
         Objects.requireNonNull(matcher, "matcher");
         synchronized (lock) {
-            rules.add(new Rule<>(matcher, new ArrayDeque<>(Arrays.asList(replies))));
+            rules.add(new Rule<>(matcher, new ArrayDeque<>(replies)));
         }
     }
 
