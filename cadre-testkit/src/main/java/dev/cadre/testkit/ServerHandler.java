@@ -1,9 +1,9 @@
 package dev.cadre.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cadre.testkit.internal.Json;
 import dev.cadre.testkit.Wire.HttpError;
 import dev.cadre.testkit.Wire.Scripted;
+import dev.cadre.testkit.internal.Json;
 import dev.cadre.testkit.internal.Step;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -36,8 +36,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One connection of a fake server, for any {@link Wire}. Netty gives each connection its own instance and calls it on
- * one I/O thread only, so the fields need no locking.
+ * One connection of a fake server, for any {@link Wire}. Netty gives each connection its own instance and calls
+ * it on one I/O thread only, so the fields need no locking.
  */
 final class ServerHandler<R, C> extends SimpleChannelInboundHandler<FullHttpRequest> {
 
