@@ -98,7 +98,7 @@ public final class RecordedRequest {
         };
     }
 
-    /** A query parameter's values, none when absent; for the wires that read some (Gemini's {@code key}, {@code alt}). */
+    /** A query parameter's values, none when absent; Gemini's wire reads {@code key} and {@code alt}. */
     List<String> queryParameter(String name) {
         return query.getOrDefault(name, List.of());
     }
