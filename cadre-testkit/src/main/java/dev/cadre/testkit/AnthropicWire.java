@@ -9,7 +9,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** Anthropic's Messages API ({@code POST /v1/messages}), for {@link FakeAnthropicServer}. */
-final class AnthropicWire implements Wire {
+final class AnthropicWire implements Wire<Reply, Reply.Completion> {
 
     static final AnthropicWire INSTANCE = new AnthropicWire();
 
@@ -29,6 +29,11 @@ final class AnthropicWire implements Wire {
     }
 
     @Override
+    public Scripted<Reply.Completion> unwrap(Reply reply, RecordedRequest request) {
+        return Scripted.of(reply, e -> error(e, request));
+    }
+
+    @Override
     public List<Step> stream(Reply.Completion reply, RecordedRequest request) {
         return AnthropicMessagesWire.stream(reply, request.body());
     }
@@ -43,13 +48,6 @@ final class AnthropicWire implements Wire {
         return AnthropicMessagesWire.delay(reply);
     }
 
-    /** Scripts written for OpenAI keep working: an error type that is not Anthropic's is derived from the status. */
-    @Override
-    public JsonNode errorBody(Reply.Error e, RecordedRequest request) {
-        return AnthropicMessagesWire.errorBody(AnthropicMessagesWire.errorType(e.status(), e.type()), e.message(),
-                requestId(request));
-    }
-
     @Override
     public void commonHeaders(HttpHeaders headers, RecordedRequest request) {
         headers.set("request-id", requestId(request));
@@ -57,23 +55,45 @@ final class AnthropicWire implements Wire {
     }
 
     @Override
-    public Reply.Error unauthorized() {
-        return Reply.error(401, "authentication_error", null, "invalid x-api-key");
+    public HttpError unauthorized(RecordedRequest request) {
+        return error(Reply.error(401, "authentication_error", null, "invalid x-api-key"), request);
     }
 
     @Override
-    public Reply.Error notFound(RecordedRequest request) {
-        return Reply.error(404, "not_found_error", null, "Not Found: " + request.method() + " " + request.path());
+    public HttpError notFound(RecordedRequest request) {
+        return error(Reply.error(404, "not_found_error", null,
+                "Not Found: " + request.method() + " " + request.path()), request);
     }
 
     @Override
-    public Reply.Error unparsable() {
-        return Reply.error(400, "invalid_request_error", null, "The request body is not valid JSON.");
+    public HttpError unparsable(RecordedRequest request) {
+        return error(Reply.error(400, "invalid_request_error", null, "The request body is not valid JSON."),
+                request);
     }
 
     @Override
-    public Reply.Error serverError(String code, String message) {
-        return Reply.error(500, "api_error", null, message == null ? "Internal server error" : message);
+    public HttpError scriptFailed(RuntimeException failure, RecordedRequest request) {
+        return serverError("The fake server's script threw " + failure + " for " + request, request);
+    }
+
+    @Override
+    public HttpError noReply(RecordedRequest request) {
+        return serverError("The fake server has no scripted reply for " + request, request);
+    }
+
+    @Override
+    public HttpError unstreamedStreamError(RecordedRequest request) {
+        return serverError("Internal server error", request);
+    }
+
+    private static HttpError serverError(String message, RecordedRequest request) {
+        return error(Reply.error(500, "api_error", null, message), request);
+    }
+
+    /** Scripts written for OpenAI keep working: an error type that is not Anthropic's is derived from the status. */
+    private static HttpError error(Reply.Error e, RecordedRequest request) {
+        return new HttpError(e.status(), AnthropicMessagesWire.errorBody(
+                AnthropicMessagesWire.errorType(e.status(), e.type()), e.message(), requestId(request)), e.headers());
     }
 
     private static String requestId(RecordedRequest request) {

@@ -2,6 +2,7 @@ package dev.cadre.testkit;
 
 import dev.cadre.testkit.internal.AnthropicMessagesWire;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -38,10 +39,10 @@ import java.util.function.Predicate;
  */
 public final class FakeAnthropicServer implements AutoCloseable {
 
-    private final ScriptedServer server;
+    private final ScriptedServer<Reply> server;
 
     private FakeAnthropicServer(Builder builder) {
-        this.server = new ScriptedServer(builder.port, builder.requiredApiKey, AnthropicWire.INSTANCE);
+        this.server = new ScriptedServer<>(builder.port, builder.requiredApiKey, AnthropicWire.INSTANCE);
     }
 
     /** Starts a server on a free port that accepts any API key. */
@@ -119,7 +120,7 @@ public final class FakeAnthropicServer implements AutoCloseable {
 
     /** Adds replies to the queue; each answers one request that no rule answered, in order. */
     public FakeAnthropicServer enqueue(Reply... replies) {
-        server.enqueue(replies);
+        server.enqueue(Arrays.asList(replies));
         return this;
     }
 
@@ -128,7 +129,7 @@ public final class FakeAnthropicServer implements AutoCloseable {
      * {@link FakeOpenAIServer#when}.
      */
     public FakeAnthropicServer when(Predicate<RecordedRequest> matcher, Reply... replies) {
-        server.when(matcher, replies);
+        server.when(matcher, Arrays.asList(replies));
         return this;
     }
 

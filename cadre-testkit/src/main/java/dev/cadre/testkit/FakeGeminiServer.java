@@ -1,30 +1,10 @@
 package dev.cadre.testkit;
 
-import io.netty.bootstrap.ServerBootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInitializer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
-import java.util.function.IntFunction;
 import java.util.function.Predicate;
 
 /**
@@ -45,7 +25,8 @@ import java.util.function.Predicate;
  * }
  * }</pre>
  *
- * <p><b>Choosing a reply</b> works as for {@link FakeOpenAIServer}: the {@linkplain #when rules} first, then
+ * <p>It runs on the same Netty plumbing as {@link FakeOpenAIServer} and {@link FakeAnthropicServer}.
+ * <b>Choosing a reply</b> works as for them: the {@linkplain #when rules} first, then
  * the {@linkplain #enqueue queue}, then the {@linkplain #dispatcher dispatcher}; a request nobody answers gets a
  * 500 whose message names it. Replies are {@link Reply}s (shared by all fake servers) or {@link GeminiReply}s
  * (thoughts, thought signatures, Google's errors).
@@ -58,49 +39,10 @@ import java.util.function.Predicate;
  */
 public final class FakeGeminiServer implements AutoCloseable {
 
-    private final EventLoopGroup group;
-    private final Channel serverChannel;
-    private final int port;
-    private final Optional<String> requiredApiKey;
-
-    private final Object lock = new Object();
-    private final Deque<GeminiReply> queue = new ArrayDeque<>();
-    private final List<Rule> rules = new ArrayList<>();
-    private Function<RecordedRequest, GeminiReply> dispatcher;
-
-    private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
-    private final AtomicInteger connections = new AtomicInteger();
-    private int taken;
-
-    private record Rule(Predicate<RecordedRequest> matcher, Deque<GeminiReply> replies) {
-    }
+    private final ScriptedServer<GeminiReply> server;
 
     private FakeGeminiServer(Builder builder) {
-        this.requiredApiKey = builder.requiredApiKey;
-        this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
-        try {
-            ServerBootstrap bootstrap = new ServerBootstrap()
-                    .group(group)
-                    .channel(NioServerSocketChannel.class)
-                    .childHandler(new ChannelInitializer<SocketChannel>() {
-                        @Override
-                        protected void initChannel(SocketChannel ch) {
-                            connections.incrementAndGet();
-                            ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024 * 1024),
-                                    new GeminiServerHandler(FakeGeminiServer.this));
-                        }
-                    });
-            this.serverChannel = bootstrap.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), builder.port))
-                    .sync().channel();
-        } catch (InterruptedException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while starting the fake server", e);
-        } catch (RuntimeException e) {
-            group.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
-            throw e;
-        }
-        this.port = ((InetSocketAddress) serverChannel.localAddress()).getPort();
+        this.server = new ScriptedServer<>(builder.port, builder.requiredApiKey, GeminiWire.INSTANCE);
     }
 
     /** Starts a server on a free port that accepts any API key. */
@@ -147,24 +89,22 @@ public final class FakeGeminiServer implements AutoCloseable {
 
     /** The base URL to give a client, for example {@code http://127.0.0.1:54321} (the SDK adds {@code /v1beta}). */
     public String baseUrl() {
-        return "http://127.0.0.1:" + port;
+        return "http://127.0.0.1:" + server.port();
     }
 
     public int port() {
-        return port;
+        return server.port();
     }
 
     /** Adds replies to the queue; each answers one request that no rule answered, in order. */
     public FakeGeminiServer enqueue(GeminiReply... replies) {
-        synchronized (lock) {
-            queue.addAll(Arrays.asList(replies));
-        }
+        server.enqueue(Arrays.asList(replies));
         return this;
     }
 
     /** Adds shared replies to the queue, rendered the Gemini way. */
     public FakeGeminiServer enqueue(Reply... replies) {
-        return enqueue(Arrays.stream(replies).map(GeminiReply::of).toArray(GeminiReply[]::new));
+        return enqueue(gemini(replies));
     }
 
     /**
@@ -172,16 +112,13 @@ public final class FakeGeminiServer implements AutoCloseable {
      * is used up when its replies are. For several callers at once (a team leader and its members).
      */
     public FakeGeminiServer when(Predicate<RecordedRequest> matcher, GeminiReply... replies) {
-        Objects.requireNonNull(matcher, "matcher");
-        synchronized (lock) {
-            rules.add(new Rule(matcher, new ArrayDeque<>(Arrays.asList(replies))));
-        }
+        server.when(matcher, Arrays.asList(replies));
         return this;
     }
 
     /** {@link #when(Predicate, GeminiReply...)} with shared replies. */
     public FakeGeminiServer when(Predicate<RecordedRequest> matcher, Reply... replies) {
-        return when(matcher, Arrays.stream(replies).map(GeminiReply::of).toArray(GeminiReply[]::new));
+        return when(matcher, gemini(replies));
     }
 
     /**
@@ -189,24 +126,22 @@ public final class FakeGeminiServer implements AutoCloseable {
      * {@code null} to decline (the request then gets a 500). Wrap a shared reply with {@link GeminiReply#of(Reply)}.
      */
     public FakeGeminiServer dispatcher(Function<RecordedRequest, GeminiReply> dispatcher) {
-        synchronized (lock) {
-            this.dispatcher = dispatcher;
-        }
+        server.dispatcher(dispatcher);
         return this;
     }
 
     /** Every request received so far, in arrival order. */
     public List<RecordedRequest> requests() {
-        return List.copyOf(requests);
+        return server.requests();
     }
 
     public int requestCount() {
-        return requests.size();
+        return server.requestCount();
     }
 
     /** How many TCP connections clients opened; fewer than requests means keep-alive reuse. */
     public int connectionCount() {
-        return connections.get();
+        return server.connectionCount();
     }
 
     /**
@@ -215,14 +150,7 @@ public final class FakeGeminiServer implements AutoCloseable {
      * @throws AssertionError when no request arrives in time
      */
     public RecordedRequest takeRequest(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lock) {
-            while (taken >= requests.size()) {
-                waitUntil(deadline, () -> "no request arrived within " + timeout + " (received "
-                        + requests.size() + " in all)");
-            }
-            return requests.get(taken++);
-        }
+        return server.takeRequest(timeout);
     }
 
     /**
@@ -231,14 +159,7 @@ public final class FakeGeminiServer implements AutoCloseable {
      * @throws AssertionError when they do not arrive in time
      */
     public List<RecordedRequest> awaitRequests(int count, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lock) {
-            while (requests.size() < count) {
-                waitUntil(deadline, () -> "expected " + count + " requests within " + timeout + " but got "
-                        + requests.size() + ": " + requests);
-            }
-            return List.copyOf(requests.subList(0, count));
-        }
+        return server.awaitRequests(count, timeout);
     }
 
     /**
@@ -247,69 +168,16 @@ public final class FakeGeminiServer implements AutoCloseable {
      * @throws AssertionError when it does not arrive in time
      */
     public RecordedRequest awaitRequest(Predicate<RecordedRequest> which, int n, Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        synchronized (lock) {
-            while (true) {
-                List<RecordedRequest> seen = requests.stream().filter(which).toList();
-                if (seen.size() >= n) {
-                    return seen.get(n - 1);
-                }
-                waitUntil(deadline, () -> "expected request " + n + " of those asked for within " + timeout
-                        + " but got " + seen.size() + " of " + requests.size() + ": " + requests);
-            }
-        }
+        return server.awaitRequest(which, n, timeout);
     }
 
     /** Stops listening, closes all connections and releases the threads. Idempotent. */
     @Override
     public void close() {
-        serverChannel.close().awaitUninterruptibly();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly();
+        server.close();
     }
 
-    // ---- called by GeminiServerHandler on I/O threads ----
-
-    Optional<String> requiredApiKey() {
-        return requiredApiKey;
-    }
-
-    RecordedRequest record(IntFunction<RecordedRequest> factory) {
-        synchronized (lock) {
-            RecordedRequest r = factory.apply(requests.size());
-            requests.add(r);
-            lock.notifyAll();
-            return r;
-        }
-    }
-
-    /** The reply for {@code request}, or empty when no script answers it. */
-    Optional<GeminiReply> replyFor(RecordedRequest request) {
-        Function<RecordedRequest, GeminiReply> fallback;
-        synchronized (lock) {
-            for (Rule rule : rules) {
-                if (!rule.replies().isEmpty() && rule.matcher().test(request)) {
-                    return Optional.of(rule.replies().poll());
-                }
-            }
-            if (!queue.isEmpty()) {
-                return Optional.of(queue.poll());
-            }
-            fallback = dispatcher;
-        }
-        return fallback == null ? Optional.empty() : Optional.ofNullable(fallback.apply(request));
-    }
-
-    /** Waits on the lock until notified or the deadline; past the deadline fails with {@code message}. */
-    private void waitUntil(long deadline, java.util.function.Supplier<String> message) {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            throw new AssertionError(message.get());
-        }
-        try {
-            TimeUnit.NANOSECONDS.timedWait(lock, left);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted while waiting for requests", e);
-        }
+    private static GeminiReply[] gemini(Reply... replies) {
+        return Arrays.stream(replies).map(GeminiReply::of).toArray(GeminiReply[]::new);
     }
 }

@@ -1,6 +1,7 @@
 package dev.cadre.testkit;
 
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -37,10 +38,10 @@ import java.util.function.Predicate;
  */
 public final class FakeOpenAIServer implements AutoCloseable {
 
-    private final ScriptedServer server;
+    private final ScriptedServer<Reply> server;
 
     private FakeOpenAIServer(Builder builder) {
-        this.server = new ScriptedServer(builder.port, builder.requiredApiKey, OpenAIWire.INSTANCE);
+        this.server = new ScriptedServer<>(builder.port, builder.requiredApiKey, OpenAIWire.INSTANCE);
     }
 
     /** Starts a server on a free port that accepts any API key. */
@@ -95,7 +96,7 @@ public final class FakeOpenAIServer implements AutoCloseable {
 
     /** Adds replies to the queue; each answers one request that no rule answered, in order. */
     public FakeOpenAIServer enqueue(Reply... replies) {
-        server.enqueue(replies);
+        server.enqueue(Arrays.asList(replies));
         return this;
     }
 
@@ -111,7 +112,7 @@ public final class FakeOpenAIServer implements AutoCloseable {
      * }</pre>
      */
     public FakeOpenAIServer when(Predicate<RecordedRequest> matcher, Reply... replies) {
-        server.when(matcher, replies);
+        server.when(matcher, Arrays.asList(replies));
         return this;
     }
 

@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Optional;
 
 /** The OpenAI wire formats: Chat Completions and Responses. */
-final class OpenAIWire implements Wire {
+final class OpenAIWire implements Wire<Reply, Reply.Completion> {
 
     static final OpenAIWire INSTANCE = new OpenAIWire();
 
@@ -28,6 +28,11 @@ final class OpenAIWire implements Wire {
     @Override
     public boolean authorized(RecordedRequest request, String apiKey) {
         return request.header("authorization").equals(Optional.of("Bearer " + apiKey));
+    }
+
+    @Override
+    public Scripted<Reply.Completion> unwrap(Reply reply, RecordedRequest request) {
+        return Scripted.of(reply, OpenAIWire::error);
     }
 
     @Override
@@ -50,15 +55,6 @@ final class OpenAIWire implements Wire {
     }
 
     @Override
-    public JsonNode errorBody(Reply.Error e, RecordedRequest request) {
-        ObjectNode body = Json.object();
-        ObjectNode error = body.putObject("error").put("message", e.message()).put("type", e.type());
-        error.putNull("param");
-        e.code().ifPresentOrElse(code -> error.put("code", code), () -> error.putNull("code"));
-        return body;
-    }
-
-    @Override
     public void commonHeaders(HttpHeaders headers, RecordedRequest request) {
         headers.set("x-request-id", "req_fake_" + request.sequence());
         headers.set("openai-version", "2020-10-01");
@@ -66,23 +62,45 @@ final class OpenAIWire implements Wire {
     }
 
     @Override
-    public Reply.Error unauthorized() {
-        return Reply.unauthorized();
+    public HttpError unauthorized(RecordedRequest request) {
+        return error(Reply.unauthorized());
     }
 
     @Override
-    public Reply.Error notFound(RecordedRequest request) {
-        return Reply.error(404, "invalid_request_error", "unknown_url",
-                "Unknown request URL: " + request.method() + " " + request.path() + ".");
+    public HttpError notFound(RecordedRequest request) {
+        return error(Reply.error(404, "invalid_request_error", "unknown_url",
+                "Unknown request URL: " + request.method() + " " + request.path() + "."));
     }
 
     @Override
-    public Reply.Error unparsable() {
-        return Reply.error(400, "invalid_request_error", null, "We could not parse the JSON body of your request.");
+    public HttpError unparsable(RecordedRequest request) {
+        return error(Reply.error(400, "invalid_request_error", null,
+                "We could not parse the JSON body of your request."));
     }
 
     @Override
-    public Reply.Error serverError(String code, String message) {
-        return code == null ? Reply.serverError() : Reply.error(500, "server_error", code, message);
+    public HttpError scriptFailed(RuntimeException failure, RecordedRequest request) {
+        return error(Reply.error(500, "server_error", "fake_server_script_failed",
+                "The fake server's script threw " + failure + " for " + request));
+    }
+
+    @Override
+    public HttpError noReply(RecordedRequest request) {
+        return error(Reply.error(500, "server_error", "fake_server_no_reply",
+                "The fake server has no scripted reply for " + request));
+    }
+
+    @Override
+    public HttpError unstreamedStreamError(RecordedRequest request) {
+        return error(Reply.serverError());
+    }
+
+    /** OpenAI's error body {@code {"error":{"message","type","param","code"}}}. */
+    private static HttpError error(Reply.Error e) {
+        ObjectNode body = Json.object();
+        ObjectNode error = body.putObject("error").put("message", e.message()).put("type", e.type());
+        error.putNull("param");
+        e.code().ifPresentOrElse(code -> error.put("code", code), () -> error.putNull("code"));
+        return new HttpError(e.status(), body, e.headers());
     }
 }

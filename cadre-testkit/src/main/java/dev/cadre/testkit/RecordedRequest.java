@@ -38,6 +38,7 @@ public final class RecordedRequest {
     private final int sequence;
     private final String method;
     private final String path;
+    private final Map<String, List<String>> query;
     private final Map<String, List<String>> headers;
     private final String rawBody;
     private final JsonNode body;
@@ -62,11 +63,12 @@ public final class RecordedRequest {
         }
     }
 
-    RecordedRequest(int sequence, String method, String path, Map<String, List<String>> headers, String rawBody,
-            JsonNode body, long receivedAtNanos) {
+    RecordedRequest(int sequence, String method, String path, Map<String, List<String>> query,
+            Map<String, List<String>> headers, String rawBody, JsonNode body, long receivedAtNanos) {
         this.sequence = sequence;
         this.method = method;
         this.path = path;
+        this.query = Map.copyOf(query);
         this.headers = Map.copyOf(headers);
         this.rawBody = rawBody;
         this.body = body;
@@ -94,6 +96,11 @@ public final class RecordedRequest {
             case "/v1/messages" -> Api.ANTHROPIC_MESSAGES;
             default -> GEMINI_PATH.matcher(path).matches() ? Api.GEMINI_GENERATE_CONTENT : Api.OTHER;
         };
+    }
+
+    /** A query parameter's values, none when absent; Gemini's wire reads {@code key} and {@code alt}. */
+    List<String> queryParameter(String name) {
+        return query.getOrDefault(name, List.of());
     }
 
     /** All headers, names in lower case. */

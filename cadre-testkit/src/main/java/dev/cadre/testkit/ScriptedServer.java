@@ -15,7 +15,6 @@ import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Deque;
 import java.util.List;
 import java.util.Objects;
@@ -31,12 +30,15 @@ import java.util.function.Predicate;
  * What every fake server shares: the script (rules, queue, dispatcher), the recorded requests with their
  * outcomes, and the Netty server that writes the answers, step by step, in the {@link Wire} format of its API
  * and notices a client closing its connection the moment the socket reports it. The public fake servers
- * ({@link FakeOpenAIServer}, {@link FakeAnthropicServer}) are thin fronts over one of these.
+ * ({@link FakeOpenAIServer}, {@link FakeAnthropicServer}, {@link FakeGeminiServer}) are thin fronts over one of
+ * these.
+ *
+ * @param <R> the replies its scripts hold, as its {@link Wire} reads them
  *
  * <p>Thread-safe: scripts may be added and requests read from any thread while the server runs. Predicates
  * and the dispatcher run on the server's I/O threads.
  */
-final class ScriptedServer implements AutoCloseable {
+final class ScriptedServer<R> implements AutoCloseable {
 
     private final EventLoopGroup group;
     private final Channel serverChannel;
@@ -44,19 +46,19 @@ final class ScriptedServer implements AutoCloseable {
     private final Optional<String> requiredApiKey;
 
     private final Object lock = new Object();
-    private final Deque<Reply> queue = new ArrayDeque<>();
-    private final List<Rule> rules = new ArrayList<>();
-    private Function<RecordedRequest, Reply> dispatcher;
+    private final Deque<R> queue = new ArrayDeque<>();
+    private final List<Rule<R>> rules = new ArrayList<>();
+    private Function<RecordedRequest, R> dispatcher;
 
     private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger connections = new AtomicInteger();
     private int taken;
 
-    private record Rule(Predicate<RecordedRequest> matcher, Deque<Reply> replies) {
+    private record Rule<R>(Predicate<RecordedRequest> matcher, Deque<R> replies) {
     }
 
     /** Binds to 127.0.0.1 ({@code port} 0 picks a free one) and serves {@code wire}. */
-    ScriptedServer(int port, Optional<String> requiredApiKey, Wire wire) {
+    <C> ScriptedServer(int port, Optional<String> requiredApiKey, Wire<R, C> wire) {
         this.requiredApiKey = requiredApiKey;
         this.group = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
         try {
@@ -68,7 +70,7 @@ final class ScriptedServer implements AutoCloseable {
                         protected void initChannel(SocketChannel ch) {
                             connections.incrementAndGet();
                             ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(64 * 1024 * 1024),
-                                    new ServerHandler(ScriptedServer.this, wire));
+                                    new ServerHandler<>(ScriptedServer.this, wire));
                         }
                     });
             this.serverChannel = bootstrap.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port))
@@ -89,9 +91,9 @@ final class ScriptedServer implements AutoCloseable {
     }
 
     /** Adds replies to the queue; each answers one request that no rule answered, in order. */
-    void enqueue(Reply... replies) {
+    void enqueue(List<R> replies) {
         synchronized (lock) {
-            queue.addAll(Arrays.asList(replies));
+            queue.addAll(replies);
         }
     }
 
@@ -106,10 +108,10 @@ final class ScriptedServer implements AutoCloseable {
      *         Reply.toolCall("delegate_task_to_member", "{\"member_id\":\"researcher\",\"task\":\"...\"}"));
      * }</pre>
      */
-    void when(Predicate<RecordedRequest> matcher, Reply... replies) {
+    void when(Predicate<RecordedRequest> matcher, List<R> replies) {
         Objects.requireNonNull(matcher, "matcher");
         synchronized (lock) {
-            rules.add(new Rule(matcher, new ArrayDeque<>(Arrays.asList(replies))));
+            rules.add(new Rule<>(matcher, new ArrayDeque<>(replies)));
         }
     }
 
@@ -117,7 +119,7 @@ final class ScriptedServer implements AutoCloseable {
      * Sets the fallback that answers every request no rule and no queued reply answered. It may
      * return {@code null} to decline (the request then gets a 500).
      */
-    void dispatcher(Function<RecordedRequest, Reply> dispatcher) {
+    void dispatcher(Function<RecordedRequest, R> dispatcher) {
         synchronized (lock) {
             this.dispatcher = dispatcher;
         }
@@ -224,10 +226,10 @@ final class ScriptedServer implements AutoCloseable {
     }
 
     /** The reply for {@code request}, or empty when no script answers it. */
-    Optional<Reply> replyFor(RecordedRequest request) {
-        Function<RecordedRequest, Reply> fallback;
+    Optional<R> replyFor(RecordedRequest request) {
+        Function<RecordedRequest, R> fallback;
         synchronized (lock) {
-            for (Rule rule : rules) {
+            for (Rule<R> rule : rules) {
                 if (!rule.replies().isEmpty() && rule.matcher().test(request)) {
                     return Optional.of(rule.replies().poll());
                 }

@@ -1,6 +1,8 @@
 package dev.cadre.testkit;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cadre.testkit.Wire.HttpError;
+import dev.cadre.testkit.Wire.Scripted;
 import dev.cadre.testkit.internal.Json;
 import dev.cadre.testkit.internal.Step;
 import io.netty.buffer.ByteBuf;
@@ -15,7 +17,6 @@ import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -35,17 +36,17 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One connection of the fake server. Netty gives each connection its own instance and calls it on
- * one I/O thread only, so the fields need no locking.
+ * One connection of a fake server, for any {@link Wire}. Netty gives each connection its own instance and calls
+ * it on one I/O thread only, so the fields need no locking.
  */
-final class ServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
+final class ServerHandler<R, C> extends SimpleChannelInboundHandler<FullHttpRequest> {
 
-    private final ScriptedServer server;
-    private final Wire wire;
+    private final ScriptedServer<R> server;
+    private final Wire<R, C> wire;
     /** The answer being written on this connection, if any. */
     private Exchange current;
 
-    ServerHandler(ScriptedServer server, Wire wire) {
+    ServerHandler(ScriptedServer<R> server, Wire<R, C> wire) {
         this.server = server;
         this.wire = wire;
     }
@@ -57,11 +58,11 @@ final class ServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
         for (Map.Entry<String, String> h : msg.headers()) {
             headers.computeIfAbsent(h.getKey().toLowerCase(Locale.ROOT), k -> new ArrayList<>()).add(h.getValue());
         }
-        String path = new QueryStringDecoder(msg.uri()).path();
+        QueryStringDecoder uri = new QueryStringDecoder(msg.uri());
         JsonNode body = Json.parseOrMissing(rawBody);
         long now = System.nanoTime();
-        RecordedRequest request = server.record(seq -> new RecordedRequest(seq, msg.method().name(), path, headers,
-                rawBody, body, now));
+        RecordedRequest request = server.record(seq -> new RecordedRequest(seq, msg.method().name(), uri.path(),
+                uri.parameters(), headers, rawBody, body, now));
         boolean keepAlive = HttpUtil.isKeepAlive(msg);
         current = new Exchange(ctx, request, keepAlive);
         current.start();
@@ -107,63 +108,61 @@ final class ServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             Optional<String> key = server.requiredApiKey();
             if (key.isPresent() && !wire.authorized(request, key.get())) {
-                sendError(wire.unauthorized());
+                sendError(wire.unauthorized(request));
                 return;
             }
             if (request.body().isMissingNode()) {
-                sendError(wire.unparsable());
+                sendError(wire.unparsable(request));
                 return;
             }
-            Reply reply;
+            Optional<HttpError> refusal = wire.refusal(request);
+            if (refusal.isPresent()) {
+                sendError(refusal.get());
+                return;
+            }
+            R reply;
             try {
                 reply = server.replyFor(request).orElse(null);
             } catch (RuntimeException e) {
-                sendError(wire.serverError("fake_server_script_failed",
-                        "The fake server's script threw " + e + " for " + request));
+                sendError(wire.scriptFailed(e, request));
                 return;
             }
             if (reply == null) {
-                sendError(wire.serverError("fake_server_no_reply",
-                        "The fake server has no scripted reply for " + request));
+                sendError(wire.noReply(request));
                 return;
             }
             boolean stream = request.isStream();
-            switch (reply) {
-                case Reply.Error e -> sendError(e);
-                case Reply.Stall s -> {
+            switch (wire.unwrap(reply, request)) {
+                case Scripted.Failure<C>(HttpError e) -> sendError(e);
+                case Scripted.Stall<C> s -> {
                     if (stream) {
                         ctx.writeAndFlush(sseHeaders());
                     }
                     // Then nothing: the exchange ends when the client gives up.
                 }
-                case Reply.RawSse raw -> {
+                case Scripted.RawStream<C>(String body) -> {
                     ctx.write(sseHeaders());
-                    run(List.<Step>of(new Step.Write(Duration.ZERO, raw.body(), false),
-                            new Step.End(Duration.ZERO)));
+                    run(List.<Step>of(new Step.Write(Duration.ZERO, body, false), new Step.End(Duration.ZERO)));
                 }
-                case Reply.Completion c when stream -> {
-                    List<Step> steps = wire.stream(c, request);
-                    schedule(c.headersDelay(), () -> {
+                case Scripted.Answer<C>(C answer, Reply.Completion script) when stream -> {
+                    List<Step> steps = wire.stream(answer, request);
+                    schedule(script.headersDelay(), () -> {
                         if (!request.isEnded()) {
                             ctx.write(sseHeaders());
                             run(steps);
                         }
                     });
                 }
-                case Reply.Completion c -> {
-                    Duration delay = c.headersDelay().plus(wire.delay(c, request));
-                    Step last = switch (c.ending()) {
-                        case ABRUPT_CLOSE -> new Step.Reset(delay);
-                        case STREAM_ERROR -> null;
-                        default -> new Step.End(delay);
-                    };
-                    if (last == null) {
-                        sendError(wire.serverError(null, null));
-                    } else if (last instanceof Step.Reset) {
-                        run(List.of(last));
-                    } else {
-                        JsonNode body = wire.body(c, request);
-                        schedule(delay, () -> sendJson(HttpResponseStatus.OK, body, Map.of()));
+                case Scripted.Answer<C>(C answer, Reply.Completion script) -> {
+                    Duration delay = script.headersDelay().plus(wire.delay(answer, request));
+                    switch (script.ending()) {
+                        case ABRUPT_CLOSE -> run(List.of(new Step.Reset(delay)));
+                        // A non-stream has no way to fail half-way: the whole answer is an error.
+                        case STREAM_ERROR -> sendError(wire.unstreamedStreamError(request));
+                        default -> {
+                            JsonNode body = wire.body(answer, request);
+                            schedule(delay, () -> sendJson(HttpResponseStatus.OK, body, Map.of()));
+                        }
                     }
                 }
             }
@@ -237,8 +236,8 @@ final class ServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             };
         }
 
-        private void sendError(Reply.Error e) {
-            sendJson(HttpResponseStatus.valueOf(e.status()), wire.errorBody(e, request), e.headers());
+        private void sendError(HttpError e) {
+            sendJson(HttpResponseStatus.valueOf(e.status()), e.body(), e.headers());
         }
 
         private void sendJson(HttpResponseStatus status, JsonNode json, Map<String, String> extraHeaders) {
@@ -247,7 +246,7 @@ final class ServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             }
             FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                     utf8(Json.write(json)));
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.APPLICATION_JSON);
+            response.headers().set(HttpHeaderNames.CONTENT_TYPE, wire.jsonContentType());
             commonHeaders(response);
             extraHeaders.forEach((k, v) -> response.headers().set(k, v));
             HttpUtil.setContentLength(response, response.content().readableBytes());
@@ -266,8 +265,7 @@ final class ServerHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
         private HttpResponse sseHeaders() {
             HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-            response.headers().set(HttpHeaderNames.CONTENT_TYPE, "text/event-stream; charset=utf-8");
-            response.headers().set(HttpHeaderNames.CACHE_CONTROL, "no-cache");
+            wire.streamHeaders(response.headers());
             commonHeaders(response);
             HttpUtil.setTransferEncodingChunked(response, true);
             HttpUtil.setKeepAlive(response, keepAlive);

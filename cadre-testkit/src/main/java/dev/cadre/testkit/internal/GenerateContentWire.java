@@ -18,12 +18,12 @@ import java.util.Optional;
  * with the {@code finishReason} is the last). Every chunk carries {@code usageMetadata}, the counts so far, as
  * the real API does; the last carries the totals. Not public API.
  */
-public final class GeminiWire {
+public final class GenerateContentWire {
 
     static final String SERVER_ERROR_MESSAGE = "An internal error has occurred. Please retry or report in "
             + "https://developers.generativeai.google/guide/troubleshooting";
 
-    private GeminiWire() {
+    private GenerateContentWire() {
     }
 
     /** The SSE steps of a streamed answer. */
