@@ -62,7 +62,7 @@ class CadreCliTest {
         Result r = run("serve", "--config", file.toString());
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo(
-                "cadre.yaml:3: models.default.provider: 'openai-foo' is not one of openai-responses, openai-chat, gemini");
+                "cadre.yaml:3: models.default.provider: 'openai-foo' is not one of openai-responses, openai-chat, anthropic, gemini");
     }
 
     @Test
