@@ -10,6 +10,7 @@ import dev.cadre.testkit.FakeGeminiServer;
 import dev.cadre.testkit.GeminiReply;
 import dev.cadre.testkit.RecordedRequest;
 import dev.cadre.testkit.Reply;
+import dev.cadre.testkit.TestAbortSignal;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;

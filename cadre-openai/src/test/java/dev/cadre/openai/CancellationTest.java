@@ -10,6 +10,7 @@ import dev.cadre.model.ModelResponseAccumulator;
 import dev.cadre.testkit.FakeOpenAIServer;
 import dev.cadre.testkit.RecordedRequest;
 import dev.cadre.testkit.Reply;
+import dev.cadre.testkit.TestAbortSignal;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
