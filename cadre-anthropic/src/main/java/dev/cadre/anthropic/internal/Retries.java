@@ -5,7 +5,7 @@ import com.anthropic.errors.AnthropicServiceException;
 import com.anthropic.errors.SseException;
 import dev.cadre.model.ModelException;
 import dev.cadre.model.support.Backoff;
-import dev.cadre.model.support.RetryAfter;
+import dev.cadre.model.support.HttpRetryRules;
 import dev.cadre.model.support.RetryPolicy;
 import java.time.Duration;
 import java.util.Optional;
@@ -23,9 +23,11 @@ public final class Retries implements RetryPolicy {
     private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(8));
 
     private final Settings settings;
+    private final HttpRetryRules rules;
 
     public Retries(Settings settings) {
         this.settings = settings;
+        this.rules = new HttpRetryRules(BACKOFF, settings.maxRetryAfter());
     }
 
     @Override
@@ -35,21 +37,7 @@ public final class Retries implements RetryPolicy {
             return Optional.of(BACKOFF.delay(attempt));
         }
         if (e instanceof AnthropicServiceException s) {
-            Optional<String> shouldRetry = header(s, "x-should-retry");
-            if (shouldRetry.filter("false"::equals).isPresent()) {
-                return Optional.empty();
-            }
-            int status = s.statusCode();
-            boolean retryable = shouldRetry.filter("true"::equals).isPresent() || status == 408 || status == 409
-                    || status == 429 || status >= 500;
-            if (!retryable) {
-                return Optional.empty();
-            }
-            Optional<Duration> asked = serverDelay(s);
-            if (asked.isPresent()) {
-                return asked.get().compareTo(settings.maxRetryAfter()) <= 0 ? asked : Optional.empty();
-            }
-            return Optional.of(BACKOFF.delay(attempt));
+            return rules.retryDelay(s.statusCode(), name -> header(s, name), attempt);
         }
         if (e instanceof AnthropicIoException) {
             return Optional.of(BACKOFF.delay(attempt));
@@ -60,11 +48,6 @@ public final class Retries implements RetryPolicy {
     @Override
     public ModelException giveUp(RuntimeException e, int attempts) {
         return Errors.map(e, settings, attempts);
-    }
-
-    private static Optional<Duration> serverDelay(AnthropicServiceException s) {
-        return header(s, "retry-after-ms").flatMap(RetryAfter::parseMillis)
-                .or(() -> header(s, "retry-after").flatMap(RetryAfter::parse));
     }
 
     private static Optional<String> header(AnthropicServiceException s, String name) {

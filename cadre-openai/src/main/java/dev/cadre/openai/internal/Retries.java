@@ -4,7 +4,7 @@ import com.openai.errors.OpenAIIoException;
 import com.openai.errors.OpenAIServiceException;
 import dev.cadre.model.ModelException;
 import dev.cadre.model.support.Backoff;
-import dev.cadre.model.support.RetryAfter;
+import dev.cadre.model.support.HttpRetryRules;
 import dev.cadre.model.support.RetryPolicy;
 import java.time.Duration;
 import java.util.Optional;
@@ -21,29 +21,20 @@ public final class Retries implements RetryPolicy {
     private static final Backoff BACKOFF = new Backoff(Duration.ofMillis(500), Duration.ofSeconds(8));
 
     private final Settings settings;
+    private final HttpRetryRules rules;
 
     public Retries(Settings settings) {
         this.settings = settings;
+        this.rules = new HttpRetryRules(BACKOFF, settings.maxRetryAfter());
     }
 
     @Override
     public Optional<Duration> retryDelay(RuntimeException e, int attempt) {
         if (e instanceof OpenAIServiceException s) {
-            Optional<String> shouldRetry = header(s, "x-should-retry");
-            if (shouldRetry.filter("false"::equals).isPresent()) {
+            if (s.code().filter("insufficient_quota"::equals).isPresent()) {
                 return Optional.empty();
             }
-            int status = s.statusCode();
-            boolean retryable = shouldRetry.filter("true"::equals).isPresent() || status == 408 || status == 409
-                    || status == 429 || status >= 500;
-            if (!retryable || s.code().filter("insufficient_quota"::equals).isPresent()) {
-                return Optional.empty();
-            }
-            Optional<Duration> asked = serverDelay(s);
-            if (asked.isPresent()) {
-                return asked.get().compareTo(settings.maxRetryAfter()) <= 0 ? asked : Optional.empty();
-            }
-            return Optional.of(BACKOFF.delay(attempt));
+            return rules.retryDelay(s.statusCode(), name -> header(s, name), attempt);
         }
         if (e instanceof OpenAIIoException) {
             return Optional.of(BACKOFF.delay(attempt));
@@ -54,11 +45,6 @@ public final class Retries implements RetryPolicy {
     @Override
     public ModelException giveUp(RuntimeException e, int attempts) {
         return Errors.map(e, settings, attempts);
-    }
-
-    private static Optional<Duration> serverDelay(OpenAIServiceException s) {
-        return header(s, "retry-after-ms").flatMap(RetryAfter::parseMillis)
-                .or(() -> header(s, "retry-after").flatMap(RetryAfter::parse));
     }
 
     private static Optional<String> header(OpenAIServiceException s, String name) {
