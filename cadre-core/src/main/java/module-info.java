@@ -19,6 +19,7 @@ module dev.cadre.core {
     exports dev.cadre.json;
     exports dev.cadre.memory;
     exports dev.cadre.model;
+    exports dev.cadre.model.support;
     exports dev.cadre.run;
     exports dev.cadre.tool;
 

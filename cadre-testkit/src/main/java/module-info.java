@@ -1,7 +1,9 @@
 /**
  * Test doubles for Cadre: {@code FakeOpenAIServer} (the OpenAI wire formats on Netty), {@code FakeAnthropicServer}
  * (Anthropic's Messages API, on the same plumbing), {@code FakeGeminiServer} (the Gemini API's), {@code FakeMcpServer}
- * (a real MCP server on the MCP SDK, over stdio or streamable HTTP on Jetty) and {@code ScriptedModel}.
+ * (a real MCP server on the MCP SDK, over stdio or streamable HTTP on Jetty), {@code ScriptedModel},
+ * {@code TestAbortSignal} and {@code BackgroundCall} (an abort signal fired by hand, and a model call on a thread of
+ * its own, for models' cancellation tests).
  * {@code dev.cadre.testkit.internal} (the wire encoders, the MCP server's parts) is not exported.
  */
 @SuppressWarnings({"requires-automatic", "module"})

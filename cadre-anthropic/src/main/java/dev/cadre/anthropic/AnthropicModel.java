@@ -14,6 +14,7 @@ import dev.cadre.model.ModelDelta;
 import dev.cadre.model.ModelException;
 import dev.cadre.model.ModelRequest;
 import dev.cadre.model.ModelResponse;
+import dev.cadre.model.support.ModelOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -142,8 +143,8 @@ public final class AnthropicModel implements Model {
         private final List<String> stopSequences = new ArrayList<>();
         private Duration timeout;
         private Duration connectTimeout;
-        private int maxRetries = 2;
-        private Duration maxRetryAfter = Duration.ofSeconds(60);
+        private int maxRetries = ModelOptions.DEFAULT_MAX_RETRIES;
+        private Duration maxRetryAfter = ModelOptions.DEFAULT_MAX_RETRY_AFTER;
         private UnaryOperator<String> env = System::getenv;
 
         private Builder() {
@@ -222,28 +223,25 @@ public final class AnthropicModel implements Model {
 
         /** The longest one HTTP request may take, streaming included. Default: the SDK's (10 minutes). */
         public Builder timeout(Duration timeout) {
-            this.timeout = positive(timeout, "timeout");
+            this.timeout = ModelOptions.positive(timeout, "timeout");
             return this;
         }
 
         /** The longest connecting may take. Default: the SDK's. */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = ModelOptions.positive(timeout, "connectTimeout");
             return this;
         }
 
         /** How often a failed request is retried (408, 409, 429, 5xx and 529, connection failures). Default 2. */
         public Builder maxRetries(int maxRetries) {
-            if (maxRetries < 0) {
-                throw new IllegalArgumentException("maxRetries must be >= 0");
-            }
-            this.maxRetries = maxRetries;
+            this.maxRetries = ModelOptions.maxRetries(maxRetries);
             return this;
         }
 
         /** The longest {@code retry-after} that is waited for; a longer one fails at once. Default 60 s. */
         public Builder maxRetryAfter(Duration maxRetryAfter) {
-            this.maxRetryAfter = positive(maxRetryAfter, "maxRetryAfter");
+            this.maxRetryAfter = ModelOptions.positive(maxRetryAfter, "maxRetryAfter");
             return this;
         }
 
@@ -259,10 +257,7 @@ public final class AnthropicModel implements Model {
          *     maxTokens, a temperature with extended thinking)
          */
         public AnthropicModel build() {
-            Objects.requireNonNull(id, "id: the model id, for example claude-sonnet-4-5");
-            if (id.isBlank()) {
-                throw new IllegalArgumentException("id must not be blank");
-            }
+            ModelOptions.requireId(id, "claude-sonnet-4-5");
             if (thinkingBudget != null && thinkingBudget >= maxTokens) {
                 throw new IllegalArgumentException("thinkingBudget (" + thinkingBudget
                         + ") must be less than maxTokens (" + maxTokens + "): raise maxTokens(...)");
@@ -271,31 +266,16 @@ public final class AnthropicModel implements Model {
                 throw new IllegalArgumentException("Anthropic does not accept a temperature with extended thinking:"
                         + " drop temperature(...) or thinkingBudget(...)");
             }
-            String url = firstNonBlank(baseUrl, env.apply("ANTHROPIC_BASE_URL"));
-            url = url == null ? Settings.ANTHROPIC_BASE_URL : url.replaceAll("/+$", "");
-            String key = firstNonBlank(apiKey, env.apply("ANTHROPIC_API_KEY"));
-            return new AnthropicModel(new Settings(id, Optional.ofNullable(key), url, maxTokens,
+            String url = ModelOptions.firstSet(baseUrl, env.apply("ANTHROPIC_BASE_URL"))
+                    .map(u -> u.replaceAll("/+$", "")).orElse(Settings.ANTHROPIC_BASE_URL);
+            Optional<String> key = ModelOptions.firstSet(apiKey, env.apply("ANTHROPIC_API_KEY"));
+            return new AnthropicModel(new Settings(id, key, url, maxTokens,
                     temperature == null ? OptionalDouble.empty() : OptionalDouble.of(temperature),
                     topP == null ? OptionalDouble.empty() : OptionalDouble.of(topP),
                     topK == null ? OptionalLong.empty() : OptionalLong.of(topK),
                     thinkingBudget == null ? OptionalLong.empty() : OptionalLong.of(thinkingBudget),
                     stopSequences, Optional.ofNullable(timeout), Optional.ofNullable(connectTimeout), maxRetries,
                     maxRetryAfter));
-        }
-
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive: " + d);
-            }
-            return d;
-        }
-
-        private static String firstNonBlank(String a, String b) {
-            if (a != null && !a.isBlank()) {
-                return a;
-            }
-            return b != null && !b.isBlank() ? b : null;
         }
     }
 }

@@ -13,6 +13,7 @@ import dev.cadre.model.ModelException;
 import dev.cadre.model.ModelRequest;
 import dev.cadre.model.ModelResponse;
 import dev.cadre.model.ModelResponseAccumulator;
+import dev.cadre.model.support.ModelOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -129,8 +130,8 @@ public final class GeminiModel implements Model {
         private String baseUrl;
         private Duration timeout;
         private Duration connectTimeout = Duration.ofSeconds(30);
-        private int maxRetries = 2;
-        private Duration maxRetryAfter = Duration.ofSeconds(60);
+        private int maxRetries = ModelOptions.DEFAULT_MAX_RETRIES;
+        private Duration maxRetryAfter = ModelOptions.DEFAULT_MAX_RETRY_AFTER;
         private Double temperature;
         private Double topP;
         private Double topK;
@@ -172,28 +173,25 @@ public final class GeminiModel implements Model {
 
         /** The longest one HTTP request may take, streaming included. Default: none. */
         public Builder timeout(Duration timeout) {
-            this.timeout = positive(timeout, "timeout");
+            this.timeout = ModelOptions.positive(timeout, "timeout");
             return this;
         }
 
         /** The longest connecting may take. Default 30 s. */
         public Builder connectTimeout(Duration timeout) {
-            this.connectTimeout = positive(timeout, "connectTimeout");
+            this.connectTimeout = ModelOptions.positive(timeout, "connectTimeout");
             return this;
         }
 
         /** How often a failed request is retried (408, 429, 500, 502, 503, 504, connection failures). Default 2. */
         public Builder maxRetries(int maxRetries) {
-            if (maxRetries < 0) {
-                throw new IllegalArgumentException("maxRetries must be >= 0");
-            }
-            this.maxRetries = maxRetries;
+            this.maxRetries = ModelOptions.maxRetries(maxRetries);
             return this;
         }
 
         /** The longest wait a server may ask for before a retry; a longer one fails at once. Default 60 s. */
         public Builder maxRetryAfter(Duration maxRetryAfter) {
-            this.maxRetryAfter = positive(maxRetryAfter, "maxRetryAfter");
+            this.maxRetryAfter = ModelOptions.positive(maxRetryAfter, "maxRetryAfter");
             return this;
         }
 
@@ -277,14 +275,12 @@ public final class GeminiModel implements Model {
          * @throws IllegalArgumentException when the id is blank
          */
         public GeminiModel build() {
-            Objects.requireNonNull(id, "id: the model id, for example gemini-2.5-flash");
-            if (id.isBlank()) {
-                throw new IllegalArgumentException("id must not be blank");
-            }
-            String key = firstNonBlank(apiKey, env.apply("GEMINI_API_KEY"), env.apply("GOOGLE_API_KEY"));
-            String url = firstNonBlank(baseUrl);
-            url = url == null ? Settings.GEMINI_BASE_URL : url.replaceAll("/+$", "");
-            return new GeminiModel(new Settings(id, Optional.ofNullable(key), url, Optional.ofNullable(timeout),
+            ModelOptions.requireId(id, "gemini-2.5-flash");
+            Optional<String> key = ModelOptions.firstSet(apiKey, env.apply("GEMINI_API_KEY"),
+                    env.apply("GOOGLE_API_KEY"));
+            String url = ModelOptions.firstSet(baseUrl).map(u -> u.replaceAll("/+$", ""))
+                    .orElse(Settings.GEMINI_BASE_URL);
+            return new GeminiModel(new Settings(id, key, url, Optional.ofNullable(timeout),
                     connectTimeout, maxRetries, maxRetryAfter, optional(temperature), optional(topP), optional(topK),
                     optional(maxOutputTokens), stopSequences, optional(seed), optional(thinkingBudget),
                     Optional.ofNullable(includeThoughts), Optional.ofNullable(thinkingLevel),
@@ -297,23 +293,6 @@ public final class GeminiModel implements Model {
 
         private static OptionalInt optional(Integer i) {
             return i == null ? OptionalInt.empty() : OptionalInt.of(i);
-        }
-
-        private static Duration positive(Duration d, String name) {
-            Objects.requireNonNull(d, name);
-            if (d.isNegative() || d.isZero()) {
-                throw new IllegalArgumentException(name + " must be positive: " + d);
-            }
-            return d;
-        }
-
-        private static String firstNonBlank(String... values) {
-            for (String v : values) {
-                if (v != null && !v.isBlank()) {
-                    return v;
-                }
-            }
-            return null;
         }
     }
 }

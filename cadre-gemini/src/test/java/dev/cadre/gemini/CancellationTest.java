@@ -6,14 +6,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.cadre.model.ModelDelta;
 import dev.cadre.model.ModelException;
 import dev.cadre.model.ModelResponseAccumulator;
+import dev.cadre.testkit.BackgroundCall;
 import dev.cadre.testkit.FakeGeminiServer;
 import dev.cadre.testkit.GeminiReply;
 import dev.cadre.testkit.RecordedRequest;
 import dev.cadre.testkit.Reply;
+import dev.cadre.testkit.TestAbortSignal;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -40,19 +40,6 @@ class CancellationTest {
         server.close();
     }
 
-    private static CompletableFuture<Void> onVirtualThread(Runnable call) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                call.run();
-                done.complete(null);
-            } catch (Throwable t) {
-                done.completeExceptionally(t);
-            }
-        });
-        return done;
-    }
-
     private static void assertClosedByTheAbort(RecordedRequest request, long abortedAt) {
         assertThat(request.awaitDisconnect(WAIT))
                 .as("the server saw the client close well before its reply's next step, %d s away",
@@ -62,22 +49,12 @@ class CancellationTest {
                 .isGreaterThanOrEqualTo(abortedAt);
     }
 
-    private static String failureType(CompletableFuture<Void> call) throws Exception {
-        try {
-            call.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            throw new AssertionError("the call was expected to fail");
-        } catch (ExecutionException e) {
-            assertThat(e.getCause()).isInstanceOf(ModelException.class);
-            return ((ModelException) e.getCause()).errorType();
-        }
-    }
-
     @Test
     void abortingAStreamBetweenTwoChunksClosesTheConnectionAtOnceAndKeepsThePartialText() throws Exception {
         server.enqueue(Reply.text("one two three four five").chunkDelay(SCRIPTED));
         ModelResponseAccumulator turn = new ModelResponseAccumulator();
         CountDownLatch firstToken = new CountDownLatch(1);
-        CompletableFuture<Void> call = onVirtualThread(() -> model.stream(Requests.question("Count"), abort, d -> {
+        BackgroundCall call = BackgroundCall.start(() -> model.stream(Requests.question("Count"), abort, d -> {
             turn.accept(d);
             if (d instanceof ModelDelta.Text) {
                 firstToken.countDown();
@@ -89,7 +66,7 @@ class CancellationTest {
         abort.abort();
 
         assertClosedByTheAbort(server.takeRequest(WAIT), abortedAt);
-        assertThat(failureType(call)).isEqualTo("cancelled");
+        assertThat(call.failure(WAIT).errorType()).isEqualTo("cancelled");
         assertThat(turn.text()).isEqualTo("one");
         assertThat(server.requestCount()).as("no retry after an abort").isEqualTo(1);
     }
@@ -97,27 +74,27 @@ class CancellationTest {
     @Test
     void abortingAStreamThatStalledAfterItsHeadersClosesTheConnection() throws Exception {
         server.enqueue(Reply.stall());
-        CompletableFuture<Void> call = onVirtualThread(() -> model.stream(Requests.question("Hi"), abort, d -> { }));
+        BackgroundCall call = BackgroundCall.start(() -> model.stream(Requests.question("Hi"), abort, d -> { }));
         RecordedRequest request = server.takeRequest(WAIT);
 
         long abortedAt = System.nanoTime();
         abort.abort();
 
         assertClosedByTheAbort(request, abortedAt);
-        assertThat(failureType(call)).isEqualTo("cancelled");
+        assertThat(call.failure(WAIT).errorType()).isEqualTo("cancelled");
     }
 
     @Test
     void abortingANonStreamedCallClosesTheConnectionWhileItWaitsForTheAnswer() throws Exception {
         server.enqueue(Reply.text("a slow, whole answer").firstTokenDelay(SCRIPTED));
-        CompletableFuture<Void> call = onVirtualThread(() -> model.invoke(Requests.question("Hi"), abort));
+        BackgroundCall call = BackgroundCall.start(() -> model.invoke(Requests.question("Hi"), abort));
         RecordedRequest request = server.takeRequest(WAIT);
 
         long abortedAt = System.nanoTime();
         abort.abort();
 
         assertClosedByTheAbort(request, abortedAt);
-        assertThat(failureType(call)).isEqualTo("cancelled");
+        assertThat(call.failure(WAIT).errorType()).isEqualTo("cancelled");
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
@@ -125,12 +102,12 @@ class CancellationTest {
     void abortingDuringARetryWaitEndsTheWaitAndStartsNoNewRequest() throws Exception {
         // Within maxRetryAfter, so the model does wait it out; the abort has to end the wait.
         server.enqueue(GeminiReply.quotaExceeded(SCRIPTED.dividedBy(2)), GeminiReply.text("too late"));
-        CompletableFuture<Void> call = onVirtualThread(() -> model.invoke(Requests.question("Hi"), abort));
+        BackgroundCall call = BackgroundCall.start(() -> model.invoke(Requests.question("Hi"), abort));
         server.takeRequest(WAIT).awaitOutcome(WAIT);
 
         abort.abort();
 
-        assertThat(failureType(call)).isEqualTo("cancelled");
+        assertThat(call.failure(WAIT).errorType()).isEqualTo("cancelled");
         assertThat(server.requestCount()).as("no retry after the abort").isEqualTo(1);
     }
 

@@ -1,5 +1,6 @@
 package dev.cadre.openai;
 
+import dev.cadre.model.support.ModelOptions;
 import dev.cadre.openai.internal.SettingsBuilder;
 import java.time.Duration;
 import java.util.Objects;
@@ -59,28 +60,25 @@ public abstract sealed class OpenAIModelBuilder<B extends OpenAIModelBuilder<B>>
 
     /** The longest one HTTP request may take, streaming included. Default: the SDK's (10 minutes). */
     public B timeout(Duration timeout) {
-        s.timeout = SettingsBuilder.positive(timeout, "timeout");
+        s.timeout = ModelOptions.positive(timeout, "timeout");
         return self();
     }
 
     /** The longest connecting may take. Default: the SDK's. */
     public B connectTimeout(Duration timeout) {
-        s.connectTimeout = SettingsBuilder.positive(timeout, "connectTimeout");
+        s.connectTimeout = ModelOptions.positive(timeout, "connectTimeout");
         return self();
     }
 
     /** How often a failed request is retried (408, 409, 429, 5xx, connection failures). Default 2. */
     public B maxRetries(int maxRetries) {
-        if (maxRetries < 0) {
-            throw new IllegalArgumentException("maxRetries must be >= 0");
-        }
-        s.maxRetries = maxRetries;
+        s.maxRetries = ModelOptions.maxRetries(maxRetries);
         return self();
     }
 
     /** The longest {@code Retry-After} that is waited for; a longer one fails at once. Default 60 s. */
     public B maxRetryAfter(Duration maxRetryAfter) {
-        s.maxRetryAfter = SettingsBuilder.positive(maxRetryAfter, "maxRetryAfter");
+        s.maxRetryAfter = ModelOptions.positive(maxRetryAfter, "maxRetryAfter");
         return self();
     }
 

@@ -7,13 +7,13 @@ import dev.cadre.model.Model;
 import dev.cadre.model.ModelDelta;
 import dev.cadre.model.ModelException;
 import dev.cadre.model.ModelResponseAccumulator;
+import dev.cadre.testkit.BackgroundCall;
 import dev.cadre.testkit.FakeOpenAIServer;
 import dev.cadre.testkit.RecordedRequest;
 import dev.cadre.testkit.Reply;
+import dev.cadre.testkit.TestAbortSignal;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -39,20 +39,6 @@ class CancellationTest {
         server.close();
     }
 
-    /** Runs {@code call} on a virtual thread, as the engine does; the future holds its failure. */
-    private static CompletableFuture<Void> onVirtualThread(Runnable call) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread.ofVirtual().start(() -> {
-            try {
-                call.run();
-                done.complete(null);
-            } catch (Throwable t) {
-                done.completeExceptionally(t);
-            }
-        });
-        return done;
-    }
-
     /** The server saw the client close the connection after the abort, long before the reply's next step. */
     private static void assertClosedByTheAbort(RecordedRequest request, long abortedAt) {
         assertThat(request.awaitDisconnect(WAIT))
@@ -63,15 +49,6 @@ class CancellationTest {
                 .isGreaterThanOrEqualTo(abortedAt);
     }
 
-    private static Throwable failureOf(CompletableFuture<Void> call) throws Exception {
-        try {
-            call.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
-            throw new AssertionError("the call was expected to fail");
-        } catch (ExecutionException e) {
-            return e.getCause();
-        }
-    }
-
     @ParameterizedTest
     @EnumSource(Models.class)
     void abortingAStreamBetweenTwoTokensClosesTheConnectionAtOnceAndKeepsThePartialText(Models kind)
@@ -80,7 +57,7 @@ class CancellationTest {
         Model model = kind.against(server);
         ModelResponseAccumulator turn = new ModelResponseAccumulator();
         CountDownLatch firstToken = new CountDownLatch(1);
-        CompletableFuture<Void> call = onVirtualThread(() -> model.stream(Requests.question("Count"), abort, d -> {
+        BackgroundCall call = BackgroundCall.start(() -> model.stream(Requests.question("Count"), abort, d -> {
             turn.accept(d);
             if (d instanceof ModelDelta.Text) {
                 firstToken.countDown();
@@ -93,9 +70,7 @@ class CancellationTest {
 
         RecordedRequest request = server.takeRequest(WAIT);
         assertClosedByTheAbort(request, abortedAt);
-        Throwable failure = failureOf(call);
-        assertThat(failure).isInstanceOf(ModelException.class);
-        assertThat(((ModelException) failure).errorType()).isEqualTo("cancelled");
+        assertThat(call.failure(WAIT).errorType()).isEqualTo("cancelled");
         assertThat(turn.text()).isEqualTo("one");
         assertThat(server.requestCount()).as("no retry after an abort").isEqualTo(1);
     }
@@ -104,7 +79,7 @@ class CancellationTest {
     @EnumSource(Models.class)
     void abortingAStreamThatStalledAfterItsHeadersClosesTheConnection(Models kind) throws Exception {
         server.enqueue(Reply.stall());
-        CompletableFuture<Void> call = onVirtualThread(
+        BackgroundCall call = BackgroundCall.start(
                 () -> kind.against(server).stream(Requests.question("Hi"), abort, d -> { }));
         RecordedRequest request = server.takeRequest(WAIT);
 
@@ -112,14 +87,14 @@ class CancellationTest {
         abort.abort();
 
         assertClosedByTheAbort(request, abortedAt);
-        assertThat(((ModelException) failureOf(call)).errorType()).isEqualTo("cancelled");
+        assertThat(call.failure(WAIT).errorType()).isEqualTo("cancelled");
     }
 
     @ParameterizedTest
     @EnumSource(Models.class)
     void abortingAStreamStillWaitingForItsHeadersClosesTheConnection(Models kind) throws Exception {
         server.enqueue(Reply.text("late").headersDelay(SCRIPTED));
-        CompletableFuture<Void> call = onVirtualThread(
+        BackgroundCall call = BackgroundCall.start(
                 () -> kind.against(server).stream(Requests.question("Hi"), abort, d -> { }));
         RecordedRequest request = server.takeRequest(WAIT);
 
@@ -127,7 +102,7 @@ class CancellationTest {
         abort.abort();
 
         assertClosedByTheAbort(request, abortedAt);
-        assertThat(((ModelException) failureOf(call)).errorType()).isEqualTo("cancelled");
+        assertThat(call.failure(WAIT).errorType()).isEqualTo("cancelled");
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
@@ -135,7 +110,7 @@ class CancellationTest {
     @EnumSource(Models.class)
     void abortingANonStreamedCallClosesTheConnectionWhileItWaitsForTheAnswer(Models kind) throws Exception {
         server.enqueue(Reply.text("a slow, whole answer").firstTokenDelay(SCRIPTED));
-        CompletableFuture<Void> call = onVirtualThread(
+        BackgroundCall call = BackgroundCall.start(
                 () -> kind.against(server).invoke(Requests.question("Hi"), abort));
         RecordedRequest request = server.takeRequest(WAIT);
 
@@ -143,7 +118,7 @@ class CancellationTest {
         abort.abort();
 
         assertClosedByTheAbort(request, abortedAt);
-        assertThat(((ModelException) failureOf(call)).errorType()).isEqualTo("cancelled");
+        assertThat(call.failure(WAIT).errorType()).isEqualTo("cancelled");
         assertThat(server.requestCount()).isEqualTo(1);
     }
 
@@ -152,13 +127,13 @@ class CancellationTest {
     void abortingDuringARetryBackoffEndsTheWaitAndStartsNoNewRequest(Models kind) throws Exception {
         // Within maxRetryAfter, so the client does wait it out; the abort has to end the wait.
         server.enqueue(Reply.rateLimited(SCRIPTED.dividedBy(2)), Reply.text("too late"));
-        CompletableFuture<Void> call = onVirtualThread(
+        BackgroundCall call = BackgroundCall.start(
                 () -> kind.against(server).invoke(Requests.question("Hi"), abort));
         server.takeRequest(WAIT).awaitOutcome(WAIT);
 
         abort.abort();
 
-        assertThat(((ModelException) failureOf(call)).errorType()).isEqualTo("cancelled");
+        assertThat(call.failure(WAIT).errorType()).isEqualTo("cancelled");
         assertThat(server.requestCount()).isEqualTo(1);
     }
 

@@ -7,6 +7,7 @@ import com.anthropic.core.http.HttpResponse;
 import com.anthropic.core.http.Interceptor;
 import com.anthropic.errors.AnthropicIoException;
 import dev.cadre.model.AbortSignal;
+import dev.cadre.model.support.ModelCallRunner;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -89,7 +90,7 @@ public final class AbortableCalls implements Interceptor {
     }
 
     /** One HTTP attempt that an abort can cancel. */
-    public final class InFlight implements AutoCloseable {
+    public final class InFlight implements ModelCallRunner.Attempt {
         private final String key;
         /** Completes on abort: ends the calling thread's wait for the headers. */
         private final CompletableFuture<Void> abortedSignal = new CompletableFuture<>();
@@ -111,6 +112,7 @@ public final class AbortableCalls implements Interceptor {
             return key;
         }
 
+        @Override
         public boolean aborted() {
             return aborted;
         }

@@ -5,9 +5,7 @@ import com.anthropic.errors.AnthropicIoException;
 import com.anthropic.errors.AnthropicServiceException;
 import com.anthropic.errors.SseException;
 import dev.cadre.model.ModelException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
+import dev.cadre.model.support.ModelFailures;
 
 /** Turns SDK failures into {@link ModelException}s whose message says what to do. Not public API. */
 public final class Errors {
@@ -20,16 +18,12 @@ public final class Errors {
                 + "builder.", "authentication_error", null);
     }
 
-    public static ModelException cancelled(Throwable cause) {
-        return new ModelException("The model call was cancelled.", "cancelled", cause);
-    }
-
     /**
      * @param attempts how many HTTP requests were made, counting retries
      */
     public static ModelException map(Throwable e, Settings s, int attempts) {
         String where = s.baseUrl();
-        String tries = attempts > 1 ? " after " + attempts + " attempts" : "";
+        String tries = ModelFailures.afterAttempts(attempts);
         if (e instanceof ModelException m) {
             return m;
         }
@@ -46,22 +40,11 @@ public final class Errors {
                     "malformed_response", e);
         }
         if (e instanceof AnthropicIoException) {
-            if (hasCause(e, ConnectException.class)) {
-                return new ModelException("Could not connect to " + where + " (connection refused" + tries
-                        + "). Is the server running, and is the base URL right?", "connection_error", e);
-            }
-            if (hasCause(e, UnknownHostException.class)) {
-                return new ModelException("Could not resolve the host of " + where + ". Check the base URL.",
-                        "connection_error", e);
-            }
-            // OkHttp reports its call and read timeouts as InterruptedIOException("timeout").
-            if (hasCause(e, InterruptedIOException.class)) {
-                return new ModelException("The request to " + where + " timed out" + tries
-                        + ". Raise timeout(...) or check the server.", "timeout_error", e);
-            }
-            Throwable cause = e.getCause();
-            return new ModelException("The connection to " + where + " failed" + tries + ": "
-                    + (cause == null ? e.getMessage() : cause.toString()), "connection_error", e);
+            return ModelFailures.transport(e, where, attempts).orElseGet(() -> {
+                Throwable cause = e.getCause();
+                return new ModelException("The connection to " + where + " failed" + tries + ": "
+                        + (cause == null ? e.getMessage() : cause.toString()), "connection_error", e);
+            });
         }
         return new ModelException("The call to " + where + " failed: " + e, "model_error", e);
     }
@@ -101,14 +84,5 @@ public final class Errors {
         String m = e.apiMessage().filter(t -> !t.isBlank())
                 .orElseGet(() -> e.getMessage() == null ? "" : e.getMessage());
         return m.endsWith(".") || m.isEmpty() ? m : m + ".";
-    }
-
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

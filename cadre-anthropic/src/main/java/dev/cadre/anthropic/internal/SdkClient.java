@@ -8,7 +8,7 @@ import java.util.concurrent.Executors;
 /**
  * Builds the SDK client of one model instance. Not public API.
  *
- * <p>The SDK's own retries are off ({@code maxRetries(0)}): {@link RetryLoop} retries instead, so that a
+ * <p>The SDK's own retries are off ({@code maxRetries(0)}): Cadre's {@code RetryLoop} retries instead, so that a
  * cancelled call never starts a new request. {@link AbortableCalls} is installed as an interceptor.
  */
 public final class SdkClient {

@@ -3,6 +3,7 @@ package dev.cadre.gemini.internal;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cadre.model.AbortSignal;
+import dev.cadre.model.support.ModelCallRunner;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -80,7 +81,7 @@ public final class AbortableCalls implements Interceptor {
                 for (JsonNode detail : JSON.readTree(body).path("error").path("details")) {
                     String type = detail.path("@type").asText();
                     if (type.endsWith("google.rpc.RetryInfo")) {
-                        delay = RetryLoop.parseProtoDuration(detail.path("retryDelay").asText());
+                        delay = Retries.parseProtoDuration(detail.path("retryDelay").asText());
                     } else if (type.endsWith("google.rpc.ErrorInfo") && detail.hasNonNull("reason")) {
                         reason = Optional.of(detail.get("reason").asText());
                     }
@@ -89,14 +90,14 @@ public final class AbortableCalls implements Interceptor {
                 // An error body that is not Google's JSON has no details.
             }
             if (delay.isEmpty()) {
-                delay = RetryLoop.parseRetryAfter(retryAfter);
+                delay = Retries.parseRetryAfter(retryAfter);
             }
             return new ErrorHints(delay, reason);
         }
     }
 
     /** One HTTP attempt that an abort can cancel. */
-    public final class InFlight implements AutoCloseable {
+    public final class InFlight implements ModelCallRunner.Attempt {
         private final String key;
         private volatile Call call;
         private volatile boolean aborted;
@@ -112,6 +113,7 @@ public final class AbortableCalls implements Interceptor {
             return Map.of(HEADER, key);
         }
 
+        @Override
         public boolean aborted() {
             return aborted;
         }

@@ -1,12 +1,12 @@
 package dev.cadre.gemini.internal;
 
+import static dev.cadre.model.support.ModelFailures.rootMessage;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.google.genai.errors.ApiException;
 import com.google.genai.errors.GenAiIOException;
 import dev.cadre.model.ModelException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
+import dev.cadre.model.support.ModelFailures;
 
 /** Turns SDK failures into {@link ModelException}s whose message says what to do. Not public API. */
 public final class Errors {
@@ -22,17 +22,13 @@ public final class Errors {
                 + "the model builder.", "authentication_error", null);
     }
 
-    public static ModelException cancelled(Throwable cause) {
-        return new ModelException("The model call was cancelled.", "cancelled", cause);
-    }
-
     /**
      * @param hints what the error response said beyond its message
      * @param attempts how many HTTP requests were made, counting retries
      */
     public static ModelException map(Throwable e, AbortableCalls.ErrorHints hints, Settings s, int attempts) {
         String where = s.baseUrl();
-        String tries = attempts > 1 ? " after " + attempts + " attempts" : "";
+        String tries = ModelFailures.afterAttempts(attempts);
         if (e instanceof ModelException m) {
             return m;
         }
@@ -72,50 +68,20 @@ public final class Errors {
                 return new ModelException("Malformed response from Gemini at " + where + ": " + rootMessage(e),
                         "malformed_response", e);
             }
-            if (hasCause(e, ConnectException.class)) {
-                return new ModelException("Could not connect to " + where + " (connection refused" + tries
-                        + "). Is the server running, and is the base URL right?", "connection_error", e);
-            }
-            if (hasCause(e, UnknownHostException.class)) {
-                return new ModelException("Could not resolve the host of " + where + ". Check the base URL.",
-                        "connection_error", e);
-            }
-            // OkHttp reports its call and read timeouts as InterruptedIOException ("timeout").
-            if (hasCause(e, InterruptedIOException.class)) {
-                return new ModelException("The request to " + where + " timed out" + tries
-                        + ". Raise timeout(...) or check the server.", "timeout_error", e);
-            }
-            return new ModelException("The connection to " + where + " failed" + tries + ": " + rootMessage(e),
-                    "connection_error", e);
+            return ModelFailures.transport(e, where, attempts).orElseGet(() -> new ModelException("The connection to "
+                    + where + " failed" + tries + ": " + rootMessage(e), "connection_error", e));
         }
         return new ModelException("The call to Gemini at " + where + " failed: " + rootMessage(e), "model_error", e);
     }
 
     /** Whether the SDK failed to read what the server sent (it reports that as an I/O failure too). */
     static boolean malformed(Throwable e) {
-        return hasCause(e, JsonProcessingException.class);
+        return ModelFailures.hasCause(e, JsonProcessingException.class);
     }
 
     /** The server's own message, ending with a full stop. */
     static String serverMessage(ApiException e) {
         String m = e.message() == null ? "" : e.message().trim();
         return m.isEmpty() || m.endsWith(".") ? m : m + ".";
-    }
-
-    static String rootMessage(Throwable e) {
-        Throwable c = e;
-        while (c.getCause() != null && c.getCause() != c) {
-            c = c.getCause();
-        }
-        return c.getMessage() == null ? c.toString() : c.getMessage();
-    }
-
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

@@ -8,21 +8,23 @@ import com.google.genai.types.GenerateContentResponse;
 import com.google.genai.types.HttpOptions;
 import dev.cadre.model.AbortSignal;
 import dev.cadre.model.ModelException;
-import java.util.Iterator;
+import dev.cadre.model.support.ModelCallRunner;
+import dev.cadre.model.support.ModelFailures;
+import dev.cadre.model.support.RetryLoop;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Consumer;
 
 /**
- * The SDK client of one model with aborts, retries and error mapping around each HTTP attempt. Thread-safe:
- * the SDK client is, and every call keeps its own state. Not public API.
+ * The SDK client of one model with aborts, retries and error mapping around each HTTP attempt (Cadre's
+ * {@link ModelCallRunner}). Thread-safe: the SDK client is, and every call keeps its own state. Not public API.
  */
 public final class GeminiCalls {
 
     private final Settings settings;
     private final AbortableCalls calls = new AbortableCalls();
     private final Client client;
-    private final RetryLoop retry;
+    private final ModelCallRunner<AbortableCalls.InFlight> runner;
     private final ThoughtSignatures signatures;
 
     public GeminiCalls(Settings settings) {
@@ -30,7 +32,25 @@ public final class GeminiCalls {
         // Without a key there is no client; every call then fails with a clear message instead of the model
         // failing to build at start-up.
         this.client = settings.apiKey().map(key -> SdkClient.create(settings, key, calls)).orElse(null);
-        this.retry = new RetryLoop(settings);
+        this.runner = new ModelCallRunner<>(new RetryLoop(settings.maxRetries(), new Retries(settings)),
+                new ModelCallRunner.Attempts<>() {
+                    @Override
+                    public AbortableCalls.InFlight begin(AbortSignal abort) {
+                        return calls.begin(abort);
+                    }
+
+                    @Override
+                    public RuntimeException beforeOutput(RuntimeException e, AbortableCalls.InFlight f) {
+                        // The retry policy reads the Retry-After and RetryInfo the attempt saw.
+                        return new Retries.Failed(e, f.hints());
+                    }
+
+                    @Override
+                    public ModelException midStream(RuntimeException e, AbortableCalls.InFlight f) {
+                        return ModelFailures.brokenStream(Errors.map(e, f.hints(), settings, 1), e,
+                                settings.baseUrl());
+                    }
+                });
         this.signatures = new ThoughtSignatures(settings.thoughtSignatureCapacity());
     }
 
@@ -52,15 +72,7 @@ public final class GeminiCalls {
     /** A non-streamed call, retried as needed; an abort cancels the HTTP call at once. */
     public GenerateContentResponse invoke(AbortSignal abort, List<Content> contents, GenerateContentConfig config) {
         Client c = client();
-        return retry.run(abort, attempt -> {
-            try (AbortableCalls.InFlight f = calls.begin(abort)) {
-                try {
-                    return c.models.generateContent(settings.id(), contents, linked(config, f));
-                } catch (RuntimeException e) {
-                    throw f.aborted() ? Errors.cancelled(e) : new RetryLoop.Failed(e, f.hints());
-                }
-            }
-        }, () -> true);
+        return runner.invoke(abort, f -> c.models.generateContent(settings.id(), contents, linked(config, f)));
     }
 
     /**
@@ -73,49 +85,15 @@ public final class GeminiCalls {
     public void stream(AbortSignal abort, List<Content> contents, GenerateContentConfig config,
             Consumer<GenerateContentResponse> handler, Runnable onStart, Runnable onEnd) {
         Client c = client();
-        boolean[] delivered = {false};
-        retry.run(abort, attempt -> {
-            try (AbortableCalls.InFlight f = calls.begin(abort)) {
-                try (ResponseStream<GenerateContentResponse> stream =
-                        c.models.generateContentStream(settings.id(), contents, linked(config, f))) {
-                    onStart.run();
-                    Iterator<GenerateContentResponse> chunks = stream.iterator();
-                    while (chunks.hasNext()) {
-                        GenerateContentResponse chunk = chunks.next();
-                        if (f.aborted()) {
-                            throw Errors.cancelled(null);
-                        }
-                        delivered[0] = true;
-                        handler.accept(chunk);
-                    }
-                    if (f.aborted()) {
-                        throw Errors.cancelled(null);
-                    }
-                    onEnd.run();
-                    return null;
-                } catch (ModelException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    if (f.aborted()) {
-                        throw Errors.cancelled(e);
-                    }
-                    throw delivered[0] ? midStream(e, f) : new RetryLoop.Failed(e, f.hints());
-                }
-            }
-        }, () -> !delivered[0]);
+        runner.stream(abort, f -> {
+            ResponseStream<GenerateContentResponse> stream =
+                    c.models.generateContentStream(settings.id(), contents, linked(config, f));
+            return ModelCallRunner.EventStream.of(stream::iterator, stream::close);
+        }, handler::accept, onStart, onEnd);
     }
 
     /** The config with the private header that links its request to {@code f}. */
     private static GenerateContentConfig linked(GenerateContentConfig config, AbortableCalls.InFlight f) {
         return config.toBuilder().httpOptions(HttpOptions.builder().headers(f.headers()).build()).build();
-    }
-
-    private ModelException midStream(RuntimeException e, AbortableCalls.InFlight f) {
-        ModelException mapped = Errors.map(e, f.hints(), settings, 1);
-        if (mapped.errorType().equals("connection_error")) {
-            return new ModelException("The connection to " + settings.baseUrl()
-                    + " broke in the middle of the stream: " + Errors.rootMessage(e), "connection_error", e);
-        }
-        return mapped;
     }
 }

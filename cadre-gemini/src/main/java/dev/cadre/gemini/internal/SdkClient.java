@@ -12,7 +12,7 @@ import okhttp3.OkHttpClient;
  *
  * <p>The SDK gets an OkHttp client made here ({@code ClientOptions.customHttpClient}) whose first interceptor is
  * {@link AbortableCalls}; the SDK adds its own interceptors after it. Its {@code RetryInterceptor} is held to
- * one attempt: {@link RetryLoop} retries instead, so that a cancelled call never starts a new request. Read and
+ * one attempt: Cadre's {@code RetryLoop} retries instead, so that a cancelled call never starts a new request. Read and
  * write timeouts are off (a thinking model may be silent for long); {@code timeout} bounds the whole call.
  */
 public final class SdkClient {

@@ -1,6 +1,7 @@
 package dev.cadre.openai.internal;
 
 import dev.cadre.model.AbortSignal;
+import dev.cadre.model.support.ModelCallRunner;
 import java.io.IOException;
 import java.util.Map;
 import java.util.UUID;
@@ -56,7 +57,7 @@ public final class AbortableCalls implements Interceptor {
     }
 
     /** One HTTP attempt that an abort can cancel. */
-    public final class InFlight implements AutoCloseable {
+    public final class InFlight implements ModelCallRunner.Attempt {
         private final String key;
         private volatile Call call;
         private volatile boolean aborted;
@@ -75,6 +76,7 @@ public final class AbortableCalls implements Interceptor {
             return key;
         }
 
+        @Override
         public boolean aborted() {
             return aborted;
         }

@@ -11,9 +11,7 @@ import com.openai.errors.RateLimitException;
 import com.openai.errors.SseException;
 import com.openai.errors.UnauthorizedException;
 import dev.cadre.model.ModelException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.UnknownHostException;
+import dev.cadre.model.support.ModelFailures;
 
 /** Turns SDK failures into {@link ModelException}s whose message says what to do. Not public API. */
 public final class Errors {
@@ -26,16 +24,12 @@ public final class Errors {
                 "authentication_error", null);
     }
 
-    public static ModelException cancelled(Throwable cause) {
-        return new ModelException("The model call was cancelled.", "cancelled", cause);
-    }
-
     /**
      * @param attempts how many HTTP requests were made, counting retries
      */
     public static ModelException map(Throwable e, Settings s, int attempts) {
         String where = s.baseUrl();
-        String tries = attempts > 1 ? " after " + attempts + " attempts" : "";
+        String tries = ModelFailures.afterAttempts(attempts);
         if (e instanceof ModelException m) {
             return m;
         }
@@ -78,22 +72,11 @@ public final class Errors {
                     "malformed_response", e);
         }
         if (e instanceof OpenAIIoException) {
-            if (hasCause(e, ConnectException.class)) {
-                return new ModelException("Could not connect to " + where + " (connection refused" + tries
-                        + "). Is the server running, and is the base URL right?", "connection_error", e);
-            }
-            if (hasCause(e, UnknownHostException.class)) {
-                return new ModelException("Could not resolve the host of " + where + ". Check the base URL.",
-                        "connection_error", e);
-            }
-            // OkHttp reports its call and read timeouts as InterruptedIOException("timeout").
-            if (hasCause(e, InterruptedIOException.class)) {
-                return new ModelException("The request to " + where + " timed out" + tries
-                        + ". Raise timeout(...) or check the server.", "timeout_error", e);
-            }
-            Throwable cause = e.getCause();
-            return new ModelException("The connection to " + where + " failed" + tries + ": "
-                    + (cause == null ? e.getMessage() : cause.toString()), "connection_error", e);
+            return ModelFailures.transport(e, where, attempts).orElseGet(() -> {
+                Throwable cause = e.getCause();
+                return new ModelException("The connection to " + where + " failed" + tries + ": "
+                        + (cause == null ? e.getMessage() : cause.toString()), "connection_error", e);
+            });
         }
         return new ModelException("The call to " + where + " failed: " + e, "model_error", e);
     }
@@ -106,14 +89,5 @@ public final class Errors {
             m = m.substring(colon + 2);
         }
         return m.endsWith(".") || m.isEmpty() ? m : m + ".";
-    }
-
-    private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
-        for (Throwable c = e; c != null; c = c.getCause()) {
-            if (type.isInstance(c)) {
-                return true;
-            }
-        }
-        return false;
     }
 }

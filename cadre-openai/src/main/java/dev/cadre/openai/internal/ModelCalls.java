@@ -4,13 +4,16 @@ import com.openai.client.OpenAIClient;
 import com.openai.core.http.StreamResponse;
 import dev.cadre.model.AbortSignal;
 import dev.cadre.model.ModelException;
-import java.util.Iterator;
+import dev.cadre.model.support.ModelCallRunner;
+import dev.cadre.model.support.ModelFailures;
+import dev.cadre.model.support.RetryLoop;
 import java.util.Objects;
 import java.util.function.BiFunction;
 
 /**
- * What both OpenAI models share: the SDK client, aborts and retries around each HTTP attempt, error
- * mapping. Thread-safe: the SDK client is, and every call keeps its own state. Not public API.
+ * What both OpenAI models share: the SDK client, aborts and retries around each HTTP attempt (Cadre's
+ * {@link ModelCallRunner}), error mapping. Thread-safe: the SDK client is, and every call keeps its own state.
+ * Not public API.
  */
 public final class ModelCalls {
 
@@ -19,23 +22,19 @@ public final class ModelCalls {
     public interface Open<T> extends BiFunction<String, String, T> {
     }
 
-    /** Handles one streamed event; throws to fail the call. */
-    @FunctionalInterface
-    public interface EventHandler<E> {
-        void handle(E event);
-    }
-
     private final Settings settings;
     private final AbortableCalls calls = new AbortableCalls();
     private final OpenAIClient client;
-    private final RetryLoop retry;
+    private final ModelCallRunner<AbortableCalls.InFlight> runner;
 
     public ModelCalls(Settings settings) {
         this.settings = Objects.requireNonNull(settings, "settings");
         // Without a key there is no client; every call then fails with a clear message instead of
         // the model failing to build at start-up.
         this.client = settings.apiKey().isPresent() ? SdkClient.create(settings, calls) : null;
-        this.retry = new RetryLoop(settings);
+        this.runner = new ModelCallRunner<>(new RetryLoop(settings.maxRetries(), new Retries(settings)),
+                ModelCallRunner.Attempts.of(calls::begin, (e, attempt) ->
+                        ModelFailures.brokenStream(Errors.map(e, settings, 1), e, settings.baseUrl())));
     }
 
     public Settings settings() {
@@ -52,15 +51,7 @@ public final class ModelCalls {
     /** A non-streamed call, retried as needed; an abort cancels the HTTP call at once. */
     public <T> T invoke(AbortSignal abort, Open<T> call) {
         client();
-        return retry.run(abort, attempt -> {
-            try (AbortableCalls.InFlight f = calls.begin(abort)) {
-                try {
-                    return call.apply(f.header(), f.key());
-                } catch (RuntimeException e) {
-                    throw f.aborted() ? Errors.cancelled(e) : e;
-                }
-            }
-        }, () -> true);
+        return runner.invoke(abort, f -> call.apply(f.header(), f.key()));
     }
 
     /**
@@ -69,54 +60,12 @@ public final class ModelCalls {
      *
      * @param onEnd called after the last event; may throw to report an incomplete stream
      */
-    public <E> void stream(AbortSignal abort, Open<StreamResponse<E>> open, EventHandler<E> handler,
+    public <E> void stream(AbortSignal abort, Open<StreamResponse<E>> open, ModelCallRunner.EventHandler<E> handler,
             Runnable onStart, Runnable onEnd) {
         client();
-        boolean[] delivered = {false};
-        retry.run(abort, attempt -> {
-            try (AbortableCalls.InFlight f = calls.begin(abort)) {
-                try (StreamResponse<E> response = open.apply(f.header(), f.key())) {
-                    onStart.run();
-                    Iterator<E> events = response.stream().iterator();
-                    while (events.hasNext()) {
-                        E event = events.next();
-                        if (f.aborted()) {
-                            throw Errors.cancelled(null);
-                        }
-                        delivered[0] = true;
-                        handler.handle(event);
-                    }
-                    if (f.aborted()) {
-                        throw Errors.cancelled(null);
-                    }
-                    onEnd.run();
-                    return null;
-                } catch (ModelException e) {
-                    throw e;
-                } catch (RuntimeException e) {
-                    if (f.aborted()) {
-                        throw Errors.cancelled(e);
-                    }
-                    throw delivered[0] ? midStream(e) : e;
-                }
-            }
-        }, () -> !delivered[0]);
-    }
-
-    private ModelException midStream(RuntimeException e) {
-        ModelException mapped = Errors.map(e, settings, 1);
-        if (mapped.errorType().equals("connection_error")) {
-            return new ModelException("The connection to " + settings.baseUrl()
-                    + " broke in the middle of the stream: " + rootMessage(e), "connection_error", e);
-        }
-        return mapped;
-    }
-
-    private static String rootMessage(Throwable e) {
-        Throwable c = e;
-        while (c.getCause() != null) {
-            c = c.getCause();
-        }
-        return c.getMessage() == null ? c.toString() : c.getMessage();
+        runner.stream(abort, f -> {
+            StreamResponse<E> response = open.apply(f.header(), f.key());
+            return ModelCallRunner.EventStream.of(() -> response.stream().iterator(), response::close);
+        }, handler, onStart, onEnd);
     }
 }

@@ -11,7 +11,7 @@ import java.util.Map;
 /**
  * Builds the SDK client of one model instance. Not public API.
  *
- * <p>The SDK's own retries are off ({@code maxRetries(0)}): {@link RetryLoop} retries instead, so
+ * <p>The SDK's own retries are off ({@code maxRetries(0)}): Cadre's {@code RetryLoop} retries instead, so
  * that a cancelled call never starts a new request. {@link AbortableCalls} is installed as an
  * OkHttp interceptor.
  */

@@ -1,9 +1,9 @@
 package dev.cadre.openai.internal;
 
+import dev.cadre.model.support.ModelOptions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -22,8 +22,8 @@ public final class SettingsBuilder {
     public String project;
     public Duration timeout;
     public Duration connectTimeout;
-    public int maxRetries = 2;
-    public Duration maxRetryAfter = Duration.ofSeconds(60);
+    public int maxRetries = ModelOptions.DEFAULT_MAX_RETRIES;
+    public Duration maxRetryAfter = ModelOptions.DEFAULT_MAX_RETRY_AFTER;
     public Double temperature;
     public Double topP;
     public Long maxOutputTokens;
@@ -36,18 +36,15 @@ public final class SettingsBuilder {
     public UnaryOperator<String> env = System::getenv;
 
     public Settings build() {
-        Objects.requireNonNull(id, "id: the model id, for example gpt-5.2-mini");
-        if (id.isBlank()) {
-            throw new IllegalArgumentException("id must not be blank");
-        }
-        String url = firstNonBlank(baseUrl, env.apply("OPENAI_BASE_URL"));
-        url = url == null ? Settings.OPENAI_BASE_URL : stripTrailingSlash(url);
-        String key = firstNonBlank(apiKey, env.apply("OPENAI_API_KEY"));
-        if (key == null && !url.startsWith("https://api.openai.com")) {
+        ModelOptions.requireId(id, "gpt-5.2-mini");
+        String url = ModelOptions.firstSet(baseUrl, env.apply("OPENAI_BASE_URL"))
+                .map(SettingsBuilder::stripTrailingSlash).orElse(Settings.OPENAI_BASE_URL);
+        Optional<String> key = ModelOptions.firstSet(apiKey, env.apply("OPENAI_API_KEY"));
+        if (key.isEmpty() && !url.startsWith("https://api.openai.com")) {
             // Local OpenAI-compatible servers usually ignore the key, but the SDK needs one.
-            key = NO_KEY;
+            key = Optional.of(NO_KEY);
         }
-        return new Settings(id, Optional.ofNullable(key), url, Optional.ofNullable(organization),
+        return new Settings(id, key, url, Optional.ofNullable(organization),
                 Optional.ofNullable(project), Optional.ofNullable(timeout), Optional.ofNullable(connectTimeout),
                 maxRetries, maxRetryAfter,
                 temperature == null ? OptionalDouble.empty() : OptionalDouble.of(temperature),
@@ -55,21 +52,6 @@ public final class SettingsBuilder {
                 maxOutputTokens == null ? OptionalLong.empty() : OptionalLong.of(maxOutputTokens),
                 Optional.ofNullable(reasoningEffort), Optional.ofNullable(parallelToolCalls), stop,
                 seed == null ? OptionalLong.empty() : OptionalLong.of(seed), Optional.ofNullable(user));
-    }
-
-    public static Duration positive(Duration d, String name) {
-        Objects.requireNonNull(d, name);
-        if (d.isNegative() || d.isZero()) {
-            throw new IllegalArgumentException(name + " must be positive: " + d);
-        }
-        return d;
-    }
-
-    private static String firstNonBlank(String a, String b) {
-        if (a != null && !a.isBlank()) {
-            return a;
-        }
-        return b != null && !b.isBlank() ? b : null;
     }
 
     private static String stripTrailingSlash(String url) {
