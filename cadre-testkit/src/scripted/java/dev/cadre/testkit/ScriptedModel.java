@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -45,12 +44,13 @@ import java.util.function.Function;
 public final class ScriptedModel implements Model {
 
     private final String id;
-    private final Function<ModelRequest, Reply> replies;
+    /** The reply to a request, given the call's number (1 for the first); called outside any lock, may block. */
+    private final java.util.function.BiFunction<ModelRequest, Integer, Reply> replies;
     private final List<ModelRequest> requests = new CopyOnWriteArrayList<>();
     private final AtomicInteger aborted = new AtomicInteger();
     private final Object calls = new Object();
 
-    private ScriptedModel(String id, Function<ModelRequest, Reply> replies) {
+    private ScriptedModel(String id, java.util.function.BiFunction<ModelRequest, Integer, Reply> replies) {
         this.id = id;
         this.replies = replies;
     }
@@ -62,22 +62,22 @@ public final class ScriptedModel implements Model {
 
     /** Like {@link #of}, with a model id (shown in events and outputs). */
     public static ScriptedModel named(String id, Reply... replies) {
-        ConcurrentLinkedQueue<Reply> queue = new ConcurrentLinkedQueue<>(Arrays.asList(replies));
-        AtomicInteger used = new AtomicInteger();
-        return new ScriptedModel(id, request -> {
-            Reply next = queue.poll();
-            if (next == null) {
-                throw new ModelException("ScriptedModel '" + id + "' has no reply left for call " + (used.get() + 1)
-                        + ": it was scripted with " + used.get() + " replies", "script_exhausted", null);
+        // The n-th call gets the n-th reply, by the number it was given as its request was recorded: two calls at once
+        // cannot swap replies (or the recorded order and the replies would disagree).
+        List<Reply> script = List.copyOf(Arrays.asList(replies));
+        return new ScriptedModel(id, (request, call) -> {
+            if (call > script.size()) {
+                throw new ModelException("ScriptedModel '" + id + "' has no reply left for call " + call
+                        + ": it was scripted with " + script.size() + " replies", "script_exhausted", null);
             }
-            used.incrementAndGet();
-            return next;
+            return script.get(call - 1);
         });
     }
 
     /** A model that chooses each reply from the request, for example by its last user message. */
     public static ScriptedModel replying(Function<ModelRequest, Reply> replies) {
-        return new ScriptedModel("scripted", Objects.requireNonNull(replies));
+        Objects.requireNonNull(replies);
+        return new ScriptedModel("scripted", (request, call) -> replies.apply(request));
     }
 
     @Override
@@ -152,7 +152,7 @@ public final class ScriptedModel implements Model {
             call = requests.size();
             calls.notifyAll();
         }
-        Reply reply = replies.apply(request);
+        Reply reply = replies.apply(request, call);
         CompletableFuture<Void> aborted = new CompletableFuture<>();
         try (AbortSignal.Registration reg = abort.onAbort(() -> aborted.complete(null))) {
             // Like OpenAI's Responses API, which names the response before its first token.
