@@ -27,8 +27,13 @@ final class EventFollower implements RunStream {
 
     /** How long a reader waits for a signal before it looks at the log anyway. */
     private static final Duration LOOK_ANYWAY = Duration.ofMillis(500);
-    /** Looks without a signal, at that pace, before a terminal run with no end logged is ended from its row. */
-    private static final int LOOKS_BEFORE_STORED_END = 4;
+    /**
+     * Looks without a signal, at that pace, before a terminal run with no end logged is ended from its row: for
+     * longer than the writer of the run's process may pause between tries after an outage (its final state can be
+     * stored while its last events still wait to be written), and then some.
+     */
+    private static final int LOOKS_BEFORE_STORED_END =
+            (int) ((EventLog.MAX_BACKOFF_MS + 2_000) / LOOK_ANYWAY.toMillis()) + 1;
 
     private final DataSource connections;
     private final String table;

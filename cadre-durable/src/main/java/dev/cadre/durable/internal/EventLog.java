@@ -46,6 +46,8 @@ public final class EventLog implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(EventLog.class);
     static final String CHANNEL = "cadre_events";
     private static final int BATCH = 500;
+    /** The longest pause between two tries of a failing write (the db is down): readers wait longer than that. */
+    static final long MAX_BACKOFF_MS = 2_000;
     /** How long the events of an ended run are kept, as AgentOS keeps a finished run's buffer. */
     static final Duration RETENTION = Duration.ofMinutes(10);
     private final Duration retention;
@@ -245,7 +247,7 @@ public final class EventLog implements AutoCloseable {
                 } catch (InterruptedException stop) {
                     return;
                 }
-                backoff = Math.min(backoff * 2, 2_000);
+                backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
             }
         }
     }
