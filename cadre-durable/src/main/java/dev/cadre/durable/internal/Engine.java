@@ -208,15 +208,30 @@ public final class Engine implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until the runs' workflows have returned and DBOS has recorded their outcome (a workflow returns before
+     * DBOS writes it), or the deadline passes: a workflow left pending would be executed again, to find its end.
+     */
+    private void awaitRecorded(List<String> runIds, long deadline) throws InterruptedException {
+        impl.awaitIdle(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+        for (String runId : runIds) {
+            while (System.nanoTime() < deadline && dbos.getWorkflowStatus(runWorkflowId(runId))
+                    .map(s -> s.status() == WorkflowState.PENDING).orElse(false)) {
+                Thread.sleep(10); // the pace of a look at DBOS's table, not a synchronisation
+            }
+        }
+    }
+
     @Override
     public void close() {
         if (!released.get()) {
             // Not a drain: the runs executing here are cancelled (as documented), their ends stored and recorded
             // while DBOS still runs — else its shutdown fails their steps and they would end ERROR.
             impl.drain();
-            if (impl.cancelExecuting() > 0) {
+            List<String> cancelled = impl.cancelExecuting();
+            if (!cancelled.isEmpty()) {
                 try {
-                    impl.awaitIdle(CANCEL_ON_CLOSE);
+                    awaitRecorded(cancelled, System.nanoTime() + CANCEL_ON_CLOSE.toNanos());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }

@@ -74,14 +74,14 @@ public final class Workflows implements CadreWorkflows {
 
     /**
      * Cancels the runs executing here (for a stop that is not a drain): each ends {@code CANCELLED}, its end stored and
-     * recorded, before DBOS shuts down. Returns how many were asked to.
+     * recorded, before DBOS shuts down. Returns the ids of the runs asked to.
      */
-    int cancelExecuting() {
-        int asked = 0;
+    java.util.List<String> cancelExecuting() {
+        java.util.List<String> asked = new java.util.ArrayList<>();
         for (var run : java.util.Map.copyOf(runs).entrySet()) {
             try {
                 components.get(run.getValue()).cancelRun(run.getKey());
-                asked++;
+                asked.add(run.getKey());
             } catch (RuntimeException e) {
                 LOG.warn("Could not cancel run {} as this process stops: {}", run.getKey(), e.getMessage());
             }
