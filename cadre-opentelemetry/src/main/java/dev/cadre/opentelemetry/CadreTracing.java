@@ -11,7 +11,9 @@ import dev.cadre.run.RunResult;
 import dev.cadre.run.ToolExecution;
 import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import java.util.Objects;
+import java.util.function.UnaryOperator;
 
 /**
  * Traces Cadre runs with OpenTelemetry: a {@link RunListener} to register on a run manager
@@ -29,8 +31,10 @@ import java.util.Objects;
  *   <li>{@code delegate <member>} per delegation of a team; the member's run span is its child.
  * </ul>
  * A run a caller starts is a child of the OpenTelemetry context current on the thread its start is reported
- * from: the caller's for blocking runs ({@code run(...)}); for background runs wrap the manager's executor with
- * {@link #executor(RunExecutor)} so that the caller's context goes along.
+ * from, which is one of the run manager's threads. To make it the caller's span, give the manager
+ * {@link #contextPropagation()} as its task wrapper: every run, blocking, streamed or in the background, then
+ * hangs under the span current where it was started. (A manager with an executor of its own that only needs
+ * background runs covered can use {@link #executor(RunExecutor)} instead.)
  *
  * <p><b>Threading.</b> Thread-safe: callbacks of any number of runs may come concurrently. Every span ends
  * exactly once, even when a cancel races the run's end; a run's spans are all ended, and forgotten, when it
@@ -61,6 +65,16 @@ public final class CadreTracing implements RunListener {
     /** Shorthand for {@code builder(openTelemetry).build()}. */
     public static CadreTracing create(OpenTelemetry openTelemetry) {
         return builder(openTelemetry).build();
+    }
+
+    /**
+     * Carries the OpenTelemetry context of the thread that hands a task over to the thread that runs it: give it
+     * to {@code RunManager.builder().taskWrapper(...)} so that a run started while a span is current (by
+     * {@code run}, {@code start} or {@code startInBackground}) is that span's child, although it executes on
+     * the manager's threads. Stateless; safe to share between managers.
+     */
+    public static UnaryOperator<Runnable> contextPropagation() {
+        return task -> Context.current().wrap(task);
     }
 
     /**
