@@ -17,6 +17,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /** {@link CadreTracing#executor}: a background run's span is a child of the span its caller had open. */
+@SuppressWarnings("try") // a Scope is held for its effect on the current context
 class BackgroundContextTest {
 
     private static final Duration WAIT = Duration.ofSeconds(30);

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * {@link CadreTracing#contextPropagation()} as the manager's task wrapper: runs of every kind hang under the span
  * their caller had current, although they run on the manager's threads.
  */
+@SuppressWarnings("try") // a Scope is held for its effect on the current context
 class CallerContextTest {
 
     private final Tracing otel = new Tracing();
