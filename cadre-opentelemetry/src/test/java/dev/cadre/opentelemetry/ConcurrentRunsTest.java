@@ -4,10 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.cadre.Agent;
 import dev.cadre.RunManager;
+import dev.cadre.Team;
 import dev.cadre.db.InMemoryDb;
 import dev.cadre.run.Run;
 import dev.cadre.run.RunOutput;
 import dev.cadre.run.RunStatus;
+import dev.cadre.run.TeamRunOutput;
 import dev.cadre.testkit.ScriptedModel;
 import dev.cadre.testkit.ScriptedModel.Reply;
 import dev.cadre.tool.FunctionTool;
@@ -22,7 +24,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** Many runs at once, half of them cancelled while their model stalls, leave no span open. */
+/** Many runs at once (half of them cancelled while their model stalls, or team runs) leave no span open. */
 class ConcurrentRunsTest {
 
     private static final int RUNS = 200;
@@ -84,5 +86,39 @@ class ConcurrentRunsTest {
             }
         }
         assertThat(otel.spans()).allSatisfy(s -> assertThat(s.hasEnded()).isTrue());
+    }
+
+    @Test
+    void concurrentTeamRunsKeepEachMemberUnderItsOwnTeamsDelegation() throws Exception {
+        int teams = RUNS / 4;
+        ScriptedModel leader = ScriptedModel.replying(request -> ScriptedModel.isAfterToolResult(request)
+                ? Reply.text("done")
+                : Reply.toolCall("delegate_task_to_member", "{\"member_id\":\"m\",\"task\":\"t\"}"));
+        Agent member = Agent.builder().name("M").model(ScriptedModel.replying(request -> Reply.text("ok"))).build();
+        Team team = Team.builder().name("T").model(leader).members(member).db(new InMemoryDb()).runManager(runs)
+                .build();
+
+        List<Run<TeamRunOutput>> started = new ArrayList<>();
+        for (int i = 0; i < teams; i++) {
+            started.add(team.start("go " + i));
+        }
+        for (Run<TeamRunOutput> run : started) {
+            otel.awaitEnd(run.runId());
+        }
+
+        assertThat(otel.tracing.openRuns()).isZero();
+        Map<String, SpanData> bySpanId = otel.spans().stream()
+                .collect(Collectors.toMap(SpanData::getSpanId, s -> s));
+        List<SpanData> members = otel.spans().stream().filter(s -> s.getName().equals("invoke_agent M")).toList();
+        assertThat(members).hasSize(teams);
+        for (SpanData m : members) {
+            SpanData delegation = bySpanId.get(m.getParentSpanId());
+            assertThat(delegation.getName()).isEqualTo("delegate M");
+            SpanData teamSpan = bySpanId.get(delegation.getParentSpanId());
+            assertThat(teamSpan.getName()).isEqualTo("invoke_agent T");
+            assertThat(teamSpan.getAttributes().get(AttributeKey.stringKey("cadre.run.id")))
+                    .isEqualTo(m.getAttributes().get(AttributeKey.stringKey("cadre.run.parent_id")));
+            assertThat(m.getTraceId()).isEqualTo(teamSpan.getTraceId());
+        }
     }
 }
