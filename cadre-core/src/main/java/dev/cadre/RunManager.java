@@ -25,6 +25,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,7 @@ public final class RunManager implements AutoCloseable {
     private final CancellationManager.Subscription subscription;
     private final Cancels cancels;
     private final CancelPoller cancelPoller;
-    private final EngineThreads threads = new EngineThreads();
+    private final EngineThreads threads;
     private final Listeners listeners;
     private final Duration memberDrainTimeout;
     private final int streamBuffer;
@@ -63,6 +64,7 @@ public final class RunManager implements AutoCloseable {
 
     private RunManager(Builder b) {
         this.registry = new RunRegistry(b.cancelIntentTtl, b.maxCancelIntents);
+        this.threads = new EngineThreads(b.taskWrapper);
         this.executor = b.executor != null ? b.executor
                 : new InProcessRunExecutor(b.maxBackgroundRuns, b.maxQueuedBackgroundRuns);
         this.cancellations = b.cancellations != null ? b.cancellations : CancellationManager.local();
@@ -275,6 +277,7 @@ public final class RunManager implements AutoCloseable {
         private int maxBackgroundRuns = 1_000;
         private int maxQueuedBackgroundRuns = 100_000;
         private RunExecutor executor;
+        private UnaryOperator<Runnable> taskWrapper = UnaryOperator.identity();
         private CancellationManager cancellations;
         private Duration cancelIntentTtl = Duration.ofMinutes(10);
         private int maxCancelIntents = 10_000;
@@ -324,6 +327,16 @@ public final class RunManager implements AutoCloseable {
         /** Replaces the in-process background executor (the two limits above then do not apply). */
         public Builder executor(RunExecutor executor) {
             this.executor = Objects.requireNonNull(executor);
+            return this;
+        }
+
+        /**
+         * Wraps each task this manager hands to another thread (a run, a background run's submission, a model or
+         * tool call, a member run), on the handing thread, to carry thread-bound context along (an OpenTelemetry
+         * context, say). Default: none.
+         */
+        public Builder taskWrapper(UnaryOperator<Runnable> wrapper) {
+            this.taskWrapper = Objects.requireNonNull(wrapper);
             return this;
         }
 

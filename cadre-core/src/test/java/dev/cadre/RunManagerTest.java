@@ -111,4 +111,44 @@ class RunManagerTest {
         assertThat(out.memberResponses()).hasSize(1);
         assertThat(runs.activeRunIds()).isEmpty();
     }
+
+    @Test
+    void theTaskWrapperCarriesTheStartingThreadsContextToEveryRunThread() throws Exception {
+        ThreadLocal<String> context = new ThreadLocal<>();
+        java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RunManager runs = RunManager.builder()
+                .taskWrapper(task -> {
+                    String captured = context.get();
+                    return () -> {
+                        context.set(captured);
+                        try {
+                            task.run();
+                        } finally {
+                            context.remove();
+                        }
+                    };
+                })
+                .listener(new dev.cadre.run.RunListener() {
+                    @Override public void runStarted(dev.cadre.run.RunInfo run) {
+                        seen.add("started " + context.get());
+                    }
+                    @Override public void modelRequestStarted(dev.cadre.run.RunInfo run, dev.cadre.model.Model m) {
+                        seen.add("model " + context.get());
+                    }
+                }).build();
+        Agent agent = Agent.builder().name("A").model(ScriptedModel.of(Reply.text("a"), Reply.text("b")))
+                .db(db).runManager(runs).build();
+
+        context.set("caller");
+        try {
+            agent.run("go");
+            RunOutput background = agent.runInBackground("go");
+            assertThat(runs.awaitRun(background.runId(), WAIT)).isTrue();
+        } finally {
+            context.remove();
+            runs.shutdown(WAIT);
+        }
+
+        assertThat(seen).containsExactly("started caller", "model caller", "started caller", "model caller");
+    }
 }

@@ -2,6 +2,7 @@ package dev.cadre.internal;
 
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
 
 /**
  * Starts one run manager's virtual threads and counts the live ones, so tests and diagnostics can check
@@ -11,8 +12,19 @@ public final class EngineThreads {
 
     private final Object lock = new Object();
     private int live;
+    private final UnaryOperator<Runnable> wrapper;
 
-    Thread start(String name, Runnable body) {
+    public EngineThreads(UnaryOperator<Runnable> wrapper) {
+        this.wrapper = wrapper;
+    }
+
+    /** {@code task} as the manager's task wrapper makes it, on the calling thread (whose context it may take). */
+    Runnable wrap(Runnable task) {
+        return wrapper.apply(task);
+    }
+
+    Thread start(String name, Runnable task) {
+        Runnable body = wrap(task);
         synchronized (lock) {
             live++;
         }

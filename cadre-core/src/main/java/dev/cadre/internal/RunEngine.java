@@ -144,7 +144,7 @@ public final class RunEngine {
             }
         });
         try {
-            cx.executor().submit(() -> {
+            cx.executor().submit(cx.threads().wrap(() -> {
                 beforeStart.close();
                 if (!r.state.moveStatus(RunStatus.PENDING, RunStatus.RUNNING)) {
                     return; // cancelled while it waited: the cancel ends it
@@ -157,7 +157,7 @@ public final class RunEngine {
                     r.done.complete(null);
                     finisher.announce(r, out != null ? out : r.state.snapshot());
                 }
-            });
+            }));
         } catch (RejectedExecutionException e) {
             // Decide first: if a cancel won the decision, its abort action ends the run instead.
             if (r.control.decide(RunStatus.ERROR)) {
