@@ -94,6 +94,10 @@ public final class CadreCli implements Runnable {
                 pe.getCommandLine().usage(cmd.getErr());
                 return USAGE;
             }
+            if (e instanceof UsageException u) {
+                cmd.getErr().println("cadre: " + u.getMessage());
+                return USAGE;
+            }
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             cmd.getErr().println("cadre: " + message);
             return FAILED;
