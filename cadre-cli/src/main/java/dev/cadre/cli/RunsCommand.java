@@ -192,8 +192,8 @@ final class RunsCommand implements Callable<Integer> {
     }
 
     @Command(name = "cancel", mixinStandardHelpOptions = true,
-            description = {"Cancels a run and says what happened. Exit 0 when it was cancelled (or will be),",
-                "1 when it had already ended or is not known."},
+            description = {"Cancels a run and says what happened.",
+                "Exits 0 when it was cancelled (or will be), 1 when it had already ended or is not known."},
             footer = {"", "Examples:", "  cadre runs cancel 3f2a... --url http://127.0.0.1:7777",
                 "  cadre runs cancel 3f2a... --db jdbc:postgresql://127.0.0.1:5432/test?user=postgres"})
     static final class CancelRun implements Callable<Integer> {

@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "serve",
         mixinStandardHelpOptions = true,
         description = {
-            "Serves the agents and teams of a config file over the AgentOS HTTP API,",
-            "so the Agent UI and AgentOS clients can use them."},
+            "Serves the agents and teams of a config file over the AgentOS HTTP API.",
+            "The Agent UI and AgentOS clients can then use them."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  cadre serve --config cadre.yaml",

@@ -43,6 +43,29 @@ class CadreCliTest {
     }
 
     @Test
+    void everyCommandsSummaryLineIsACompleteSentence() {
+        // The header's first line, or else the description's, is what `cadre --help` (and `cadre runs --help`)
+        // list beside the name.
+        java.util.List<CommandLine> all = new java.util.ArrayList<>();
+        java.util.Deque<CommandLine> todo = new java.util.ArrayDeque<>(CadreCli.commandLine().getSubcommands().values());
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.pop();
+            all.add(c);
+            todo.addAll(c.getSubcommands().values());
+        }
+        assertThat(all).hasSizeGreaterThan(5);
+        for (CommandLine c : all) {
+            var usage = c.getCommandSpec().usageMessage();
+            String[] description = usage.header().length > 0 ? usage.header() : usage.description();
+            assertThat(description).as(c.getCommandSpec().qualifiedName()).isNotEmpty();
+            assertThat(description[0]).as(c.getCommandSpec().qualifiedName()).matches("[A-Z].*[.]");
+        }
+        // Long lines wrap onto the next line, indented: the whole sentence is there.
+        assertThat(run("--help").out().replaceAll("\\s+", " ")).contains("Runs the two seed scenarios end to end.",
+                "Serves the agents and teams of a config file over the AgentOS HTTP API.");
+    }
+
+    @Test
     void usageErrorsExitWith2() {
         assertThat(run().exitCode()).isEqualTo(2);
         assertThat(run("serve").exitCode()).as("no --config").isEqualTo(2);
