@@ -89,6 +89,20 @@ class CadreCliTest {
     }
 
     @Test
+    void aMissingConfigFileOrAYamlSyntaxErrorSaysWhatIsWrongAndWhere(@TempDir Path dir) throws Exception {
+        Result missing = run("serve", "--config", dir.resolve("cadre.yml").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err().strip()).isEqualTo(dir.resolve("cadre.yml") + ": file not found");
+
+        Path file = dir.resolve("cadre.yaml");
+        Files.writeString(file, "db: memory\nagents:\n  - {id: a, name: A\n");
+        Result broken = run("serve", "--config", file.toString());
+        assertThat(broken.exitCode()).isEqualTo(2);
+        assertThat(broken.err().strip()).isEqualTo("cadre.yaml:4: not valid YAML: expected ',' or '}', but got"
+                + " <stream end> at line 4, column 1 (while parsing a flow mapping that starts at line 3, column 5)");
+    }
+
+    @Test
     void aDatabaseThatCannotBeOpenedExitsWith1AndShowsNoPassword(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("cadre.yaml");
         Files.writeString(file, """

@@ -171,8 +171,15 @@ public final class CadreConfig {
         String text;
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException(path.toString(), 0, "", "file not found");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new ConfigException(path.toString(), 0, "", "cannot be read: permission denied");
         } catch (IOException e) {
-            throw new ConfigException(path.toString(), 1, "", "cannot be read: " + e.getMessage());
+            // The JDK's messages for these name the path alone (already said); its exception type says why.
+            throw new ConfigException(path.toString(), 0, "", "cannot be read ("
+                    + (e.getMessage() != null && !e.getMessage().equals(path.toString()) ? e.getMessage()
+                            : e.getClass().getSimpleName()) + ")");
         }
         return parse(text, path.getFileName().toString(), System.getenv());
     }
