@@ -203,6 +203,19 @@ public final class CadreConfig {
         return models;
     }
 
+    /**
+     * The model of {@code models.<name>}, built as the agents and teams get it (opens nothing until it is called).
+     *
+     * @throws IllegalArgumentException when the config has no model of that name
+     */
+    public dev.cadre.model.Model model(String name) {
+        ModelConfig m = models.get(name);
+        if (m == null) {
+            throw new IllegalArgumentException("No model '" + name + "' in the config; it has " + models.keySet());
+        }
+        return Assembly.model(m);
+    }
+
     public List<AgentConfig> agents() {
         return agents;
     }
