@@ -160,7 +160,7 @@ class CadreCliTest {
         StringWriter out = new StringWriter() {
             @Override
             public void flush() {
-                if (toString().contains("serving on")) {
+                if (toString().contains("execution: ")) {
                     serving.countDown();
                 }
             }
@@ -173,7 +173,10 @@ class CadreCliTest {
                 .start(() -> exit.complete(cli.execute("serve", "--config", file.toString(), "--port", "0")));
 
         assertThat(serving.await(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(out.toString()).contains("Cadre is serving on http://127.0.0.1:");
+        assertThat(out.toString()).startsWith("Cadre is serving on http://127.0.0.1:").contains(
+                "  db:        memory\n", "  agents:    1 (helper)\n", "  teams:     none\n",
+                "  auth:      none (anyone who can reach the port may call it)\n",
+                "  execution: local, instance " + dev.cadre.db.ProcessInstance.id());
         HttpResponse<String> agents = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(serve.server().baseUrl() + "/agents")).build(),
                 HttpResponse.BodyHandlers.ofString());
