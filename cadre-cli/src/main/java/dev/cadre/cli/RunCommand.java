@@ -127,12 +127,23 @@ final class RunCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("cadre run: " + e.getMessage());
                 return CadreCli.USAGE;
             }
-            // Ctrl-C cancels the run and waits for its cancelled state to be stored.
+            // Ctrl-C cancels the run, waits for its cancelled state to be stored and reports it: the JVM ends once
+            // the hook returns, before the command's own thread may get to its report.
             AtomicReference<Boolean> done = new AtomicReference<>(false);
+            java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
             Thread hook = new Thread(() -> {
                 if (!done.get()) {
-                    component.cancelRun(request.runId().orElseThrow());
-                    awaitQuietly(components, request.runId().orElseThrow());
+                    String runId = request.runId().orElseThrow();
+                    var cancel = component.cancelRun(runId);
+                    awaitQuietly(components, runId);
+                    if (!json && reported.compareAndSet(false, true)) {
+                        console.println(console.yellow("\nCtrl-C: " + cancel.message()));
+                        try {
+                            components.db().getRun(runId).ifPresent(r -> report(r, console));
+                        } catch (RuntimeException e) {
+                            console.println("(the run's stored state cannot be read: " + e.getMessage() + ")");
+                        }
+                    }
                 }
             });
             Runtime.getRuntime().addShutdownHook(hook);
@@ -147,7 +158,7 @@ final class RunCommand implements Callable<Integer> {
             }
             if (json) {
                 System.out.println(CadreJson.tree(result).toPrettyString());
-            } else {
+            } else if (reported.compareAndSet(false, true)) {
                 report(result, console);
             }
             return result.status() == RunStatus.COMPLETED ? 0 : CadreCli.FAILED;
