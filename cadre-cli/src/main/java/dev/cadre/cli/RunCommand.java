@@ -174,15 +174,22 @@ final class RunCommand implements Callable<Integer> {
     private RunResult stream(Component<?> component, RunRequest request, Console console) {
         try (RunStream events = component.stream(request)) {
             console.println(console.dim("run " + events.runId() + ", session " + events.sessionId()));
-            for (RunEvent e : events) {
-                switch (e) {
-                    case TeamToolCallStarted t when t.tool().toolName().startsWith("delegate_task_to_member") ->
-                            console.println(console.dim("\n[" + t.teamName() + " delegates to "
-                                    + t.tool().toolArgs().path("member_id").asText("all members") + "]"));
-                    case ContentEvent c -> console.print(c.content());
-                    case RunCancelled c -> console.println(console.yellow("\n[" + c.agentName() + "'s run was cancelled]"));
-                    case TeamRunCancelled c -> console.println(console.yellow("\n[" + c.teamName() + "'s run was cancelled]"));
-                    default -> { }
+            // Until the first token, a spinner says the run is waiting (for the model, or a member); the text
+            // itself then shows progress.
+            try (Console.Spinner waiting = console.spinner(() -> component.name() + " is thinking")) {
+                for (RunEvent e : events) {
+                    if (e instanceof ContentEvent) {
+                        waiting.close();
+                    }
+                    switch (e) {
+                        case TeamToolCallStarted t when t.tool().toolName().startsWith("delegate_task_to_member") ->
+                                console.println(console.dim("\n[" + t.teamName() + " delegates to "
+                                        + t.tool().toolArgs().path("member_id").asText("all members") + "]"));
+                        case ContentEvent c -> console.print(c.content());
+                        case RunCancelled c -> console.println(console.yellow("\n[" + c.agentName() + "'s run was cancelled]"));
+                        case TeamRunCancelled c -> console.println(console.yellow("\n[" + c.teamName() + "'s run was cancelled]"));
+                        default -> { }
+                    }
                 }
             }
             console.println("");
