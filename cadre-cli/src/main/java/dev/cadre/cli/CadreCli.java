@@ -24,6 +24,7 @@ import picocli.CommandLine.Command;
             "  cadre demo",
             "  cadre run --config cadre.yaml --team research-team \"What is entropy?\" --stream",
             "  cadre serve --config cadre.yaml",
+            "  cadre check --config cadre.yaml --online",
             "  cadre runs list --db sqlite:cadre.db",
             "  cadre help run"
         })
@@ -46,6 +47,7 @@ public final class CadreCli implements Runnable {
         m.put("run", RunCommand::new);
         m.put("runs", RunsCommand::new);
         m.put("serve", ServeCommand::new);
+        m.put("check", CheckCommand::new);
         m.put("help", CommandLine.HelpCommand::new);
         m.put(TrainingCommand.NAME, TrainingCommand::new);
         return m;
@@ -94,6 +96,10 @@ public final class CadreCli implements Runnable {
                 pe.getCommandLine().usage(cmd.getErr());
                 return USAGE;
             }
+            if (e instanceof UsageException u) {
+                cmd.getErr().println("cadre: " + u.getMessage());
+                return USAGE;
+            }
             String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             cmd.getErr().println("cadre: " + message);
             return FAILED;
@@ -104,7 +110,7 @@ public final class CadreCli implements Runnable {
     public void run() {
         // No subcommand: say what there is, as a usage error.
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing a command: demo, run, runs or serve");
+                "Missing a command: demo, run, runs, serve or check");
     }
 
     static final class Version implements CommandLine.IVersionProvider {

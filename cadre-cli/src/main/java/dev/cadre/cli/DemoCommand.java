@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
 /** {@code cadre demo}: the two seed scenarios, end to end. */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = {
-            "Runs the two seed scenarios end to end:",
+            "Runs the two seed scenarios end to end.",
             "  1. a team run in the background, polled to COMPLETED, and a long one cancelled mid-way;",
             "  2. a streamed team run cancelled from another thread.",
             "Models: OpenAI when OPENAI_API_KEY is set, any OpenAI-compatible server when OPENAI_BASE_URL is,",

@@ -127,12 +127,23 @@ final class RunCommand implements Callable<Integer> {
                 spec.commandLine().getErr().println("cadre run: " + e.getMessage());
                 return CadreCli.USAGE;
             }
-            // Ctrl-C cancels the run and waits for its cancelled state to be stored.
+            // Ctrl-C cancels the run, waits for its cancelled state to be stored and reports it: the JVM ends once
+            // the hook returns, before the command's own thread may get to its report.
             AtomicReference<Boolean> done = new AtomicReference<>(false);
+            java.util.concurrent.atomic.AtomicBoolean reported = new java.util.concurrent.atomic.AtomicBoolean();
             Thread hook = new Thread(() -> {
                 if (!done.get()) {
-                    component.cancelRun(request.runId().orElseThrow());
-                    awaitQuietly(components, request.runId().orElseThrow());
+                    String runId = request.runId().orElseThrow();
+                    var cancel = component.cancelRun(runId);
+                    awaitQuietly(components, runId);
+                    if (!json && reported.compareAndSet(false, true)) {
+                        console.println(console.yellow("\nCtrl-C: " + cancel.message()));
+                        try {
+                            components.db().getRun(runId).ifPresent(r -> report(r, console));
+                        } catch (RuntimeException e) {
+                            console.println("(the run's stored state cannot be read: " + e.getMessage() + ")");
+                        }
+                    }
                 }
             });
             Runtime.getRuntime().addShutdownHook(hook);
@@ -147,7 +158,7 @@ final class RunCommand implements Callable<Integer> {
             }
             if (json) {
                 System.out.println(CadreJson.tree(result).toPrettyString());
-            } else {
+            } else if (reported.compareAndSet(false, true)) {
                 report(result, console);
             }
             return result.status() == RunStatus.COMPLETED ? 0 : CadreCli.FAILED;
@@ -163,15 +174,22 @@ final class RunCommand implements Callable<Integer> {
     private RunResult stream(Component<?> component, RunRequest request, Console console) {
         try (RunStream events = component.stream(request)) {
             console.println(console.dim("run " + events.runId() + ", session " + events.sessionId()));
-            for (RunEvent e : events) {
-                switch (e) {
-                    case TeamToolCallStarted t when t.tool().toolName().startsWith("delegate_task_to_member") ->
-                            console.println(console.dim("\n[" + t.teamName() + " delegates to "
-                                    + t.tool().toolArgs().path("member_id").asText("all members") + "]"));
-                    case ContentEvent c -> console.print(c.content());
-                    case RunCancelled c -> console.println(console.yellow("\n[" + c.agentName() + "'s run was cancelled]"));
-                    case TeamRunCancelled c -> console.println(console.yellow("\n[" + c.teamName() + "'s run was cancelled]"));
-                    default -> { }
+            // Until the first token, a spinner says the run is waiting (for the model, or a member); the text
+            // itself then shows progress.
+            try (Console.Spinner waiting = console.spinner(() -> component.name() + " is thinking")) {
+                for (RunEvent e : events) {
+                    if (e instanceof ContentEvent) {
+                        waiting.close();
+                    }
+                    switch (e) {
+                        case TeamToolCallStarted t when t.tool().toolName().startsWith("delegate_task_to_member") ->
+                                console.println(console.dim("\n[" + t.teamName() + " delegates to "
+                                        + t.tool().toolArgs().path("member_id").asText("all members") + "]"));
+                        case ContentEvent c -> console.print(c.content());
+                        case RunCancelled c -> console.println(console.yellow("\n[" + c.agentName() + "'s run was cancelled]"));
+                        case TeamRunCancelled c -> console.println(console.yellow("\n[" + c.teamName() + "'s run was cancelled]"));
+                        default -> { }
+                    }
                 }
             }
             console.println("");

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.cli.internal.Console;
 import dev.cadre.jdbc.JdbcDbs;
+import dev.cadre.jdbc.SqliteDb;
+import dev.cadre.db.DbException;
 import dev.cadre.json.CadreJson;
 import dev.cadre.run.CancelResult;
 import dev.cadre.run.RunResult;
@@ -78,10 +80,26 @@ final class RunsCommand implements Callable<Integer> {
         boolean json;
 
         Runs open() {
-            // A tool that looks at a db ends no one's runs: the servers sharing it sweep their dead peers' runs
-            // (or, durable, resume them).
-            return where.db != null ? new DbRuns(JdbcDbs.open(where.db, b -> b.sweepOrphans(false)))
-                    : new HttpRuns(where.url, Optional.ofNullable(key));
+            if (where.db == null) {
+                return new HttpRuns(where.url, Optional.ofNullable(key));
+            }
+            try {
+                // A tool that looks at a db ends no one's runs: the servers sharing it sweep their dead peers' runs
+                // (or, durable, resume them). Nor does it create one: a mistyped file name would otherwise
+                // be a new, empty database that has "No runs."
+                return new DbRuns(JdbcDbs.open(where.db, b -> {
+                    b.sweepOrphans(false);
+                    if (b instanceof SqliteDb.Builder sqlite) {
+                        sqlite.createIfMissing(false);
+                    }
+                }));
+            } catch (DbException e) {
+                if (e.kind() == DbException.Kind.NOT_FOUND) {
+                    throw new UsageException(e.getMessage() + ". Check the --db path (a SQLite file is created"
+                            + " by `cadre run` or `cadre serve`, not by `cadre runs`).");
+                }
+                throw e;
+            }
         }
     }
 
@@ -174,8 +192,8 @@ final class RunsCommand implements Callable<Integer> {
     }
 
     @Command(name = "cancel", mixinStandardHelpOptions = true,
-            description = {"Cancels a run and says what happened. Exit 0 when it was cancelled (or will be),",
-                "1 when it had already ended or is not known."},
+            description = {"Cancels a run and says what happened.",
+                "Exits 0 when it was cancelled (or will be), 1 when it had already ended or is not known."},
             footer = {"", "Examples:", "  cadre runs cancel 3f2a... --url http://127.0.0.1:7777",
                 "  cadre runs cancel 3f2a... --db jdbc:postgresql://127.0.0.1:5432/test?user=postgres"})
     static final class CancelRun implements Callable<Integer> {
@@ -248,7 +266,15 @@ final class RunsCommand implements Callable<Integer> {
             RunManager none = RunManager.builder().cancellationManager(dev.cadre.jdbc.JdbcDbs.cancellations(store))
                     .build();
             try {
-                return none.cancel(runId, store);
+                CancelResult result = none.cancel(runId, store);
+                if (result.outcome() == CancelResult.Outcome.NOT_FOUND) {
+                    // The db records cancel requests only for runs it holds, and the manager that remembers a
+                    // cancel for a run not started yet is this one, gone when the command exits: nothing is kept.
+                    return new CancelResult(runId, CancelResult.Outcome.NOT_FOUND, Optional.empty(),
+                            "No run " + runId + " is in this db. Nothing was recorded: a run started later with this"
+                                    + " id is not cancelled. `cadre runs list` shows the runs.");
+                }
+                return result;
             } finally {
                 none.shutdown(Duration.ZERO);
             }

@@ -25,8 +25,8 @@ import picocli.CommandLine.Option;
 @Command(name = "serve",
         mixinStandardHelpOptions = true,
         description = {
-            "Serves the agents and teams of a config file over the AgentOS HTTP API,",
-            "so the Agent UI and AgentOS clients can use them."},
+            "Serves the agents and teams of a config file over the AgentOS HTTP API.",
+            "The Agent UI and AgentOS clients can then use them."},
         footerHeading = "%nExamples:%n",
         footer = {
             "  cadre serve --config cadre.yaml",
@@ -96,8 +96,10 @@ public final class ServeCommand implements Callable<Integer> {
             }
         }
         CadreServer.Builder builder;
+        CadreConfig loaded;
         try {
-            builder = CadreConfig.load(config).serverBuilder();
+            loaded = CadreConfig.load(config);
+            builder = loaded.serverBuilder();
         } catch (ConfigException e) {
             err.println(e.getMessage());
             return CadreCli.USAGE;
@@ -132,8 +134,11 @@ public final class ServeCommand implements Callable<Integer> {
         Duration grace = Duration.ofSeconds(Math.max(0, graceSeconds));
         Thread hook = new Thread(() -> server.stop(grace), "cadre-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
-        out.println("Cadre is serving on " + server.baseUrl() + " as instance " + ProcessInstance.id() + ", "
-                + server.executionMode() + " execution (Ctrl-C to stop)");
+        // The first line is what scripts wait for (and read the URL from); the rest says what is served, and how.
+        out.println("Cadre is serving on " + server.baseUrl() + " (Ctrl-C to stop)");
+        for (String line : banner(loaded, server)) {
+            out.println("  " + line);
+        }
         out.flush();
         try {
             server.awaitStop();
@@ -148,6 +153,26 @@ public final class ServeCommand implements Callable<Integer> {
             // the hook is what stopped it
         }
         return 0;
+    }
+
+    /** What is served and how: db (its password masked), agents, teams, authentication and execution. */
+    static java.util.List<String> banner(CadreConfig config, CadreServer server) {
+        String auth = switch (server.authMode()) {
+            case "none" -> "none (anyone who can reach the port may call it)";
+            case "security_key" -> "security key (Authorization: Bearer <key>)";
+            case "jwt" -> "JWT";
+            default -> server.authMode();
+        };
+        return java.util.List.of(
+                "db:        " + dev.cadre.jdbc.JdbcDbs.redacted(config.db()),
+                "agents:    " + names(config.agents().stream().map(CadreConfig.AgentConfig::id).toList()),
+                "teams:     " + names(config.teams().stream().map(CadreConfig.TeamConfig::id).toList()),
+                "auth:      " + auth,
+                "execution: " + server.executionMode() + ", instance " + ProcessInstance.id());
+    }
+
+    private static String names(java.util.List<String> ids) {
+        return ids.isEmpty() ? "none" : ids.size() + " (" + String.join(", ", ids) + ")";
     }
 
     /** The running server, once started; for embedding and tests. */

@@ -43,6 +43,29 @@ class CadreCliTest {
     }
 
     @Test
+    void everyCommandsSummaryLineIsACompleteSentence() {
+        // The header's first line, or else the description's, is what `cadre --help` (and `cadre runs --help`)
+        // list beside the name.
+        java.util.List<CommandLine> all = new java.util.ArrayList<>();
+        java.util.Deque<CommandLine> todo = new java.util.ArrayDeque<>(CadreCli.commandLine().getSubcommands().values());
+        while (!todo.isEmpty()) {
+            CommandLine c = todo.pop();
+            all.add(c);
+            todo.addAll(c.getSubcommands().values());
+        }
+        assertThat(all).hasSizeGreaterThan(5);
+        for (CommandLine c : all) {
+            var usage = c.getCommandSpec().usageMessage();
+            String[] description = usage.header().length > 0 ? usage.header() : usage.description();
+            assertThat(description).as(c.getCommandSpec().qualifiedName()).isNotEmpty();
+            assertThat(description[0]).as(c.getCommandSpec().qualifiedName()).matches("[A-Z].*[.]");
+        }
+        // Long lines wrap onto the next line, indented: the whole sentence is there.
+        assertThat(run("--help").out().replaceAll("\\s+", " ")).contains("Runs the two seed scenarios end to end.",
+                "Serves the agents and teams of a config file over the AgentOS HTTP API.");
+    }
+
+    @Test
     void usageErrorsExitWith2() {
         assertThat(run().exitCode()).isEqualTo(2);
         assertThat(run("serve").exitCode()).as("no --config").isEqualTo(2);
@@ -63,6 +86,20 @@ class CadreCliTest {
         assertThat(r.exitCode()).isEqualTo(2);
         assertThat(r.err().strip()).isEqualTo(
                 "cadre.yaml:3: models.default.provider: 'openai-foo' is not one of openai-responses, openai-chat, anthropic, gemini");
+    }
+
+    @Test
+    void aMissingConfigFileOrAYamlSyntaxErrorSaysWhatIsWrongAndWhere(@TempDir Path dir) throws Exception {
+        Result missing = run("serve", "--config", dir.resolve("cadre.yml").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err().strip()).isEqualTo(dir.resolve("cadre.yml") + ": file not found");
+
+        Path file = dir.resolve("cadre.yaml");
+        Files.writeString(file, "db: memory\nagents:\n  - {id: a, name: A\n");
+        Result broken = run("serve", "--config", file.toString());
+        assertThat(broken.exitCode()).isEqualTo(2);
+        assertThat(broken.err().strip()).isEqualTo("cadre.yaml:4: not valid YAML: expected ',' or '}', but got"
+                + " <stream end> at line 4, column 1 (while parsing a flow mapping that starts at line 3, column 5)");
     }
 
     @Test
@@ -123,7 +160,7 @@ class CadreCliTest {
         StringWriter out = new StringWriter() {
             @Override
             public void flush() {
-                if (toString().contains("serving on")) {
+                if (toString().contains("execution: ")) {
                     serving.countDown();
                 }
             }
@@ -136,7 +173,10 @@ class CadreCliTest {
                 .start(() -> exit.complete(cli.execute("serve", "--config", file.toString(), "--port", "0")));
 
         assertThat(serving.await(20, TimeUnit.SECONDS)).isTrue();
-        assertThat(out.toString()).contains("Cadre is serving on http://127.0.0.1:");
+        assertThat(out.toString()).startsWith("Cadre is serving on http://127.0.0.1:").contains(
+                "  db:        memory\n", "  agents:    1 (helper)\n", "  teams:     none\n",
+                "  auth:      none (anyone who can reach the port may call it)\n",
+                "  execution: local, instance " + dev.cadre.db.ProcessInstance.id());
         HttpResponse<String> agents = HttpClient.newHttpClient().send(
                 HttpRequest.newBuilder(URI.create(serve.server().baseUrl() + "/agents")).build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -104,4 +104,39 @@ class RunCommandTest {
         assertThat(cadre("run", "-c", bad.toString(), "--team", "t", "Go")).isEqualTo(2);
         assertThat(cli.err()).contains("bad.yaml:3: models.default.provider");
     }
+
+    @Test
+    void onATerminalStreamShowsASpinnerUntilTheFirstTokenAndErasesItThen() throws Exception {
+        java.util.concurrent.CountDownLatch answer = new java.util.concurrent.CountDownLatch(1);
+        server.dispatcher(r -> {
+            try {
+                answer.await(); // the model's first token comes when the test has seen the spinner
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Reply.text("Facts, streamed.");
+        });
+        String saved = System.getProperty("cadre.tty");
+        System.setProperty("cadre.tty", "true");
+        try {
+            var exit = new java.util.concurrent.CompletableFuture<Integer>();
+            Thread.ofVirtual().start(() -> exit.complete(
+                    cadre("run", "--config", config.toString(), "--agent", "researcher", "--stream", "Facts?")));
+            long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+            while (!out().contains("Researcher is thinking") && !exit.isDone() && System.nanoTime() < deadline) {
+                java.util.concurrent.locks.LockSupport.parkNanos(2_000_000); // until the spinner shows (or the command ends)
+            }
+            assertThat(out()).as("the spinner, before any token").contains("Researcher is thinking");
+            answer.countDown();
+            assertThat(exit.get(60, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+            assertThat(out()).contains("\r\u001b[2KFacts, streamed.");
+        } finally {
+            answer.countDown();
+            if (saved == null) {
+                System.clearProperty("cadre.tty");
+            } else {
+                System.setProperty("cadre.tty", saved);
+            }
+        }
+    }
 }

@@ -105,6 +105,32 @@ class RunsCommandTest {
     }
 
     @Test
+    void aMissingSqliteFileIsAUsageErrorNamingTheFileAndIsNotCreated() {
+        Path typo = dir.resolve("typo.db");
+        String[][] commands = {{"runs", "list", "--db", "sqlite:" + typo}, {"runs", "get", "r", "--db", "sqlite:" + typo},
+            {"runs", "cancel", "r", "--db", "sqlite:" + typo}};
+        for (String[] command : commands) {
+            assertThat(cadre(command)).as(String.join(" ", command)).isEqualTo(CadreCli.USAGE);
+        }
+        assertThat(cli.err()).contains("There is no SQLite database " + typo + ": the file does not exist",
+                "Check the --db path").doesNotContain("Usage:");
+        assertThat(out()).doesNotContain("No runs.");
+        assertThat(typo).doesNotExist();
+        assertThat(dir.resolve("typo.db-wal")).doesNotExist();
+    }
+
+    @Test
+    void cancellingAnUnknownRunInADbSaysThatNothingWasRecorded() {
+        assertThat(cadre("runs", "cancel", "not-yet", "--db", url)).isEqualTo(1);
+        assertThat(out()).contains("NOT_FOUND: No run not-yet is in this db. Nothing was recorded: a run started"
+                + " later with this id is not cancelled.").doesNotContain("cancelled at once");
+        // And truly nothing: a run started with that id afterwards completes.
+        RunOutput later = Agent.builder().name("Writer").model(ScriptedModel.of(Reply.text("done"))).db(db).build()
+                .run(dev.cadre.run.RunRequest.builder("x").runId("not-yet").build());
+        assertThat(later.status()).isEqualTo(RunStatus.COMPLETED);
+    }
+
+    @Test
     void anUnreachableServerIsAClearFailure() {
         assertThat(cadre("runs", "cancel", "r", "--url", "http://127.0.0.1:1")).isEqualTo(1);
         assertThat(cli.err()).contains("cannot connect to the Cadre server at http://127.0.0.1:1");

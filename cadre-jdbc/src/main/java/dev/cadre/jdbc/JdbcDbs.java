@@ -40,6 +40,14 @@ public final class JdbcDbs {
     }
 
     /**
+     * {@code config} as it may be shown to a person or logged: every password in it (a URL's user info,
+     * a {@code password=} parameter) replaced by {@code ***}.
+     */
+    public static String redacted(String config) {
+        return Redact.secrets(config);
+    }
+
+    /**
      * Opens the store that {@code config} names, with default settings otherwise.
      *
      * @throws IllegalArgumentException when {@code config} is not one of the accepted forms

@@ -87,6 +87,7 @@ public final class SqliteDb extends JdbcDb {
         private Path file = Path.of("cadre.db");
         private Duration busyTimeout = Duration.ofSeconds(5);
         private int readPoolSize = 4;
+        private boolean createIfMissing = true;
 
         private Builder() {
         }
@@ -120,16 +121,32 @@ public final class SqliteDb extends JdbcDb {
         }
 
         /**
+         * Whether {@link #build()} creates the file when there is none; default {@code true}. A tool that only
+         * reads or cancels runs passes {@code false}, so that a mistyped path is an error rather than a new,
+         * empty database: then {@code build()} fails with a {@link DbException} of kind
+         * {@link DbException.Kind#NOT_FOUND} naming the file, and creates nothing.
+         */
+        public Builder createIfMissing(boolean create) {
+            this.createIfMissing = create;
+            return this;
+        }
+
+        /**
          * Opens the database, migrates its schema, records this process's heartbeat and ends the
          * runs of dead processes.
          *
-         * @throws DbException when any of that fails; nothing stays open then
+         * @throws DbException when any of that fails (of kind {@code NOT_FOUND} when the file does not exist
+         *     and {@link #createIfMissing(boolean)} is off); nothing stays open then
          * @throws IllegalArgumentException when a setting is invalid
          */
         public SqliteDb build() {
             Tables tables = Tables.of(sessionTable, runTable, instanceTable);
             LivenessSettings live = liveness();
             Path path = file.toAbsolutePath().normalize();
+            if (!createIfMissing && !java.nio.file.Files.exists(path)) {
+                throw new DbException(DbException.Kind.NOT_FOUND, "There is no SQLite database " + path
+                        + ": the file does not exist");
+            }
             String name = path.getFileName().toString();
             String storeId = id != null ? id : "sqlite-" + (name.contains(".") ? name.substring(0,
                     name.lastIndexOf('.')) : name);

@@ -42,6 +42,19 @@ class SqliteDbTest extends JdbcDbContract {
     }
 
     @Test
+    void without_create_if_missing_a_missing_file_is_not_found_and_is_not_created() {
+        assertThatThrownBy(() -> SqliteDb.builder().file(file()).createIfMissing(false).build())
+                .isInstanceOfSatisfying(DbException.class, e -> assertThat(e.kind()).isEqualTo(DbException.Kind.NOT_FOUND))
+                .hasMessageContaining(file().toString()).hasMessageContaining("does not exist");
+        assertThat(file()).doesNotExist();
+
+        SqliteDb.builder().file(file()).build().close();
+        try (SqliteDb existing = SqliteDb.builder().file(file()).createIfMissing(false).build()) {
+            assertThat(existing.listSessions(SessionQuery.all()).items()).isEmpty();
+        }
+    }
+
+    @Test
     void final_states_a_stopped_process_kept_are_written_when_the_store_opens_before_the_sweep() {
         TeamRunOutput run = teamRun("kept", "s1", RunStatus.RUNNING);
         try (SqliteDb first = SqliteDb.builder().file(file()).instanceId("stopped-process").build()) {

@@ -17,6 +17,8 @@ public final class Console {
     private final PrintStream out;
     private final boolean terminal;
     private final boolean color;
+    /** Whether a spinner frame is on the current line now (guarded by this). */
+    private boolean spinnerDrawn;
 
     public Console(PrintStream out, boolean terminal, boolean color) {
         this.out = out;
@@ -44,13 +46,23 @@ public final class Console {
         return terminal;
     }
 
+    /** Prints a line; a spinner frame on the current line is erased first, so that no stale status stays behind. */
     public synchronized void println(String line) {
+        eraseSpinner();
         out.println(line);
     }
 
     public synchronized void print(String text) {
+        eraseSpinner();
         out.print(text);
         out.flush();
+    }
+
+    private void eraseSpinner() {
+        if (spinnerDrawn) {
+            out.print("\r\u001b[2K");
+            spinnerDrawn = false;
+        }
     }
 
     public String bold(String s) {
@@ -106,8 +118,12 @@ public final class Console {
                     String text = FRAMES[frame++ % FRAMES.length] + " " + label.get() + " "
                             + dim(seconds(Duration.ofNanos(System.nanoTime() - started)));
                     synchronized (Console.this) {
+                        if (done) {
+                            return;
+                        }
                         out.print("\r\u001b[2K" + cyan(text));
                         out.flush();
+                        spinnerDrawn = true;
                     }
                     try {
                         Thread.sleep(100);
@@ -133,7 +149,7 @@ public final class Console {
                     Thread.currentThread().interrupt();
                 }
                 synchronized (Console.this) {
-                    out.print("\r\u001b[2K");
+                    eraseSpinner();
                     out.flush();
                 }
             }

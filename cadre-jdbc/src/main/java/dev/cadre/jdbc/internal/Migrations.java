@@ -75,7 +75,9 @@ public final class Migrations {
                     .baselineOnMigrate(true)
                     .baselineVersion("0")
                     .cleanDisabled(true)
-                    .validateMigrationNaming(true);
+                    .validateMigrationNaming(true)
+                    // Its progress reports at DEBUG rather than ten INFO lines per store opened; see QuietFlywayLog.
+                    .loggers(dev.cadre.jdbc.internal.flyway.QuietFlywayLog.class.getName());
             schema.ifPresent(s -> config.schemas(s).defaultSchema(s).createSchemas(true));
             config.load().migrate();
         } catch (FlywayException e) {

@@ -105,7 +105,7 @@ final class Assembly {
                 durable, List.copyOf(mcp));
     }
 
-    private static Model model(CadreConfig.ModelConfig m) {
+    static Model model(CadreConfig.ModelConfig m) {
         if (m.provider().equals("anthropic")) {
             // Without api_key, the key comes from ANTHROPIC_API_KEY (and the base URL from ANTHROPIC_BASE_URL).
             AnthropicModel.Builder b = AnthropicModel.builder().id(m.id());

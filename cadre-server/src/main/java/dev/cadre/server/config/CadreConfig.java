@@ -171,8 +171,15 @@ public final class CadreConfig {
         String text;
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new ConfigException(path.toString(), 0, "", "file not found");
+        } catch (java.nio.file.AccessDeniedException e) {
+            throw new ConfigException(path.toString(), 0, "", "cannot be read: permission denied");
         } catch (IOException e) {
-            throw new ConfigException(path.toString(), 1, "", "cannot be read: " + e.getMessage());
+            // The JDK's messages for these name the path alone (already said); its exception type says why.
+            throw new ConfigException(path.toString(), 0, "", "cannot be read ("
+                    + (e.getMessage() != null && !e.getMessage().equals(path.toString()) ? e.getMessage()
+                            : e.getClass().getSimpleName()) + ")");
         }
         return parse(text, path.getFileName().toString(), System.getenv());
     }
@@ -194,6 +201,19 @@ public final class CadreConfig {
 
     public Map<String, ModelConfig> models() {
         return models;
+    }
+
+    /**
+     * The model of {@code models.<name>}, built as the agents and teams get it (opens nothing until it is called).
+     *
+     * @throws IllegalArgumentException when the config has no model of that name
+     */
+    public dev.cadre.model.Model model(String name) {
+        ModelConfig m = models.get(name);
+        if (m == null) {
+            throw new IllegalArgumentException("No model '" + name + "' in the config; it has " + models.keySet());
+        }
+        return Assembly.model(m);
     }
 
     public List<AgentConfig> agents() {

@@ -12,7 +12,7 @@ public final class ConfigException extends RuntimeException {
     private final String problem;
 
     public ConfigException(String file, int line, String path, String problem) {
-        super(file + ":" + line + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
+        super(file + (line > 0 ? ":" + line : "") + ": " + (path.isEmpty() ? "" : path + ": ") + problem);
         this.file = file;
         this.line = line;
         this.path = path;
@@ -24,7 +24,7 @@ public final class ConfigException extends RuntimeException {
         return file;
     }
 
-    /** The 1-based line the problem is on. */
+    /** The 1-based line the problem is on; 0 when it is about the file as a whole (one that cannot be read). */
     public int line() {
         return line;
     }

@@ -62,16 +62,56 @@ final class YamlTree {
                     ? jpe.getLocation().getLineNr() : 1;
             String msg = e instanceof com.fasterxml.jackson.core.JsonProcessingException jpe
                     ? jpe.getOriginalMessage() : e.getMessage();
-            throw new ConfigException(file, line, "", "not valid YAML: " + firstLine(msg));
+            String problem = describe(msg);
+            // The line of the problem itself (Jackson's location is often that of the enclosing block).
+            java.util.regex.Matcher at = java.util.regex.Pattern.compile(" at line (\\d+), column \\d+").matcher(problem);
+            if (at.find()) {
+                line = Integer.parseInt(at.group(1));
+            }
+            throw new ConfigException(file, line, "", "not valid YAML: " + problem);
         }
     }
 
-    private static String firstLine(String s) {
-        if (s == null) {
-            return "cannot be read";
+    private static final java.util.regex.Pattern MARK =
+            java.util.regex.Pattern.compile("^\\s+in '[^']*', (line \\d+, column \\d+):?$");
+
+    /**
+     * SnakeYAML's message in one sentence: its problem ("expected ..., but found ...") where it is, and the
+     * context it arose in. The message has a statement per unindented line, each followed by an indented
+     * "in 'reader', line L, column C:" and a snippet of the document with a caret; the snippets are left out.
+     */
+    static String describe(String message) {
+        if (message == null || message.isBlank()) {
+            return "cannot be parsed";
         }
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
+        List<String> statements = new ArrayList<>();
+        List<String> marks = new ArrayList<>();
+        for (String l : message.split("\\R")) {
+            java.util.regex.Matcher m = MARK.matcher(l);
+            if (m.matches()) {
+                if (marks.size() < statements.size()) {
+                    marks.add(m.group(1));
+                }
+            } else if (!l.isBlank() && !Character.isWhitespace(l.charAt(0))) {
+                if (marks.size() < statements.size()) {
+                    marks.add(""); // a statement without a place
+                }
+                statements.add(l.strip());
+            }
+        }
+        if (statements.isEmpty()) {
+            return message.strip();
+        }
+        String problem = statements.getLast() + at(marks, statements.size() - 1);
+        if (statements.size() == 1) {
+            return problem;
+        }
+        String context = at(marks, 0);
+        return problem + " (" + statements.getFirst() + (context.isEmpty() ? "" : " that starts" + context) + ")";
+    }
+
+    private static String at(List<String> marks, int i) {
+        return i < marks.size() && !marks.get(i).isEmpty() ? " at " + marks.get(i) : "";
     }
 
     private static Node read(JsonParser p, String path, String file) throws IOException {

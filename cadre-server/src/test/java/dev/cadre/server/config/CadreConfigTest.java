@@ -202,9 +202,19 @@ class CadreConfigTest {
     }
 
     @Test
-    void aMissingFileIsAConfigError(@TempDir Path dir) {
+    void aMissingFileIsAConfigErrorNamingThePath(@TempDir Path dir) {
         assertThatThrownBy(() -> CadreConfig.load(dir.resolve("absent.yaml")))
-                .isInstanceOf(ConfigException.class).hasMessageContaining("cannot be read");
+                .isInstanceOf(ConfigException.class).hasMessage(dir.resolve("absent.yaml") + ": file not found");
+        assertThatThrownBy(() -> CadreConfig.load(dir))
+                .isInstanceOf(ConfigException.class).hasMessageStartingWith(dir + ": cannot be read (");
+    }
+
+    @Test
+    void aYamlSyntaxErrorSaysWhatWasExpectedAndFoundWhere() {
+        assertThat(problem("agents:\n  - {id: a\n")).isEqualTo("cadre.yaml:3: not valid YAML: expected ',' or '}',"
+                + " but got <stream end> at line 3, column 1 (while parsing a flow mapping that starts at line 2, column 5)");
+        assertThat(problem("db: memory\nagents: [{id: a}]\n  name: x\n")).startsWith("cadre.yaml:3: not valid YAML: ")
+                .contains("line 3, column").doesNotContain("^", "\n");
     }
 
     @Test
