@@ -19,7 +19,7 @@ module dev.cadre.jdbc {
 
     opens dev.cadre.jdbc.internal to com.fasterxml.jackson.databind;
     // Flyway instantiates its log adapter by class name (see QuietFlywayLog).
-    exports dev.cadre.jdbc.internal.flyway to flyway.core;
+    opens dev.cadre.jdbc.internal.flyway to flyway.core;
     // Flyway finds the migrations as class-path resources, which a named module shows only from packages
     // it opens to everyone; these two hold SQL files and nothing else.
     opens dev.cadre.jdbc.migration.postgresql;
