@@ -78,6 +78,23 @@ class RunListenerTest {
     }
 
     @Test
+    void aCancelIsReportedBeforeTheCancelledRunsEndEveryTime() throws Exception {
+        // The abort that ends the run races the cancelling thread; repeated so that an unordered abort would show.
+        for (int i = 0; i < 40; i++) {
+            ScriptedModel model = ScriptedModel.named("stuck", Reply.stall());
+            Agent agent = Agent.builder().name("A").model(model).runManager(runs).build();
+            Run<RunOutput> run = agent.start("go");
+            assertThat(model.awaitCalls(1, Duration.ofSeconds(20))).isTrue();
+
+            run.cancel();
+            run.await();
+
+            assertThat(recorder.lines).containsSubsequence("cancelRequested " + run.runId() + " Run " + run.runId()
+                    + " was cancelled", "runEnded " + run.runId() + " CANCELLED");
+        }
+    }
+
+    @Test
     void aListenerThatThrowsCannotBreakARun() {
         RunListener broken = new RunListener() {
             @Override

@@ -6,6 +6,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.atomic.AtomicReference;
 
 /**
@@ -25,7 +26,11 @@ public final class RunControl implements AbortSignal {
     private final Set<RunControl> children = ConcurrentHashMap.newKeySet();
     /** The run's end and, for a cancel, its reason: one value, so nobody sees the one without the other. */
     private final AtomicReference<Decision> decision = new AtomicReference<>();
-    private final Set<Action> actions = ConcurrentHashMap.newKeySet();
+    /**
+     * Run in the order they were added: the listeners' {@code cancelRequested}, added when the run is created,
+     * must run before the model's abort, which lets the run end (and report {@code runEnded}) on its own thread.
+     */
+    private final Set<Action> actions = new CopyOnWriteArraySet<>();
     private final CompletableFuture<String> cancelled = new CompletableFuture<>();
     private volatile boolean aborted;
 

@@ -52,7 +52,8 @@ public interface RunListener {
 
     /**
      * The run's cancel was decided (it ends {@code CANCELLED}), with its reason. Called on the cancelling
-     * thread, once per run: for a team run, once for it and once for each member it reaches.
+     * thread, once per run: for a team run, once for it and once for each member it reaches. It is called
+     * before the run's in-flight model request is aborted, so always before that run's {@link #runEnded}.
      */
     default void cancelRequested(RunInfo run, String reason) {
     }
