@@ -19,6 +19,8 @@ public final class InProcessRunExecutor implements RunExecutor {
     private final Semaphore slots;
     private final int maxAccepted;
     private final AtomicInteger accepted = new AtomicInteger();
+    /** Accepted runs that have not got a slot yet: counted from their submission, so a caller sees its own. */
+    private final AtomicInteger waiting = new AtomicInteger();
     private final Object idle = new Object();
     private volatile boolean stopped;
 
@@ -40,9 +42,13 @@ public final class InProcessRunExecutor implements RunExecutor {
             throw new RejectedExecutionException("Too many background runs (" + maxAccepted + " running or waiting); "
                     + "try again later or raise the limits of the run manager's executor");
         }
+        waiting.incrementAndGet();
         Thread.ofVirtual().name("cadre-background-run").start(() -> {
+            boolean queued = true;
             try {
                 slots.acquire();
+                waiting.decrementAndGet();
+                queued = false;
                 try {
                     run.run();
                 } finally {
@@ -53,9 +59,17 @@ public final class InProcessRunExecutor implements RunExecutor {
             } catch (RuntimeException | Error e) {
                 LOG.error("A background run failed outside the engine's handling", e);
             } finally {
+                if (queued) {
+                    waiting.decrementAndGet();
+                }
                 finished();
             }
         });
+    }
+
+    /** How many accepted runs wait for a slot now. */
+    public int queued() {
+        return waiting.get();
     }
 
     private void finished() {
