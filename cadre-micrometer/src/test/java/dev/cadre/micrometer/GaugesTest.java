@@ -10,6 +10,7 @@ import dev.cadre.testkit.ScriptedModel;
 import dev.cadre.testkit.ScriptedModel.Reply;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@link CadreMetrics#bind}: the in-flight and queued gauges read the run managers. */
@@ -28,9 +29,10 @@ class GaugesTest {
     void theGaugesShowRunsHeldInTheirModelAndRunsWaitingForASlot() throws Exception {
         CadreMetrics metrics = CadreMetrics.create(registry);
         Ends firstEnded = new Ends(1);
+        Ends twoEnded = new Ends(2);
         Ends allEnded = new Ends(3);
         RunManager runs = RunManager.builder().maxBackgroundRuns(1).listener(metrics).listener(firstEnded)
-                .listener(allEnded).build();
+                .listener(twoEnded).listener(allEnded).build();
         assertThat(metrics.bind(runs)).isSameAs(metrics);
         ScriptedModel model = ScriptedModel.of(Reply.stall(), Reply.stall(), Reply.stall());
         Agent agent = Agent.builder().name("A").model(model).db(db).runManager(runs).build();
@@ -39,8 +41,8 @@ class GaugesTest {
 
         RunOutput first = agent.runInBackground("one");
         assertThat(model.awaitCalls(1, WAIT)).isTrue();
-        RunOutput second = agent.runInBackground("two");
-        RunOutput third = agent.runInBackground("three");
+        Map<String, String> waiting = Map.of("two", agent.runInBackground("two").runId(),
+                "three", agent.runInBackground("three").runId());
 
         assertThat(gauge("cadre.runs.in_flight")).isEqualTo(1);
         assertThat(gauge("cadre.runs.queued")).isEqualTo(2);
@@ -51,12 +53,21 @@ class GaugesTest {
         assertThat(gauge("cadre.runs.in_flight")).isEqualTo(1);
         assertThat(gauge("cadre.runs.queued")).isEqualTo(1);
 
-        runs.cancel(second.runId());
-        runs.cancel(third.runId());
+        // Cancel the one running (a run cancelled while it waits ends without starting: listeners never hear it).
+        String running = ScriptedModel.lastUserMessage(model.requests().get(1));
+        runs.cancel(waiting.get(running));
+        assertThat(twoEnded.await(WAIT)).isTrue();
+        assertThat(model.awaitCalls(3, WAIT)).isTrue();
+        assertThat(gauge("cadre.runs.in_flight")).isEqualTo(1);
+        assertThat(gauge("cadre.runs.queued")).isZero();
+
+        runs.cancel(waiting.get(running.equals("two") ? "three" : "two"));
         assertThat(allEnded.await(WAIT)).isTrue();
         assertThat(gauge("cadre.runs.in_flight")).isZero();
         assertThat(gauge("cadre.runs.queued")).isZero();
         assertThat(metrics.meters().trackedRuns()).isZero();
+        assertThat(registry.get("cadre.runs.ended").tags("status", "CANCELLED").counter().count()).isEqualTo(3);
+        assertThat(registry.get("cadre.cancel.latency").timer().count()).isEqualTo(3);
         runs.shutdown(Duration.ZERO);
     }
 
