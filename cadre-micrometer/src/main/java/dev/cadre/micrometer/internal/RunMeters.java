@@ -26,10 +26,11 @@ import java.util.concurrent.TimeUnit;
  */
 public final class RunMeters {
 
-    /** When a run started, and when its cancel was decided (0 while none was). */
+    /** When a run started, and when its cancel was decided ({@link #NOT_CANCELLED} while none was). */
     private static final class Started {
+        static final long NOT_CANCELLED = Long.MIN_VALUE;
         final long startNanos;
-        volatile long cancelNanos;
+        volatile long cancelNanos = NOT_CANCELLED;
 
         Started(long startNanos) {
             this.startNanos = startNanos;
@@ -71,7 +72,7 @@ public final class RunMeters {
         Timer.builder(RUN_DURATION).description("From a run's start to its end")
                 .tag(COMPONENT, run.componentName()).tag(STATUS, status)
                 .register(registry).record(now - started.startNanos, TimeUnit.NANOSECONDS);
-        if (end.status() == RunStatus.CANCELLED && started.cancelNanos != 0) {
+        if (end.status() == RunStatus.CANCELLED && started.cancelNanos != Started.NOT_CANCELLED) {
             Timer.builder(CANCEL_LATENCY).description("From a run's cancel being decided to the run's end")
                     .tag(COMPONENT, run.componentName())
                     .register(registry).record(now - started.cancelNanos, TimeUnit.NANOSECONDS);
@@ -80,10 +81,11 @@ public final class RunMeters {
 
     public void cancelRequested(RunInfo run) {
         long now = clock.monotonicTime();
-        // Only a run that is executing here is timed; a queued run's cancel ends it before it starts.
+        // Only a run that is executing is timed; a queued run's cancel ends it before it starts. A run's cancel is
+        // decided once (cadre-core tells it once), so the first time is the only one.
         Started started = runs.get(run.runId());
-        if (started != null && started.cancelNanos == 0) {
-            started.cancelNanos = now == 0 ? 1 : now;
+        if (started != null && started.cancelNanos == Started.NOT_CANCELLED) {
+            started.cancelNanos = now;
         }
     }
 
