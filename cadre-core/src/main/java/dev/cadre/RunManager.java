@@ -105,12 +105,13 @@ public final class RunManager implements AutoCloseable {
     }
 
     /**
-     * How many background runs wait for a slot now ({@link Builder#maxBackgroundRuns} run at once), counted from
-     * the moment {@code startInBackground} accepted them. Always 0 for a manager given its own
-     * {@link Builder#executor executor}, whose queue, if any, is the executor's to report. A moment's reading.
+     * How many background runs wait to start now: accepted by {@code startInBackground} and still
+     * {@code PENDING}, typically for one of the {@link Builder#maxBackgroundRuns} slots (or for a slot of the
+     * manager's own {@link Builder#executor executor}). One cancelled while it waits leaves the count at once. A
+     * moment's reading, for gauges.
      */
     public int queuedBackgroundRuns() {
-        return executor instanceof InProcessRunExecutor local ? local.queued() : 0;
+        return registry.queuedBackground();
     }
 
     /**

@@ -9,6 +9,7 @@ import dev.cadre.run.RunInfo;
 import dev.cadre.run.RunListener;
 import dev.cadre.run.RunOutput;
 import dev.cadre.run.RunResult;
+import dev.cadre.run.RunStatus;
 import dev.cadre.testkit.ScriptedModel;
 import dev.cadre.testkit.ScriptedModel.Reply;
 import java.time.Duration;
@@ -74,6 +75,30 @@ class RunCountsTest {
     }
 
     @Test
+    void aBackgroundRunCancelledWhileItWaitsLeavesTheQueueAtOnce() throws Exception {
+        Ends ended = new Ends(1);
+        RunManager runs = RunManager.builder().maxBackgroundRuns(1).listener(ended).build();
+        ScriptedModel model = ScriptedModel.of(Reply.stall());
+        Agent agent = Agent.builder().name("A").model(model).db(db).runManager(runs).build();
+        RunOutput first = agent.runInBackground("one");
+        assertThat(model.awaitCalls(1, WAIT)).isTrue();
+        RunOutput second = agent.runInBackground("two");
+        assertThat(runs.queuedBackgroundRuns()).isEqualTo(1);
+
+        runs.cancel(second.runId());
+
+        // Its task still waits for the slot the first run holds, but the run waits for nothing any more.
+        assertThat(runs.queuedBackgroundRuns()).isZero();
+        assertThat(runs.runningRuns()).isEqualTo(1);
+        assertThat(db.getRun(second.runId())).get().extracting(RunResult::status).isEqualTo(RunStatus.CANCELLED);
+        runs.cancel(first.runId());
+        assertThat(ended.await()).isTrue();
+        assertThat(runs.runningRuns()).isZero();
+        assertThat(runs.queuedBackgroundRuns()).isZero();
+        runs.shutdown(Duration.ZERO);
+    }
+
+    @Test
     void aTeamRunAndItsMemberBothCountAsRunning() throws Exception {
         Ends ends = new Ends(2);
         RunManager runs = RunManager.builder().listener(ends).build();
@@ -93,7 +118,7 @@ class RunCountsTest {
     }
 
     @Test
-    void aManagerWithItsOwnExecutorReportsNoQueue() throws Exception {
+    void aRunHeldByTheManagersOwnExecutorIsQueuedUntilItStarts() throws Exception {
         List<Runnable> held = new ArrayList<>();
         RunExecutor holding = new RunExecutor() {
             @Override
@@ -118,7 +143,7 @@ class RunCountsTest {
         RunOutput pending = agent.runInBackground("go");
 
         assertThat(runs.activeRunIds()).containsExactly(pending.runId());
-        assertThat(runs.queuedBackgroundRuns()).isZero();
+        assertThat(runs.queuedBackgroundRuns()).isEqualTo(1);
         assertThat(runs.runningRuns()).isZero();
         Runnable task;
         synchronized (holding) {
@@ -126,6 +151,7 @@ class RunCountsTest {
         }
         task.run();
         assertThat(ends.await()).isTrue();
+        assertThat(runs.queuedBackgroundRuns()).isZero();
         assertThat(runs.runningRuns()).isZero();
         runs.shutdown(Duration.ZERO);
     }

@@ -19,8 +19,6 @@ public final class InProcessRunExecutor implements RunExecutor {
     private final Semaphore slots;
     private final int maxAccepted;
     private final AtomicInteger accepted = new AtomicInteger();
-    /** Accepted runs that have not got a slot yet: counted from their submission, so a caller sees its own. */
-    private final AtomicInteger waiting = new AtomicInteger();
     private final Object idle = new Object();
     private volatile boolean stopped;
 
@@ -42,13 +40,9 @@ public final class InProcessRunExecutor implements RunExecutor {
             throw new RejectedExecutionException("Too many background runs (" + maxAccepted + " running or waiting); "
                     + "try again later or raise the limits of the run manager's executor");
         }
-        waiting.incrementAndGet();
         Thread.ofVirtual().name("cadre-background-run").start(() -> {
-            boolean queued = true;
             try {
                 slots.acquire();
-                waiting.decrementAndGet();
-                queued = false;
                 try {
                     run.run();
                 } finally {
@@ -59,17 +53,9 @@ public final class InProcessRunExecutor implements RunExecutor {
             } catch (RuntimeException | Error e) {
                 LOG.error("A background run failed outside the engine's handling", e);
             } finally {
-                if (queued) {
-                    waiting.decrementAndGet();
-                }
                 finished();
             }
         });
-    }
-
-    /** How many accepted runs wait for a slot now. */
-    public int queued() {
-        return waiting.get();
     }
 
     private void finished() {

@@ -68,6 +68,8 @@ public final class RunRegistry {
     private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
     /** Runs between their start and their end (queued background runs are active, not executing). */
     private final java.util.concurrent.atomic.AtomicInteger executing = new java.util.concurrent.atomic.AtomicInteger();
+    /** Background runs accepted and still {@code PENDING}: neither started nor ended (a cancel ends one at once). */
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     /**
      * Stand-ins for runs another process executes, while this one performs a step of theirs (see
      * {@link RunEngine#perform}): a cancel of the run stops the step here too.
@@ -151,6 +153,20 @@ public final class RunRegistry {
     /** How many runs execute now: started and not ended. */
     public int executing() {
         return executing.get();
+    }
+
+    /** A background run was registered {@code PENDING}; {@link #leftQueue} follows, once, as it leaves it. */
+    void queued() {
+        queued.incrementAndGet();
+    }
+
+    void leftQueue() {
+        queued.decrementAndGet();
+    }
+
+    /** How many background runs wait to start now. */
+    public int queuedBackground() {
+        return queued.get();
     }
 
     public Optional<ActiveRun> get(String runId) {

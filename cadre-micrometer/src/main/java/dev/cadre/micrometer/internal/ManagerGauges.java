@@ -35,7 +35,7 @@ public final class ManagerGauges {
                     .description("Runs executing now: started and not ended, member runs included")
                     .strongReference(true).register(registry);
             Gauge.builder(RUNS_QUEUED, this, g -> g.sum(RunManager::queuedBackgroundRuns))
-                    .description("Background runs waiting for a slot now")
+                    .description("Background runs waiting to start now")
                     .strongReference(true).register(registry);
         }
     }
