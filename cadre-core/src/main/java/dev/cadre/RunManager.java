@@ -96,6 +96,25 @@ public final class RunManager implements AutoCloseable {
     }
 
     /**
+     * How many runs execute under this manager now: started and not yet ended, member runs included; a
+     * background run counts from when it leaves the queue (see {@link #queuedBackgroundRuns()}). A moment's
+     * reading, for gauges: it may change as soon as it is read.
+     */
+    public int runningRuns() {
+        return registry.executing();
+    }
+
+    /**
+     * How many background runs wait to start now: accepted by {@code startInBackground} and still
+     * {@code PENDING}, typically for one of the {@link Builder#maxBackgroundRuns} slots (or for a slot of the
+     * manager's own {@link Builder#executor executor}). One cancelled while it waits leaves the count at once. A
+     * moment's reading, for gauges.
+     */
+    public int queuedBackgroundRuns() {
+        return registry.queuedBackground();
+    }
+
+    /**
      * The handle of a run executing (or waiting to start) under this manager — member runs included; empty
      * once it has ended here, or when it never ran here. Cast it to the component's output type, or use
      * {@link Run#snapshot()} as a {@link dev.cadre.run.RunResult}.
@@ -195,9 +214,9 @@ public final class RunManager implements AutoCloseable {
         long deadline = System.nanoTime() + grace.toNanos();
         boolean clean = true;
         for (RunRegistry.ActiveRun run : registry.activeRuns()) {
-            Wait w = awaitEnd(run, deadline);
-            interrupted |= w.interrupted;
-            if (!w.ended) {
+            RunRegistry.EndWait w = run.awaitEnd(deadline);
+            interrupted |= w.interrupted();
+            if (!w.ended()) {
                 clean = false;
                 run.control().cancel("Cadre is shutting down: the run was stopped before it finished");
             }
@@ -208,9 +227,9 @@ public final class RunManager implements AutoCloseable {
                 if (run.finalStatePending().getAsBoolean()) {
                     continue; // ended; only its write waits, and the grace period for that is over
                 }
-                Wait w = awaitEnd(run, cancelDeadline);
-                interrupted |= w.interrupted;
-                if (!w.ended && !run.finalStatePending().getAsBoolean()) {
+                RunRegistry.EndWait w = run.awaitEnd(cancelDeadline);
+                interrupted |= w.interrupted();
+                if (!w.ended() && !run.finalStatePending().getAsBoolean()) {
                     LOG.error("Run {} did not end within {} of being cancelled for shutdown", run.runId(), CANCEL_WAIT);
                 }
             }
@@ -223,7 +242,7 @@ public final class RunManager implements AutoCloseable {
         writes.forEach(w -> w.abandon("the run manager shut down"));
         long endDeadline = System.nanoTime() + Duration.ofSeconds(2).toNanos();
         for (RunRegistry.ActiveRun run : registry.activeRuns()) {
-            interrupted |= awaitEnd(run, endDeadline).interrupted;
+            interrupted |= run.awaitEnd(endDeadline).interrupted();
         }
         cancelPoller.close();
         subscription.close(); // the cancels of a manager that has shut down are no one's here
@@ -231,25 +250,6 @@ public final class RunManager implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         return clean;
-    }
-
-    private record Wait(boolean ended, boolean interrupted) {
-    }
-
-    private static Wait awaitEnd(RunRegistry.ActiveRun run, long deadlineNanos) {
-        boolean interrupted = false;
-        while (true) {
-            try {
-                run.done().get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
-                return new Wait(true, interrupted);
-            } catch (TimeoutException e) {
-                return new Wait(false, interrupted);
-            } catch (InterruptedException e) {
-                interrupted = true;
-            } catch (java.util.concurrent.ExecutionException e) {
-                return new Wait(true, interrupted);
-            }
-        }
     }
 
     /** Same as {@code shutdown(Duration.ofSeconds(30))}. */

@@ -135,10 +135,13 @@ public final class RunEngine {
         }
         LiveRun r = register(spec, request, Mode.BLOCKING, RunStatus.PENDING, c -> EventSink.NONE, Optional.empty(),
                 local);
+        // Queued until it leaves PENDING, whichever way: it starts, a cancel ends it, or the executor refuses it.
+        cx.registry().queued();
         Run<O> handle = handle(r, type);
         O pending = type.cast(r.state.snapshot());
         var beforeStart = r.control.onAbort(() -> {
             if (r.state.moveStatus(RunStatus.PENDING, RunStatus.CANCELLED)) {
+                cx.registry().leftQueue();
                 cx.threads().start("cadre-end-" + r.state.runId,
                         () -> finisher.endUnstarted(r, RunStatus.CANCELLED, Optional.empty()));
             }
@@ -149,6 +152,7 @@ public final class RunEngine {
                 if (!r.state.moveStatus(RunStatus.PENDING, RunStatus.RUNNING)) {
                     return; // cancelled while it waited: the cancel ends it
                 }
+                cx.registry().leftQueue();
                 RunResult out = null;
                 try {
                     finisher.progress(r);
@@ -163,6 +167,7 @@ public final class RunEngine {
             if (r.control.decide(RunStatus.ERROR)) {
                 beforeStart.close();
                 if (r.state.moveStatus(RunStatus.PENDING, RunStatus.ERROR)) {
+                    cx.registry().leftQueue();
                     finisher.endUnstarted(r, RunStatus.ERROR, Optional.of(new RunFailure("rejected", e.getMessage())));
                 }
             }

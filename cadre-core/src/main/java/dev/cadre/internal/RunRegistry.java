@@ -39,12 +39,37 @@ public final class RunRegistry {
     public record ActiveRun(String runId, String componentId, String sessionId, RunControl control,
             Supplier<RunResult> snapshot, CompletableFuture<RunResult> done, CompletableFuture<Void> settled,
             BooleanSupplier finalStatePending, Run<?> handle, Optional<Db> db) {
+
+        /** Waits for this run's end until {@code deadlineNanos} ({@link System#nanoTime}), through interrupts. */
+        public EndWait awaitEnd(long deadlineNanos) {
+            boolean interrupted = false;
+            while (true) {
+                try {
+                    done.get(Math.max(0, deadlineNanos - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    return new EndWait(true, interrupted);
+                } catch (java.util.concurrent.TimeoutException e) {
+                    return new EndWait(false, interrupted);
+                } catch (InterruptedException e) {
+                    interrupted = true; // the caller restores the flag once it is done waiting
+                } catch (java.util.concurrent.ExecutionException e) {
+                    return new EndWait(true, interrupted);
+                }
+            }
+        }
+    }
+
+    /** Whether a run ended in time, and whether the waiting thread was interrupted meanwhile. */
+    public record EndWait(boolean ended, boolean interrupted) {
     }
 
     /** How long a cancel waits for the run's end to be stored, so that its answer says what the store holds. */
     private static final Duration CANCEL_ANSWER_WAIT = Duration.ofSeconds(5);
 
     private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
+    /** Runs between their start and their end (queued background runs are active, not executing). */
+    private final java.util.concurrent.atomic.AtomicInteger executing = new java.util.concurrent.atomic.AtomicInteger();
+    /** Background runs accepted and still {@code PENDING}: neither started nor ended (a cancel ends one at once). */
+    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
     /**
      * Stand-ins for runs another process executes, while this one performs a step of theirs (see
      * {@link RunEngine#perform}): a cancel of the run stops the step here too.
@@ -114,6 +139,34 @@ public final class RunRegistry {
                 }
             }
         }
+    }
+
+    /** A registered run starts executing (it left the queue); {@link #executionEnded} follows, once. */
+    void executionStarted() {
+        executing.incrementAndGet();
+    }
+
+    void executionEnded() {
+        executing.decrementAndGet();
+    }
+
+    /** How many runs execute now: started and not ended. */
+    public int executing() {
+        return executing.get();
+    }
+
+    /** A background run was registered {@code PENDING}; {@link #leftQueue} follows, once, as it leaves it. */
+    void queued() {
+        queued.incrementAndGet();
+    }
+
+    void leftQueue() {
+        queued.decrementAndGet();
+    }
+
+    /** How many background runs wait to start now. */
+    public int queuedBackground() {
+        return queued.get();
     }
 
     public Optional<ActiveRun> get(String runId) {

@@ -38,6 +38,7 @@ final class Steps {
     /** Runs a started run to its end on the calling thread, then takes it out of the registry. */
     RunResult execute(LiveRun r) {
         RunResult result = null;
+        cx.registry().executionStarted();
         r.listeners.call(r.info, l -> l.runStarted(r.info));
         try {
             result = loop(r);
@@ -50,6 +51,7 @@ final class Steps {
             return result;
         } finally {
             cx.registry().unregister(r.active, result != null ? result.status() : r.state.status());
+            cx.registry().executionEnded();
             r.control.detach();
             RunResult end = result != null ? result : r.state.snapshot();
             r.listeners.call(r.info, l -> l.runEnded(r.info, end));

@@ -11,6 +11,7 @@ import dev.cadre.server.internal.ServerSettings;
 import dev.cadre.server.internal.auth.Authenticator;
 import dev.cadre.server.internal.auth.JwtSettings;
 import dev.cadre.db.Db;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -131,6 +132,7 @@ public final class CadreServer implements AutoCloseable {
         private String osId = "cadre";
         private final List<AutoCloseable> closeOnStop = new ArrayList<>();
         private DurableRuns durable;
+        private PrometheusMeterRegistry prometheus;
 
         private Builder() {
         }
@@ -274,6 +276,18 @@ public final class CadreServer implements AutoCloseable {
         }
 
         /**
+         * Serves {@code registry} at {@code GET /metrics/prometheus} in Prometheus's text format (OpenMetrics when
+         * the scraper asks for it), behind the same authentication as the other routes: the security key as a
+         * bearer token, or a JWT with the {@code metrics:read} scope. For Cadre's run meters, register a
+         * {@code dev.cadre.micrometer.CadreMetrics} on the registry as a listener of the run manager and bind it
+         * to the manager. Without a registry the route answers 404. {@code cadre serve} sets one up by itself.
+         */
+        public Builder prometheus(PrometheusMeterRegistry registry) {
+            this.prometheus = Objects.requireNonNull(registry, "registry");
+            return this;
+        }
+
+        /**
          * Something to close after the server has stopped and its runs have ended, such as the store
          * it was given when nothing else owns it. Closed in the order given; failures are logged.
          */
@@ -323,7 +337,7 @@ public final class CadreServer implements AutoCloseable {
                     List.copyOf(agents.keySet()), List.copyOf(teams.keySet()), store,
                     Optional.ofNullable(runManager), host, port, authenticator(), corsOrigins,
                     heartbeat, requestTimeout, osId, List.copyOf(closeOnStop),
-                    durable != null ? Execution.durable(durable) : Execution.local());
+                    durable != null ? Execution.durable(durable) : Execution.local(), Optional.ofNullable(prometheus));
             return new CadreServer(new AgentOsApi(settings));
         }
     }

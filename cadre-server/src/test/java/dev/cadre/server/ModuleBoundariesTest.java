@@ -21,11 +21,12 @@ class ModuleBoundariesTest {
 
     private static final Map<String, Class<?>> MODULES = Map.of("dev.cadre.core", Agent.class,
             "dev.cadre.testkit", FakeOpenAIServer.class, "dev.cadre.openai", OpenAIChat.class,
-            "dev.cadre.jdbc", SqliteDb.class, "dev.cadre.server", CadreServer.class);
+            "dev.cadre.jdbc", SqliteDb.class, "dev.cadre.server", CadreServer.class,
+            "dev.cadre.micrometer", dev.cadre.micrometer.CadreMetrics.class);
 
     @ParameterizedTest
     @ValueSource(strings = {"dev.cadre.core", "dev.cadre.testkit", "dev.cadre.openai", "dev.cadre.jdbc",
-            "dev.cadre.server"})
+            "dev.cadre.server", "dev.cadre.micrometer"})
     void aModuleExportsOnlyItsApiAndOpensItsInternalsOnlyToNamedModules(String name) throws Exception {
         ModuleDescriptor module = descriptor(MODULES.get(name));
 

@@ -13,6 +13,7 @@ import dev.cadre.gemini.GeminiModel;
 import dev.cadre.model.Model;
 import dev.cadre.openai.OpenAIChat;
 import dev.cadre.openai.OpenAIResponses;
+import dev.cadre.run.RunListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -28,7 +29,7 @@ final class Assembly {
 
     static CadreConfig.Components build(String file, String db, int dbLine, Map<String, CadreConfig.ModelConfig> models,
             List<CadreConfig.AgentConfig> agents, List<CadreConfig.TeamConfig> teams,
-            CadreConfig.ExecutionConfig execution) {
+            CadreConfig.ExecutionConfig execution, List<RunListener> listeners) {
         Db store;
         try {
             // Durable: a dead process's runs are resumed by the others, not ended as orphans.
@@ -41,7 +42,9 @@ final class Assembly {
             throw new ConfigException(file, dbLine, "db", e.getMessage());
         }
         // On PostgreSQL a cancel through any process reaches the one running the run at once (LISTEN/NOTIFY).
-        RunManager runManager = RunManager.builder().cancellationManager(JdbcDbs.cancellations(store)).build();
+        RunManager.Builder managed = RunManager.builder().cancellationManager(JdbcDbs.cancellations(store));
+        listeners.forEach(managed::listener);
+        RunManager runManager = managed.build();
         Map<String, Model> builtModels = new LinkedHashMap<>();
         models.forEach((name, m) -> builtModels.put(name, model(m)));
         List<dev.cadre.mcp.McpTools> mcp = new ArrayList<>();

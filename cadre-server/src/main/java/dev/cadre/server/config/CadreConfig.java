@@ -274,21 +274,31 @@ public final class CadreConfig {
      * @throws dev.cadre.db.DbException when the database cannot be opened (unreachable, damaged, ...)
      */
     public Components build() {
-        return Assembly.build(file, db, dbLine, models, agents, teams, execution);
+        return Assembly.build(file, db, dbLine, models, agents, teams, execution, List.of());
     }
 
     /**
      * {@link #build() Builds} the components and returns a server builder set up with them and the
      * {@code server:} settings (override any of them before {@code build()}). Stopping the server
-     * shuts the manager down and closes the store.
+     * shuts the manager down and closes the store. The server exports Prometheus metrics at
+     * {@code GET /metrics/prometheus}: Cadre's run meters ({@code dev.cadre.micrometer.CadreMetrics}, listening to
+     * the manager and bound to it) and the JVM's basics (memory, threads, garbage collection, CPU, uptime).
      *
      * @throws ConfigException when the db setting is not a database a store can be opened on
      * @throws dev.cadre.db.DbException when the database cannot be opened
      */
     public CadreServer.Builder serverBuilder() {
-        Components c = build();
+        ServerMeters meters = ServerMeters.create();
+        Components c;
+        try {
+            c = Assembly.build(file, db, dbLine, models, agents, teams, execution, List.of(meters.runs()));
+        } catch (RuntimeException e) {
+            meters.close();
+            throw e;
+        }
+        meters.runs().bind(c.runManager());
         CadreServer.Builder sb = CadreServer.builder().agents(c.agents()).teams(c.teams()).db(c.db())
-                .runManager(c.runManager()).closeOnStop(c.db());
+                .runManager(c.runManager()).prometheus(meters.registry()).closeOnStop(c.db()).closeOnStop(meters);
         c.mcpServers().forEach(sb::closeOnStop);
         c.durable().ifPresent(sb::durable);
         server.host().ifPresent(sb::host);

@@ -21,7 +21,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The AgentOS routes on Javalin: lifecycle, cross-cutting concerns (CORS, authentication, errors, probes)
  * and the route table; the routes themselves live in {@link RunRoutes}, {@link SessionRoutes},
- * {@link SessionEdits}, {@link MetricsRoutes} and {@link MemoryRoutes}. One
+ * {@link SessionEdits}, {@link MetricsRoutes}, {@link PrometheusRoute} and {@link MemoryRoutes}. One
  * instance per {@code CadreServer}; thread-safe.
  *
  * <p>Handlers run on virtual threads and block freely: a streaming handler owns its request's thread for
@@ -41,6 +41,7 @@ public final class AgentOsApi {
     private final SessionRoutes sessions;
     private final SessionEdits sessionEdits;
     private final MetricsRoutes metrics;
+    private final PrometheusRoute prometheus;
     private final MemoryRoutes memories;
     private final DiscoveryRoutes discovery;
     private volatile Javalin app;
@@ -58,6 +59,7 @@ public final class AgentOsApi {
         this.sessions = new SessionRoutes(settings.db(), sessionViews);
         this.sessionEdits = new SessionEdits(settings, sessions, sessionViews);
         this.metrics = new MetricsRoutes(settings.db());
+        this.prometheus = new PrometheusRoute(settings.prometheus());
         this.memories = new MemoryRoutes(settings.db(), settings.requestTimeout());
         this.discovery = new DiscoveryRoutes(settings, access.mode());
     }
@@ -280,6 +282,7 @@ public final class AgentOsApi {
         r.get("/metrics", metrics::get);
         r.post("/metrics/refresh", metrics::refresh);
         r.get("/metrics/refresh/status", metrics::refreshStatus);
+        r.get("/metrics/prometheus", prometheus::scrape);
         r.get("/memories", memories::list);
         r.post("/memories", memories::create);
         r.delete("/memories", memories::deleteMany);

@@ -5,6 +5,7 @@ import dev.cadre.RunManager;
 import dev.cadre.Team;
 import dev.cadre.server.internal.auth.Authenticator;
 import dev.cadre.db.Db;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +16,7 @@ import java.util.Optional;
  *
  * @param requestTimeout how long a client may take to send a request (headers and body) and may stay silent
  *     on an idle connection; a request still running (a long blocking run, a stream) is not bound by it
+ * @param prometheus the registry {@code GET /metrics/prometheus} writes; without one that route answers 404
  */
 public record ServerSettings(
         Map<String, Agent> agents,
@@ -31,5 +33,6 @@ public record ServerSettings(
         Duration requestTimeout,
         String osId,
         List<AutoCloseable> closeOnStop,
-        Execution execution) {
+        Execution execution,
+        Optional<PrometheusMeterRegistry> prometheus) {
 }

@@ -48,6 +48,7 @@ class RouteScopesTest {
             DELETE | /memories/m1                    | memories:delete
             GET    | /metrics                        | metrics:read
             GET    | /metrics/refresh/status         | metrics:read
+            GET    | /metrics/prometheus             | metrics:read
             POST   | /metrics/refresh                | metrics:write
             get    | /agents/web/                    | agents:read
             POST   | /teams/crew/runs/               | teams:run
