@@ -2,12 +2,14 @@ package dev.cadre.cli;
 
 import dev.cadre.Component;
 import dev.cadre.cli.internal.Console;
+import dev.cadre.cli.internal.WhoIsWorking;
 import dev.cadre.event.ContentEvent;
 import dev.cadre.event.RunCancelled;
 import dev.cadre.event.RunEvent;
 import dev.cadre.event.TeamRunCancelled;
 import dev.cadre.event.TeamToolCallStarted;
 import dev.cadre.json.CadreJson;
+import dev.cadre.run.Run;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
@@ -165,10 +167,17 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    private RunResult blocking(Component<?> component, RunRequest request, Console console) {
-        try (var spinner = console.spinner(() -> component.name() + " is working")) {
-            return component.run(request);
+    private RunResult blocking(Component<?> component, RunRequest request, Console console)
+            throws InterruptedException {
+        // Blocking for the user, but followed through its events so that the spinner can name the member at work.
+        Run<? extends RunResult> run = component.start(request);
+        WhoIsWorking who = new WhoIsWorking(component.name());
+        try (var spinner = console.spinner(who::label); RunStream events = run.events()) {
+            for (RunEvent e : events) {
+                who.accept(e);
+            }
         }
+        return run.await();
     }
 
     private RunResult stream(Component<?> component, RunRequest request, Console console) {
