@@ -132,7 +132,16 @@ public final class ServeCommand implements Callable<Integer> {
             return CadreCli.FAILED;
         }
         Duration grace = Duration.ofSeconds(Math.max(0, graceSeconds));
-        Thread hook = new Thread(() -> server.stop(grace), "cadre-shutdown");
+        // Stopping can take the grace period: say what it waits for, and how the runs ended.
+        Thread hook = new Thread(() -> {
+            out.println("Stopping…");
+            server.stop(grace, line -> {
+                out.println("  " + line);
+                out.flush();
+            });
+            out.println("Stopped.");
+            out.flush();
+        }, "cadre-shutdown");
         Runtime.getRuntime().addShutdownHook(hook);
         // The first line is what scripts wait for (and read the URL from); the rest says what is served, and how.
         out.println("Cadre is serving on " + server.baseUrl() + " (Ctrl-C to stop)");

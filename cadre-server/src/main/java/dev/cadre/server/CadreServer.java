@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /**
  * An HTTP server speaking Agno's AgentOS API for a set of agents and teams, so that AgentOS clients
@@ -92,7 +93,16 @@ public final class CadreServer implements AutoCloseable {
      * rest (they end {@code CANCELLED} with a reason), then closes the HTTP listener. Idempotent.
      */
     public void stop(Duration grace) {
-        api.stop(grace);
+        api.stop(grace, line -> { });
+    }
+
+    /**
+     * {@link #stop(Duration)}, telling {@code progress} what it does as it goes, on the stopping thread: how many
+     * runs it waits for, then how they ended ({@code "2 finished, 1 cancelled"}), or in durable mode how many it
+     * handed over to the other processes. For a command line or a log; a throwing consumer is not guarded.
+     */
+    public void stop(Duration grace, Consumer<String> progress) {
+        api.stop(grace, Objects.requireNonNull(progress, "progress"));
     }
 
     /** Blocks until the server has stopped (by {@link #stop} from another thread). */

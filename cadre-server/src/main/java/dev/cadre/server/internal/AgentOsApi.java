@@ -3,12 +3,15 @@ package dev.cadre.server.internal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.Component;
 import dev.cadre.db.DbException;
+import dev.cadre.RunManager;
+import dev.cadre.run.RunStatus;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -104,18 +107,24 @@ public final class AgentOsApi {
         return a.port();
     }
 
-    public void stop(Duration grace) {
+    public void stop(Duration grace, java.util.function.Consumer<String> progress) {
         if (!stopping.compareAndSet(false, true)) {
             awaitQuietly();
             return;
         }
+        List<String> inProgress = runsInProgress();
         try {
             if (settings.execution() instanceof Execution.Durable d) {
                 // A deploy: the runs may finish within the grace period; the rest are let go of, not cancelled, and
                 // the fleet's other processes resume them from their last completed step.
+                progress.accept("draining: the runs here may finish for " + grace.toSeconds() + " s");
                 int letGo = d.durable().drain(grace);
-                LOG.info("Stopped taking runs; {} left to the other processes", letGo);
+                progress.accept(letGo == 0 ? "no run left to hand over" : "handed " + plural(letGo, "run")
+                        + " over to the other processes");
                 grace = Duration.ZERO;
+            } else {
+                progress.accept(inProgress.isEmpty() ? "no runs in progress" : "waiting up to " + grace.toSeconds()
+                        + " s for " + plural(inProgress.size(), "run") + "…");
             }
             if (settings.runManager().isPresent()) {
                 settings.runManager().get().shutdown(grace);
@@ -123,6 +132,9 @@ public final class AgentOsApi {
                 // In durable mode the drain above handed every run over (let go of, or left in the queue): a cancel
                 // of one not executing here would be a cancel request, carried out by the process taking it over.
                 stopOwnRuns(grace);
+            }
+            if (!(settings.execution() instanceof Execution.Durable) && !inProgress.isEmpty()) {
+                progress.accept(stopSummary(inProgress));
             }
             // The runs have ended; their streams may still be writing the cancelled event, and other requests
             // (the cancel that ended the last run, say) their answer.
@@ -145,6 +157,39 @@ public final class AgentOsApi {
             }
             stopped.countDown();
         }
+    }
+
+    /** The runs executing here (members are part of their team's run), for the stop's progress lines. */
+    private List<String> runsInProgress() {
+        List<String> live = settings.runManager().map(RunManager::activeRunIds).orElseGet(() -> runs.ownRuns
+                .entrySet().stream().filter(e -> e.getValue().runManager().find(e.getKey()).isPresent())
+                .map(Map.Entry::getKey).toList());
+        return live.stream().filter(id -> {
+            try {
+                return settings.db().getRun(id).map(r -> r.parentRunId().isEmpty()).orElse(true);
+            } catch (RuntimeException e) {
+                return true; // the store is down: count it; the stop itself does not need the store
+            }
+        }).toList();
+    }
+
+        /** "2 finished, 1 cancelled": how the runs in progress at the stop ended, as stored. */
+    private String stopSummary(List<String> runIds) {
+        Map<RunStatus, Long> ends = new java.util.EnumMap<>(RunStatus.class);
+        for (String id : runIds) {
+            try {
+                settings.db().getRun(id).ifPresent(r -> ends.merge(r.status(), 1L, Long::sum));
+            } catch (RuntimeException e) {
+                // unreadable now (the store is down): counted as finished; the journal keeps its end
+            }
+        }
+        long cancelled = ends.getOrDefault(RunStatus.CANCELLED, 0L);
+        long finished = runIds.size() - cancelled;
+        return finished + " finished, " + cancelled + " cancelled";
+    }
+
+    private static String plural(int n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** Counts the request until Jetty has completed it — its answer written, not merely produced. */

@@ -106,7 +106,7 @@ final class StreamingServer implements AutoCloseable {
 
     @Override
     public void close() {
-        api.stop(Duration.ofSeconds(5));
+        api.stop(Duration.ofSeconds(5), line -> { });
         openai.close();
         db.close();
     }
