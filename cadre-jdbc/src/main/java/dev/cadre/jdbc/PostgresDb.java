@@ -253,24 +253,29 @@ public final class PostgresDb extends JdbcDb {
             SqlErrors errors = errors(where);
             long seconds = Math.min(DRIVER_CONNECT_TIMEOUT.toSeconds(), Math.max(1, connectTimeout.toSeconds()));
             PGSimpleDataSource connections = dataSource(jdbcUrl, seconds, "cadre");
-            return open(where, errors, connections, name -> dataSource(jdbcUrl, seconds, name), (availability, opened) -> {
-                HikariConfig config = new HikariConfig();
-                config.setPoolName("cadre-postgres");
-                config.setDataSource(new WatchedDataSource(connections, availability));
-                if (schema != null) {
-                    config.setSchema(schema);
-                }
-                config.setMaximumPoolSize(maxPoolSize);
-                config.setMinimumIdle(Math.min(2, maxPoolSize));
-                // Callers wait for a connection in short slices (see JdbcStore): between two, a database
-                // found unreachable makes them fail at once instead of waiting out connectTimeout.
-                config.setConnectionTimeout(POOL_SLICE.toMillis());
-                // Without it a row locked by a stuck session would block a write forever.
-                config.setConnectionInitSql("SET lock_timeout = " + lockTimeout.toMillis());
-                HikariDataSource pool = new HikariDataSource(config);
-                opened.add(pool);
-                return pool;
-            });
+            return open(where, errors, connections, name -> dataSource(jdbcUrl, seconds, name),
+                    (availability, opened) -> pool(connections, availability, opened));
+        }
+
+        /** Cadre's own pool on the driver's connections, watched by {@code availability}. */
+        private HikariDataSource pool(PGSimpleDataSource connections, Availability availability,
+                List<AutoCloseable> opened) {
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("cadre-postgres");
+            config.setDataSource(new WatchedDataSource(connections, availability));
+            if (schema != null) {
+                config.setSchema(schema);
+            }
+            config.setMaximumPoolSize(maxPoolSize);
+            config.setMinimumIdle(Math.min(2, maxPoolSize));
+            // Callers wait for a connection in short slices (see JdbcStore): between two, a database
+            // found unreachable makes them fail at once instead of waiting out connectTimeout.
+            config.setConnectionTimeout(POOL_SLICE.toMillis());
+            // Without it a row locked by a stuck session would block a write forever.
+            config.setConnectionInitSql("SET lock_timeout = " + lockTimeout.toMillis());
+            HikariDataSource pool = new HikariDataSource(config);
+            opened.add(pool);
+            return pool;
         }
 
         private SqlErrors errors(String where) {

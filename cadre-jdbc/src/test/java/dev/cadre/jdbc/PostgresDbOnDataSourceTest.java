@@ -40,7 +40,8 @@ class PostgresDbOnDataSourceTest {
                 db.insertRun(teamRun("r1", "s1", RunStatus.RUNNING), "p");
                 db.ping();
 
-                assertThat(db.getRun("r1")).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(RunStatus.RUNNING));
+                assertThat(db.getRun("r1"))
+                        .hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(RunStatus.RUNNING));
                 assertThat(db.url()).isEqualTo("jdbc:postgresql://127.0.0.1:5432/test");
             }
 

@@ -22,7 +22,7 @@ public final class CadreModels {
     /**
      * Builds the models of {@code cadre.models}.
      *
-     * @throws IllegalArgumentException naming the property ({@code cadre.models.<name>.provider}, {@code .id}) that is
+     * @throws CadreSettingException naming the property ({@code cadre.models.<name>.provider}, {@code .id}) that is
      *     missing or wrong
      */
     static CadreModels of(Map<String, CadreProperties.ModelProperties> settings) {
@@ -30,10 +30,12 @@ public final class CadreModels {
         settings.forEach((name, m) -> {
             String prefix = "cadre.models." + name;
             if (m.id() == null || m.id().isBlank()) {
-                throw new IllegalArgumentException(prefix + ".id is missing: the provider's model id, e.g. gpt-5.2-mini");
+                throw new CadreSettingException(prefix + ".id", prefix
+                        + ".id is missing: the provider's model id, e.g. gpt-5.2-mini");
             }
             if (!CadreConfig.PROVIDERS.contains(m.provider())) {
-                throw new IllegalArgumentException(prefix + ".provider: '" + m.provider() + "' is not one of "
+                throw new CadreSettingException(prefix + ".provider", prefix + ".provider: '" + m.provider()
+                        + "' is not one of "
                         + String.join(", ", CadreConfig.PROVIDERS));
             }
             built.put(name, new CadreConfig.ModelConfig(name, m.provider(), m.id(), nonBlank(m.baseUrl()),
@@ -60,7 +62,8 @@ public final class CadreModels {
         Model m = models.get(name);
         if (m == null) {
             throw new IllegalArgumentException("No model cadre.models." + name + " is configured; "
-                    + (models.isEmpty() ? "there are none (set cadre.models." + name + ".id)" : "there are " + names()));
+                    + (models.isEmpty() ? "there are none (set cadre.models." + name + ".id)"
+                            : "there are " + names()));
         }
         return m;
     }

@@ -15,7 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     {@code jdbc:postgresql://host:5432/db?user=u}, {@code postgresql://u:p@host:5432/db} or {@code memory}. Left out:
  *     the application's {@code DataSource} when it is PostgreSQL's, else the {@code db:} of {@link #config}, else an
  *     in-memory store that keeps nothing
- * @param config a {@code cadre.yaml} (the format {@code cadre serve --config} reads) whose agents and teams become beans
+ * @param config a {@code cadre.yaml} (the format {@code cadre serve --config} reads) whose agents and teams become
+ *     beans
  * @param models models by name: {@code cadre.models.<name>.provider}, {@code .id}, {@code .api-key}, {@code .base-url}
  * @param shutdown what happens to runs when the application context closes
  * @param server the AgentOS HTTP API, on a port of its own

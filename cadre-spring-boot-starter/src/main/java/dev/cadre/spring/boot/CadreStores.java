@@ -25,15 +25,16 @@ final class CadreStores {
      * {@code cadre.db}, else the store of the {@code cadre.config} file, else the application's DataSource when it is
      * PostgreSQL's, else an in-memory store.
      *
-     * @throws IllegalStateException naming {@code cadre.db} when it is not a store Cadre can open, or is set beside a
+     * @throws CadreSettingException naming {@code cadre.db} when it is not a store Cadre can open, or is set beside a
      *     {@code cadre.config} file (whose {@code db:} names the store of its agents and teams)
      */
     static Db open(CadreProperties properties, Optional<CadreConfig.Components> file, Optional<DataSource> dataSource) {
         Optional<String> setting = properties.store();
         if (setting.isPresent()) {
             if (file.isPresent()) {
-                throw new IllegalStateException("cadre.db and cadre.config both name a store: the file's agents and "
-                        + "teams use the db: of " + properties.config() + "; leave cadre.db out, or put it in the file");
+                throw new CadreSettingException("cadre.db", "cadre.db and cadre.config both name a store: the file's "
+                        + "agents and teams use the db: of " + properties.config()
+                        + "; leave cadre.db out, or put it in the file");
             }
             return fromSetting(setting.get());
         }
@@ -53,11 +54,11 @@ final class CadreStores {
         try {
             return JdbcDbs.open(setting);
         } catch (IllegalArgumentException e) {
-            throw new IllegalStateException("cadre.db '" + JdbcDbs.redacted(setting) + "' is not a store Cadre can "
-                    + "open: " + e.getMessage(), e);
+            throw new CadreSettingException("cadre.db", "cadre.db '" + JdbcDbs.redacted(setting)
+                    + "' is not a store Cadre can open: " + e.getMessage(), e);
         } catch (DbException e) {
-            throw new IllegalStateException("cadre.db '" + JdbcDbs.redacted(setting) + "' cannot be opened: "
-                    + e.getMessage(), e);
+            throw new CadreSettingException("cadre.db", "cadre.db '" + JdbcDbs.redacted(setting)
+                    + "' cannot be opened: " + e.getMessage(), e);
         }
     }
 

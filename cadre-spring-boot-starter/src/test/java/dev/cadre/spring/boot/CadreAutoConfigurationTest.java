@@ -63,6 +63,10 @@ class CadreAutoConfigurationTest {
             java.io.StringWriter trace = new java.io.StringWriter();
             context.getStartupFailure().printStackTrace(new java.io.PrintWriter(trace));
             assertThat(trace.toString()).doesNotContain("secret");
+            org.springframework.boot.diagnostics.FailureAnalysis analysis = new CadreFailureAnalyzer()
+                    .analyze(context.getStartupFailure());
+            assertThat(analysis.getDescription()).startsWith("cadre.db 'mysql://u:***@db/app' is not a store");
+            assertThat(analysis.getAction()).startsWith("Correct cadre.db");
         });
     }
 
@@ -105,9 +109,12 @@ class CadreAutoConfigurationTest {
     @Test
     void an_unknown_provider_fails_the_start_naming_the_property() {
         runner.withPropertyValues("cadre.models.default.id=x", "cadre.models.default.provider=openai-foo")
-                .run(context -> assertThat(context.getStartupFailure()).hasStackTraceContaining(
-                        "cadre.models.default.provider: 'openai-foo' is not one of openai-responses, openai-chat, "
-                                + "anthropic, gemini"));
+                .run(context -> {
+                    assertThat(context.getStartupFailure()).hasStackTraceContaining("cadre.models.default.provider: "
+                            + "'openai-foo' is not one of openai-responses, openai-chat, anthropic, gemini");
+                    assertThat(new CadreFailureAnalyzer().analyze(context.getStartupFailure()).getAction())
+                            .startsWith("Correct cadre.models.default.provider");
+                });
     }
 
     @Test
@@ -141,7 +148,9 @@ class CadreAutoConfigurationTest {
                   default: {provider: openai-foo, id: gpt-4o}
                 """);
         runner.withPropertyValues("cadre.config=" + yaml).run(context -> assertThat(context.getStartupFailure())
-                .hasStackTraceContaining("cadre.yaml:2: models.default.provider: 'openai-foo' is not one of"));
+                .hasStackTraceContaining("cadre.yaml:2: models.default.provider: 'openai-foo' is not one of")
+                .satisfies(failure -> assertThat(new CadreFailureAnalyzer().analyze(failure).getDescription())
+                        .startsWith("cadre.yaml:2:")));
     }
 
     @Test

@@ -115,12 +115,13 @@ class CadreLifecycleTest {
                 .withPropertyValues("cadre.server.enabled=true", "cadre.server.port=0", "cadre.server.security-key=k")
                 .run(context -> {
                     baseUrl.set(context.getBean(CadreServer.class).baseUrl());
-                    HttpResponse<String> agents = http.send(HttpRequest.newBuilder(URI.create(baseUrl.get() + "/agents"))
+                    URI list = URI.create(baseUrl.get() + "/agents");
+                    HttpResponse<String> agents = http.send(HttpRequest.newBuilder(list)
                             .header("Authorization", "Bearer k").build(), HttpResponse.BodyHandlers.ofString());
                     assertThat(agents.statusCode()).isEqualTo(200);
                     assertThat(agents.body()).contains("\"id\":\"stuck\"");
-                    HttpResponse<String> refused = http.send(HttpRequest.newBuilder(URI.create(baseUrl.get() + "/agents"))
-                            .build(), HttpResponse.BodyHandlers.ofString());
+                    HttpResponse<String> refused = http.send(HttpRequest.newBuilder(list).build(),
+                            HttpResponse.BodyHandlers.ofString());
                     assertThat(refused.statusCode()).isEqualTo(401);
                 });
 

@@ -11,8 +11,8 @@ import org.springframework.context.annotation.Bean;
 
 /**
  * The seed's ResearchTeam (a Researcher and a Writer) in a Spring Boot application, served by
- * {@link ResearchController}. The starter provides the store ({@code cadre.db}), the model ({@code cadre.models.default})
- * and the run manager that the context shuts down (see {@code application.yml}).
+ * {@link ResearchController}. The starter provides the store ({@code cadre.db}), the model
+ * ({@code cadre.models.default}) and the run manager that the context shuts down (see {@code application.yml}).
  */
 @SpringBootApplication
 public class ResearchApplication {

@@ -14,9 +14,9 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ResponseStatusException;
 
 /**
- * The ResearchTeam over REST: {@code POST /research} runs it and answers at the end; {@code POST /research/background}
- * answers {@code PENDING} at once; {@code GET /research/{runId}?sessionId=} polls; {@code POST /research/{runId}/cancel}
- * cancels.
+ * The ResearchTeam over REST: {@code POST /research} runs it and answers at the end;
+ * {@code POST /research/background} answers {@code PENDING} at once; {@code GET /research/{runId}?sessionId=} polls;
+ * {@code POST /research/{runId}/cancel} cancels.
  */
 @RestController
 @RequestMapping("/research")
@@ -29,8 +29,7 @@ class ResearchController {
     /** A run as the client sees it. */
     record RunView(String runId, String sessionId, String status, String content) {
         static RunView of(TeamRunOutput out) {
-            return new RunView(out.runId(), out.sessionId(), out.status().name(), out.content() == null ? ""
-                    : String.valueOf(out.content()));
+            return new RunView(out.runId(), out.sessionId(), out.status().name(), out.content());
         }
     }
 
