@@ -1,12 +1,15 @@
 package dev.cadre.spring.boot;
 
 import dev.cadre.Agent;
+import dev.cadre.Component;
 import dev.cadre.RunManager;
 import dev.cadre.Team;
 import dev.cadre.db.Db;
 import dev.cadre.jdbc.JdbcDbs;
 import dev.cadre.server.CadreServer;
 import dev.cadre.server.config.CadreConfig;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import javax.sql.DataSource;
 import org.springframework.beans.factory.ObjectProvider;
@@ -68,9 +71,13 @@ public class CadreAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean
     public CadreLifecycle cadreLifecycle(RunManager runManager, ObjectProvider<CadreServer> server,
-            CadreProperties properties) {
+            CadreProperties properties, ObjectProvider<Agent> agents, ObjectProvider<Team> teams) {
         return new CadreLifecycle(runManager, Optional.ofNullable(server.getIfAvailable()),
-                properties.shutdown().grace());
+                properties.shutdown().grace(), () -> {
+                    List<Component<?>> all = new ArrayList<>(agents.orderedStream().toList());
+                    all.addAll(teams.orderedStream().toList());
+                    return all;
+                });
     }
 
     /**

@@ -1,9 +1,12 @@
 package dev.cadre.spring.boot;
 
+import dev.cadre.Component;
 import dev.cadre.RunManager;
 import dev.cadre.server.CadreServer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
@@ -26,16 +29,31 @@ public final class CadreLifecycle implements SmartLifecycle {
     private final RunManager runManager;
     private final Optional<CadreServer> server;
     private final Duration grace;
+    private final Supplier<List<Component<?>>> components;
     private volatile boolean running;
 
-    CadreLifecycle(RunManager runManager, Optional<CadreServer> server, Duration grace) {
+    CadreLifecycle(RunManager runManager, Optional<CadreServer> server, Duration grace,
+            Supplier<List<Component<?>>> components) {
         this.runManager = runManager;
         this.server = server;
         this.grace = grace;
+        this.components = components;
+    }
+
+    /**
+     * The ids of the agent and team beans that run under another run manager than the context's (built without
+     * {@code .runManager(runs)}): the context's shutdown does not end their runs.
+     */
+    List<String> outside() {
+        return components.get().stream().filter(c -> c.runManager() != runManager).map(Component::id).toList();
     }
 
     @Override
     public void start() {
+        for (String id : outside()) {
+            LOG.warn("'{}' runs under another RunManager than the application's, so closing the application does not "
+                    + "end its runs: build it with .runManager(runs), runs being the injected RunManager", id);
+        }
         server.ifPresent(s -> {
             s.start();
             LOG.info("Cadre's AgentOS API serves at {}", s.baseUrl());

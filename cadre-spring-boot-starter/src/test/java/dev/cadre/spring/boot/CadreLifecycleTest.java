@@ -143,4 +143,12 @@ class CadreLifecycleTest {
         assertThatThrownBy(() -> Agent.builder().name("Late").model(ScriptedModel.of(ScriptedModel.Reply.text("hi")))
                 .runManager(own).build().start(RunRequest.of("hi"))).isInstanceOf(RunRefusedException.class);
     }
+
+    @Test
+    void an_agent_bean_built_without_the_run_manager_is_named_as_outside_the_shutdown() {
+        runner.withUserConfiguration(StuckAgent.class)
+                .withBean("stray", Agent.class, () -> Agent.builder().name("Stray")
+                        .model(ScriptedModel.of(ScriptedModel.Reply.text("hi"))).build())
+                .run(context -> assertThat(context.getBean(CadreLifecycle.class).outside()).containsExactly("stray"));
+    }
 }
