@@ -126,6 +126,7 @@ public final class PostgresDb extends JdbcDb {
         private int maxPoolSize = 10;
         private Duration connectTimeout = Duration.ofSeconds(10);
         private Duration lockTimeout = Duration.ofSeconds(10);
+        private javax.sql.DataSource dataSource;
 
         private Builder() {
         }
@@ -222,43 +223,102 @@ public final class PostgresDb extends JdbcDb {
         }
 
         /**
+         * Takes the connections from {@code dataSource} — an application's pool, say — instead of opening a pool of
+         * its own: Cadre's reads and writes, its migrations, its availability probe and the one connection it holds
+         * to listen for cancels ({@link PostgresDb#cancellations()}) all come from it, and closing this db leaves it
+         * open (it is the application's). It replaces {@link #url}, {@link #host}, {@link #user},
+         * {@link #password}, {@link #schema} and {@link #maxPoolSize}: the DataSource's own settings apply, so a
+         * schema is chosen in its URL ({@code currentSchema=...}) and a lock timeout in its connection options.
+         */
+        public Builder dataSource(javax.sql.DataSource dataSource) {
+            this.dataSource = Objects.requireNonNull(dataSource, "dataSource");
+            return this;
+        }
+
+        /**
          * Connects, migrates the schema, records this process's heartbeat and ends the runs of dead
          * processes.
          *
          * @throws DbException when any of that fails (server down, wrong credentials, ...);
          *     nothing stays open then
-         * @throws IllegalArgumentException when a setting is invalid
+         * @throws IllegalArgumentException when a setting is invalid, or the {@link #dataSource} is not PostgreSQL's
+         * @throws IllegalStateException when a {@link #dataSource} is given beside a URL, credentials or a schema
          */
         public PostgresDb build() {
-            Tables tables = Tables.of(sessionTable, runTable, instanceTable);
-            LivenessSettings live = liveness();
+            if (dataSource != null) {
+                return onDataSource(dataSource);
+            }
             String jdbcUrl = url != null ? url : "jdbc:postgresql://" + host + ":" + port + "/" + database;
             String where = describe(jdbcUrl);
-            String storeId = id != null ? id : "postgres-" + where.substring(where.lastIndexOf('/') + 1);
-            SqlErrors errors = new SqlErrors(Dialect.POSTGRES, "PostgreSQL database at " + where,
+            SqlErrors errors = errors(where);
+            long seconds = Math.min(DRIVER_CONNECT_TIMEOUT.toSeconds(), Math.max(1, connectTimeout.toSeconds()));
+            PGSimpleDataSource connections = dataSource(jdbcUrl, seconds, "cadre");
+            return open(where, errors, connections, name -> dataSource(jdbcUrl, seconds, name),
+                    (availability, opened) -> pool(connections, availability, opened));
+        }
+
+        /** Cadre's own pool on the driver's connections, watched by {@code availability}. */
+        private HikariDataSource pool(PGSimpleDataSource connections, Availability availability,
+                List<AutoCloseable> opened) {
+            HikariConfig config = new HikariConfig();
+            config.setPoolName("cadre-postgres");
+            config.setDataSource(new WatchedDataSource(connections, availability));
+            if (schema != null) {
+                config.setSchema(schema);
+            }
+            config.setMaximumPoolSize(maxPoolSize);
+            config.setMinimumIdle(Math.min(2, maxPoolSize));
+            // Callers wait for a connection in short slices (see JdbcStore): between two, a database
+            // found unreachable makes them fail at once instead of waiting out connectTimeout.
+            config.setConnectionTimeout(POOL_SLICE.toMillis());
+            // Without it a row locked by a stuck session would block a write forever.
+            config.setConnectionInitSql("SET lock_timeout = " + lockTimeout.toMillis());
+            HikariDataSource pool = new HikariDataSource(config);
+            opened.add(pool);
+            return pool;
+        }
+
+        private SqlErrors errors(String where) {
+            return new SqlErrors(Dialect.POSTGRES, "PostgreSQL database at " + where,
                     "waited " + lockTimeout.toMillis() + " ms");
+        }
+
+        private PostgresDb onDataSource(javax.sql.DataSource given) {
+            if (url != null || user != null || password != null || schema != null) {
+                throw new IllegalStateException("A PostgresDb on a DataSource takes its connections' settings from "
+                        + "it: do not set url, user, password or schema beside dataSource(...) (a schema goes in the "
+                        + "DataSource's URL: currentSchema=...)");
+            }
+            String jdbcUrl;
+            try (java.sql.Connection c = given.getConnection()) {
+                java.sql.DatabaseMetaData meta = c.getMetaData();
+                if (!"PostgreSQL".equals(meta.getDatabaseProductName())) {
+                    throw new IllegalArgumentException("Not a PostgreSQL DataSource: it connects to "
+                            + meta.getDatabaseProductName() + " (" + meta.getURL().replaceAll("[?;].*", "") + ")");
+                }
+                jdbcUrl = meta.getURL();
+            } catch (java.sql.SQLException e) {
+                throw errors("the DataSource given").translate("Opening the PostgreSQL database of the DataSource", e);
+            }
+            String where = describe(jdbcUrl);
+            // The application's pool: watched so that a server found down fails calls at once, never closed here.
+            return open(where, errors(where), given, name -> given,
+                    (availability, opened) -> new WatchedDataSource(given, availability));
+        }
+
+        /** What both sources of connections share: migrations, the store, the journal, liveness and cancels. */
+        private PostgresDb open(String where, SqlErrors errors, javax.sql.DataSource connections,
+                java.util.function.Function<String, javax.sql.DataSource> connectionsFor,
+                java.util.function.BiFunction<Availability, List<AutoCloseable>, javax.sql.DataSource> poolOf) {
+            Tables tables = Tables.of(sessionTable, runTable, instanceTable);
+            LivenessSettings live = liveness();
+            String storeId = id != null ? id : "postgres-" + where.substring(where.lastIndexOf('/') + 1);
             List<AutoCloseable> opened = new ArrayList<>();
             try {
-                long seconds = Math.min(DRIVER_CONNECT_TIMEOUT.toSeconds(), Math.max(1, connectTimeout.toSeconds()));
-                PGSimpleDataSource connections = dataSource(jdbcUrl, seconds, "cadre");
                 // The probe connects on its own, not through the pool: it tests that the server answers.
                 Availability availability = new Availability(errors, connections, Duration.ofMillis(500));
-                HikariConfig config = new HikariConfig();
-                config.setPoolName("cadre-postgres");
-                config.setDataSource(new WatchedDataSource(connections, availability));
-                if (schema != null) {
-                    config.setSchema(schema);
-                }
-                config.setMaximumPoolSize(maxPoolSize);
-                config.setMinimumIdle(Math.min(2, maxPoolSize));
-                // Callers wait for a connection in short slices (see JdbcStore): between two, a database
-                // found unreachable makes them fail at once instead of waiting out connectTimeout.
-                config.setConnectionTimeout(POOL_SLICE.toMillis());
-                // Without it a row locked by a stuck session would block a write forever.
-                config.setConnectionInitSql("SET lock_timeout = " + lockTimeout.toMillis());
-                HikariDataSource pool = new HikariDataSource(config);
-                opened.add(pool);
-                Migrations.apply(dataSource(jdbcUrl, seconds, "cadre-migrations"), Dialect.POSTGRES, tables,
+                javax.sql.DataSource pool = poolOf.apply(availability, opened);
+                Migrations.apply(connectionsFor.apply("cadre-migrations"), Dialect.POSTGRES, tables,
                         Optional.ofNullable(schema), errors);
                 JdbcStore store = new JdbcStore(storeId, Dialect.POSTGRES, pool, pool, tables, clock, errors,
                         availability, connectTimeout, Optional.empty(), Duration.ZERO);
@@ -266,12 +326,11 @@ public final class PostgresDb extends JdbcDb {
                         : Optional.of(new FinalStateJournal(journalDirectory != null ? journalDirectory
                                 : defaultJournal(where, Optional.ofNullable(schema), tables)));
                 Liveness liveness = replayThenStart(store, journal, live);
-                PostgresCancellations cancels = new PostgresCancellations(dataSource(jdbcUrl, seconds,
-                        "cadre-cancels"), pool);
+                PostgresCancellations cancels = new PostgresCancellations(connectionsFor.apply("cadre-cancels"), pool);
                 opened.add(cancels); // closed first (the list is closed last to first): it uses the pool
                 String instances = (schema != null ? "\"" + schema + "\"." : "") + tables.instances();
                 return new PostgresDb("jdbc:postgresql://" + where, instances, store, liveness, journal, opened,
-                        cancels, name -> dataSource(jdbcUrl, seconds, name));
+                        cancels, connectionsFor);
             } catch (RuntimeException e) {
                 try {
                     closeAll(opened);

@@ -53,6 +53,19 @@ public final class CadreConfig {
 
     /** A model entry. */
     public record ModelConfig(String name, String provider, String id, Optional<String> baseUrl, Optional<String> apiKey) {
+
+        /**
+         * The model this entry describes, built as a config's agents and teams get it (opens nothing until it is
+         * called); for configurations read from elsewhere (Spring Boot's properties, say).
+         *
+         * @throws IllegalArgumentException when {@code provider} is not one of {@link #PROVIDERS}
+         */
+        public dev.cadre.model.Model build() {
+            if (!PROVIDERS.contains(provider)) {
+                throw new IllegalArgumentException("'" + provider + "' is not one of " + String.join(", ", PROVIDERS));
+            }
+            return Assembly.model(this);
+        }
     }
 
     /** An agent entry; {@code mcpServers} give it the tools of MCP servers. */
