@@ -3,8 +3,6 @@ package dev.cadre.server.internal;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cadre.Component;
 import dev.cadre.db.DbException;
-import dev.cadre.RunManager;
-import dev.cadre.run.RunStatus;
 import io.javalin.Javalin;
 import io.javalin.compression.CompressionStrategy;
 import io.javalin.config.JavalinConfig;
@@ -112,19 +110,17 @@ public final class AgentOsApi {
             awaitQuietly();
             return;
         }
-        List<String> inProgress = runsInProgress();
+        List<String> inProgress = StopProgress.runsInProgress(settings, runs.ownRuns);
         try {
             if (settings.execution() instanceof Execution.Durable d) {
                 // A deploy: the runs may finish within the grace period; the rest are let go of, not cancelled, and
                 // the fleet's other processes resume them from their last completed step.
                 progress.accept("draining: the runs here may finish for " + grace.toSeconds() + " s");
                 int letGo = d.durable().drain(grace);
-                progress.accept(letGo == 0 ? "no run left to hand over" : "handed " + plural(letGo, "run")
-                        + " over to the other processes");
+                progress.accept(StopProgress.handedOver(letGo));
                 grace = Duration.ZERO;
             } else {
-                progress.accept(inProgress.isEmpty() ? "no runs in progress" : "waiting up to " + grace.toSeconds()
-                        + " s for " + plural(inProgress.size(), "run") + "…");
+                progress.accept(StopProgress.waitingFor(inProgress.size(), grace));
             }
             if (settings.runManager().isPresent()) {
                 settings.runManager().get().shutdown(grace);
@@ -134,7 +130,7 @@ public final class AgentOsApi {
                 stopOwnRuns(grace);
             }
             if (!(settings.execution() instanceof Execution.Durable) && !inProgress.isEmpty()) {
-                progress.accept(stopSummary(inProgress));
+                progress.accept(StopProgress.howTheyEnded(settings.db(), inProgress));
             }
             // The runs have ended; their streams may still be writing the cancelled event, and other requests
             // (the cancel that ended the last run, say) their answer.
@@ -157,39 +153,6 @@ public final class AgentOsApi {
             }
             stopped.countDown();
         }
-    }
-
-    /** The runs executing here (members are part of their team's run), for the stop's progress lines. */
-    private List<String> runsInProgress() {
-        List<String> live = settings.runManager().map(RunManager::activeRunIds).orElseGet(() -> runs.ownRuns
-                .entrySet().stream().filter(e -> e.getValue().runManager().find(e.getKey()).isPresent())
-                .map(Map.Entry::getKey).toList());
-        return live.stream().filter(id -> {
-            try {
-                return settings.db().getRun(id).map(r -> r.parentRunId().isEmpty()).orElse(true);
-            } catch (RuntimeException e) {
-                return true; // the store is down: count it; the stop itself does not need the store
-            }
-        }).toList();
-    }
-
-        /** "2 finished, 1 cancelled": how the runs in progress at the stop ended, as stored. */
-    private String stopSummary(List<String> runIds) {
-        Map<RunStatus, Long> ends = new java.util.EnumMap<>(RunStatus.class);
-        for (String id : runIds) {
-            try {
-                settings.db().getRun(id).ifPresent(r -> ends.merge(r.status(), 1L, Long::sum));
-            } catch (RuntimeException e) {
-                // unreadable now (the store is down): counted as finished; the journal keeps its end
-            }
-        }
-        long cancelled = ends.getOrDefault(RunStatus.CANCELLED, 0L);
-        long finished = runIds.size() - cancelled;
-        return finished + " finished, " + cancelled + " cancelled";
-    }
-
-    private static String plural(int n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     /** Counts the request until Jetty has completed it — its answer written, not merely produced. */
