@@ -13,6 +13,8 @@ import dev.cadre.run.RunStatus;
 import dev.cadre.testkit.FakeOpenAIServer;
 import dev.cadre.testkit.Reply;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -45,7 +47,12 @@ class DurableStopTest {
                 openai.awaitRequest(r -> true, 1, WAIT);
                 String queued = background(http, "Queued"); // this process executes one run at a time
 
-                server.stop(Duration.ZERO);
+                List<String> progress = new CopyOnWriteArrayList<>();
+                server.stop(Duration.ZERO, progress::add);
+
+                // The executing run is handed over; the queued one stays in the queue, for any process.
+                assertThat(progress).containsExactly("draining: the runs here may finish for 0 s",
+                        "handed 1 run over to the other processes");
 
                 assertThat(db.cancelRequests(ProcessInstance.id())).as("no cancel asked for")
                         .doesNotContainKeys(executing, queued);
