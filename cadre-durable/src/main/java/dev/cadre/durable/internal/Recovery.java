@@ -192,15 +192,9 @@ public final class Recovery implements AutoCloseable {
     }
 
     private List<String> roundNow() {
-        Duration steady = db.ownHeartbeat().steadyFor(System.nanoTime());
-        if (steady.compareTo(staleAfter) < 0) {
-            return List.of(); // its own heartbeat was not steady long enough to judge others' (see above)
+        if (standing().isEmpty()) {
+            return List.of(); // its own heartbeat was not steady long enough to judge others' (see Standing)
         }
-        // A process that has not beaten since this one's heartbeat became steady may have been kept from it by
-        // what kept this one (an outage): it is given staleAfter to be stale, and as long again to be back —
-        // reconnecting takes a while (HikariCP waits up to 5 s between two attempts), more on a busy machine.
-        Instant steadySince = clock.instant().minus(steady);
-        boolean judgeAll = steady.compareTo(staleAfter.multipliedBy(2)) >= 0;
         List<WorkflowStatus> pending = dbos.listWorkflows(new ListWorkflowsInput()
                 .withStatus(List.of(WorkflowState.PENDING)).withLoadInput(false).withLoadOutput(false));
         Map<String, List<WorkflowStatus>> byExecutor = new LinkedHashMap<>();
@@ -210,15 +204,18 @@ public final class Recovery implements AutoCloseable {
             }
         }
         List<String> recovered = new ArrayList<>();
-        Instant cutoff = clock.instant().minus(staleAfter);
         for (var e : byExecutor.entrySet()) {
             Optional<Instant> beat = db.lastHeartbeat(e.getKey());
-            if (beat.isPresent() && beat.get().isAfter(cutoff)) {
-                continue; // alive
+            // Read again now, after the calls above: they may have waited through an outage that ended this
+            // process's steady heartbeat (and kept every other from beating).
+            Optional<Standing> now = standing();
+            if (now.isEmpty()) {
+                return recovered;
             }
-            if (!judgeAll && (beat.isEmpty() || beat.get().isBefore(steadySince))) {
-                continue; // maybe on its way back
+            if (!now.get().takesForDead(beat)) {
+                continue;
             }
+            Instant cutoff = now.get().cutoff();
             // One claim per death: a process that was taken for dead, came back, and died again (or a restart
             // that reuses its instance id) is recovered again, by the first process to claim that last beat.
             List<String> ids = e.getValue().stream().map(WorkflowStatus::workflowId).toList();
@@ -245,6 +242,10 @@ public final class Recovery implements AutoCloseable {
             recovered.add(e.getKey());
         }
         return recovered;
+    }
+
+    private Optional<Standing> standing() {
+        return Standing.of(db.ownHeartbeat(), System.nanoTime(), clock.instant(), staleAfter);
     }
 
     /**
