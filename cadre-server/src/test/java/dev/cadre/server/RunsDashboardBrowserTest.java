@@ -26,6 +26,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
@@ -92,6 +94,9 @@ class RunsDashboardBrowserTest {
         String msg = r.lastUserMessage().orElse("");
         if (msg.contains("[stall]")) {
             return Reply.stall();
+        }
+        if (msg.contains("[fail]")) {
+            return Reply.error(400, "invalid_request_error", "bad_request", "The model refused the request");
         }
         if (msg.contains("[hold:") && r.hasTool("hold") && !r.isAfterToolResult()) {
             String gate = msg.substring(msg.indexOf("[hold:") + 6, msg.indexOf(']', msg.indexOf("[hold:")));
@@ -263,5 +268,31 @@ class RunsDashboardBrowserTest {
         waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("message")));
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("live"), "Live"));
         assertThat(browser.executeScript("return sessionStorage.getItem('cadre.dashboard.token')")).isEqualTo(KEY);
+    }
+
+    @Test
+    void aFailedRunShowsItsErrorAndTheDetailIsUsableByKeyboardInANarrowWindow() {
+        browser.manage().window().setSize(new Dimension(420, 1400));
+        try {
+            openWith(KEY);
+            String runId = backgroundRun("holder", "/agents/holder/runs", "[fail] refused");
+            awaitRowStatus(runId, "ERROR");
+
+            WebElement open = browser.findElement(row(runId)).findElement(By.cssSelector("button.open"));
+            open.sendKeys(Keys.ENTER);
+            WebElement error = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("detail-error")));
+            waiting().until(ExpectedConditions.textToBePresentInElement(error, "The model refused the request"));
+            assertThat(error.getText()).startsWith("Error: ");
+            assertThat(browser.switchTo().activeElement().getAttribute("id")).as("focus moves to the detail")
+                    .isEqualTo("detail-title");
+            Browser.screenshot("8-failed-run-narrow");
+            assertThat((Long) browser.executeScript("return document.documentElement.scrollWidth - window.innerWidth"))
+                    .as("nothing wider than the window but the table, which scrolls in its box").isLessThanOrEqualTo(0L);
+
+            browser.switchTo().activeElement().sendKeys(Keys.ESCAPE);
+            waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("detail")));
+        } finally {
+            browser.manage().window().setSize(new Dimension(1280, 1400));
+        }
     }
 }
