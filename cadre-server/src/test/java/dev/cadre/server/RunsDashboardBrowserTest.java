@@ -31,6 +31,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -294,5 +295,26 @@ class RunsDashboardBrowserTest {
         } finally {
             browser.manage().window().setSize(new Dimension(1280, 1400));
         }
+    }
+
+    @Test
+    void aTeamRunStartedFromThePageOpensAndEndsCompletedWithItsMembers() {
+        openWith(KEY);
+        WebElement component = waiting().until(ExpectedConditions.presenceOfElementLocated(
+                By.cssSelector("#start-component option[value='teams/crew']")));
+        new Select(browser.findElement(By.id("start-component"))).selectByValue("teams/crew");
+        assertThat(component.getText()).isEqualTo("Crew (team crew)");
+        browser.findElement(By.id("start-message")).sendKeys("[both] started from the page");
+        browser.findElement(By.id("start-submit")).click();
+
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("start-result"), "Started run "));
+        String runId = browser.findElement(By.id("start-result")).getText().split(" ")[2];
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-title"), runId));
+        waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#tree li[data-status='COMPLETED']"), 3));
+        awaitRowStatus(runId, "COMPLETED");
+        Browser.screenshot("9-started-from-the-page");
+
+        assertThat(store.getRun(runId).orElseThrow().input().inputContent()).isEqualTo("[both] started from the page");
+        browser.findElement(By.id("detail-close")).click();
     }
 }

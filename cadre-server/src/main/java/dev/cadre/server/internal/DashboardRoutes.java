@@ -30,6 +30,7 @@ final class DashboardRoutes {
             "api.js", "text/javascript; charset=utf-8",
             "runs.js", "text/javascript; charset=utf-8",
             "detail.js", "text/javascript; charset=utf-8",
+            "start.js", "text/javascript; charset=utf-8",
             "app.js", "text/javascript; charset=utf-8");
 
     /**

@@ -40,7 +40,7 @@ function detailOf(body) {
   return 'no detail';
 }
 
-async function call(method, path) {
+async function call(method, path, body) {
   const headers = { 'Accept': 'application/json' };
   const t = token();
   if (t) {
@@ -48,23 +48,23 @@ async function call(method, path) {
   }
   let response;
   try {
-    response = await fetch(path, { method, headers, credentials: 'same-origin', cache: 'no-store' });
+    response = await fetch(path, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
   } catch (e) {
     throw new ApiError('no answer', 'the server cannot be reached (' + e.message + ')');
   }
-  let body = null;
+  let answer = null;
   try {
-    body = await response.json();
+    answer = await response.json();
   } catch (e) {
-    body = null;
+    answer = null;
   }
   if (response.status === 401) {
-    throw new Unauthorized(detailOf(body), t !== '');
+    throw new Unauthorized(detailOf(answer), t !== '');
   }
   if (!response.ok) {
-    throw new ApiError(response.status, detailOf(body));
+    throw new ApiError(response.status, detailOf(answer));
   }
-  return body;
+  return answer;
 }
 
 /** One page of runs across sessions, newest first. */
@@ -88,4 +88,20 @@ export function getRun(runId) {
 /** Cancels a run; the answer is the server's CancelResult (outcome and message). */
 export function cancelRun(runId) {
   return call('POST', '/runs/' + encodeURIComponent(runId) + '/cancel');
+}
+
+/** The agents and teams the caller may see, as [{kind, id, name}]. */
+export async function listComponents() {
+  const [agents, teams] = await Promise.all([call('GET', '/agents'), call('GET', '/teams')]);
+  return [...teams.map(t => ({ kind: 'teams', id: t.id, name: t.name })),
+    ...agents.map(a => ({ kind: 'agents', id: a.id, name: a.name }))];
+}
+
+/** Starts a background run of an agent or team; the answer holds its run_id (202). */
+export function startRun(kind, id, message) {
+  const form = new FormData();
+  form.set('message', message);
+  form.set('stream', 'false');
+  form.set('background', 'true');
+  return call('POST', '/' + kind + '/' + encodeURIComponent(id) + '/runs', form);
 }

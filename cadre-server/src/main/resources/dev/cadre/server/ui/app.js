@@ -2,6 +2,7 @@
 import { ApiError, Unauthorized, cancelRun, getRun, listRuns, setToken, token } from './api.js';
 import { renderRuns } from './runs.js';
 import { renderDetail } from './detail.js';
+import { loadComponents, wireStart } from './start.js';
 
 // Polling, not a stream: the list is one read of the store, polling works through every proxy, and a page left
 // open costs one small request per interval.
@@ -80,6 +81,7 @@ async function poll() {
     return;
   }
   try {
+    await loadComponents();
     await refreshList();
     await refreshDetail();
     showMessage('');
@@ -158,6 +160,7 @@ function wire() {
       closeDetail();
     }
   });
+  wireStart(openRun, failed);
   if (token()) {
     $('token-form').hidden = true;
   }
