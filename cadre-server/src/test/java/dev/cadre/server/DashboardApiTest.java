@@ -51,7 +51,7 @@ class DashboardApiTest {
 
         @Test
         void serves_its_scripts_and_styles_from_the_jar_and_nothing_else() {
-            for (String file : List.of("app.js", "api.js", "runs.js", "detail.js", "start.js")) {
+            for (String file : List.of("app.js", "api.js", "runs.js", "detail.js", "start.js", "bulk.js")) {
                 Http.Response r = bed.http.get("/ui/assets/" + file);
                 assertThat(r.status()).as(file).isEqualTo(200);
                 assertThat(r.header("Content-Type")).startsWith("text/javascript");

@@ -317,4 +317,41 @@ class RunsDashboardBrowserTest {
         assertThat(store.getRun(runId).orElseThrow().input().inputContent()).isEqualTo("[both] started from the page");
         browser.findElement(By.id("detail-close")).click();
     }
+
+    @Test
+    void bulkCancelAsksThenCancelsEveryRunOfTheFilteredListThatHasNotEnded() {
+        openWith(KEY);
+        List<String> ids = List.of("first", "second").stream().map(n -> {
+            Http.Response r = http.postForm("/agents/holder/runs", Map.of("message", "[stall] bulk " + n,
+                    "stream", "false", "background", "true", "user_id", "bulk-user"));
+            assertThat(r.status()).as(r.body()).isEqualTo(202);
+            return r.json().get("run_id").asText();
+        }).toList();
+        // One background run at a time here: the first stalls RUNNING, the second waits PENDING behind it.
+        awaitRowStatus(ids.get(0), "RUNNING");
+        awaitRowStatus(ids.get(1), "PENDING");
+        browser.findElement(By.id("filter-user")).sendKeys("bulk-user", Keys.ENTER);
+        waiting().until(ExpectedConditions.numberOfElementsToBe(By.cssSelector("#runs-body tr"), 2));
+
+        browser.findElement(By.id("bulk-cancel")).click();
+        WebElement question = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("bulk-question")));
+        assertThat(question.getText()).isEqualTo("Cancel 2 runs of this list that have not ended?");
+        Browser.screenshot("10-bulk-cancel-confirmation");
+        browser.findElement(By.id("bulk-no")).click();
+        assertThat(browser.findElement(By.id("bulk-confirm")).isDisplayed()).isFalse();
+        assertThat(store.getRun(ids.get(0)).orElseThrow().status()).as("No cancels nothing").isEqualTo(RunStatus.RUNNING);
+
+        browser.findElement(By.id("bulk-cancel")).click();
+        waiting().until(ExpectedConditions.elementToBeClickable(By.id("bulk-yes"))).click();
+
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("bulk-result"), "Cancelled: 2 cancelled"));
+        awaitRowStatus(ids.get(0), "CANCELLED");
+        awaitRowStatus(ids.get(1), "CANCELLED");
+        Browser.screenshot("11-bulk-cancelled");
+        for (String id : ids) {
+            assertThat(store.getRun(id).orElseThrow().status()).isEqualTo(RunStatus.CANCELLED);
+        }
+        browser.findElement(By.id("filter-user")).clear();
+        browser.findElement(By.id("filter-user")).sendKeys(Keys.ENTER);
+    }
 }

@@ -31,6 +31,7 @@ final class DashboardRoutes {
             "runs.js", "text/javascript; charset=utf-8",
             "detail.js", "text/javascript; charset=utf-8",
             "start.js", "text/javascript; charset=utf-8",
+            "bulk.js", "text/javascript; charset=utf-8",
             "app.js", "text/javascript; charset=utf-8");
 
     /**

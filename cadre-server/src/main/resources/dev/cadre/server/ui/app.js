@@ -3,6 +3,7 @@ import { ApiError, Unauthorized, cancelRun, getRun, listRuns, setToken, token } 
 import { renderRuns } from './runs.js';
 import { renderDetail } from './detail.js';
 import { loadComponents, wireStart } from './start.js';
+import { wireBulkCancel } from './bulk.js';
 
 // Polling, not a stream: the list is one read of the store, polling works through every proxy, and a page left
 // open costs one small request per interval.
@@ -161,6 +162,7 @@ function wire() {
     }
   });
   wireStart(openRun, failed);
+  wireBulkCancel(() => state.filters, poll, failed);
   if (token()) {
     $('token-form').hidden = true;
   }
