@@ -51,11 +51,12 @@ class DashboardApiTest {
 
         @Test
         void serves_its_scripts_and_styles_from_the_jar_and_nothing_else() {
-            for (String file : List.of("app.js", "api.js", "runs.js", "detail.js", "start.js", "bulk.js")) {
+            for (String file : List.of("app.js", "api.js", "runs.js", "detail.js", "start.js", "bulk.js", "chart.js")) {
                 Http.Response r = bed.http.get("/ui/assets/" + file);
                 assertThat(r.status()).as(file).isEqualTo(200);
                 assertThat(r.header("Content-Type")).startsWith("text/javascript");
-                assertThat(r.body()).doesNotContain("http://", "https://");
+                // The SVG namespace is a name, not an address: the chart asks nothing of it.
+                assertThat(r.body().replace("'http://www.w3.org/2000/svg'", "")).doesNotContain("http://", "https://");
             }
             assertThat(bed.http.get("/ui/assets/dashboard.css").header("Content-Type")).startsWith("text/css");
 
@@ -141,6 +142,31 @@ class DashboardApiTest {
             assertThat(limit.status()).isEqualTo(422);
             assertThat(limit.body()).contains("limit", "between 1 and 1000");
             assertThat(authorized.get("/ui/api/runs?page=x").status()).isEqualTo(422);
+        }
+    
+        @Test
+        void theChartCountsTheLastHoursRunsPerMinuteByStatusWithDurationPercentiles() {
+            for (String m : List.of("one", "two", "three", "[fail] four")) {
+                bed.echo.run(RunRequest.builder("chart " + m).userId("chart-user").build());
+            }
+
+            JsonNode stats = authorized.get("/ui/api/stats?user_id=chart-user").json();
+
+            assertThat(stats.get("minutes").asInt()).isEqualTo(60);
+            assertThat(stats.get("per_minute")).hasSize(60);
+            assertThat(stats.get("total").asInt()).isEqualTo(4);
+            assertThat(stats.get("truncated").asBoolean()).isFalse();
+            int completed = 0;
+            int errors = 0;
+            for (JsonNode minute : stats.get("per_minute")) {
+                completed += minute.path("COMPLETED").asInt();
+                errors += minute.path("ERROR").asInt();
+            }
+            assertThat(completed).isEqualTo(3);
+            assertThat(errors).isEqualTo(1);
+            assertThat(stats.get("p50_ms").asLong()).isLessThanOrEqualTo(stats.get("p95_ms").asLong());
+            assertThat(stats.get("p95_ms").isNumber()).isTrue();
+            assertThat(authorized.get("/ui/api/stats?user_id=nobody").json().get("p50_ms").isNull()).isTrue();
         }
     }
 }

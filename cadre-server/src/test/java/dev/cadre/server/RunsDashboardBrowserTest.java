@@ -190,6 +190,10 @@ class RunsDashboardBrowserTest {
         gate(released, "live").countDown();
         awaitRowStatus(run, "COMPLETED");
         awaitRowStatus(blocker, "COMPLETED");
+        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("chart-summary"), "completed"));
+        waiting().until(ExpectedConditions.presenceOfElementLocated(By.cssSelector("#chart-plot rect.bar-COMPLETED")));
+        assertThat(browser.findElement(By.id("chart-summary")).getText()).contains("started in the last hour",
+                "duration p50 ", "p95 ");
         Browser.screenshot("3-list-completed");
 
         WebElement completed = browser.findElement(row(run));

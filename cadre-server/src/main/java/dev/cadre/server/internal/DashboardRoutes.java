@@ -32,6 +32,7 @@ final class DashboardRoutes {
             "detail.js", "text/javascript; charset=utf-8",
             "start.js", "text/javascript; charset=utf-8",
             "bulk.js", "text/javascript; charset=utf-8",
+            "chart.js", "text/javascript; charset=utf-8",
             "app.js", "text/javascript; charset=utf-8");
 
     /**
@@ -60,6 +61,7 @@ final class DashboardRoutes {
         r.get("/ui", this::page);
         r.get("/ui/assets/{file}", this::asset);
         r.get("/ui/api/runs", this::runs);
+        r.get("/ui/api/stats", this::stats);
     }
 
     private void requireOn() {
@@ -120,6 +122,22 @@ final class DashboardRoutes {
             q = q.withUserId(scoped.get());
         }
         Views.json(ctx, 200, listing(settings.db().listRecentRuns(q), q));
+    }
+
+    /** {@code GET /ui/api/stats?component_id=&user_id=}: the chart's figures ({@link DashboardStats}). */
+    private void stats(Context ctx) {
+        requireOn();
+        RunQuery q = new RunQuery(Optional.empty(), Forms.queryId(ctx, "component_id"), Forms.queryId(ctx, "user_id"),
+                1, 1);
+        Optional<String> scoped = Access.caller(ctx).scopedUserId();
+        java.util.function.Function<RunQuery, Page<RunResult>> reader = settings.db()::listRecentRuns;
+        if (scoped.isPresent()) {
+            if (q.userId().isPresent() && !q.userId().equals(scoped)) {
+                reader = none -> new Page<>(java.util.List.of(), 1, 1, 0); // another user's: nothing to see
+            }
+            q = q.withUserId(scoped.get());
+        }
+        Views.json(ctx, 200, DashboardStats.lastHour(reader, q, java.time.Instant.now()));
     }
 
     private ObjectNode listing(Page<RunResult> runs, RunQuery q) {

@@ -105,3 +105,14 @@ export function startRun(kind, id, message) {
   form.set('background', 'true');
   return call('POST', '/' + kind + '/' + encodeURIComponent(id) + '/runs', form);
 }
+
+/** The chart's figures for the last hour (runs per minute by status, p50/p95 duration). */
+export function runStats(filters) {
+  const q = new URLSearchParams();
+  for (const k of ['component_id', 'user_id']) {
+    if (filters[k]) {
+      q.set(k, filters[k]);
+    }
+  }
+  return call('GET', '/ui/api/stats?' + q.toString());
+}

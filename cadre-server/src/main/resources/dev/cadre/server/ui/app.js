@@ -1,14 +1,17 @@
 // The page's state and its poll: the list (and the open run) are read again every POLL_MS.
-import { ApiError, Unauthorized, cancelRun, getRun, listRuns, setToken, token } from './api.js';
+import { ApiError, Unauthorized, cancelRun, getRun, listRuns, runStats, setToken, token } from './api.js';
 import { renderRuns } from './runs.js';
 import { renderDetail } from './detail.js';
 import { loadComponents, wireStart } from './start.js';
 import { wireBulkCancel } from './bulk.js';
+import { renderChart } from './chart.js';
 
 // Polling, not a stream: the list is one read of the store, polling works through every proxy, and a page left
 // open costs one small request per interval.
 const POLL_MS = 1500;
 const PAGE_SIZE = 50;
+// The chart reads up to an hour of runs: every few polls is enough for per-minute bars.
+const CHART_EVERY = 4;
 
 const $ = id => document.getElementById(id);
 
@@ -19,6 +22,7 @@ const state = {
   selected: null,
   timer: null,
   waitingForToken: false,
+  polls: 0,
 };
 
 const detailUi = {
@@ -84,6 +88,9 @@ async function poll() {
   try {
     await loadComponents();
     await refreshList();
+    if (state.polls++ % CHART_EVERY === 0) {
+      renderChart(await runStats(state.filters));
+    }
     await refreshDetail();
     showMessage('');
     $('live').textContent = 'Live, updated ' + new Date().toLocaleTimeString(undefined, { hour12: false });
@@ -149,6 +156,7 @@ function wire() {
       user_id: $('filter-user').value.trim(),
     };
     state.page = 1;
+    state.polls = 0; // the chart follows the filters at once
     poll();
   });
   $('filter-status').addEventListener('change', () => $('filters').requestSubmit());
