@@ -60,4 +60,16 @@ class DashboardJwtTest {
         assertThat(r.status()).isEqualTo(403);
         assertThat(r.json().get("detail").asText()).contains("sessions:read");
     }
+
+    @Test
+    void theChartCountsOnlyTheUsersOwnRuns() {
+        Http alice = bed.as(token("alice", USER_SCOPES));
+
+        int own = alice.get("/ui/api/stats").json().get("total").asInt();
+        int all = bed.as(token("root", "agent_os:admin")).get("/ui/api/stats").json().get("total").asInt();
+
+        assertThat(own).isEqualTo(1);
+        assertThat(all).isEqualTo(2);
+        assertThat(alice.get("/ui/api/stats?user_id=bob").json().get("total").asInt()).isZero();
+    }
 }
