@@ -129,7 +129,7 @@ class RunsDashboardBrowserTest {
         }
     }
 
-    // ---- helpers -----------------------------------------------------------------------------------
+    // ---- driving the page ----------------------------------------------------------------------------
 
     private WebDriverWait waiting() {
         return new WebDriverWait(browser, WAIT);
