@@ -173,6 +173,15 @@ public interface Db extends AutoCloseable {
     /** The top-level runs of a session (not member runs), oldest first, each with its members. */
     List<RunResult> listRuns(String sessionId);
 
+    /**
+     * The top-level runs (not member runs) of all sessions that match the query, newest first — in the reverse of
+     * the order they were inserted — paged. Each comes without its member runs ({@link #getRun} has them), so a
+     * page costs a constant number of statements.
+     *
+     * @throws DbException when the store cannot be read
+     */
+    Page<RunResult> listRecentRuns(RunQuery query);
+
     // ---- cancel requests -------------------------------------------------------------------------
 
     /**

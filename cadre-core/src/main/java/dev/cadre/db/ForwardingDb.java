@@ -131,6 +131,11 @@ public class ForwardingDb implements Db {
     }
 
     @Override
+    public Page<RunResult> listRecentRuns(RunQuery query) {
+        return delegate.listRecentRuns(query);
+    }
+
+    @Override
     public Optional<RunResult> requestCancel(String runId, String reason) {
         return delegate.requestCancel(runId, reason);
     }

@@ -288,6 +288,20 @@ public final class InMemoryDb implements Db {
     }
 
     @Override
+    public synchronized Page<RunResult> listRecentRuns(RunQuery query) {
+        List<RunResult> matching = new ArrayList<>();
+        for (StoredRun r : runs.values()) {
+            if (query.matches(r.run)) {
+                matching.add(r.run);
+            }
+        }
+        List<RunResult> newestFirst = matching.reversed();
+        int from = Math.min(query.offset(), newestFirst.size());
+        int to = Math.min(from + query.limit(), newestFirst.size());
+        return new Page<>(newestFirst.subList(from, to), query.page(), query.limit(), newestFirst.size());
+    }
+
+    @Override
     public synchronized Optional<RunResult> requestCancel(String runId, String reason) {
         StoredRun r = runs.get(runId);
         if (r == null) {

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
  * What every {@link Db} promises. Each store (in memory, SQLite, PostgreSQL) runs this same suite
  * through a subclass, so they cannot drift apart.
  */
-abstract class DbContract extends MemoriesContract {
+abstract class DbContract extends RecentRunsContract {
 
     @Nested
     class Reading_runs {

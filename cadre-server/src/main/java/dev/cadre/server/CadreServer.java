@@ -143,6 +143,7 @@ public final class CadreServer implements AutoCloseable {
         private final List<AutoCloseable> closeOnStop = new ArrayList<>();
         private DurableRuns durable;
         private PrometheusMeterRegistry prometheus;
+        private boolean ui = true;
 
         private Builder() {
         }
@@ -298,6 +299,15 @@ public final class CadreServer implements AutoCloseable {
         }
 
         /**
+         * Whether to serve the runs dashboard, a page at {@code /ui} (on by default). It needs the same key or token
+         * as the API; off, {@code /ui} answers 404.
+         */
+        public Builder ui(boolean enabled) {
+            this.ui = enabled;
+            return this;
+        }
+
+        /**
          * Something to close after the server has stopped and its runs have ended, such as the store
          * it was given when nothing else owns it. Closed in the order given; failures are logged.
          */
@@ -347,7 +357,7 @@ public final class CadreServer implements AutoCloseable {
                     List.copyOf(agents.keySet()), List.copyOf(teams.keySet()), store,
                     Optional.ofNullable(runManager), host, port, authenticator(), corsOrigins,
                     heartbeat, requestTimeout, osId, List.copyOf(closeOnStop),
-                    durable != null ? Execution.durable(durable) : Execution.local(), Optional.ofNullable(prometheus));
+                    durable != null ? Execution.durable(durable) : Execution.local(), Optional.ofNullable(prometheus), ui);
             return new CadreServer(new AgentOsApi(settings));
         }
     }

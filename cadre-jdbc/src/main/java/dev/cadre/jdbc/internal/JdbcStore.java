@@ -4,6 +4,7 @@ import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.db.DailyUsage;
 import dev.cadre.db.Page;
+import dev.cadre.db.RunQuery;
 import dev.cadre.db.SessionQuery;
 import dev.cadre.db.SessionRecord;
 import dev.cadre.db.SessionUpdate;
@@ -217,6 +218,43 @@ public final class JdbcStore implements Db {
                 + " ORDER BY seq";
         List<RunRow> rows = read("Listing runs of session " + sessionId, c -> RunTree.rows(c, sql, sessionId));
         return RunTree.assemble(rows, r -> r.parentRunId().isEmpty() && r.sessionId().equals(sessionId));
+    }
+
+    @Override
+    public Page<RunResult> listRecentRuns(RunQuery q) {
+        StringBuilder where = new StringBuilder(" WHERE parent_run_id IS NULL");
+        List<String> args = new java.util.ArrayList<>();
+        q.status().ifPresent(s -> { where.append(" AND status = ?"); args.add(s.name()); });
+        q.componentId().ifPresent(c -> { where.append(" AND component_id = ?"); args.add(c); });
+        q.userId().ifPresent(u -> { where.append(" AND user_id = ?"); args.add(u); });
+        String count = "SELECT COUNT(*) FROM " + t.runs() + where;
+        String page = "SELECT " + RunWrites.RUN_COLUMNS + " FROM " + t.runs() + where + " ORDER BY seq DESC LIMIT "
+                + q.limit() + " OFFSET " + q.offset();
+        return read("Listing recent runs", c -> {
+            long total;
+            List<RunResult> items = new java.util.ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(count)) {
+                bind(ps, args);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    total = rs.next() ? rs.getLong(1) : 0;
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement(page)) {
+                bind(ps, args);
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        items.add(RunRow.read(rs).toRun());
+                    }
+                }
+            }
+            return new Page<>(items, q.page(), q.limit(), total);
+        });
+    }
+
+    private static void bind(PreparedStatement ps, List<String> args) throws SQLException {
+        for (int i = 0; i < args.size(); i++) {
+            ps.setString(i + 1, args.get(i));
+        }
     }
 
     // ---- cancel requests ---------------------------------------------------------------------------

@@ -124,7 +124,7 @@ public final class CadreConfig {
 
     /** The {@code server:} section. */
     public record ServerConfig(Optional<String> host, Optional<Integer> port, Optional<String> securityKey,
-            List<String> corsOrigins, Optional<JwtConfig> jwt) {
+            List<String> corsOrigins, Optional<JwtConfig> jwt, boolean ui) {
     }
 
     /**
@@ -318,6 +318,7 @@ public final class CadreConfig {
         server.port().ifPresent(sb::port);
         server.securityKey().ifPresent(sb::securityKey);
         server.jwt().ifPresent(j -> sb.jwt(j.auth()));
+        sb.ui(server.ui());
         if (!server.corsOrigins().isEmpty()) {
             sb.corsOrigins(server.corsOrigins());
         }

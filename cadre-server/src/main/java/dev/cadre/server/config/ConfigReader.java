@@ -159,9 +159,9 @@ final class ConfigReader {
 
     ServerConfig serverSpec(Node n) {
         if (n == null) {
-            return new ServerConfig(Optional.empty(), Optional.empty(), securityKeyFromEnv(), List.of(), jwtFromEnv());
+            return new ServerConfig(Optional.empty(), Optional.empty(), securityKeyFromEnv(), List.of(), jwtFromEnv(), true);
         }
-        keys(n, Set.of("host", "port", "security_key", "cors_origins", "jwt"));
+        keys(n, Set.of("host", "port", "security_key", "cors_origins", "jwt", "ui"));
         Optional<Integer> port = optionalText(n, "port").map(p -> {
             try {
                 int v = Integer.parseInt(p);
@@ -183,7 +183,7 @@ final class ConfigReader {
         Optional<String> key = optionalText(n, "security_key").or(this::securityKeyFromEnv);
         Node jwt = n.map().get("jwt");
         return new ServerConfig(optionalText(n, "host"), port, key, List.copyOf(origins),
-                jwt == null ? jwtFromEnv() : Optional.of(jwtSpec(jwt)));
+                jwt == null ? jwtFromEnv() : Optional.of(jwtSpec(jwt)), bool(n, "ui", true));
     }
 
     /** {@code execution: {mode: local|durable, worker_concurrency, app_version, schema, stale_after_seconds}}. */

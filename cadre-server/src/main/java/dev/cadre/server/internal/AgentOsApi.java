@@ -300,6 +300,7 @@ public final class AgentOsApi {
         r.get("/memory_topics", memories::topicList);
         r.get("/user_memory_stats", memories::userStats);
         r.post("/optimize-memories", memories::optimize);
+        new DashboardRoutes(settings).register(r);
 
         r.exception(HttpResponseException.class, (e, ctx) -> Failures.answer(ctx, new ApiException(e.getStatus(),
                 e.getStatus() == 404 ? "Not Found" : e.getMessage())));

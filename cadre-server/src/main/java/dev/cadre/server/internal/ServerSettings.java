@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param requestTimeout how long a client may take to send a request (headers and body) and may stay silent
  *     on an idle connection; a request still running (a long blocking run, a stream) is not bound by it
  * @param prometheus the registry {@code GET /metrics/prometheus} writes; without one that route answers 404
+ * @param ui whether the runs dashboard is served at {@code /ui} (with its JSON under {@code /ui/api})
  */
 public record ServerSettings(
         Map<String, Agent> agents,
@@ -34,5 +35,6 @@ public record ServerSettings(
         String osId,
         List<AutoCloseable> closeOnStop,
         Execution execution,
-        Optional<PrometheusMeterRegistry> prometheus) {
+        Optional<PrometheusMeterRegistry> prometheus,
+        boolean ui) {
 }

@@ -50,7 +50,7 @@ final class StreamingServer implements AutoCloseable {
                 .db(db).runManager(runManager).build();
         api = new AgentOsApi(new ServerSettings(Map.of("echo", echo), Map.of(), List.of("echo"), List.of(), db,
                 Optional.of(runManager), "127.0.0.1", 0, Authenticator.open(), List.of(), heartbeat, requestTimeout,
-                "cadre", List.of(), Execution.local(), Optional.empty()));
+                "cadre", List.of(), Execution.local(), Optional.empty(), false));
         api.start();
     }
 

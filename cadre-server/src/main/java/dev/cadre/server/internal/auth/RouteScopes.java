@@ -44,6 +44,7 @@ public final class RouteScopes {
         route(routes, "DELETE /sessions", "sessions:delete");
         route(routes, "DELETE /sessions/**", "sessions:delete");
         route(routes, "GET /runs/**", "sessions:read");
+        route(routes, "GET /ui/api/**", "sessions:read"); // the runs dashboard's listing: runs are sessions' data
         route(routes, "GET /memories", "memories:read");
         route(routes, "GET /memories/**", "memories:read");
         route(routes, "GET /memory_topics", "memories:read");
