@@ -15,6 +15,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
@@ -45,13 +49,13 @@ public final class RunRegistry {
             boolean interrupted = false;
             while (true) {
                 try {
-                    done.get(Math.max(0, deadlineNanos - System.nanoTime()), java.util.concurrent.TimeUnit.NANOSECONDS);
+                    done.get(Math.max(0, deadlineNanos - System.nanoTime()), TimeUnit.NANOSECONDS);
                     return new EndWait(true, interrupted);
-                } catch (java.util.concurrent.TimeoutException e) {
+                } catch (TimeoutException e) {
                     return new EndWait(false, interrupted);
                 } catch (InterruptedException e) {
                     interrupted = true; // the caller restores the flag once it is done waiting
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     return new EndWait(true, interrupted);
                 }
             }
@@ -67,9 +71,9 @@ public final class RunRegistry {
 
     private final Map<String, ActiveRun> active = new ConcurrentHashMap<>();
     /** Runs between their start and their end (queued background runs are active, not executing). */
-    private final java.util.concurrent.atomic.AtomicInteger executing = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger executing = new AtomicInteger();
     /** Background runs accepted and still {@code PENDING}: neither started nor ended (a cancel ends one at once). */
-    private final java.util.concurrent.atomic.AtomicInteger queued = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger queued = new AtomicInteger();
     /**
      * Stand-ins for runs another process executes, while this one performs a step of theirs (see
      * {@link RunEngine#perform}): a cancel of the run stops the step here too.
@@ -233,10 +237,10 @@ public final class RunRegistry {
 
     private static void awaitSettled(ActiveRun run) {
         try {
-            run.settled().get(CANCEL_ANSWER_WAIT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            run.settled().get(CANCEL_ANSWER_WAIT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+        } catch (ExecutionException | TimeoutException e) {
             // answered from what is known now
         }
     }
