@@ -2,177 +2,21 @@ package dev.cadre.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.cadre.Agent;
-import dev.cadre.RunManager;
-import dev.cadre.Team;
-import dev.cadre.db.Db;
-import dev.cadre.db.InMemoryDb;
-import dev.cadre.openai.OpenAIChat;
 import dev.cadre.run.RunStatus;
-import dev.cadre.testkit.FakeOpenAIServer;
-import dev.cadre.testkit.FakeToolCall;
-import dev.cadre.testkit.RecordedRequest;
-import dev.cadre.testkit.Reply;
-import dev.cadre.tool.FunctionTool;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestInstance;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
-import org.openqa.selenium.support.ui.WebDriverWait;
-
 /**
- * The runs dashboard in a real browser (headless Chromium) against a server with a security key and the fake model.
- * Runs are held where a test needs them by a tool that waits on a latch ({@code [hold:<gate>]} in the message); one
- * browser serves every test. Each state the tests reach is saved under {@code target/ui-screenshots/}.
+ * The runs dashboard in a real browser: the live list, a team run's detail, cancel and bulk cancel, a wrong token, a
+ * failed run by keyboard in a narrow window, and a run started from the page.
  */
-@TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class RunsDashboardBrowserTest {
-
-    private static final String KEY = "dashboard-key";
-    private static final Duration WAIT = Duration.ofSeconds(30);
-
-    private final Map<String, CountDownLatch> reached = new ConcurrentHashMap<>();
-    private final Map<String, CountDownLatch> released = new ConcurrentHashMap<>();
-    private FakeOpenAIServer openai;
-    private Db store;
-    private RunManager runs;
-    private CadreServer server;
-    private Http http;
-    private ChromeDriver browser;
-
-    @BeforeAll
-    void start() {
-        browser = Browser.driver();
-        openai = FakeOpenAIServer.start();
-        openai.dispatcher(RunsDashboardBrowserTest::reply);
-        store = new InMemoryDb();
-        // One background run at a time: a second one waits PENDING while the first is held.
-        runs = RunManager.builder().maxBackgroundRuns(1).build();
-        FunctionTool hold = FunctionTool.of("hold", "Waits until the test lets it go.", Gate.class, (args, ctx) -> {
-            String gate = args.gate();
-            gate(reached, gate).countDown();
-            return gate(released, gate).await(30, TimeUnit.SECONDS) ? "released" : "not released";
-        });
-        Agent holder = Agent.builder().id("holder").name("Holder").model(model()).tools(hold).db(store).runManager(runs)
-                .build();
-        Agent writer = Agent.builder().id("writer").name("Writer").role("Writes.").model(model()).runManager(runs).build();
-        Agent checker = Agent.builder().id("checker").name("Checker").role("Checks.").model(model()).runManager(runs)
-                .build();
-        Team crew = Team.builder().id("crew").name("Crew").model(model()).members(writer, checker)
-                .instructions("Delegate to both members.").db(store).runManager(runs).build();
-        server = CadreServer.builder().agents(holder).teams(crew).db(store).runManager(runs).port(0)
-                .securityKey(KEY).build().start();
-        http = new Http(server.baseUrl()).header("Authorization", "Bearer " + KEY);
-    }
-
-    /** The hold tool's arguments: which latch to wait on. */
-    record Gate(String gate) {
-    }
-
-    private OpenAIChat model() {
-        return OpenAIChat.builder().id("gpt-4o").apiKey("sk-test").baseUrl(openai.baseUrl()).build();
-    }
-
-    private static CountDownLatch gate(Map<String, CountDownLatch> gates, String name) {
-        return gates.computeIfAbsent(name, k -> new CountDownLatch(1));
-    }
-
-    private static Reply reply(RecordedRequest r) {
-        String msg = r.lastUserMessage().orElse("");
-        if (msg.contains("[stall]")) {
-            return Reply.stall();
-        }
-        if (msg.contains("[fail]")) {
-            return Reply.error(400, "invalid_request_error", "bad_request", "The model refused the request");
-        }
-        if (msg.contains("[hold:") && r.hasTool("hold") && !r.isAfterToolResult()) {
-            String gate = msg.substring(msg.indexOf("[hold:") + 6, msg.indexOf(']', msg.indexOf("[hold:")));
-            return Reply.toolCall("hold", "{\"gate\":\"" + gate + "\"}");
-        }
-        if (msg.contains("[both]") && r.hasTool("delegate_task_to_member") && !r.isAfterToolResult()) {
-            return Reply.toolCalls(
-                    FakeToolCall.of("delegate_task_to_member", "{\"member_id\":\"writer\",\"task\":\"Write a line\"}"),
-                    FakeToolCall.of("delegate_task_to_member", "{\"member_id\":\"checker\",\"task\":\"Check it\"}"));
-        }
-        if (r.isAfterToolResult()) {
-            return Reply.text("All done.");
-        }
-        return Reply.text("Done: " + msg.replace("\"", "'"));
-    }
-
-    @AfterEach
-    void releaseEverything() {
-        released.values().forEach(CountDownLatch::countDown);
-    }
-
-    @AfterAll
-    void stop() {
-        releaseEverything();
-        if (server != null) {
-            server.stop(Duration.ofSeconds(5));
-            openai.close();
-            store.close();
-        }
-    }
-
-    // ---- driving the page ----------------------------------------------------------------------------
-
-    private WebDriverWait waiting() {
-        return new WebDriverWait(browser, WAIT);
-    }
-
-    /** Opens the page in a fresh tab state and gives it {@code token} through its form. */
-    private void openWith(String token) {
-        browser.get(server.baseUrl() + "/ui");
-        browser.executeScript("sessionStorage.clear()");
-        browser.navigate().refresh();
-        WebElement field = waiting().until(ExpectedConditions.visibilityOfElementLocated(By.id("token")));
-        field.sendKeys(token);
-        browser.findElement(By.id("token-submit")).click();
-        waiting().until(ExpectedConditions.invisibilityOfElementLocated(By.id("token-form")));
-    }
-
-    private String backgroundRun(String component, String path, String message) {
-        Http.Response r = http.postForm(path, Map.of("message", message, "stream", "false", "background", "true"));
-        assertThat(r.status()).as(r.body()).isEqualTo(202);
-        return r.json().get("run_id").asText();
-    }
-
-    private By row(String runId) {
-        return By.cssSelector("#runs-body tr[data-run-id='" + runId + "']");
-    }
-
-    private void awaitRowStatus(String runId, String status) {
-        waiting().withMessage("the list shows run " + runId + " " + status)
-                .until(ExpectedConditions.presenceOfElementLocated(By.cssSelector(
-                        "#runs-body tr[data-run-id='" + runId + "'][data-status='" + status + "']")));
-    }
-
-    private void await(CountDownLatch latch, String what) throws InterruptedException {
-        assertThat(latch.await(30, TimeUnit.SECONDS)).as(what).isTrue();
-    }
-
-    private void openDetail(String runId) {
-        waiting().until(ExpectedConditions.elementToBeClickable(row(runId).findElement(browser)
-                .findElement(By.cssSelector("button.open")))).click();
-        waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("detail-title"), runId));
-    }
-
-    // ---- the specification -------------------------------------------------------------------------
+class RunsDashboardBrowserTest extends DashboardBrowserSupport {
 
     @Test
     void theListShowsABackgroundRunGoPendingThenRunningThenCompletedWithoutReloading() throws Exception {

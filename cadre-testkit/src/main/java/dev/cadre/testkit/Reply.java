@@ -118,7 +118,12 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
         /** The server resets the TCP connection after {@code endAfterChunks} chunks. */
         ABRUPT_CLOSE,
         /** After {@code endAfterChunks} chunks the server sends an error event and ends the stream. */
-        STREAM_ERROR
+        STREAM_ERROR,
+        /**
+         * After {@code endAfterChunks} chunks the server sends nothing more and keeps the connection open until the
+         * client goes away: a model that hangs half-way through its answer. Unstreamed, it never answers.
+         */
+        STALL
     }
 
     /**
@@ -245,6 +250,15 @@ public sealed interface Reply permits Reply.Completion, Reply.Error, Reply.Stall
         /** Sends an in-stream error event after {@code chunks} chunks. */
         public Completion streamErrorAfter(int chunks) {
             return ending(Ending.STREAM_ERROR, chunks);
+        }
+
+        /**
+         * Streams {@code chunks} chunks, then sends nothing more and holds the connection open until the client
+         * leaves (a cancel, a timeout): the run is caught in the middle of its answer for as long as a test needs,
+         * without a timer. Unstreamed, the request is never answered, as with {@link Reply#stall()}.
+         */
+        public Completion stallAfter(int chunks) {
+            return ending(Ending.STALL, chunks);
         }
 
         /** Leaves out {@code [DONE]} (Chat) or {@code response.completed} (Responses). */

@@ -157,6 +157,7 @@ final class ServerHandler<R, C> extends SimpleChannelInboundHandler<FullHttpRequ
                     Duration delay = script.headersDelay().plus(wire.delay(answer, request));
                     switch (script.ending()) {
                         case ABRUPT_CLOSE -> run(List.of(new Step.Reset(delay)));
+                        case STALL -> { } // never answered: the exchange ends when the client gives up
                         // A non-stream has no way to fail half-way: the whole answer is an error.
                         case STREAM_ERROR -> sendError(wire.unstreamedStreamError(request));
                         default -> {
@@ -177,6 +178,9 @@ final class ServerHandler<R, C> extends SimpleChannelInboundHandler<FullHttpRequ
         private void next() {
             while (!request.isEnded() && steps.hasNext()) {
                 Step step = steps.next();
+                if (step instanceof Step.Hold) {
+                    return; // nothing more is sent; the exchange ends when the client leaves
+                }
                 if (!step.delay().isZero()) {
                     schedule(step.delay(), () -> {
                         perform(step);
@@ -205,6 +209,9 @@ final class ServerHandler<R, C> extends SimpleChannelInboundHandler<FullHttpRequ
                         clientGone();
                     }
                 });
+                case Step.Hold h -> {
+                    // nothing to send
+                }
                 case Step.Reset r -> {
                     request.end(Outcome.Kind.SERVER_CLOSED);
                     // SO_LINGER 0 turns the close into a TCP RST: an abrupt failure, not a clean end.

@@ -399,6 +399,20 @@ class FakeOpenAIServerTest {
             }
             assertThat(server.takeRequest(WAIT).awaitOutcome(WAIT).kind()).isEqualTo(Outcome.Kind.SERVER_CLOSED);
         }
+
+        @Test
+        void holdsTheStreamOpenAfterSomeChunksUntilTheClientLeavesWhenScriptedToStall() throws Exception {
+            server.enqueue(Reply.textChunks("a", " b", " c", " d").stallAfter(2));
+
+            String read;
+            try (RawHttp.OpenRequest open = new RawHttp.OpenRequest(server, "/chat/completions", CHAT_STREAM)) {
+                read = open.readUntil("\"content\":\" b\"");
+                assertThat(server.takeRequest(WAIT).outcome()).as("still open while the client waits").isNotDone();
+            }
+            assertThat(read).doesNotContain("\" c\"", "[DONE]");
+            assertThat(server.requests().getFirst().awaitOutcome(WAIT).kind())
+                    .isEqualTo(Outcome.Kind.CLIENT_DISCONNECTED);
+        }
     }
 
     @Nested

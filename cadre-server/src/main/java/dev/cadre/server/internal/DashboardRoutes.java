@@ -62,6 +62,7 @@ final class DashboardRoutes {
         r.get("/ui/assets/{file}", this::asset);
         r.get("/ui/api/runs", this::runs);
         r.get("/ui/api/stats", this::stats);
+        r.get("/ui/api/runs/{run_id}/live", this::live);
     }
 
     private void requireOn() {
@@ -138,6 +139,15 @@ final class DashboardRoutes {
             q = q.withUserId(scoped.get());
         }
         Views.json(ctx, 200, DashboardStats.lastHour(reader, q, java.time.Instant.now()));
+    }
+
+    /** {@code GET /ui/api/runs/{run_id}/live}: the content of a run in progress so far ({@link DashboardLive}). */
+    private void live(Context ctx) {
+        requireOn();
+        String runId = Forms.pathId(ctx, "run_id");
+        RunResult stored = settings.db().getRun(runId).filter(run -> Access.sees(ctx, run))
+                .orElseThrow(() -> new ApiException(404, "Run not found"));
+        Views.json(ctx, 200, DashboardLive.of(stored, settings.runManagers()));
     }
 
     private ObjectNode listing(Page<RunResult> runs, RunQuery q) {

@@ -258,26 +258,8 @@ final class RunRoutes {
         return result;
     }
 
-    /** The run managers of this server: its own, if it has one, and each component's. */
     private List<RunManager> managers() {
-        java.util.Set<RunManager> all = java.util.Collections.newSetFromMap(new java.util.IdentityHashMap<>());
-        List<RunManager> out = new java.util.ArrayList<>();
-        settings.runManager().ifPresent(m -> {
-            all.add(m);
-            out.add(m);
-        });
-        for (Component<?> c : components()) {
-            if (all.add(c.runManager())) {
-                out.add(c.runManager());
-            }
-        }
-        return out;
-    }
-
-    private List<Component<?>> components() {
-        List<Component<?>> all = new java.util.ArrayList<>(settings.teams().values());
-        all.addAll(settings.agents().values());
-        return all;
+        return settings.runManagers();
     }
 
     private Optional<Component<?>> component(String id) {

@@ -7,9 +7,13 @@ import dev.cadre.server.internal.auth.Authenticator;
 import dev.cadre.db.Db;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * What a server was built with. Immutable.
@@ -37,4 +41,28 @@ public record ServerSettings(
         Execution execution,
         Optional<PrometheusMeterRegistry> prometheus,
         boolean ui) {
+
+    /**
+     * The run managers that execute this server's runs in this process: its own, if it has one, then each
+     * component's, each once, in that order.
+     */
+    public List<RunManager> runManagers() {
+        Set<RunManager> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        List<RunManager> out = new ArrayList<>();
+        runManager.ifPresent(m -> {
+            seen.add(m);
+            out.add(m);
+        });
+        for (Team t : teams.values()) {
+            if (seen.add(t.runManager())) {
+                out.add(t.runManager());
+            }
+        }
+        for (Agent a : agents.values()) {
+            if (seen.add(a.runManager())) {
+                out.add(a.runManager());
+            }
+        }
+        return out;
+    }
 }

@@ -40,18 +40,21 @@ function detailOf(body) {
   return 'no detail';
 }
 
-async function call(method, path, body) {
-  const headers = { 'Accept': 'application/json' };
+async function send(method, path, body, accept) {
+  const headers = { 'Accept': accept };
   const t = token();
   if (t) {
     headers['Authorization'] = 'Bearer ' + t;
   }
-  let response;
   try {
-    response = await fetch(path, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
+    return await fetch(path, { method, headers, body, credentials: 'same-origin', cache: 'no-store' });
   } catch (e) {
     throw new ApiError('no answer', 'the server cannot be reached (' + e.message + ')');
   }
+}
+
+/** Throws what a refusal means: Unauthorized for a 401, else an ApiError with the server's detail. */
+async function refuse(response) {
   let answer = null;
   try {
     answer = await response.json();
@@ -59,12 +62,21 @@ async function call(method, path, body) {
     answer = null;
   }
   if (response.status === 401) {
-    throw new Unauthorized(detailOf(answer), t !== '');
+    throw new Unauthorized(detailOf(answer), token() !== '');
   }
+  throw new ApiError(response.status, detailOf(answer));
+}
+
+async function call(method, path, body) {
+  const response = await send(method, path, body, 'application/json');
   if (!response.ok) {
-    throw new ApiError(response.status, detailOf(answer));
+    await refuse(response);
   }
-  return answer;
+  try {
+    return await response.json();
+  } catch (e) {
+    return null;
+  }
 }
 
 /** One page of runs across sessions, newest first. */
@@ -104,6 +116,54 @@ export function startRun(kind, id, message) {
   form.set('stream', 'false');
   form.set('background', 'true');
   return call('POST', '/' + kind + '/' + encodeURIComponent(id) + '/runs', form);
+}
+
+/**
+ * Starts a streamed run of an agent or team and reads its Server-Sent Events as they come, calling
+ * {@code onEvent(name, data)} for each; resolves when the stream ends. The run is resumable (AgentOS's
+ * {@code background=true} with {@code stream=true}): it goes on when this page is left or reloaded.
+ */
+export async function streamRun(kind, id, message, onEvent) {
+  const form = new FormData();
+  form.set('message', message);
+  form.set('stream', 'true');
+  form.set('background', 'true');
+  const response = await send('POST', '/' + kind + '/' + encodeURIComponent(id) + '/runs', form, 'text/event-stream');
+  if (!response.ok) {
+    await refuse(response);
+  }
+  const reader = response.body.getReader();
+  const decoder = new TextDecoder();
+  let pending = '';
+  for (;;) {
+    const { value, done } = await reader.read();
+    pending += decoder.decode(value || new Uint8Array(), { stream: !done });
+    let end;
+    while ((end = pending.indexOf('\n\n')) >= 0) {
+      const frame = pending.slice(0, end);
+      pending = pending.slice(end + 2);
+      let name = 'message';
+      let data = '';
+      for (const line of frame.split('\n')) {
+        if (line.startsWith('event:')) {
+          name = line.slice(6).trim();
+        } else if (line.startsWith('data:')) {
+          data += line.slice(5).trim();
+        }
+      }
+      if (data) {
+        onEvent(name, JSON.parse(data));
+      }
+    }
+    if (done) {
+      return;
+    }
+  }
+}
+
+/** What runs of a run's tree this server executes have so far, streamed but not stored yet. */
+export function liveRun(runId) {
+  return call('GET', '/ui/api/runs/' + encodeURIComponent(runId) + '/live');
 }
 
 /** The chart's figures for the last hour (runs per minute by status, p50/p95 duration). */

@@ -1,7 +1,7 @@
 // The page's state and its poll: the list (and the open run) are read again every POLL_MS.
-import { ApiError, Unauthorized, cancelRun, getRun, listRuns, runStats, setToken, token } from './api.js';
-import { renderRuns } from './runs.js';
-import { renderDetail } from './detail.js';
+import { ApiError, Unauthorized, cancelRun, getRun, listRuns, liveRun, runStats, setToken, token } from './api.js';
+import { TERMINAL, renderRuns } from './runs.js';
+import { renderProgress } from './detail.js';
 import { loadComponents, wireStart } from './start.js';
 import { wireBulkCancel } from './bulk.js';
 import { renderChart } from './chart.js';
@@ -12,6 +12,9 @@ const POLL_MS = 1500;
 const PAGE_SIZE = 50;
 // The chart reads up to an hour of runs: every few polls is enough for per-minute bars.
 const CHART_EVERY = 4;
+// An open run in progress is read faster, from its live state in the server's memory (not the store): its answer
+// grows on the page as the model streams it, a few times a second.
+const LIVE_MS = 250;
 
 const $ = id => document.getElementById(id);
 
@@ -23,6 +26,9 @@ const state = {
   timer: null,
   waitingForToken: false,
   polls: 0,
+  run: null,
+  live: null,
+  liveTimer: null,
 };
 
 const detailUi = {
@@ -33,6 +39,7 @@ const detailUi = {
   tree: $('tree'),
   timeline: $('timeline'),
   content: $('content'),
+  contentNote: $('content-note'),
 };
 
 function showMessage(text) {
@@ -76,8 +83,60 @@ async function refreshDetail() {
   }
   const run = await getRun(state.selected);
   if (run.run_id === state.selected) {
-    renderDetail(detailUi, run);
+    state.run = run;
+    // Between two reads of the live state, the newest of it stands for a run that has not ended as stored.
+    const here = state.live !== null && state.live.run_id === run.run_id ? state.live.executing_here : null;
+    const live = here === true && !TERMINAL.has(run.status);
+    renderProgress(detailUi, live ? state.live.run : run, here);
+    followLive();
   }
+}
+
+/**
+ * While the open run has not ended and this server executes it, reads its live state every LIVE_MS. A chain of
+ * reads is one timer at a time: opening another run stops it ({@link stopLive}), and a read that finds the chain
+ * replaced leaves it alone.
+ */
+function followLive() {
+  if (state.liveTimer !== null || !state.run || TERMINAL.has(state.run.status)) {
+    return;
+  }
+  const runId = state.run.run_id;
+  const timer = setTimeout(async () => {
+    let again = false;
+    try {
+      const live = await liveRun(runId);
+      if (state.selected === runId && state.run && state.run.run_id === runId) {
+        const wasHere = state.live !== null && state.live.run_id === runId && state.live.executing_here;
+        state.live = live;
+        if (live.executing_here) {
+          renderProgress(detailUi, live.run, true);
+        }
+        const over = TERMINAL.has(live.run.status);
+        // The live state ends with the run: the store then has its end, which a poll brings at once.
+        if ((over || (wasHere && !live.executing_here)) && !state.waitingForToken) {
+          poll();
+        }
+        again = live.executing_here && !over; // elsewhere: the list's poll looks again, at its pace
+      }
+    } catch (e) {
+      failed(e);
+    }
+    if (state.liveTimer === timer) {
+      state.liveTimer = null;
+      if (again && state.selected === runId && !state.waitingForToken) {
+        followLive();
+      }
+    }
+  }, LIVE_MS);
+  state.liveTimer = timer;
+}
+
+function stopLive() {
+  clearTimeout(state.liveTimer);
+  state.liveTimer = null;
+  state.run = null;
+  state.live = null;
 }
 
 async function poll() {
@@ -104,6 +163,7 @@ async function poll() {
 
 function openRun(runId) {
   state.selected = runId;
+  stopLive();
   $('cancel-result').textContent = '';
   $('detail').hidden = false;
   poll().then(() => $('detail-title').focus());
@@ -112,6 +172,7 @@ function openRun(runId) {
 function closeDetail() {
   const was = state.selected;
   state.selected = null;
+  stopLive();
   $('detail').hidden = true;
   const open = document.querySelector('tr[data-run-id="' + CSS.escape(was || '') + '"] button.open');
   if (open) {

@@ -180,3 +180,41 @@ export function renderDetail(ui, run) {
   ui.timeline.replaceChildren(...timeline(run));
   ui.content.textContent = typeof run.content === 'string' ? run.content : json(run.content);
 }
+
+/** How much of a member's streaming text its tree node shows: its newest characters. */
+const MEMBER_TAIL = 240;
+
+function showMemberText(ui, run) {
+  for (const m of members(run)) {
+    if (!TERMINAL.has(m.status) && typeof m.content === 'string' && m.content) {
+      const node = ui.tree.querySelector('li[data-run-id="' + CSS.escape(m.run_id) + '"] > .node');
+      if (node) {
+        const text = el('span', 'streaming');
+        text.textContent = m.content.length > MEMBER_TAIL ? '…' + m.content.slice(-MEMBER_TAIL) : m.content;
+        node.appendChild(text);
+      }
+    }
+    showMemberText(ui, m);
+  }
+}
+
+/**
+ * Shows a run and, while it has not ended, how far it is. {@code run} is its tree with the live state merged in
+ * where this server executes it, else as stored; {@code executingHere} is true, false, or null before the live
+ * state is first read. Under each member still running, its newest text. Only a streamed run's model sends its
+ * answer piece by piece; a background or blocking run's model answers whole turns. A run this server does not
+ * execute (another process of a durable fleet) has no live state: the note says its content appears turn by turn.
+ */
+export function renderProgress(ui, run, executingHere) {
+  renderDetail(ui, run);
+  const terminal = TERMINAL.has(run.status);
+  ui.contentNote.hidden = terminal;
+  if (terminal) {
+    return;
+  }
+  ui.contentNote.textContent = executingHere === null ? 'In progress.' : executingHere
+      ? 'In progress: a streamed run\'s answer appears here as the model writes it; a background or blocking run\'s '
+        + 'as each model turn ends (its model answers whole turns).'
+      : 'In progress on another process: its content appears here as each turn is stored.';
+  showMemberText(ui, run);
+}

@@ -1,9 +1,13 @@
-// Starting a run from the page: a background run of any agent or team, opened at once in the detail.
-import { Unauthorized, listComponents, startRun } from './api.js';
+// Starting a run from the page: a background run, or a streamed one whose answer appears here as the model writes
+// it; either way the new run opens in the detail.
+import { Unauthorized, listComponents, startRun, streamRun } from './api.js';
 
 const $ = id => document.getElementById(id);
 
 let loaded = false;
+
+const TERMINAL_EVENT = /^(Team)?Run(Completed|Cancelled|Error)$/;
+const CONTENT_EVENT = /^(Team)?RunContent$/;
 
 /**
  * Fills the component choice once. A caller who may list no agent or team (a 403, or none) does not get the form;
@@ -33,6 +37,35 @@ export async function loadComponents() {
   }));
 }
 
+/**
+ * Reads a streamed run: the top-level run's own text is appended to the stream panel as it comes (members' text
+ * stays in their runs, shown in the detail), and the run opens in the detail once its first event names it.
+ */
+async function stream(kind, id, message, onStarted) {
+  const out = $('start-stream');
+  out.textContent = '';
+  out.hidden = false;
+  let runId = null;
+  let ended = null;
+  await streamRun(kind, id, message, (name, data) => {
+    if (runId === null && data.run_id) {
+      runId = data.run_id;
+      $('start-result').textContent = 'Streaming run ' + runId + '…';
+      onStarted(runId);
+    }
+    if (data.run_id !== runId) {
+      return;
+    }
+    if (CONTENT_EVENT.test(name) && typeof data.content === 'string') {
+      out.textContent += data.content;
+    } else if (TERMINAL_EVENT.test(name)) {
+      ended = name;
+    }
+  });
+  $('start-result').textContent = runId === null ? 'The stream ended before the run started.'
+      : 'Run ' + runId + ' ' + (ended ? 'ended: ' + ended : 'stream closed before its end; the run goes on');
+}
+
 /** Wires the form: {@code onStarted(runId)} opens the new run; {@code onFailure(e)} shows what went wrong. */
 export function wireStart(onStarted, onFailure) {
   $('start-form').addEventListener('submit', async e => {
@@ -44,12 +77,20 @@ export function wireStart(onStarted, onFailure) {
       return;
     }
     const slash = choice.indexOf('/');
+    const kind = choice.slice(0, slash);
+    const id = choice.slice(slash + 1);
     $('start-submit').disabled = true;
     try {
-      const started = await startRun(choice.slice(0, slash), choice.slice(slash + 1), message);
-      $('start-result').textContent = 'Started run ' + started.run_id + ' (' + started.status + ')';
-      $('start-message').value = '';
-      onStarted(started.run_id);
+      if ($('start-mode').value === 'stream') {
+        $('start-message').value = '';
+        await stream(kind, id, message, onStarted);
+      } else {
+        $('start-stream').hidden = true;
+        const started = await startRun(kind, id, message);
+        $('start-result').textContent = 'Started run ' + started.run_id + ' (' + started.status + ')';
+        $('start-message').value = '';
+        onStarted(started.run_id);
+      }
     } catch (err) {
       onFailure(err);
     } finally {

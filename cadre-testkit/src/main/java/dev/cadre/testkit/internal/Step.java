@@ -21,6 +21,10 @@ public sealed interface Step {
     record End(Duration delay) implements Step {
     }
 
+    /** Sends nothing more: the connection stays open until the client leaves. */
+    record Hold(Duration delay) implements Step {
+    }
+
     /** Resets the TCP connection without ending the body. */
     record Reset(Duration delay) implements Step {
     }

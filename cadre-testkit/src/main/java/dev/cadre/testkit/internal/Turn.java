@@ -93,7 +93,7 @@ final class Turn {
                 out.addAll(steps);
                 out.add(new Step.End(Duration.ZERO));
             }
-            case ABRUPT_CLOSE, STREAM_ERROR -> {
+            case ABRUPT_CLOSE, STREAM_ERROR, STALL -> {
                 int tokens = 0;
                 for (Step s : steps) {
                     if (s instanceof Step.Write w && w.token()) {
@@ -106,6 +106,8 @@ final class Turn {
                 }
                 if (reply.ending() == Reply.Ending.ABRUPT_CLOSE) {
                     out.add(new Step.Reset(reply.chunkDelay()));
+                } else if (reply.ending() == Reply.Ending.STALL) {
+                    out.add(new Step.Hold(Duration.ZERO));
                 } else {
                     out.add(new Step.Write(reply.chunkDelay(), errorEvent, false));
                     out.add(new Step.End(Duration.ZERO));
