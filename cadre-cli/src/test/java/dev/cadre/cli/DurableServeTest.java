@@ -91,6 +91,16 @@ class DurableServeTest {
         }
     }
 
+    /** The run's row in the runs dashboard's listing, as {@code node} answers it. */
+    private static JsonNode dashboardRow(ServeFleet.Node node, String runId) throws Exception {
+        for (JsonNode row : json(node.get("/ui/api/runs?limit=1000").body()).path("data")) {
+            if (row.path("run_id").asText().equals(runId)) {
+                return row;
+            }
+        }
+        throw new AssertionError("run " + runId + " is not in the dashboard's listing of " + node.instanceId);
+    }
+
     private ServeFleet.Node owner(List<ServeFleet.Node> nodes, ServeFleet.Node asking, String runId) throws Exception {
         String id = json(asking.get(TEAM + "/" + runId).body()).path("instance_id").asText();
         return nodes.stream().filter(n -> n.instanceId.equals(id)).findFirst()
@@ -121,6 +131,12 @@ class DurableServeTest {
         RecordedRequest stalled = fake.awaitRequest(WRITER, 1, ServeFleet.WAIT);
         ServeFleet.Node executing = owner(nodes, nodes.get(2), runId);
         ServeFleet.Node reader = nodes.stream().filter(n -> n != executing).findFirst().orElseThrow();
+        // The runs dashboard of any process names the one executing the run; only that one has its live state.
+        assertThat(dashboardRow(reader, runId).path("instance_id").asText()).isEqualTo(executing.instanceId);
+        assertThat(json(reader.get("/ui/api/runs/" + runId + "/live").body()).path("executing_here").asBoolean())
+                .isFalse();
+        assertThat(json(executing.get("/ui/api/runs/" + runId + "/live").body()).path("executing_here").asBoolean())
+                .isTrue();
         LinkedBlockingQueue<JsonNode> followed = new LinkedBlockingQueue<>();
         reader.stream(TEAM + "/" + runId + "/resume", "", line -> {
             try {
@@ -150,6 +166,8 @@ class DurableServeTest {
         assertThat(end.path("content").asText()).isEqualTo("Summary: entropy grows.");
         assertThat(end.path("instance_id").asText()).isEqualTo(continued.path("instance_id").asText())
                 .isNotEqualTo(executing.instanceId);
+        assertThat(dashboardRow(reader, runId).path("instance_id").asText()).as("the dashboard after the resume")
+                .isEqualTo(end.path("instance_id").asText());
         assertThat(fake.requests().stream().filter(leader(message, 0))).as("the leader's first delegation").hasSize(1);
         assertThat(fake.requests().stream().filter(leader(message, 1))).as("its second").hasSize(1);
         assertThat(fake.requests().stream().filter(RESEARCHER)).as("the member that answered").hasSize(1);

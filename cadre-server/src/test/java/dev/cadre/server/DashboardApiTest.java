@@ -3,8 +3,13 @@ package dev.cadre.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.cadre.event.ContentEvent;
+import dev.cadre.event.RunEvent;
+import dev.cadre.run.Run;
+import dev.cadre.run.RunOutput;
 import dev.cadre.run.RunRequest;
 import dev.cadre.run.RunStatus;
+import dev.cadre.run.RunStream;
 import dev.cadre.server.config.CadreConfig;
 import java.util.ArrayList;
 import java.util.List;
@@ -167,6 +172,60 @@ class DashboardApiTest {
             assertThat(stats.get("p50_ms").asLong()).isLessThanOrEqualTo(stats.get("p95_ms").asLong());
             assertThat(stats.get("p95_ms").isNumber()).isTrue();
             assertThat(authorized.get("/ui/api/stats?user_id=nobody").json().get("p50_ms").isNull()).isTrue();
+        }
+    }
+
+    @Nested
+    class The_live_state_of_a_run {
+
+        @Test
+        void of_a_streamed_run_in_progress_has_its_answer_so_far_and_its_events_before_the_store_has_them()
+                throws Exception {
+            Run<RunOutput> run = bed.echo.start(RunRequest.builder("[half] live").userId("liv").build());
+            try (RunStream events = run.events()) {
+                StringBuilder streamed = new StringBuilder();
+                for (RunEvent e : events) {
+                    if (e instanceof ContentEvent c) {
+                        streamed.append(c.content());
+                    }
+                    if (streamed.toString().equals("the first law")) {
+                        break; // the model has sent both chunks it will send, and hangs
+                    }
+                }
+
+                JsonNode live = authorized.get("/ui/api/runs/" + run.runId() + "/live").json();
+
+                assertThat(live.get("run_id").asText()).isEqualTo(run.runId());
+                assertThat(live.get("executing_here").asBoolean()).isTrue();
+                JsonNode now = live.get("run");
+                assertThat(now.get("status").asText()).isEqualTo("RUNNING");
+                assertThat(now.get("content").asText()).isEqualTo("the first law");
+                assertThat(now.get("events")).extracting(e -> e.get("event").asText())
+                        .contains("RunStarted", "ModelRequestStarted");
+                assertThat(bed.store.getRun(run.runId()).orElseThrow().content()).as("not stored yet").isEmpty();
+            } finally {
+                run.cancel();
+            }
+            assertThat(run.await().status()).isEqualTo(RunStatus.CANCELLED);
+        }
+
+        @Test
+        void of_a_run_that_has_ended_is_its_stored_state() {
+            RunOutput done = bed.echo.run(RunRequest.builder("ended live").userId("liv").build());
+
+            JsonNode live = authorized.get("/ui/api/runs/" + done.runId() + "/live").json();
+
+            assertThat(live.get("executing_here").asBoolean()).isFalse();
+            assertThat(live.get("run").get("status").asText()).isEqualTo("COMPLETED");
+            assertThat(live.get("run").get("content").asText()).isEqualTo(done.content());
+        }
+
+        @Test
+        void of_an_unknown_run_is_a_404_and_needs_the_key() {
+            Http.Response unknown = authorized.get("/ui/api/runs/no-such-run/live");
+            assertThat(unknown.status()).isEqualTo(404);
+            assertThat(unknown.json().get("detail").asText()).isEqualTo("Run not found");
+            assertThat(bed.http.get("/ui/api/runs/no-such-run/live").status()).isEqualTo(401);
         }
     }
 }

@@ -19,12 +19,13 @@ import org.junit.jupiter.api.TestInstance;
 class DashboardJwtTest {
 
     private TestBed bed;
+    private String bobsRun;
 
     @BeforeAll
     void start() {
         bed = new TestBed(b -> b.jwt(JwtAuth.builder().verificationKey(SECRET).build()));
         bed.echo.run(RunRequest.builder("alice's").userId("alice").build());
-        bed.echo.run(RunRequest.builder("bob's").userId("bob").build());
+        bobsRun = bed.echo.run(RunRequest.builder("bob's").userId("bob").build()).runId();
     }
 
     @AfterAll
@@ -71,5 +72,15 @@ class DashboardJwtTest {
         assertThat(own).isEqualTo(1);
         assertThat(all).isEqualTo(2);
         assertThat(alice.get("/ui/api/stats?user_id=bob").json().get("total").asInt()).isZero();
+    }
+
+    @Test
+    void aRunsLiveStateIsTheOwnersAlone() {
+        Http.Response alices = bed.as(token("alice", USER_SCOPES)).get("/ui/api/runs/" + bobsRun + "/live");
+        assertThat(alices.status()).isEqualTo(404);
+        assertThat(alices.json().get("detail").asText()).isEqualTo("Run not found");
+        Http.Response bobs = bed.as(token("bob", USER_SCOPES)).get("/ui/api/runs/" + bobsRun + "/live");
+        assertThat(bobs.status()).isEqualTo(200);
+        assertThat(bobs.json().get("run").get("user_id").asText()).isEqualTo("bob");
     }
 }

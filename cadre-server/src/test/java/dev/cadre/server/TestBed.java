@@ -79,6 +79,9 @@ final class TestBed implements AutoCloseable {
         if (msg.contains("[stall]")) {
             return Reply.stall();
         }
+        if (msg.contains("[half]")) {
+            return Reply.textChunks("the first ", "law", " states").stallAfter(2); // half an answer, then it hangs
+        }
         if (msg.contains("[hang]")) {
             return Reply.text("the first law states").chunkDelay(Duration.ofMinutes(1));
         }
