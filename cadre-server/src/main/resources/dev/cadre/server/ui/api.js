@@ -133,11 +133,19 @@ export async function streamRun(kind, id, message, onEvent) {
     await refuse(response);
   }
   const reader = response.body.getReader();
+  try {
+    await readFrames(reader, onEvent);
+  } finally {
+    reader.cancel().catch(() => {}); // a failure half-way does not leave the stream open
+  }
+}
+
+async function readFrames(reader, onEvent) {
   const decoder = new TextDecoder();
   let pending = '';
   for (;;) {
     const { value, done } = await reader.read();
-    pending += decoder.decode(value || new Uint8Array(), { stream: !done });
+    pending += decoder.decode(value || new Uint8Array(), { stream: !done }).replace(/\r\n?/g, '\n');
     let end;
     while ((end = pending.indexOf('\n\n')) >= 0) {
       const frame = pending.slice(0, end);

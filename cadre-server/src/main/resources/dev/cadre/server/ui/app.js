@@ -109,7 +109,8 @@ function followLive() {
       if (state.selected === runId && state.run && state.run.run_id === runId) {
         const wasHere = state.live !== null && state.live.run_id === runId && state.live.executing_here;
         state.live = live;
-        if (live.executing_here) {
+        // A read sent before the store had the run's end must not paint it running again.
+        if (live.executing_here && !TERMINAL.has(state.run.status)) {
           renderProgress(detailUi, live.run, true);
         }
         const over = TERMINAL.has(live.run.status);
