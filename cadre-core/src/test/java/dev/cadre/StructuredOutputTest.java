@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.cadre.event.RunCompleted;
 import dev.cadre.event.RunContent;
 import dev.cadre.event.RunEvent;
+import dev.cadre.db.InMemoryDb;
 import dev.cadre.event.TeamRunCompleted;
 import dev.cadre.json.CadreJson;
 import dev.cadre.model.OutputSchema;
 import dev.cadre.model.Role;
 import dev.cadre.run.RunOutput;
 import dev.cadre.run.RunRequest;
+import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.RunStream;
 import dev.cadre.run.TeamRunOutput;
@@ -155,6 +157,108 @@ class StructuredOutputTest {
         assertThat(memberModel.requests().getFirst().outputSchema()).isEmpty();
         assertThat(out.events().getLast()).isInstanceOfSatisfying(TeamRunCompleted.class,
                 c -> assertThat(c.contentType()).isEqualTo("Movie"));
+    }
+
+    record Verdict(String film, int stars) {
+    }
+
+    @Test
+    void aMemberAnswersInItsOwnSchemaWhileTheLeaderAnswersInText() {
+        ScriptedModel leader = ScriptedModel.of(Scripts.delegate("critic", "review Alien"),
+                Reply.text("The critic liked Alien."));
+        ScriptedModel memberModel = ScriptedModel.of(Reply.text("{\"title\":\"Alien\",\"year\":1979,\"genres\":[\"horror\"]}"));
+        InMemoryDb db = new InMemoryDb();
+        Team team = Team.builder().name("Film Team").model(leader).members(critic(memberModel)).db(db).build();
+
+        TeamRunOutput out = team.run("Review a film");
+
+        assertThat(out.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(out.content()).isEqualTo("The critic liked Alien.");
+        assertThat(out.contentType()).isEqualTo("str");
+        assertThat(out.isStructured()).isFalse();
+        assertThat(leader.requests()).allSatisfy(r -> assertThat(r.outputSchema()).isEmpty());
+        assertThat(memberModel.requests().getFirst().outputSchema()).hasValueSatisfying(
+                s -> assertThat(s.name()).isEqualTo("Movie"));
+        RunResult member = out.memberResponses().getFirst();
+        assertThat(out.memberResponses()).hasSize(1);
+        assertThat(member.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(member.contentType()).isEqualTo("Movie");
+        assertThat(member.content()).isEqualTo("{\"title\":\"Alien\",\"year\":1979,\"genres\":[\"horror\"]}");
+        assertThat(member.content(Movie.class).genres()).containsExactly("horror");
+        // the leader saw the member's JSON as the delegation's result
+        assertThat(leader.requests().get(1).messages().getLast().content()).isEqualTo(member.content());
+        assertThat(db.getRun(out.runId())).get().isInstanceOfSatisfying(TeamRunOutput.class, stored -> {
+            assertThat(stored.contentType()).isEqualTo("str");
+            assertThat(stored.memberResponses()).singleElement().satisfies(m -> {
+                assertThat(m.contentType()).isEqualTo("Movie");
+                assertThat(m.content()).isEqualTo(member.content());
+            });
+        });
+    }
+
+    @Test
+    void aMemberAndItsLeaderMayEachHaveTheirOwnSchema() {
+        ScriptedModel leader = ScriptedModel.of(Scripts.delegate("critic", "review Alien"),
+                Reply.text("{\"film\":\"Alien\",\"stars\":5}"));
+        ScriptedModel memberModel = ScriptedModel.of(Reply.text("{\"title\":\"Alien\",\"year\":1979,\"genres\":[]}"));
+        Team team = Team.builder().name("Film Team").model(leader).members(critic(memberModel))
+                .outputSchema(Verdict.class).build();
+
+        TeamRunOutput out = team.run("Review a film");
+
+        assertThat(out.contentType()).isEqualTo("Verdict");
+        assertThat(out.content(Verdict.class)).isEqualTo(new Verdict("Alien", 5));
+        assertThat(out.memberResponses()).singleElement().satisfies(m -> {
+            assertThat(m.contentType()).isEqualTo("Movie");
+            assertThat(m.content(Movie.class).year()).isEqualTo(1979);
+        });
+        assertThat(leader.requests().getFirst().outputSchema()).hasValueSatisfying(
+                s -> assertThat(s.name()).isEqualTo("Verdict"));
+    }
+
+    @Test
+    void aRoutedMemberWithTheTeamsSchemaGivesTheTeamItsCheckedJson() {
+        ScriptedModel leader = ScriptedModel.of(Scripts.delegate("critic", "review Alien"));
+        ScriptedModel memberModel = ScriptedModel.of(
+                Reply.text("```json\n{\"title\":\"Alien\",\"year\":1979,\"genres\":[]}\n```"));
+        Team team = Team.builder().name("Film Router").model(leader).mode(TeamMode.ROUTE)
+                .members(critic(memberModel)).outputSchema(Movie.class).build();
+
+        TeamRunOutput out = team.run("Review a film");
+
+        assertThat(out.status()).isEqualTo(RunStatus.COMPLETED);
+        assertThat(out.contentType()).isEqualTo("Movie");
+        assertThat(out.content()).isEqualTo("{\"title\":\"Alien\",\"year\":1979,\"genres\":[]}");
+        assertThat(out.content(Movie.class).title()).isEqualTo("Alien");
+        assertThat(leader.requests()).hasSize(1);
+        assertThat(out.memberResponses()).singleElement()
+                .satisfies(m -> assertThat(m.contentType()).isEqualTo("Movie"));
+        assertThat(out.events().getLast()).isInstanceOfSatisfying(TeamRunCompleted.class,
+                c -> assertThat(c.contentType()).isEqualTo("Movie"));
+    }
+
+    @Test
+    void aRoutedMemberAnsweringInTextEndsTheTeamRunErrorSayingToGiveItTheSchema() {
+        ScriptedModel leader = ScriptedModel.of(Scripts.delegate("researcher", "find a film"));
+        ScriptedModel memberModel = ScriptedModel.of(Reply.text("Alien came out in 1979."));
+        Agent researcher = Agent.builder().name("Researcher").model(memberModel).build();
+        Team team = Team.builder().name("Film Router").model(leader).mode(TeamMode.ROUTE)
+                .members(researcher).outputSchema(Movie.class).build();
+
+        TeamRunOutput out = team.run("A film from 1979");
+
+        assertThat(out.status()).isEqualTo(RunStatus.ERROR);
+        assertThat(out.error()).hasValueSatisfying(f -> {
+            assertThat(f.type()).isEqualTo("output_schema_error");
+            assertThat(f.message()).startsWith("The answer routed to Film Router did not match its output schema "
+                    + "'Movie': ").endsWith(". Give the member the same outputSchema(...)");
+        });
+        assertThat(out.isStructured()).isFalse();
+        assertThat(leader.requests()).as("no corrective turn").hasSize(1);
+        assertThat(out.memberResponses()).singleElement().satisfies(m -> {
+            assertThat(m.status()).isEqualTo(RunStatus.COMPLETED);
+            assertThat(m.contentType()).isEqualTo("str");
+        });
     }
 
     @Test
