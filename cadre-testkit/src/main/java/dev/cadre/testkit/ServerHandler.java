@@ -178,9 +178,6 @@ final class ServerHandler<R, C> extends SimpleChannelInboundHandler<FullHttpRequ
         private void next() {
             while (!request.isEnded() && steps.hasNext()) {
                 Step step = steps.next();
-                if (step instanceof Step.Hold) {
-                    return; // nothing more is sent; the exchange ends when the client leaves
-                }
                 if (!step.delay().isZero()) {
                     schedule(step.delay(), () -> {
                         perform(step);
@@ -210,7 +207,7 @@ final class ServerHandler<R, C> extends SimpleChannelInboundHandler<FullHttpRequ
                     }
                 });
                 case Step.Hold h -> {
-                    // nothing to send
+                    // The last step: nothing more is sent, and the exchange ends when the client leaves.
                 }
                 case Step.Reset r -> {
                     request.end(Outcome.Kind.SERVER_CLOSED);
