@@ -2,6 +2,7 @@ package dev.cadre.db;
 
 import dev.cadre.run.RunResult;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -181,6 +182,48 @@ public interface Db extends AutoCloseable {
      * @throws DbException when the store cannot be read
      */
     Page<RunResult> listRecentRuns(RunQuery query);
+
+    /**
+     * The top-level runs that pass {@code filter} (its page ignored) and started at or after {@code since}, newest
+     * first, at most {@code limit} of them, each as its status, start and duration only: a chart of a busy hour
+     * reads no messages or events. The default reads {@link #listRecentRuns} page by page, newest first, until a
+     * run started before {@code since}; stores override it with one query.
+     *
+     * @throws IllegalArgumentException when {@code limit} is not positive
+     * @throws DbException when the store cannot be read
+     */
+    default List<RunSummary> recentRunSummaries(RunQuery filter, Instant since, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
+        }
+        List<RunSummary> out = new java.util.ArrayList<>();
+        for (int page = 1; ; page++) {
+            Page<RunResult> read = listRecentRuns(filter.withPage(page, 1000));
+            for (RunResult r : read.items()) {
+                if (r.createdAt().isBefore(since) || out.size() == limit) {
+                    return out;
+                }
+                out.add(new RunSummary(r.runId(), r.status(), r.createdAt(), r.metrics().duration()));
+            }
+            if (page >= read.totalPages()) {
+                return out;
+            }
+        }
+    }
+
+    /**
+     * The owners of the given runs ({@link #runOwner}) in one read: a map from run id to owner, without the runs
+     * that do not exist or have no owner. The default asks {@link #runOwner} for each.
+     *
+     * @throws DbException when the store cannot be read
+     */
+    default Map<String, String> runOwners(Collection<String> runIds) {
+        Map<String, String> out = new java.util.LinkedHashMap<>();
+        for (String id : runIds) {
+            runOwner(id).ifPresent(owner -> out.put(id, owner));
+        }
+        return out;
+    }
 
     // ---- cancel requests -------------------------------------------------------------------------
 

@@ -2,6 +2,7 @@ package dev.cadre.db;
 
 import dev.cadre.run.RunResult;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -133,6 +134,16 @@ public class ForwardingDb implements Db {
     @Override
     public Page<RunResult> listRecentRuns(RunQuery query) {
         return delegate.listRecentRuns(query);
+    }
+
+    @Override
+    public List<RunSummary> recentRunSummaries(RunQuery filter, Instant since, int limit) {
+        return delegate.recentRunSummaries(filter, since, limit);
+    }
+
+    @Override
+    public Map<String, String> runOwners(Collection<String> runIds) {
+        return delegate.runOwners(runIds);
     }
 
     @Override

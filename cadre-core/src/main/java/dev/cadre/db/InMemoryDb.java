@@ -302,6 +302,18 @@ public final class InMemoryDb implements Db {
     }
 
     @Override
+    public synchronized List<RunSummary> recentRunSummaries(RunQuery filter, Instant since, int limit) {
+        if (limit < 1) {
+            throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
+        }
+        // Newest inserted first, then a stable sort by start: ties keep that order, as the SQL stores break them.
+        return List.copyOf(runs.values()).reversed().stream().map(r -> r.run)
+                .filter(r -> filter.matches(r) && !r.createdAt().isBefore(since))
+                .sorted(java.util.Comparator.comparing(RunResult::createdAt).reversed()).limit(limit)
+                .map(r -> new RunSummary(r.runId(), r.status(), r.createdAt(), r.metrics().duration())).toList();
+    }
+
+    @Override
     public synchronized Optional<RunResult> requestCancel(String runId, String reason) {
         StoredRun r = runs.get(runId);
         if (r == null) {

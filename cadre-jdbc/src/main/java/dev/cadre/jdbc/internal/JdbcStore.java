@@ -5,6 +5,7 @@ import dev.cadre.run.RunStatus;
 import dev.cadre.db.DailyUsage;
 import dev.cadre.db.Page;
 import dev.cadre.db.RunQuery;
+import dev.cadre.db.RunSummary;
 import dev.cadre.db.SessionQuery;
 import dev.cadre.db.SessionRecord;
 import dev.cadre.db.SessionUpdate;
@@ -16,6 +17,7 @@ import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -46,6 +48,7 @@ public final class JdbcStore implements Db {
     private final UsageByDay usageByDay;
     private final CancelRequests cancels;
     private final MemoryTable memories;
+    private final RecentRuns recent;
 
     /**
      * @param connectionWait how long a call keeps asking the pool for a connection in its short slices; zero: once
@@ -68,6 +71,7 @@ public final class JdbcStore implements Db {
         this.usageByDay = new UsageByDay(tables, calls);
         this.cancels = new CancelRequests(tables, clock, calls);
         this.memories = new MemoryTable(dialect, tables, calls, clock);
+        this.recent = new RecentRuns(tables, calls);
     }
 
     @Override
@@ -222,39 +226,17 @@ public final class JdbcStore implements Db {
 
     @Override
     public Page<RunResult> listRecentRuns(RunQuery q) {
-        StringBuilder where = new StringBuilder(" WHERE parent_run_id IS NULL");
-        List<String> args = new java.util.ArrayList<>();
-        q.status().ifPresent(s -> { where.append(" AND status = ?"); args.add(s.name()); });
-        q.componentId().ifPresent(c -> { where.append(" AND component_id = ?"); args.add(c); });
-        q.userId().ifPresent(u -> { where.append(" AND user_id = ?"); args.add(u); });
-        String count = "SELECT COUNT(*) FROM " + t.runs() + where;
-        String page = "SELECT " + RunWrites.RUN_COLUMNS + " FROM " + t.runs() + where + " ORDER BY seq DESC LIMIT "
-                + q.limit() + " OFFSET " + q.offset();
-        return read("Listing recent runs", c -> {
-            long total;
-            List<RunResult> items = new java.util.ArrayList<>();
-            try (PreparedStatement ps = c.prepareStatement(count)) {
-                bind(ps, args);
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    total = rs.next() ? rs.getLong(1) : 0;
-                }
-            }
-            try (PreparedStatement ps = c.prepareStatement(page)) {
-                bind(ps, args);
-                try (java.sql.ResultSet rs = ps.executeQuery()) {
-                    while (rs.next()) {
-                        items.add(RunRow.read(rs).toRun());
-                    }
-                }
-            }
-            return new Page<>(items, q.page(), q.limit(), total);
-        });
+        return recent.list(q);
     }
 
-    private static void bind(PreparedStatement ps, List<String> args) throws SQLException {
-        for (int i = 0; i < args.size(); i++) {
-            ps.setString(i + 1, args.get(i));
-        }
+    @Override
+    public List<RunSummary> recentRunSummaries(RunQuery filter, Instant since, int limit) {
+        return recent.summaries(filter, since, limit);
+    }
+
+    @Override
+    public Map<String, String> runOwners(Collection<String> runIds) {
+        return recent.owners(runIds);
     }
 
     // ---- cancel requests ---------------------------------------------------------------------------

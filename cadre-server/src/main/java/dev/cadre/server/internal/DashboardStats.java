@@ -2,9 +2,8 @@ package dev.cadre.server.internal;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.cadre.db.Page;
 import dev.cadre.db.RunQuery;
-import dev.cadre.run.RunResult;
+import dev.cadre.db.RunSummary;
 import dev.cadre.run.RunStatus;
 import java.time.Duration;
 import java.time.Instant;
@@ -13,24 +12,28 @@ import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Function;
 
 /**
  * The runs dashboard's chart: runs started per minute over the last hour, by status, and the p50/p95 duration of
- * those that ended. Read from {@code Db.listRecentRuns} newest first until the hour is behind, at most
- * {@value #MAX_RUNS} runs (a busier hour is counted from its newest runs, and says so with {@code truncated}).
+ * those that ended. Read as summaries ({@code Db.recentRunSummaries}: status, start and duration, one query), at
+ * most {@value #MAX_RUNS} runs (a busier hour is counted from its newest runs, and says so with {@code truncated}).
  */
 final class DashboardStats {
 
     static final int MAX_RUNS = 10_000;
     private static final int MINUTES = 60;
-    private static final int PAGE = 1000;
 
     private DashboardStats() {
     }
 
+    /** Where the figures come from: {@code Db::recentRunSummaries}, or nothing for a caller who may see none. */
+    @FunctionalInterface
+    interface Summaries {
+        List<RunSummary> read(RunQuery filter, Instant since, int limit);
+    }
+
     /** The figures for runs matching {@code filter} (its page ignored) that started in the hour before {@code now}. */
-    static ObjectNode lastHour(Function<RunQuery, Page<RunResult>> runs, RunQuery filter, Instant now) {
+    static ObjectNode lastHour(Summaries runs, RunQuery filter, Instant now) {
         Instant end = now.truncatedTo(ChronoUnit.MINUTES).plus(Duration.ofMinutes(1));
         Instant start = end.minus(Duration.ofMinutes(MINUTES));
         List<Map<RunStatus, Integer>> perMinute = new ArrayList<>();
@@ -38,35 +41,23 @@ final class DashboardStats {
             perMinute.add(new EnumMap<>(RunStatus.class));
         }
         List<Long> durations = new ArrayList<>();
-        int seen = 0;
-        boolean truncated = false;
-        reading:
-        for (int page = 1; ; page++) {
-            Page<RunResult> read = runs.apply(filter.withPage(page, PAGE));
-            for (RunResult r : read.items()) {
-                if (r.createdAt().isBefore(start)) {
-                    break reading;
-                }
-                if (++seen > MAX_RUNS) {
-                    truncated = true;
-                    break reading;
-                }
-                int minute = (int) Duration.between(start, r.createdAt()).toMinutes();
-                if (minute >= 0 && minute < MINUTES) {
-                    perMinute.get(minute).merge(r.status(), 1, Integer::sum);
-                }
-                if (r.status().isTerminal()) {
-                    r.metrics().duration().ifPresent(d -> durations.add(d.toMillis()));
-                }
+        // One more than counted: whether the hour had more runs than that.
+        List<RunSummary> read = runs.read(filter, start, MAX_RUNS + 1);
+        boolean truncated = read.size() > MAX_RUNS;
+        int seen = Math.min(read.size(), MAX_RUNS);
+        for (RunSummary r : read.subList(0, seen)) {
+            int minute = (int) Duration.between(start, r.createdAt()).toMinutes();
+            if (minute >= 0 && minute < MINUTES) {
+                perMinute.get(minute).merge(r.status(), 1, Integer::sum);
             }
-            if (page >= read.totalPages()) {
-                break;
+            if (r.status().isTerminal()) {
+                r.duration().ifPresent(d -> durations.add(d.toMillis()));
             }
         }
         ObjectNode n = Views.obj();
         n.put("start", start.toEpochMilli());
         n.put("minutes", MINUTES);
-        n.put("total", Math.min(seen, MAX_RUNS));
+        n.put("total", seen);
         n.put("truncated", truncated);
         ArrayNode buckets = n.putArray("per_minute");
         for (Map<RunStatus, Integer> m : perMinute) {

@@ -102,11 +102,22 @@ export function cancelRun(runId) {
   return call('POST', '/runs/' + encodeURIComponent(runId) + '/cancel');
 }
 
-/** The agents and teams the caller may see, as [{kind, id, name}]. */
+/**
+ * The agents and teams the caller may see, as [{kind, id, name}]. A kind the caller may not list (a 403) counts as
+ * none; any other failure of either listing is thrown, for the caller to try again.
+ */
 export async function listComponents() {
-  const [agents, teams] = await Promise.all([call('GET', '/agents'), call('GET', '/teams')]);
-  return [...teams.map(t => ({ kind: 'teams', id: t.id, name: t.name })),
-    ...agents.map(a => ({ kind: 'agents', id: a.id, name: a.name }))];
+  const [teams, agents] = await Promise.allSettled([call('GET', '/teams'), call('GET', '/agents')]);
+  const of = (answer, kind) => {
+    if (answer.status === 'fulfilled') {
+      return answer.value.map(c => ({ kind, id: c.id, name: c.name }));
+    }
+    if (answer.reason instanceof ApiError && answer.reason.status === 403) {
+      return [];
+    }
+    throw answer.reason;
+  };
+  return [...of(teams, 'teams'), ...of(agents, 'agents')];
 }
 
 /** Starts a background run of an agent or team; the answer holds its run_id (202). */
@@ -151,16 +162,18 @@ async function readFrames(reader, onEvent) {
       const frame = pending.slice(0, end);
       pending = pending.slice(end + 2);
       let name = 'message';
-      let data = '';
+      const data = [];
       for (const line of frame.split('\n')) {
+        // As the EventSource standard reads a field: one space after the colon is not part of the value.
+        const value = line.slice(line.indexOf(':') + 1).replace(/^ /, '');
         if (line.startsWith('event:')) {
-          name = line.slice(6).trim();
+          name = value;
         } else if (line.startsWith('data:')) {
-          data += line.slice(5).trim();
+          data.push(value);
         }
       }
-      if (data) {
-        onEvent(name, JSON.parse(data));
+      if (data.length > 0) {
+        onEvent(name, JSON.parse(data.join('\n'))); // a frame's data lines are one value, split at newlines
       }
     }
     if (done) {

@@ -1,5 +1,5 @@
 // Cancelling every run of the filtered set that has not ended, after a confirmation in the page.
-import { cancelRun, listRuns } from './api.js';
+import { Unauthorized, cancelRun, listRuns } from './api.js';
 import { TERMINAL } from './runs.js';
 
 const $ = id => document.getElementById(id);
@@ -26,13 +26,15 @@ function summary(outcomes) {
   for (const o of outcomes) {
     counts.set(o, (counts.get(o) || 0) + 1);
   }
-  return [...counts].map(([o, n]) => n + ' ' + o.toLowerCase().replace('_', ' ')).join(', ');
+  return [...counts].map(([o, n]) => n + ' ' + o.toLowerCase().replaceAll('_', ' ')).join(', ');
 }
 
 /**
  * Wires the bulk cancel: the button counts the runs to cancel and asks; Yes cancels them one by one through the
- * cancel route (each with its own permission check) and says how they ended. {@code filters()} gives the list's
- * current filters; {@code onDone()} refreshes the page; {@code onFailure(e)} shows a problem.
+ * cancel route (each with its own permission check) and says how they ended — a run that cannot be cancelled is
+ * counted and named, and the others are still cancelled; a refused token (401) stops it. {@code filters()} gives the
+ * list's current filters; {@code onDone()} refreshes the page; {@code onFailure(e)} shows a problem. Returns
+ * {@code dismiss()}: closes the question as No does, and says whether it was open (for the Escape key).
  */
 export function wireBulkCancel(filters, onDone, onFailure) {
   let pending = [];
@@ -55,25 +57,39 @@ export function wireBulkCancel(filters, onDone, onFailure) {
     ask.hidden = false;
     $('bulk-yes').focus();
   });
-  $('bulk-no').addEventListener('click', () => {
+  const dismiss = () => {
+    if (ask.hidden) {
+      return false;
+    }
     ask.hidden = true;
     pending = [];
     $('bulk-cancel').focus();
-  });
+    return true;
+  };
+  $('bulk-no').addEventListener('click', dismiss);
   $('bulk-yes').addEventListener('click', async () => {
     ask.hidden = true;
     const ids = pending;
     pending = [];
     const outcomes = [];
-    try {
-      for (const id of ids) {
+    const failures = [];
+    for (const id of ids) {
+      try {
         outcomes.push((await cancelRun(id)).outcome);
+      } catch (e) {
+        if (e instanceof Unauthorized) {
+          onFailure(e);
+          break;
+        }
+        failures.push(id + ' (' + e.message + ')');
       }
-      result.textContent = 'Cancelled: ' + summary(outcomes);
-    } catch (e) {
-      onFailure(e);
     }
+    const shown = failures.slice(0, 3).join('; ') + (failures.length > 3 ? '; and ' + (failures.length - 3)
+        + ' more' : '');
+    result.textContent = (outcomes.length > 0 ? 'Cancelled: ' + summary(outcomes) + '.' : '')
+        + (failures.length > 0 ? ' Not cancelled: ' + failures.length + ' — ' + shown + '.' : '');
     $('bulk-cancel').focus();
     onDone();
   });
+  return dismiss;
 }

@@ -172,6 +172,9 @@ export function renderDetail(ui, run) {
   if (run.instance_id) {
     summaryRow(dl, 'Instance', run.instance_id).className = 'mono';
   }
+  if (TERMINAL.has(run.status) && document.activeElement === ui.cancel) {
+    ui.title.focus(); // the button goes away under the keyboard's focus: keep the focus in the detail
+  }
   ui.cancel.hidden = TERMINAL.has(run.status);
   const error = run.status === 'ERROR' ? (run.error && (run.error.message || json(run.error))) || run.content : null;
   ui.error.hidden = !error;
@@ -206,6 +209,13 @@ function showMemberText(ui, run) {
  * execute (another process of a durable fleet) has no live state: the note says its content appears turn by turn.
  */
 export function renderProgress(ui, run, executingHere) {
+  // The live state is read a few times a second: what has not changed is not rebuilt (nor re-read to a screen
+  // reader, nor is a selection in it lost).
+  const shown = JSON.stringify(run) + '|' + executingHere;
+  if (ui.shown === shown) {
+    return;
+  }
+  ui.shown = shown;
   renderDetail(ui, run);
   const terminal = TERMINAL.has(run.status);
   ui.contentNote.hidden = terminal;

@@ -10,14 +10,14 @@ const TERMINAL_EVENT = /^(Team)?Run(Completed|Cancelled|Error)$/;
 const CONTENT_EVENT = /^(Team)?RunContent$/;
 
 /**
- * Fills the component choice once. A caller who may list no agent or team (a 403, or none) does not get the form;
- * a 401 is passed on, for the page to ask for a token.
+ * Fills the component choice once it could be read. A caller who may list no agent or team (403s, or none) does not
+ * get the form; a 401 is passed on, for the page to ask for a token; any other failure is said under the form and
+ * the listing is asked again at the next poll.
  */
 export async function loadComponents() {
   if (loaded) {
     return;
   }
-  const select = $('start-component');
   let components;
   try {
     components = await listComponents();
@@ -25,11 +25,18 @@ export async function loadComponents() {
     if (e instanceof Unauthorized) {
       throw e;
     }
-    components = [];
+    const note = 'The agents and teams could not be listed (' + e.message + '); trying again.';
+    if ($('start-result').textContent !== note) {
+      $('start-result').textContent = note; // said once, not at every poll
+    }
+    return;
   }
   loaded = true;
+  if ($('start-result').textContent.startsWith('The agents and teams could not be listed')) {
+    $('start-result').textContent = '';
+  }
   $('start').hidden = components.length === 0;
-  select.replaceChildren(...components.map(c => {
+  $('start-component').replaceChildren(...components.map(c => {
     const o = document.createElement('option');
     o.value = c.kind + '/' + c.id;
     o.textContent = c.name + ' (' + (c.kind === 'teams' ? 'team' : 'agent') + ' ' + c.id + ')';
@@ -51,6 +58,7 @@ async function stream(kind, id, message, onStarted) {
     if (runId === null && data.run_id) {
       runId = data.run_id;
       $('start-result').textContent = 'Streaming run ' + runId + '…';
+      $('start-message').value = ''; // only once the run is there: a refused start keeps what was written
       onStarted(runId);
     }
     if (data.run_id !== runId) {
@@ -82,7 +90,6 @@ export function wireStart(onStarted, onFailure) {
     $('start-submit').disabled = true;
     try {
       if ($('start-mode').value === 'stream') {
-        $('start-message').value = '';
         await stream(kind, id, message, onStarted);
       } else {
         $('start-stream').hidden = true;
