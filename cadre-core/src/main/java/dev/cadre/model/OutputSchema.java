@@ -64,9 +64,12 @@ public record OutputSchema(String name, JsonNode schema) {
             return true;
         }
         if ("object".equals(node.path("type").asText())) {
-            JsonNode props = node.path("properties");
-            JsonNode required = node.path("required");
-            if (props.size() != required.size()) {
+            // The names, not their number: ["a", "a"] for properties a and b is not strict.
+            java.util.Set<String> props = new java.util.HashSet<>();
+            node.path("properties").fieldNames().forEachRemaining(props::add);
+            java.util.Set<String> required = new java.util.HashSet<>();
+            node.path("required").forEach(name -> required.add(name.asText()));
+            if (!props.equals(required)) {
                 return false;
             }
         }

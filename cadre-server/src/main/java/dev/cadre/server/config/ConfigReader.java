@@ -16,7 +16,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.stream.Stream;
 
 /** Walks a config's YAML tree once, checking as it goes; every problem is a {@link ConfigException} naming its line. */
 final class ConfigReader {
@@ -105,10 +104,15 @@ final class ConfigReader {
             }
         });
         Optional<String> apiKey = optionalText(n, "api_key");
-        if (apiKey.isEmpty() && provider.equals("gemini")) {
-            // As GeminiModel itself would, but from the environment this config is read with.
-            apiKey = Stream.of("GEMINI_API_KEY", "GOOGLE_API_KEY").map(env::get).filter(k -> k != null && !k.isBlank())
-                    .findFirst();
+        if (apiKey.isEmpty()) {
+            // As the provider's SDK itself would, but from the environment this config is read with, for every
+            // provider alike.
+            List<String> names = switch (provider) {
+                case "anthropic" -> List.of("ANTHROPIC_API_KEY");
+                case "gemini" -> List.of("GEMINI_API_KEY", "GOOGLE_API_KEY");
+                default -> List.of("OPENAI_API_KEY");
+            };
+            apiKey = names.stream().map(env::get).filter(k -> k != null && !k.isBlank()).findFirst();
         }
         return new ModelConfig(name, provider, id, baseUrl, apiKey);
     }

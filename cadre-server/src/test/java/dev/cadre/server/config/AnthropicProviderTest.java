@@ -24,14 +24,18 @@ class AnthropicProviderTest {
             """;
 
     @Test
-    void anAnthropicModelIsReadWithItsKeyLeftToTheEnvironment() {
-        CadreConfig c = CadreConfig.parse(YAML.replace("BASE_URL", "https://api.anthropic.com"), "cadre.yaml",
-                Map.of());
+    void anAnthropicModelIsReadWithItsKeyFromTheConfigsEnvironmentUnlessTheFileNamesOne() {
+        String yaml = YAML.replace("BASE_URL", "https://api.anthropic.com");
 
-        CadreConfig.ModelConfig model = c.models().get("claude");
+        CadreConfig.ModelConfig model = CadreConfig.parse(yaml, "cadre.yaml", Map.of()).models().get("claude");
         assertThat(model.provider()).isEqualTo("anthropic");
         assertThat(model.id()).isEqualTo("claude-sonnet-4-5");
-        assertThat(model.apiKey()).as("AnthropicModel reads ANTHROPIC_API_KEY itself").isEmpty();
+        assertThat(model.apiKey()).isEmpty();
+        assertThat(CadreConfig.parse(yaml, "cadre.yaml", Map.of("ANTHROPIC_API_KEY", "sk-ant-1")).models()
+                .get("claude").apiKey()).contains("sk-ant-1");
+        assertThat(CadreConfig.parse(yaml.replace("base_url:", "api_key: ${MY_KEY}, base_url:"), "cadre.yaml",
+                Map.of("MY_KEY", "mine", "ANTHROPIC_API_KEY", "sk-ant-1")).models().get("claude").apiKey())
+                .contains("mine");
     }
 
     @Test
