@@ -20,6 +20,7 @@ import java.util.concurrent.ConcurrentHashMap;
  *   Bench --only=cancel,...  some of: instantiation, overhead, cancel, background, concurrency, listing, startup,
  *                            durable
  *   Bench --in-process       no JVM per benchmark (used by the smoke test)
+ *   Bench --compare[=file]   then the change of each line against a baseline (default: baseline.json)
  * </pre>
  *
  * <p>Each benchmark runs in a fresh JVM with a fixed heap, so that one benchmark's garbage, JIT
@@ -59,6 +60,14 @@ public final class Bench {
         report.write(dir);
         System.out.printf("%nmode %s, %.0f s; results in %s%n", config.mode(), report.seconds(),
                 dir.resolve("bench-results.{json,md}"));
+        if (opts.containsKey("compare")) {
+            Path baseline = baselineFile(opts.get("compare"));
+            Comparison c = Comparison.of(baseline, report);
+            System.out.println();
+            System.out.println(c.markdown());
+            Files.writeString(dir.resolve("bench-compare.md"), c.markdown());
+            System.out.printf("compared with %s; written to %s%n", baseline, dir.resolve("bench-compare.md"));
+        }
         System.exit(report.suites().stream().anyMatch(s -> s.failure() != null) ? 1 : 0);
     }
 
@@ -108,6 +117,18 @@ public final class Bench {
         }
     }
 
+    /**
+     * The baseline to compare with: the file given, else the committed {@code baseline.json} of this module (found
+     * from the module's directory, where Maven runs the bench, or from the repository's root).
+     */
+    static Path baselineFile(String given) {
+        if (!given.isEmpty()) {
+            return Path.of(given);
+        }
+        Path here = Path.of("baseline.json");
+        return Files.exists(here) ? here : Path.of("cadre-bench", "baseline.json");
+    }
+
     /** The command line that starts another JVM like this one: same java, same class path. */
     static List<String> javaCommand(String... jvmArgs) {
         String java = ProcessHandle.current().info().command().orElse("java");
@@ -122,7 +143,7 @@ public final class Bench {
         for (String a : args) {
             if (!a.startsWith("--")) {
                 throw new IllegalArgumentException("unknown argument " + a
-                        + " (use --full, --only=a,b, --in-process, --out-dir=dir)");
+                        + " (use --full, --only=a,b, --in-process, --out-dir=dir, --compare[=baseline.json])");
             }
             int eq = a.indexOf('=');
             opts.put(eq < 0 ? a.substring(2) : a.substring(2, eq), eq < 0 ? "" : a.substring(eq + 1));

@@ -91,6 +91,12 @@ final class TimedDb extends ForwardingDb {
     }
 
     @Override
+    public void startRun(SessionRecord session, RunResult run, String ownerInstanceId) {
+        writes.increment(); // one transaction
+        super.startRun(session, run, ownerInstanceId);
+    }
+
+    @Override
     public void saveSession(SessionRecord session) {
         writes.increment();
         super.saveSession(session);

@@ -55,6 +55,18 @@ public interface Db extends AutoCloseable {
      */
     boolean createSession(SessionRecord session);
 
+    /**
+     * Starts a top-level run: saves its session ({@link #saveSession}) and inserts the run ({@link #insertRun}) as
+     * one write. On the SQL stores both are one transaction: accepting a run costs one commit, and no session is
+     * saved for a run that could not be inserted. Fails as {@link #insertRun} does. The default makes the two calls.
+     *
+     * @throws DbException when the store cannot be written; {@code CONFLICT} for a run id that exists already
+     */
+    default void startRun(SessionRecord session, RunResult run, String ownerInstanceId) {
+        saveSession(session);
+        insertRun(run, ownerInstanceId);
+    }
+
     /** The session with its {@link SessionRecord#usage() usage}. */
     Optional<SessionRecord> getSession(String sessionId);
 
@@ -197,13 +209,16 @@ public interface Db extends AutoCloseable {
             throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
         }
         List<RunSummary> out = new java.util.ArrayList<>();
+        java.util.Set<String> seen = new java.util.HashSet<>(); // a run started meanwhile shifts the pages by one
         for (int page = 1; ; page++) {
             Page<RunResult> read = listRecentRuns(filter.withPage(page, 1000));
             for (RunResult r : read.items()) {
                 if (r.createdAt().isBefore(since) || out.size() == limit) {
                     return out;
                 }
-                out.add(new RunSummary(r.runId(), r.status(), r.createdAt(), r.metrics().duration()));
+                if (seen.add(r.runId())) {
+                    out.add(new RunSummary(r.runId(), r.status(), r.createdAt(), r.metrics().duration()));
+                }
             }
             if (page >= read.totalPages()) {
                 return out;

@@ -87,6 +87,11 @@ public class ForwardingDb implements Db {
     }
 
     @Override
+    public void startRun(SessionRecord session, RunResult run, String ownerInstanceId) {
+        delegate.startRun(session, run, ownerInstanceId);
+    }
+
+    @Override
     public boolean updateRun(RunResult run) {
         return delegate.updateRun(run);
     }

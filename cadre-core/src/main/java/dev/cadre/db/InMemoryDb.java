@@ -181,6 +181,17 @@ public final class InMemoryDb implements Db {
                 runs.values().stream().map(r -> new InMemoryUsage.Written(r.run, r.updatedAt)).toList());
     }
 
+    /** As the SQL stores' one transaction: a run that would be refused is refused before its session is saved. */
+    @Override
+    public synchronized void startRun(SessionRecord session, RunResult run, String ownerInstanceId) {
+        StoredText.checkId("run id", run.runId());
+        if (runs.containsKey(run.runId())) {
+            insertRun(run, ownerInstanceId); // its CONFLICT
+        }
+        saveSession(session);
+        insertRun(run, ownerInstanceId);
+    }
+
     @Override
     public synchronized void insertRun(RunResult run, String ownerInstanceId) {
         StoredText.checkId("run id", run.runId());
@@ -299,18 +310,6 @@ public final class InMemoryDb implements Db {
         int from = Math.min(query.offset(), newestFirst.size());
         int to = Math.min(from + query.limit(), newestFirst.size());
         return new Page<>(newestFirst.subList(from, to), query.page(), query.limit(), newestFirst.size());
-    }
-
-    @Override
-    public synchronized List<RunSummary> recentRunSummaries(RunQuery filter, Instant since, int limit) {
-        if (limit < 1) {
-            throw new IllegalArgumentException("limit must be 1 or more, was " + limit);
-        }
-        // Newest inserted first, then a stable sort by start: ties keep that order, as the SQL stores break them.
-        return List.copyOf(runs.values()).reversed().stream().map(r -> r.run)
-                .filter(r -> filter.matches(r) && !r.createdAt().isBefore(since))
-                .sorted(java.util.Comparator.comparing(RunResult::createdAt).reversed()).limit(limit)
-                .map(r -> new RunSummary(r.runId(), r.status(), r.createdAt(), r.metrics().duration())).toList();
     }
 
     @Override

@@ -53,10 +53,10 @@ final class Resumption {
         RunState state = new RunState(spec, resolved.runId().orElseThrow(), resolved.sessionId().orElseThrow(),
                 Optional.empty(), resolved.userId(), resolved.input(), RunStatus.PENDING, Events.now());
         Instant now = Events.now();
-        db.saveSession(new SessionRecord(state.sessionId, spec instanceof Spec.TeamSpec ? SessionType.TEAM
-                : SessionType.AGENT, spec.id(), resolved.userId(), Optional.empty(), now, now));
         RunResult pending = state.snapshot();
-        db.insertRun(pending, ProcessInstance.id());
+        db.startRun(new SessionRecord(state.sessionId, spec instanceof Spec.TeamSpec ? SessionType.TEAM
+                : SessionType.AGENT, spec.id(), resolved.userId(), Optional.empty(), now, now), pending,
+                ProcessInstance.id());
         return pending;
     }
 

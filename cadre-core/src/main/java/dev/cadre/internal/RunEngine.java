@@ -265,11 +265,13 @@ public final class RunEngine {
                 Db db = cx.db().get();
                 if (parent.isEmpty()) {
                     Instant now = Events.now();
-                    db.saveSession(new SessionRecord(sessionId,
+                    // The session and the run in one write: accepting a run costs one commit.
+                    db.startRun(new SessionRecord(sessionId,
                             spec instanceof Spec.TeamSpec ? SessionType.TEAM : SessionType.AGENT, spec.id(),
-                            request.userId(), Optional.empty(), now, now));
+                            request.userId(), Optional.empty(), now, now), state.snapshot(), ProcessInstance.id());
+                } else {
+                    insertMember(db, state);
                 }
-                insert(db, state, parent.isPresent());
             } catch (RuntimeException e) {
                 cx.registry().discard(r.active);
                 control.detach();
@@ -284,11 +286,11 @@ public final class RunEngine {
      * A member run that is in the db already was started by an earlier execution of its team run (member run ids
      * are made from where the delegation is): the team run is being resumed, and so is the member run.
      */
-    private static void insert(Db db, RunState state, boolean member) {
+    private static void insertMember(Db db, RunState state) {
         try {
             db.insertRun(state.snapshot(), ProcessInstance.id());
         } catch (dev.cadre.db.DbException e) {
-            if (!member || e.kind() != dev.cadre.db.DbException.Kind.CONFLICT) {
+            if (e.kind() != dev.cadre.db.DbException.Kind.CONFLICT) {
                 throw e;
             }
             RunResult stored = db.claimRun(state.runId, ProcessInstance.id()).orElseThrow(() -> e);

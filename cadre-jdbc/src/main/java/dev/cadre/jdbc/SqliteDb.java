@@ -169,6 +169,7 @@ public final class SqliteDb extends JdbcDb {
                 opened.add(calls::shutdown);
                 JdbcStore store = new JdbcStore(storeId, Dialect.SQLITE, readers, writer, tables, clock, errors,
                         availability, Duration.ZERO, Optional.of(calls), busyTimeout);
+                opened.add(store::close); // its writer thread ends, should what follows fail
                 Optional<FinalStateJournal> journal = !this.journal ? Optional.empty()
                         : Optional.of(new FinalStateJournal(journalDirectory != null ? journalDirectory
                                 : path.resolveSibling(path.getFileName() + ".pending")));

@@ -2,15 +2,20 @@ package dev.cadre.jdbc;
 
 import static dev.cadre.jdbc.Runs.T0;
 import static dev.cadre.jdbc.Runs.agentRun;
+import static dev.cadre.jdbc.Runs.newId;
+import static dev.cadre.jdbc.Runs.teamSession;
 import static dev.cadre.jdbc.Runs.startedAt;
 import static dev.cadre.jdbc.Runs.teamRun;
 import static dev.cadre.jdbc.Runs.withUser;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cadre.db.DbException;
 import dev.cadre.db.Page;
 import dev.cadre.db.RunQuery;
 import dev.cadre.db.RunSummary;
+import dev.cadre.db.SessionRecord;
 import dev.cadre.json.CadreJson;
 import dev.cadre.run.RunMetrics;
 import dev.cadre.run.RunResult;
@@ -24,7 +29,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * What every store promises for {@link dev.cadre.db.Db#listRecentRuns} (runs across sessions, newest first), for
- * {@link dev.cadre.db.Db#recentRunSummaries} and for {@link dev.cadre.db.Db#runOwners}.
+ * {@link dev.cadre.db.Db#recentRunSummaries}, {@link dev.cadre.db.Db#runOwners} and {@link dev.cadre.db.Db#startRun}.
  */
 abstract class RecentRunsContract extends MemoriesContract {
 
@@ -161,6 +166,37 @@ abstract class RecentRunsContract extends MemoriesContract {
             for (String id : List.of("owned-7", "owned-500", "owned-599")) {
                 assertThat(Optional.ofNullable(owners.get(id))).isEqualTo(store.runOwner(id));
             }
+        }
+    }
+
+    @Nested
+    class Starting_a_run {
+
+        @Test
+        void saves_the_session_and_inserts_the_run_together() {
+            String sessionId = newId("session");
+
+            store.startRun(teamSession(sessionId, clock.instant()), teamRun("started", sessionId, RunStatus.PENDING),
+                    "owner");
+
+            assertThat(store.getSession(sessionId).flatMap(SessionRecord::firstInput))
+                    .contains("What is new in Java 25?");
+            assertThat(store.getRun("started").map(RunResult::status)).contains(RunStatus.PENDING);
+            assertThat(store.runOwner("started")).contains("owner");
+        }
+
+        @Test
+        void a_run_that_exists_is_a_conflict_and_saves_no_session() {
+            String first = newId("session");
+            store.startRun(teamSession(first, clock.instant()), teamRun("twice", first, RunStatus.PENDING), "owner");
+            String second = newId("session");
+
+            assertThatThrownBy(() -> store.startRun(teamSession(second, clock.instant()),
+                    teamRun("twice", second, RunStatus.PENDING), "owner"))
+                    .isInstanceOfSatisfying(DbException.class, e -> assertThat(e.kind())
+                            .isEqualTo(DbException.Kind.CONFLICT));
+            assertThat(store.getSession(second)).as("nothing of the refused start is kept").isEmpty();
+            assertThat(store.getRun("twice").map(RunResult::sessionId)).contains(first);
         }
     }
 }

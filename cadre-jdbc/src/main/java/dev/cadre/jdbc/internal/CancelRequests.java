@@ -63,7 +63,7 @@ final class CancelRequests {
                 ps.executeUpdate();
             }
             return RunTree.rows(c, tree, runId);
-        });
+        }, true); // a cancel goes before the runs' progress
         // Built outside the transaction: a row that cannot be read back must not undo the request.
         return RunTree.assemble(rows, r -> r.runId().equals(runId)).stream().findFirst();
     }

@@ -24,11 +24,12 @@ public final class JdbcCalls {
     private final Duration connectionWait;
     private final Optional<java.util.concurrent.ExecutorService> offload;
     private final Duration offloadPatience;
+    private final Optional<GroupCommit> group;
     private volatile boolean closed;
 
     JdbcCalls(Dialect dialect, DataSource reads, DataSource writes, SqlErrors errors, Availability availability,
             Duration connectionWait, Optional<java.util.concurrent.ExecutorService> offload,
-            Duration offloadPatience) {
+            Duration offloadPatience, boolean groupCommit) {
         this.dialect = dialect;
         this.reads = reads;
         this.writes = writes;
@@ -37,27 +38,46 @@ public final class JdbcCalls {
         this.connectionWait = connectionWait;
         this.offload = offload;
         this.offloadPatience = offloadPatience;
+        this.group = groupCommit ? Optional.of(new GroupCommit(this, offloadPatience, "cadre-" + dialect.name()
+                .toLowerCase(java.util.Locale.ROOT) + "-writer")) : Optional.empty();
     }
 
     Availability availability() {
         return availability;
     }
 
-    /** Refuses calls from now on; the owner closes the data sources. */
+    /** Refuses calls from now on, after the writes already queued are committed; the owner closes the data sources. */
     void close() {
         closed = true;
+        group.ifPresent(GroupCommit::close);
         offload.ifPresent(java.util.concurrent.ExecutorService::shutdown);
     }
 
 
+    /**
+     * The statements of one call. A work of a write lets its {@code SQLException}s out rather than catching one and
+     * going on: with group commit it shares a transaction, and only a failure that leaves it rolls its statements
+     * back (to its savepoint). It leaves no statement or result set open, and does not commit or roll back itself.
+     */
     @FunctionalInterface
     public interface SqlWork<T> {
         T run(Connection c) throws SQLException;
     }
 
-    /** Runs {@code work} in one transaction on the write connection. */
+    /**
+     * Runs {@code work} in one transaction on the write connection — with group commit, in a savepoint of the next
+     * group's transaction (its own failure rolls back only its own statements) — and returns once it is committed.
+     */
     <T> T write(String action, SqlWork<T> work) {
+        return write(action, work, false);
+    }
+
+    /** As {@link #write}; with group commit, taken before the writes that are not urgent. */
+    <T> T write(String action, SqlWork<T> work, boolean urgent) {
         checkOpen(action);
+        if (group.isPresent()) {
+            return group.get().write(action, work, urgent);
+        }
         return offloaded(() -> writeHere(action, work));
     }
 
@@ -117,9 +137,7 @@ public final class JdbcCalls {
         java.util.concurrent.Future<T> f = offload.get().submit(() -> {
             // Waiting for one of the store's threads counts as waiting for the store: as long as a connection.
             if (System.nanoTime() - queued > offloadPatience.toNanos()) {
-                throw new DbException(DbException.Kind.UNAVAILABLE, "The " + errors.target()
-                        + " is too busy: the call waited longer than " + offloadPatience.toMillis()
-                        + " ms for its turn. Retry, or find what keeps the database busy.");
+                throw tooBusy(offloadPatience);
             }
             return call.get();
         });
@@ -200,9 +218,49 @@ public final class JdbcCalls {
 
     private void checkOpen(String action) {
         if (closed) {
-            throw new DbException(DbException.Kind.CLOSED, action + " failed: the store for the "
-                    + errors.target() + " is closed. Use a store that is open.");
+            throw closedFailure(action);
         }
+    }
+
+    // ---- for GroupCommit: a group's transaction fails and recovers as one call's does ----------------------------
+
+    DbException closedFailure(String action) {
+        return new DbException(DbException.Kind.CLOSED, action + " failed: the store for the "
+                + errors.target() + " is closed. Use a store that is open.");
+    }
+
+    DbException tooBusy(Duration waited) {
+        return new DbException(DbException.Kind.UNAVAILABLE, "The " + errors.target()
+                + " is too busy: the call waited longer than " + waited.toMillis()
+                + " ms for its turn. Retry, or find what keeps the database busy.");
+    }
+
+    Optional<GroupCommit> groupCommit() {
+        return group;
+    }
+
+    String target() {
+        return errors.target();
+    }
+
+    Connection writeConnection(String action) throws SQLException {
+        return connection(writes, action);
+    }
+
+    void writeFailed(SQLException e) {
+        availability.failed(e);
+    }
+
+    DbException translate(String action, SQLException e) {
+        return errors.translate(action, e);
+    }
+
+    void evictWriteConnection(Connection c, Exception cause) {
+        evict(c, cause);
+    }
+
+    void rollbackWrite(Connection c, Exception cause) {
+        rollback(c, cause);
     }
 
     private void rollback(Connection c, Exception cause) {

@@ -63,8 +63,9 @@ public final class JdbcStore implements Db {
         this.t = tables;
         this.clock = clock;
         this.errors = errors;
+        // SQLite has one writer: its writes are committed in groups, one disk flush for all waiting (GroupCommit).
         this.calls = new JdbcCalls(dialect, reads, writes, errors, availability, connectionWait, offload,
-                offloadPatience);
+                offloadPatience, dialect == Dialect.SQLITE);
         UsageTable usage = new UsageTable(tables);
         this.sessions = new SessionTable(dialect, tables, calls, usage, clock);
         this.runs = new RunWrites(dialect, tables, clock, errors, calls, usage);
@@ -144,6 +145,17 @@ public final class JdbcStore implements Db {
     @Override
     public void insertRun(RunResult run, String ownerInstanceId) {
         runs.insert(run, ownerInstanceId);
+    }
+
+    /** One transaction, one commit: what accepting a run costs. */
+    @Override
+    public void startRun(SessionRecord session, RunResult run, String ownerInstanceId) {
+        JdbcCalls.SqlWork<Void> save = sessions.saving(session);
+        JdbcCalls.SqlWork<Void> insert = runs.inserting(run, ownerInstanceId);
+        calls.write("Starting run " + run.runId(), c -> {
+            save.run(c);
+            return insert.run(c);
+        }, true); // an accept goes before the runs' progress
     }
 
     @Override

@@ -63,6 +63,11 @@ final class RunWrites {
     }
 
     void insert(RunResult run, String ownerInstanceId) {
+        calls.write("Inserting run " + run.runId(), inserting(run, ownerInstanceId));
+    }
+
+    /** {@link #insert}'s statements, for a transaction that does more ({@code JdbcStore.startRun}). */
+    JdbcCalls.SqlWork<Void> inserting(RunResult run, String ownerInstanceId) {
         StoredText.checkId("run id", run.runId());
         RunRow row = RunRow.of(run);
         // A listing names an unnamed session after its first run: keep that input on the session row.
@@ -71,7 +76,7 @@ final class RunWrites {
         String sql = "INSERT INTO " + t.runs() + " (" + RUN_COLUMNS + ", owner_instance, updated_at, "
                 + UsageTable.TOKEN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + j + ", ?, " + j + ", "
                 + j + ", " + j + ", " + j + ", " + j + ", ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-        calls.write("Inserting run " + run.runId(), c -> {
+        return c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 int i = bindContent(ps, 1, row, true);
                 ps.setString(i++, ownerInstanceId);
@@ -98,7 +103,7 @@ final class RunWrites {
             }
             usage.change(c, run.sessionId(), List.of(), ModelUsage.countedFor(run));
             return null;
-        });
+        };
     }
 
     /**
@@ -121,6 +126,7 @@ final class RunWrites {
                 + (owner.isPresent() ? " OR (status = 'ERROR' AND error_type = '" + Db.ORPHAN_ERROR_TYPE
                         + "' AND owner_instance = ?)" : "") + ")";
         String touch = "UPDATE " + t.sessions() + " SET updated_at = ? WHERE session_id = ?";
+        // A cancelled run's end goes before the runs' progress: the cancel is what someone waits for.
         return calls.write(action, c -> {
             List<ModelUsage> before;
             try (PreparedStatement ps = c.prepareStatement(current)) {
@@ -155,7 +161,7 @@ final class RunWrites {
                 ps.executeUpdate();
             }
             return true;
-        });
+        }, run.status() == RunStatus.CANCELLED);
     }
 
     /**

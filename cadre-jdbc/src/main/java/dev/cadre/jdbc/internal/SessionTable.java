@@ -56,6 +56,11 @@ final class SessionTable {
     }
 
     void save(SessionRecord s) {
+        calls.write("Saving session " + s.sessionId(), saving(s));
+    }
+
+    /** {@link #save}'s statement, for a transaction that does more ({@code JdbcStore.startRun}). */
+    JdbcCalls.SqlWork<Void> saving(SessionRecord s) {
         StoredText.checkId("session id", s.sessionId());
         s.userId().ifPresent(u -> StoredText.checkId("user id", u));
         String sql = "INSERT INTO " + t.sessions() + " (" + SAVED_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
@@ -63,13 +68,13 @@ final class SessionTable {
                 + " updated_at = CASE WHEN excluded.updated_at > " + t.sessions() + ".updated_at"
                 + " THEN excluded.updated_at ELSE " + t.sessions() + ".updated_at END,"
                 + " user_id = COALESCE(" + t.sessions() + ".user_id, excluded.user_id)";
-        calls.write("Saving session " + s.sessionId(), c -> {
+        return c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
                 bindSaved(ps, s, s.name().map(StoredText::clean));
                 ps.executeUpdate();
             }
             return null;
-        });
+        };
     }
 
     boolean create(SessionRecord s) {
