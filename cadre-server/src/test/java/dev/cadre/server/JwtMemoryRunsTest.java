@@ -6,10 +6,8 @@ import static dev.cadre.server.JwtServerTest.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.cadre.Agent;
 import dev.cadre.RunManager;
 import dev.cadre.db.InMemoryDb;
-import dev.cadre.openai.OpenAIChat;
 import dev.cadre.testkit.FakeOpenAIServer;
 import dev.cadre.testkit.RecordedRequest;
 import java.time.Duration;
@@ -34,11 +32,8 @@ class JwtMemoryRunsTest {
     @BeforeEach
     void start() {
         openai = FakeOpenAIServer.start();
-        openai.dispatcher(MemoryRunsTest::reply);
-        Agent agent = Agent.builder().id("friend").name("Friend")
-                .model(OpenAIChat.builder().id("gpt-4o").apiKey("sk-test").baseUrl(openai.baseUrl()).build())
-                .db(store).runManager(runManager).enableUserMemories(true).build();
-        server = CadreServer.builder().agents(agent).db(store).runManager(runManager).port(0)
+        server = CadreServer.builder().agents(MemoryRunsTest.friend(openai, store, runManager)).db(store)
+                .runManager(runManager).port(0)
                 .jwt(JwtAuth.builder().verificationKey(SECRET).build()).build().start();
     }
 

@@ -29,15 +29,19 @@ class MemoryRunsTest {
     private CadreServer server;
     private Http http;
 
+    /** The agent of these tests: user memories on, its model the fake answering as {@link #reply}. */
+    static Agent friend(FakeOpenAIServer openai, InMemoryDb store, RunManager runManager) {
+        openai.dispatcher(MemoryRunsTest::reply);
+        return Agent.builder().id("friend").name("Friend")
+                .model(OpenAIChat.builder().id("gpt-4o").apiKey("sk-test").baseUrl(openai.baseUrl()).build())
+                .db(store).runManager(runManager).enableUserMemories(true).build();
+    }
+
     @BeforeEach
     void start() {
         openai = FakeOpenAIServer.start();
-        openai.dispatcher(MemoryRunsTest::reply);
-        Agent agent = Agent.builder().id("friend").name("Friend")
-                .model(OpenAIChat.builder().id("gpt-4o").apiKey("sk-test").baseUrl(openai.baseUrl()).build())
-                .db(store).runManager(runManager).enableUserMemories(true).build();
-        server = CadreServer.builder().agents(agent).db(store).runManager(runManager).port(0)
-                .heartbeat(Duration.ofMillis(100)).build().start();
+        server = CadreServer.builder().agents(friend(openai, store, runManager)).db(store).runManager(runManager)
+                .port(0).heartbeat(Duration.ofMillis(100)).build().start();
         http = new Http(server.baseUrl());
     }
 
