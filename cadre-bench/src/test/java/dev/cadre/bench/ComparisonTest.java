@@ -39,7 +39,16 @@ class ComparisonTest {
         assertThat(c.lines().get(2).change()).isEqualTo(0.25);
         assertThat(c.regressions()).isEqualTo(1);
         assertThat(c.markdown()).contains("1 moved the wrong way", "| background: accept, p99 | ratio to floor | "
-                + "10.00× | 15.00× | -50% | **regression** |", "+60% | better |");
+                + "10.00× | 15.00× | -50% | -50% | **regression** |", "+60% | +60% | better |");
+    }
+
+    @Test
+    void aRatioThatMovedOnlyBecauseItsFloorDidIsNoRegression() {
+        Comparison c = Comparison.of(report(line("cancel, p99", 27, 1.0, "ms")),
+                report(line("cancel, p99", 28, 0.6, "ms")));
+
+        assertThat(c.lines().getFirst().change()).isLessThan(-Comparison.NOISE);
+        assertThat(c.lines().getFirst().regression()).as("Cadre's own p99 is flat").isFalse();
     }
 
     @Test

@@ -1,23 +1,28 @@
 package dev.cadre.jdbc.internal;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.cadre.event.RunEvent;
 import dev.cadre.json.CadreJson;
+import dev.cadre.model.Message;
+import dev.cadre.run.RunMetrics;
 import dev.cadre.run.RunOutput;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
 import dev.cadre.run.TeamRunOutput;
+import dev.cadre.run.ToolExecution;
 import dev.cadre.db.StoredText;
 import java.math.BigDecimal;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.Iterator;
-import java.util.Map;
+import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One run as the columns of a row, and back.
@@ -58,29 +63,69 @@ public record RunRow(
 
     private static final ObjectMapper JSON = CadreJson.mapper();
 
-    /** Fields of the run JSON that have a column, or that are never stored in the row. */
-    private static final Set<String> MAPPED = Set.of("run_id", "session_id", "parent_run_id", "user_id",
-            "agent_id", "agent_name", "team_id", "team_name", "status", "error", "model", "model_provider",
-            "input", "content", "messages", "tools", "metrics", "events", "created_at", "member_responses");
+    /** The fields of the run JSON that have a column, or are never stored in the row: the rest is {@code extra}. */
+    @JsonIgnoreProperties({"run_id", "session_id", "parent_run_id", "user_id", "agent_id", "agent_name", "team_id",
+        "team_name", "status", "error", "model", "model_provider", "input", "content", "messages", "tools", "metrics",
+        "events", "created_at", "member_responses"})
+    private interface OnlyExtra {
+    }
+
+    // Each column written straight from its part of the run: no tree of the whole run (a team's with its members'
+    // runs) is built and thrown away at every write.
+    private static final ObjectWriter MESSAGES = JSON.writerFor(new TypeReference<List<Message>>() { });
+    private static final ObjectWriter TOOLS = JSON.writerFor(new TypeReference<List<ToolExecution>>() { });
+    private static final ObjectWriter EVENTS = JSON.writerFor(new TypeReference<List<RunEvent>>() { });
+    private static final ObjectWriter INPUT = JSON.writerFor(RunResult.RunInput.class);
+    private static final ObjectWriter METRICS = JSON.writerFor(RunMetrics.class);
+    private static final ObjectWriter EXTRA = JSON.copy().addMixIn(RunOutput.class, OnlyExtra.class)
+            .addMixIn(TeamRunOutput.class, OnlyExtra.class).writer();
 
     /** The row of {@code run}, its text made storable (see {@link StoredText}): NUL becomes U+FFFD. */
     public static RunRow of(RunResult run) {
-        ObjectNode tree = (ObjectNode) StoredText.clean((JsonNode) JSON.valueToTree(run));
-        ObjectNode extra = JsonNodeFactory.instance.objectNode();
-        for (Iterator<Map.Entry<String, JsonNode>> it = tree.fields(); it.hasNext(); ) {
-            Map.Entry<String, JsonNode> field = it.next();
-            if (!MAPPED.contains(field.getKey())) {
-                extra.set(field.getKey(), field.getValue());
-            }
-        }
+        String extra = json(EXTRA, run);
         return new RunRow(run.runId(), run.sessionId(), run.parentRunId(),
                 run instanceof TeamRunOutput ? TEAM : AGENT, run.componentId(), StoredText.clean(run.componentName()),
                 run.userId(), run.status(), run.error().map(e -> StoredText.clean(e.type())),
                 run.error().map(e -> StoredText.clean(e.message())), run.model().map(StoredText::clean),
-                run.modelProvider().map(StoredText::clean), text(tree, "input", "{}"), StoredText.clean(run.content()),
-                text(tree, "messages", "[]"),
-                text(tree, "tools", "[]"), text(tree, "metrics", "{}"), text(tree, "events", "[]"),
-                extra.isEmpty() ? Optional.empty() : Optional.of(extra.toString()), run.createdAt().toEpochMilli());
+                run.modelProvider().map(StoredText::clean), json(INPUT, run.input()), StoredText.clean(run.content()),
+                json(MESSAGES, run.messages()), json(TOOLS, run.tools()), json(METRICS, run.metrics()),
+                json(EVENTS, run.events()), extra.equals("{}") ? Optional.empty() : Optional.of(extra),
+                run.createdAt().toEpochMilli());
+    }
+
+    private static String json(ObjectWriter writer, Object value) {
+        try {
+            return withoutNul(writer.writeValueAsString(value));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("A run cannot be written as JSON: " + e.getOriginalMessage(), e);
+        }
+    }
+
+    /**
+     * JSON text with every NUL of its strings and names replaced by U+FFFD, as {@link StoredText#clean} does to a
+     * tree: the writer escapes a NUL as backslash-{@code u0000}, which PostgreSQL's JSONB refuses. Other
+     * escapes, an escaped backslash before {@code u0000} among them, are kept as they are.
+     */
+    static String withoutNul(String json) {
+        if (json.indexOf("\\u0000") < 0) {
+            return json;
+        }
+        StringBuilder out = new StringBuilder(json.length());
+        for (int i = 0; i < json.length(); i++) {
+            char c = json.charAt(i);
+            if (c == '\\' && i + 1 < json.length()) {
+                if (json.startsWith("u0000", i + 1)) {
+                    out.append('\uFFFD');
+                    i += 5;
+                } else {
+                    out.append(c).append(json.charAt(i + 1)); // one escape, whole
+                    i++;
+                }
+            } else {
+                out.append(c);
+            }
+        }
+        return out.toString();
     }
 
     /** Reads the current row of {@code rs}, which selects the run columns by name. */
@@ -131,10 +176,5 @@ public record RunRow(
         } catch (JsonProcessingException | ClassCastException e) {
             throw new IllegalStateException("The stored run " + runId + " cannot be read back: " + e.getMessage(), e);
         }
-    }
-
-    private static String text(ObjectNode tree, String field, String empty) {
-        JsonNode node = tree.get(field);
-        return node == null || node.isNull() ? empty : node.toString();
     }
 }
