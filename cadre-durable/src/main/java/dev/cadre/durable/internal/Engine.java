@@ -25,6 +25,8 @@ public final class Engine implements AutoCloseable {
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Engine.class);
 
     static final String QUEUE = "cadre-runs";
+    /** How long a drain waits, after the shutdown's interrupt, for the runs still here to let go of their runs. */
+    private static final Duration LET_GO_WAIT = Duration.ofSeconds(10);
 
     private final DBOS dbos;
     private final CadreWorkflows workflows;
@@ -176,6 +178,13 @@ public final class Engine implements AutoCloseable {
         int left = impl.awaitIdle(grace);
         released.set(true);
         dbos.shutdown();
+        // The shutdown interrupts the runs still here; each lets go of its run on its own thread. Until they have,
+        // a cancel (the run manager's own shutdown, which follows) could still win the run's decision and end it
+        // CANCELLED instead of leaving it to the process that resumes it. Their model calls are aborted at once.
+        if (left > 0 && impl.awaitIdle(LET_GO_WAIT) > 0) {
+            LOG.warn("{} run(s) had not let go {} after the shutdown interrupted them", impl.awaitIdle(Duration.ZERO),
+                    LET_GO_WAIT);
+        }
         log.close(); // what the runs sent before they were let go of is written for their readers
         signals.close();
         try {
