@@ -36,6 +36,7 @@ final class GroupCommit {
 
     private final JdbcCalls calls;
     private final Duration patience;
+    private final java.util.function.LongSupplier nanoClock;
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition waiting = lock.newCondition();
     private final ArrayDeque<Write<?>> urgent = new ArrayDeque<>();
@@ -47,14 +48,15 @@ final class GroupCommit {
     private static final class Write<T> {
         final String action;
         final JdbcCalls.SqlWork<T> work;
-        final long queuedAt = System.nanoTime();
+        final long queuedAt;
         final CompletableFuture<T> done = new CompletableFuture<>();
         T result;
         RuntimeException failure;
 
-        Write(String action, JdbcCalls.SqlWork<T> work) {
+        Write(String action, JdbcCalls.SqlWork<T> work, long queuedAt) {
             this.action = action;
             this.work = work;
+            this.queuedAt = queuedAt;
         }
 
         void run(Connection c) throws SQLException {
@@ -74,9 +76,11 @@ final class GroupCommit {
     /**
      * @param patience how long a write may wait for its group before it fails as {@code UNAVAILABLE} (the store is
      *     too busy): the same bound as a wait for the write connection
+     * @param nanoClock what measures that wait ({@code System::nanoTime}; a test's own clock)
      */
-    GroupCommit(JdbcCalls calls, Duration patience, String name) {
+    GroupCommit(JdbcCalls calls, Duration patience, String name, java.util.function.LongSupplier nanoClock) {
         this.calls = calls;
+        this.nanoClock = nanoClock;
         this.patience = patience.compareTo(LEAST_PATIENCE) < 0 ? LEAST_PATIENCE : patience;
         this.writer = Thread.ofPlatform().daemon().name(name).start(this::loop);
     }
@@ -93,7 +97,7 @@ final class GroupCommit {
             throw new IllegalStateException(action + " was asked from inside another write; a write cannot wait"
                     + " for the transaction it runs in");
         }
-        Write<T> w = new Write<>(action, work);
+        Write<T> w = new Write<>(action, work, nanoClock.getAsLong());
         lock.lock();
         try {
             if (closed) {
@@ -240,7 +244,7 @@ final class GroupCommit {
 
     private void commit(List<Write<?>> all) {
         List<Write<?>> group = new ArrayList<>(all.size());
-        long now = System.nanoTime();
+        long now = nanoClock.getAsLong();
         for (Write<?> w : all) {
             if (now - w.queuedAt > patience.toNanos()) {
                 w.done.completeExceptionally(calls.tooBusy(patience));

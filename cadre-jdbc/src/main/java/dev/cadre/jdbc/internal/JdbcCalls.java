@@ -30,6 +30,14 @@ public final class JdbcCalls {
     JdbcCalls(Dialect dialect, DataSource reads, DataSource writes, SqlErrors errors, Availability availability,
             Duration connectionWait, Optional<java.util.concurrent.ExecutorService> offload,
             Duration offloadPatience, boolean groupCommit) {
+        this(dialect, reads, writes, errors, availability, connectionWait, offload, offloadPatience, groupCommit,
+                System::nanoTime);
+    }
+
+    /** As above, with the clock that times a write's wait for its group ({@link GroupCommit}), for tests. */
+    JdbcCalls(Dialect dialect, DataSource reads, DataSource writes, SqlErrors errors, Availability availability,
+            Duration connectionWait, Optional<java.util.concurrent.ExecutorService> offload,
+            Duration offloadPatience, boolean groupCommit, java.util.function.LongSupplier nanoClock) {
         this.dialect = dialect;
         this.reads = reads;
         this.writes = writes;
@@ -39,7 +47,7 @@ public final class JdbcCalls {
         this.offload = offload;
         this.offloadPatience = offloadPatience;
         this.group = groupCommit ? Optional.of(new GroupCommit(this, offloadPatience, "cadre-" + dialect.name()
-                .toLowerCase(java.util.Locale.ROOT) + "-writer")) : Optional.empty();
+                .toLowerCase(java.util.Locale.ROOT) + "-writer", nanoClock)) : Optional.empty();
     }
 
     Availability availability() {
