@@ -170,6 +170,14 @@ abstract class DashboardBrowserSupport {
         assertThat(latch.await(30, TimeUnit.SECONDS)).as(what).isTrue();
     }
 
+    /** Starts a background run of the holder agent, waits until the list shows it {@code status}, and opens it. */
+    String openHolderRun(String message, String status) {
+        String runId = backgroundRun("holder", "/agents/holder/runs", message);
+        awaitRowStatus(runId, status);
+        openDetail(runId);
+        return runId;
+    }
+
     void openDetail(String runId) {
         waiting().until(ExpectedConditions.elementToBeClickable(row(runId).findElement(browser)
                 .findElement(By.cssSelector("button.open")))).click();

@@ -81,9 +81,7 @@ class RunsDashboardBrowserTest extends DashboardBrowserSupport {
     @Test
     void theCancelButtonEndsAStalledRunCancelledInTheStoreAndOnThePage() throws Exception {
         openWith(KEY);
-        String runId = backgroundRun("holder", "/agents/holder/runs", "[stall] never answers");
-        awaitRowStatus(runId, "RUNNING");
-        openDetail(runId);
+        String runId = openHolderRun("[stall] never answers", "RUNNING");
         WebElement cancel = waiting().until(ExpectedConditions.elementToBeClickable(By.id("cancel")));
         Browser.screenshot("5-stalled-run");
 

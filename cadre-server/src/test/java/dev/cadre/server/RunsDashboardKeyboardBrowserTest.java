@@ -57,9 +57,7 @@ class RunsDashboardKeyboardBrowserTest extends DashboardBrowserSupport {
     @Test
     void theDetailOfAnEndedRunIsNotRebuiltByPolls() {
         openWith(KEY);
-        String runId = backgroundRun("holder", "/agents/holder/runs", "read me slowly");
-        awaitRowStatus(runId, "COMPLETED");
-        openDetail(runId);
+        String runId = openHolderRun("read me slowly", "COMPLETED");
         WebElement event = waiting().until(ExpectedConditions.presenceOfElementLocated(
                 By.cssSelector("#timeline li[data-event='RunCompleted']")));
 
@@ -72,9 +70,7 @@ class RunsDashboardKeyboardBrowserTest extends DashboardBrowserSupport {
     @Test
     void cancellingByKeyboardKeepsTheFocusInTheDetailWhenTheButtonGoesAway() {
         openWith(KEY);
-        String runId = backgroundRun("holder", "/agents/holder/runs", "[stall] cancel me by keyboard");
-        awaitRowStatus(runId, "RUNNING");
-        openDetail(runId);
+        String runId = openHolderRun("[stall] cancel me by keyboard", "RUNNING");
         WebElement cancel = waiting().until(ExpectedConditions.elementToBeClickable(By.id("cancel")));
 
         cancel.sendKeys(Keys.ENTER);
@@ -90,9 +86,7 @@ class RunsDashboardKeyboardBrowserTest extends DashboardBrowserSupport {
     @Test
     void escapeClosesTheBulkQuestionFirstThenTheDetailButNeverWhileTypingInAField() {
         openWith(KEY);
-        String runId = backgroundRun("holder", "/agents/holder/runs", "[stall] escape");
-        awaitRowStatus(runId, "RUNNING");
-        openDetail(runId);
+        String runId = openHolderRun("[stall] escape", "RUNNING");
 
         WebElement filter = browser.findElement(By.id("filter-component"));
         filter.sendKeys("typed", Keys.ESCAPE);
@@ -115,9 +109,7 @@ class RunsDashboardKeyboardBrowserTest extends DashboardBrowserSupport {
     @Test
     void closingTheDetailOfARunNoLongerListedFocusesTheListsHeading() {
         openWith(KEY);
-        String runId = backgroundRun("holder", "/agents/holder/runs", "soon filtered out");
-        awaitRowStatus(runId, "COMPLETED");
-        openDetail(runId);
+        String runId = openHolderRun("soon filtered out", "COMPLETED");
         browser.findElement(By.id("filter-user")).sendKeys("no-such-user", Keys.ENTER);
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("runs-caption"), "No runs match"));
 

@@ -85,9 +85,7 @@ class RunsDashboardLiveBrowserTest extends DashboardBrowserSupport {
     @Test
     void aBackgroundRunInProgressSaysItsContentAppearsTurnByTurn() {
         openWith(KEY);
-        String runId = backgroundRun("holder", "/agents/holder/runs", "[partial] in the background");
-        awaitRowStatus(runId, "RUNNING");
-        openDetail(runId);
+        String runId = openHolderRun("[partial] in the background", "RUNNING");
         waiting().until(ExpectedConditions.textToBePresentInElementLocated(By.id("content-note"),
                 "a background or blocking run's as each model turn ends"));
         assertThat(browser.findElement(By.id("content")).getText()).isEmpty();
