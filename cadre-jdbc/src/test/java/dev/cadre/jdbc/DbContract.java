@@ -2,6 +2,7 @@ package dev.cadre.jdbc;
 
 import static dev.cadre.jdbc.Runs.agentRun;
 import static dev.cadre.jdbc.Runs.finished;
+import static dev.cadre.jdbc.Runs.withTokens;
 import static dev.cadre.jdbc.Runs.memberTeamRun;
 import static dev.cadre.jdbc.Runs.teamRun;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -267,8 +268,10 @@ abstract class DbContract extends RecentRunsContract {
                 for (int i = 0; i < raceIterations(); i++) {
                     TeamRunOutput run = teamRun("race-" + i, sessionId, RunStatus.RUNNING);
                     store.insertRun(run, "owner");
-                    RunResult cancelled = finished(run, RunStatus.CANCELLED, "partial");
-                    RunResult completed = finished(run, RunStatus.COMPLETED, "full answer");
+                    RunResult cancelled = withTokens(finished(run, RunStatus.CANCELLED, "partial"), "gpt-5.2-mini",
+                            10, 1);
+                    RunResult completed = withTokens(finished(run, RunStatus.COMPLETED, "full answer"),
+                            "gpt-5.2-mini", 100, 20);
 
                     Future<Boolean> cancel = pool.submit(() -> {
                         together.await(10, TimeUnit.SECONDS);
@@ -292,6 +295,9 @@ abstract class DbContract extends RecentRunsContract {
                 }
             }
             assertThat(cancelWins + completeWins).isEqualTo(raceIterations());
+            // The loser's tokens never count: the session's usage is its winners' alone.
+            assertThat(store.getSession(sessionId).orElseThrow().usage().tokens().inputTokens())
+                    .isEqualTo(10L * cancelWins + 100L * completeWins);
         }
     }
 }

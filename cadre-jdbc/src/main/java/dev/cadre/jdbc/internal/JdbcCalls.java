@@ -89,6 +89,28 @@ public final class JdbcCalls {
         return offloaded(() -> writeHere(action, work));
     }
 
+    /**
+     * Runs {@code work}, one statement, committed by itself (auto-commit): on PostgreSQL one round trip where a
+     * transaction takes one more for its commit. Not for a store with group commit, whose writes share transactions.
+     */
+    <T> T writeStatement(String action, SqlWork<T> work) {
+        checkOpen(action);
+        if (group.isPresent()) {
+            throw new IllegalStateException("A store with group commit writes in groups: use write");
+        }
+        return offloaded(() -> {
+            try (Connection c = connection(writes, action)) {
+                if (!c.getAutoCommit()) {
+                    c.setAutoCommit(true);
+                }
+                return work.run(c);
+            } catch (SQLException e) {
+                availability.failed(e);
+                throw errors.translate(action, e);
+            }
+        });
+    }
+
     private <T> T writeHere(String action, SqlWork<T> work) {
         try (Connection c = connection(writes, action)) {
             try {

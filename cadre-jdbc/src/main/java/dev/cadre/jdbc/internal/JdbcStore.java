@@ -150,12 +150,7 @@ public final class JdbcStore implements Db {
     /** One transaction, one commit: what accepting a run costs. */
     @Override
     public void startRun(SessionRecord session, RunResult run, String ownerInstanceId) {
-        JdbcCalls.SqlWork<Void> save = sessions.saving(session);
-        JdbcCalls.SqlWork<Void> insert = runs.inserting(run, ownerInstanceId);
-        calls.write("Starting run " + run.runId(), c -> {
-            save.run(c);
-            return insert.run(c);
-        }, true); // an accept goes before the runs' progress
+        runs.start(session, sessions.saving(session), run, ownerInstanceId);
     }
 
     @Override

@@ -40,6 +40,13 @@ final class RunWrites {
     private final UsageTable usage;
     private final String terminalList;
     private final String activeList;
+    /** The columns an insert binds, in {@link #bindInserted} order. */
+    static final String INSERTED_COLUMNS = RUN_COLUMNS + ", owner_instance, updated_at, " + UsageTable.TOKEN_COLUMNS;
+    private final String insertedValues;
+    /** The {@code SET} list of a replacing update, bound by {@link #bindReplaced}. */
+    private final String replacedColumns;
+    /** PostgreSQL's one-statement writes; empty on SQLite, which has no data-modifying {@code WITH}. */
+    private final Optional<PostgresStatements> postgres;
 
     RunWrites(Dialect dialect, Tables tables, Clock clock, SqlErrors errors, JdbcCalls calls, UsageTable usage) {
         this.dialect = dialect;
@@ -50,6 +57,16 @@ final class RunWrites {
         this.usage = usage;
         this.terminalList = quoted(RunStatus.terminal());
         this.activeList = quoted(EnumSet.complementOf(EnumSet.copyOf(RunStatus.terminal())));
+        String j = dialect.jsonParameter();
+        this.insertedValues = "?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + j + ", ?, " + j + ", " + j + ", " + j + ", " + j
+                + ", " + j + ", ?, ?, ?, ?, ?, ?, ?, ?, ?";
+        this.replacedColumns = "user_id = ?, status = ?, error_type = ?, error_message = ?, model = ?,"
+                + " model_provider = ?, input = " + j + ", content = ?, messages = " + j + ", tools = " + j
+                + ", metrics = " + j + ", events = " + j + ", extra = " + j + ", updated_at = ?, input_tokens = ?,"
+                + " output_tokens = ?, total_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?,"
+                + " reasoning_tokens = ?";
+        this.postgres = dialect == Dialect.POSTGRES
+                ? Optional.of(new PostgresStatements(tables, clock, terminalList)) : Optional.empty();
     }
 
     /** The statuses quoted for SQL, in name order: {@code 'CANCELLED', 'COMPLETED', 'ERROR'}. */
@@ -72,27 +89,13 @@ final class RunWrites {
         RunRow row = RunRow.of(run);
         // A listing names an unnamed session after its first run: keep that input on the session row.
         String firstInput = "UPDATE " + t.sessions() + " SET first_input = ? WHERE session_id = ? AND first_input IS NULL";
-        String j = dialect.jsonParameter();
-        String sql = "INSERT INTO " + t.runs() + " (" + RUN_COLUMNS + ", owner_instance, updated_at, "
-                + UsageTable.TOKEN_COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, " + j + ", ?, " + j + ", "
-                + j + ", " + j + ", " + j + ", " + j + ", ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+        String sql = "INSERT INTO " + t.runs() + " (" + INSERTED_COLUMNS + ") VALUES (" + insertedValues + ")";
         return c -> {
             try (PreparedStatement ps = c.prepareStatement(sql)) {
-                int i = bindContent(ps, 1, row, true);
-                ps.setString(i++, ownerInstanceId);
-                ps.setLong(i++, clock.millis());
-                UsageTable.setTokens(ps, i, TokenCounts.of(run.metrics()));
+                bindInserted(ps, 1, row, run, ownerInstanceId, clock.millis());
                 ps.executeUpdate();
             } catch (SQLException e) {
-                if (errors.isDuplicateKey(e)) {
-                    throw new DbException(DbException.Kind.CONFLICT, "A run with id " + run.runId()
-                            + " exists already; run ids must be unique.", e);
-                }
-                if (errors.isMissingReference(e)) {
-                    throw new DbException(DbException.Kind.NOT_FOUND, "Session " + run.sessionId()
-                            + " does not exist; save the session before its runs.", e);
-                }
-                throw e;
+                throw insertFailure(run, e);
             }
             if (run.parentRunId().isEmpty()) {
                 try (PreparedStatement ps = c.prepareStatement(firstInput)) {
@@ -107,6 +110,61 @@ final class RunWrites {
     }
 
     /**
+     * An accept ({@code JdbcStore.startRun}): the session saved and the run inserted in one transaction — on
+     * PostgreSQL in one statement, for a run that counts nothing in its session's usage yet (an accepted one).
+     */
+    void start(SessionRecord session, JdbcCalls.SqlWork<Void> save, RunResult run, String ownerInstanceId) {
+        String action = "Starting run " + run.runId();
+        if (postgres.isPresent() && PostgresStatements.canStart(run)) {
+            StoredText.checkId("run id", run.runId());
+            JdbcCalls.SqlWork<Void> start = postgres.get().starting(session, run, RunRow.of(run), ownerInstanceId,
+                    INSERTED_COLUMNS, insertedValues);
+            calls.writeStatement(action, c -> {
+                try {
+                    return start.run(c);
+                } catch (SQLException e) {
+                    throw insertFailure(run, e);
+                }
+            });
+            return;
+        }
+        JdbcCalls.SqlWork<Void> insert = inserting(run, ownerInstanceId);
+        calls.write(action, c -> {
+            save.run(c);
+            return insert.run(c);
+        }, true); // an accept goes before the runs' progress
+    }
+
+    private SQLException insertFailure(RunResult run, SQLException e) {
+        if (errors.isDuplicateKey(e)) {
+            throw new DbException(DbException.Kind.CONFLICT, "A run with id " + run.runId()
+                    + " exists already; run ids must be unique.", e);
+        }
+        if (errors.isMissingReference(e)) {
+            throw new DbException(DbException.Kind.NOT_FOUND, "Session " + run.sessionId()
+                    + " does not exist; save the session before its runs.", e);
+        }
+        return e;
+    }
+
+    /** Binds {@link #INSERTED_COLUMNS} from {@code i} on; returns the next index. */
+    static int bindInserted(PreparedStatement ps, int i, RunRow row, RunResult run, String ownerInstanceId,
+            long nowMillis) throws SQLException {
+        i = bindContent(ps, i, row, true);
+        ps.setString(i++, ownerInstanceId);
+        ps.setLong(i++, nowMillis);
+        return UsageTable.setTokens(ps, i, TokenCounts.of(run.metrics()));
+    }
+
+    /** Binds the columns {@link #replacedColumns} sets from {@code i} on; returns the next index. */
+    static int bindReplaced(PreparedStatement ps, int i, RunRow row, RunResult run, long nowMillis)
+            throws SQLException {
+        i = bindContent(ps, i, row, false);
+        ps.setLong(i++, nowMillis);
+        return UsageTable.setTokens(ps, i, TokenCounts.of(run.metrics()));
+    }
+
+    /**
      * The compare-and-set: the {@code WHERE status NOT IN (terminal)} guard and the affected-row count decide, in
      * the database, which of two racing terminal writes wins. The run's row is read (and on PostgreSQL locked)
      * first, so the session's usage moves by exactly what this write changes. The run's owner may also replace
@@ -114,14 +172,15 @@ final class RunWrites {
      */
     boolean replaceIfNotTerminal(String action, RunResult run, Optional<String> owner) {
         RunRow row = RunRow.of(run);
-        String j = dialect.jsonParameter();
+        if (postgres.isPresent() && calls.writeStatement(action,
+                postgres.get().replacingUnended(run, row, replacedColumns))) {
+            return true;
+        }
+        // Not changed by the one statement (PostgreSQL), which only replaces a run that has not ended: the run is
+        // missing, ended already, or ended by the orphan sweep — the transaction below tells which.
         String current = "SELECT run_id, status, model, model_provider, metrics FROM " + t.runs() + " WHERE run_id = ?"
                 + dialect.forUpdate();
-        String update = "UPDATE " + t.runs() + " SET user_id = ?, status = ?, error_type = ?, error_message = ?,"
-                + " model = ?, model_provider = ?, input = " + j + ", content = ?, messages = " + j + ", tools = "
-                + j + ", metrics = " + j + ", events = " + j + ", extra = " + j + ", updated_at = ?,"
-                + " input_tokens = ?, output_tokens = ?, total_tokens = ?, cache_read_tokens = ?, cache_write_tokens = ?,"
-                + " reasoning_tokens = ?"
+        String update = "UPDATE " + t.runs() + " SET " + replacedColumns
                 + " WHERE run_id = ? AND (status NOT IN (" + terminalList + ")"
                 + (owner.isPresent() ? " OR (status = 'ERROR' AND error_type = '" + Db.ORPHAN_ERROR_TYPE
                         + "' AND owner_instance = ?)" : "") + ")";
@@ -142,9 +201,7 @@ final class RunWrites {
             long now = clock.millis();
             int changed;
             try (PreparedStatement ps = c.prepareStatement(update)) {
-                int i = bindContent(ps, 1, row, false);
-                ps.setLong(i++, now);
-                i = UsageTable.setTokens(ps, i, TokenCounts.of(run.metrics()));
+                int i = bindReplaced(ps, 1, row, run, now);
                 ps.setString(i++, row.runId());
                 if (owner.isPresent()) {
                     ps.setString(i, owner.get());

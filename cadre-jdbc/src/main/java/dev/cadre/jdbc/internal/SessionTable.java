@@ -36,7 +36,7 @@ final class SessionTable {
     private static final String SESSION_COLUMNS = "session_id, session_type, component_id, user_id, name, created_at,"
             + " updated_at, first_input, session_state, metadata, summary";
     /** The columns a session is saved with by a run (its first input comes with its first run). */
-    private static final String SAVED_COLUMNS =
+    static final String SAVED_COLUMNS =
             "session_id, session_type, component_id, user_id, name, name_folded, created_at, updated_at";
     /** Bulk deletes go in slices of this many ids, within one transaction. */
     private static final int DELETE_SLICE = 500;
@@ -98,7 +98,7 @@ final class SessionTable {
         });
     }
 
-    private static int bindSaved(PreparedStatement ps, SessionRecord s, Optional<String> name) throws SQLException {
+    static int bindSaved(PreparedStatement ps, SessionRecord s, Optional<String> name) throws SQLException {
         ps.setString(1, s.sessionId());
         ps.setString(2, s.type().wireName());
         ps.setString(3, s.componentId());

@@ -1,0 +1,125 @@
+package dev.cadre.jdbc.internal;
+
+import dev.cadre.db.ModelUsage;
+import dev.cadre.db.SessionRecord;
+import dev.cadre.db.StoredText;
+import dev.cadre.run.RunResult;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.util.Collections;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A run's accept and its usual updates on PostgreSQL as one statement each — data-modifying {@code WITH} clauses —
+ * committed by itself: one round trip to the server where the same writes as a transaction take one per statement
+ * and one more for the commit (an accept four, a final write five). What a run waits for between {@code cancelRun}
+ * and its stored end, and what an accept waits for, is mostly those round trips.
+ *
+ * <p>Only the common case goes this way: a run that has not ended yet being updated. Everything else — the run is
+ * missing, has ended already, or was ended by the orphan sweep and its owner replaces that verdict — makes the
+ * statement change nothing, and the caller then does the write as a transaction, which tells those cases apart.
+ * The compare-and-set is the same: PostgreSQL re-checks the {@code WHERE} of an {@code UPDATE} that waited for a
+ * concurrent one on the row's new version. Thread-safe (stateless).
+ */
+final class PostgresStatements {
+
+    private final Tables t;
+    private final Clock clock;
+    private final String terminalList;
+
+    PostgresStatements(Tables tables, Clock clock, String terminalList) {
+        this.t = tables;
+        this.clock = clock;
+        this.terminalList = terminalList;
+    }
+
+    /**
+     * Replaces a run that has not ended with {@code run} — its columns, its session's {@code updated_at} and, when
+     * {@code run} ends it, the session's usage — in one statement. Returns whether the run was changed; false
+     * leaves everything as it was.
+     */
+    JdbcCalls.SqlWork<Boolean> replacingUnended(RunResult run, RunRow row, String setColumns) {
+        List<ModelUsage> counted = ModelUsage.countedFor(run);
+        String sql = "WITH changed AS (UPDATE " + t.runs() + " SET " + setColumns
+                + " WHERE run_id = ? AND status NOT IN (" + terminalList + ") RETURNING session_id),"
+                + " touched AS (UPDATE " + t.sessions() + " SET updated_at = ? WHERE session_id IN"
+                + " (SELECT session_id FROM changed))"
+                + (counted.isEmpty() ? "" : ", counted AS (" + usageUpsert(counted.size()) + ")")
+                + " SELECT count(*) FROM changed";
+        return c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                long now = clock.millis();
+                int i = RunWrites.bindReplaced(ps, 1, row, run, now);
+                ps.setString(i++, row.runId());
+                ps.setLong(i++, now);
+                for (ModelUsage m : counted) {
+                    ps.setString(i++, m.modelId());
+                    ps.setString(i++, m.provider());
+                    i = UsageTable.setTokens(ps, i, m.tokens());
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    return rs.getLong(1) > 0;
+                }
+            }
+        };
+    }
+
+    /**
+     * Adds each of {@code models} usages (bound as model, provider and the six token counts) to the session of the
+     * run {@code changed} returned — nothing when it returned none.
+     */
+    private String usageUpsert(int models) {
+        String u = t.usage();
+        String row = "(CAST(? AS TEXT), CAST(? AS TEXT)" + ", CAST(? AS BIGINT)".repeat(6) + ")";
+        return "INSERT INTO " + u + " (session_id, model, model_provider, " + UsageTable.TOKEN_COLUMNS + ")"
+                + " SELECT changed.session_id, v.model, v.provider, v.i, v.o, v.t, v.cr, v.cw, v.r FROM changed"
+                + " CROSS JOIN (VALUES " + String.join(", ", Collections.nCopies(models, row))
+                + ") AS v (model, provider, i, o, t, cr, cw, r)"
+                + " ON CONFLICT (session_id, model, model_provider) DO UPDATE SET"
+                + " input_tokens = " + u + ".input_tokens + excluded.input_tokens,"
+                + " output_tokens = " + u + ".output_tokens + excluded.output_tokens,"
+                + " total_tokens = " + u + ".total_tokens + excluded.total_tokens,"
+                + " cache_read_tokens = " + u + ".cache_read_tokens + excluded.cache_read_tokens,"
+                + " cache_write_tokens = " + u + ".cache_write_tokens + excluded.cache_write_tokens,"
+                + " reasoning_tokens = " + u + ".reasoning_tokens + excluded.reasoning_tokens";
+    }
+
+    /**
+     * An accept in one statement: the session saved (created, or its {@code updated_at} and user kept up), the run
+     * inserted, and the session's first input kept when the run is a top-level one. For a run that does not count
+     * in its session's usage yet (one that has not ended), as an accepted run does not; the caller checks.
+     */
+    JdbcCalls.SqlWork<Void> starting(SessionRecord s, RunResult run, RunRow row, String ownerInstanceId,
+            String runColumns, String runValues) {
+        StoredText.checkId("session id", s.sessionId());
+        s.userId().ifPresent(u -> StoredText.checkId("user id", u));
+        String ss = t.sessions();
+        String sql = "WITH saved AS (INSERT INTO " + ss + " (" + SessionTable.SAVED_COLUMNS + ", first_input)"
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id) DO UPDATE SET"
+                + " updated_at = CASE WHEN excluded.updated_at > " + ss + ".updated_at"
+                + " THEN excluded.updated_at ELSE " + ss + ".updated_at END,"
+                + " user_id = COALESCE(" + ss + ".user_id, excluded.user_id),"
+                + " first_input = COALESCE(" + ss + ".first_input, excluded.first_input) RETURNING session_id)"
+                + " INSERT INTO " + t.runs() + " (" + runColumns + ") SELECT " + runValues + " FROM saved";
+        Optional<String> firstInput = run.parentRunId().isPresent() ? Optional.empty()
+                : Optional.of(SessionRecord.truncate(StoredText.clean(run.input().inputContent())));
+        return c -> {
+            try (PreparedStatement ps = c.prepareStatement(sql)) {
+                int i = SessionTable.bindSaved(ps, s, s.name().map(StoredText::clean));
+                JdbcStore.setOptional(ps, i++, firstInput);
+                i = RunWrites.bindInserted(ps, i, row, run, ownerInstanceId, clock.millis());
+                ps.executeUpdate();
+            }
+            return null;
+        };
+    }
+
+    /** Whether {@link #starting} can take {@code run}: it counts nothing in its session's usage yet. */
+    static boolean canStart(RunResult run) {
+        return ModelUsage.countedFor(run).isEmpty();
+    }
+}
