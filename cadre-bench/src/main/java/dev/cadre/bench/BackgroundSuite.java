@@ -50,6 +50,8 @@ final class BackgroundSuite implements Suite {
         double runsPerSecond;
         double writesPerRun;
         double cpuPerRun;
+        Samples startWrite;
+        Samples finishWrite;
         try (FakeOpenAIServer server = FakeOpenAIServer.start(); RunManager rm = RunManager.builder().build()) {
             server.dispatcher(r -> Reply.text("Done."));
             Model model = OpenAIChat.builder().id("gpt-4o-mini").apiKey("sk-test").baseUrl(server.baseUrl()).build();
@@ -58,12 +60,15 @@ final class BackgroundSuite implements Suite {
                     .db(store).runManager(rm).build();
             submitAll(team, store, Math.max(10, n / 5), null); // warm-up
             // Idle: one at a time, each awaited before the next, so nothing else competes with the accept.
+            store.resetTimes();
             for (int i = 0; i < Math.min(n, 500); i++) {
                 long t = System.nanoTime();
                 TeamRunOutput pending = team.runInBackground("Alone " + i);
                 acceptIdle.add(System.nanoTime() - t);
                 rm.awaitRun(pending.runId(), java.time.Duration.ofSeconds(30));
             }
+            startWrite = store.startTimes();
+            finishWrite = store.finishTimes();
             long writesBefore = store.writes();
             long cpuBefore = processCpuNanos();
             long[] window = submitAll(team, store, n, accept);
@@ -85,6 +90,12 @@ final class BackgroundSuite implements Suite {
                         "all submitted back to back from one thread"),
                 Result.of(name(), d + ": runInBackground → PENDING, loaded, p99", accept.p99Micros(),
                         commit.p99Micros(), floor + ", p99", "µs", accept.size(), "while earlier runs execute and write"),
+                Result.of(name(), d + ": an accept's store write (startRun), idle, p50", startWrite.p50Micros(),
+                        commit.p50Micros(), floor + ", p50", "µs", startWrite.size(),
+                        "the session and the run, in one transaction"),
+                Result.of(name(), d + ": a run's end's store write (finishRun), idle, p50", finishWrite.p50Micros(),
+                        commit.p50Micros(), floor + ", p50", "µs", finishWrite.size(),
+                        "its row, its session's touch and usage; a team run's and its member's"),
                 Result.of(name(), d + ": completed background runs", runsPerSecond, commitRate,
                         d + " commits/s, " + floorThreads + " connection(s)", "runs/s", n,
                         "first submit → last COMPLETED committed"),

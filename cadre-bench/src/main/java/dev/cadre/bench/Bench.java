@@ -103,7 +103,7 @@ public final class Bench {
     private static Report.SuiteReport runForked(Suite suite, Config config) throws Exception {
         Path out = Files.createTempFile("cadre-bench-" + suite.name(), ".json");
         try {
-            List<String> cmd = javaCommand("-Xms" + HEAP, "-Xmx" + HEAP);
+            List<String> cmd = javaCommand(suite.jvmFlags().toArray(String[]::new));
             cmd.addAll(List.of(Bench.class.getName(), "--child=" + suite.name(), "--mode=" + config.mode(),
                     "--out=" + out));
             int code = new ProcessBuilder(cmd).inheritIO().start().waitFor();

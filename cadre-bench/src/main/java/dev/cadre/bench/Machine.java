@@ -27,7 +27,8 @@ final class Machine {
                 + System.getProperty("java.runtime.version"));
         m.put("gc", ManagementFactory.getGarbageCollectorMXBeans().stream().map(b -> b.getName())
                 .collect(Collectors.joining(", ")));
-        m.put("heap of each benchmark JVM", "-Xms" + Bench.HEAP + " -Xmx" + Bench.HEAP + " (JMH forks: -Xms1g -Xmx1g)");
+        m.put("heap of each benchmark JVM", "-Xms" + Bench.HEAP + " -Xmx" + Bench.HEAP + " (JMH forks: -Xms1g -Xmx1g;"
+                + " the ramp: -Xms64m, so that its RSS follows what the runs use)");
         m.put("open files limit", firstLine("/proc/self/limits", "Max open files").map(v -> v.split("\\s+")[0])
                 .orElse("?"));
         return m;

@@ -25,6 +25,9 @@ final class TimedDb extends ForwardingDb {
     private final Map<String, Finish> finished = new ConcurrentHashMap<>();
     private final LongAdder writes = new LongAdder();
     private volatile Consumer<RunResult> onTopLevelFinish = r -> { };
+    /** How long each accept's write ({@code startRun}) and each end's write ({@code finishRun}) took, whole. */
+    private volatile Samples startTimes = new Samples(1024);
+    private volatile Samples finishTimes = new Samples(1024);
 
     TimedDb(Db delegate) {
         super(delegate);
@@ -44,6 +47,22 @@ final class TimedDb extends ForwardingDb {
         return writes.sum();
     }
 
+    /** Starts {@link #startTimes} and {@link #finishTimes} afresh (after a warm-up, say). */
+    void resetTimes() {
+        startTimes = new Samples(1024);
+        finishTimes = new Samples(1024);
+    }
+
+    /** How long each {@code startRun} took, from the call to its return: the accept's own store write. */
+    Samples startTimes() {
+        return startTimes;
+    }
+
+    /** How long each {@code finishRun} took: a run's end's own store write. */
+    Samples finishTimes() {
+        return finishTimes;
+    }
+
     /** Forgets the runs noted so far, so that a long benchmark does not hold them all. */
     void forget(String runId) {
         finished.remove(runId);
@@ -57,7 +76,10 @@ final class TimedDb extends ForwardingDb {
     /** The engine's own final writes. */
     @Override
     public boolean finishRun(RunResult run, String ownerInstanceId) {
-        return noted(run, super.finishRun(run, ownerInstanceId));
+        long t = System.nanoTime();
+        boolean accepted = super.finishRun(run, ownerInstanceId);
+        finishTimes.add(System.nanoTime() - t);
+        return noted(run, accepted);
     }
 
     private boolean noted(RunResult run, boolean accepted) {
@@ -93,7 +115,9 @@ final class TimedDb extends ForwardingDb {
     @Override
     public void startRun(SessionRecord session, RunResult run, String ownerInstanceId) {
         writes.increment(); // one transaction
+        long t = System.nanoTime();
         super.startRun(session, run, ownerInstanceId);
+        startTimes.add(System.nanoTime() - t);
     }
 
     @Override
