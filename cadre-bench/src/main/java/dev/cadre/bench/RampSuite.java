@@ -36,7 +36,7 @@ import java.util.concurrent.TimeUnit;
  */
 final class RampSuite implements Suite {
 
-    private static final int PROBES = 30;
+    private static final int PROBES = 50;
     private static final int FD_MARGIN = 1_000;
 
     @Override
@@ -83,7 +83,7 @@ final class RampSuite implements Suite {
                     .members(Agent.builder().name("Researcher").role("Research topics.").build())
                     .db(store).runManager(rm).build();
             Agent probe = Agent.builder().name("Probe").model(fastModel).db(store).build();
-            for (int i = 0; i < 200; i++) {
+            for (int i = 0; i < 1_000; i++) { // the probe's floor is a warm one
                 OverheadSuite.check(probe.run("warm-up"));
             }
             Samples idleProbe = probes(probe);
