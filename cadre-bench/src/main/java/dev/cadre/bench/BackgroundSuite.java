@@ -69,6 +69,7 @@ final class BackgroundSuite implements Suite {
             }
             startWrite = store.startTimes();
             finishWrite = store.finishTimes();
+            store.resetTimes(); // the loaded runs' writes are not the idle ones'
             long writesBefore = store.writes();
             long cpuBefore = processCpuNanos();
             long[] window = submitAll(team, store, n, accept);
