@@ -78,14 +78,7 @@ final class PostgresStatements {
         return "INSERT INTO " + u + " (session_id, model, model_provider, " + UsageTable.TOKEN_COLUMNS + ")"
                 + " SELECT changed.session_id, v.model, v.provider, v.i, v.o, v.t, v.cr, v.cw, v.r FROM changed"
                 + " CROSS JOIN (VALUES " + String.join(", ", Collections.nCopies(models, row))
-                + ") AS v (model, provider, i, o, t, cr, cw, r)"
-                + " ON CONFLICT (session_id, model, model_provider) DO UPDATE SET"
-                + " input_tokens = " + u + ".input_tokens + excluded.input_tokens,"
-                + " output_tokens = " + u + ".output_tokens + excluded.output_tokens,"
-                + " total_tokens = " + u + ".total_tokens + excluded.total_tokens,"
-                + " cache_read_tokens = " + u + ".cache_read_tokens + excluded.cache_read_tokens,"
-                + " cache_write_tokens = " + u + ".cache_write_tokens + excluded.cache_write_tokens,"
-                + " reasoning_tokens = " + u + ".reasoning_tokens + excluded.reasoning_tokens";
+                + ") AS v (model, provider, i, o, t, cr, cw, r)" + UsageTable.addingOnConflict(u);
     }
 
     /**

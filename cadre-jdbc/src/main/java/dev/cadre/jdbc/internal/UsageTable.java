@@ -77,13 +77,7 @@ final class UsageTable {
         }
         String u = t.usage();
         String upsert = "INSERT INTO " + u + " (session_id, model, model_provider, " + TOKEN_COLUMNS + ")"
-                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (session_id, model, model_provider) DO UPDATE SET"
-                + " input_tokens = " + u + ".input_tokens + excluded.input_tokens,"
-                + " output_tokens = " + u + ".output_tokens + excluded.output_tokens,"
-                + " total_tokens = " + u + ".total_tokens + excluded.total_tokens,"
-                + " cache_read_tokens = " + u + ".cache_read_tokens + excluded.cache_read_tokens,"
-                + " cache_write_tokens = " + u + ".cache_write_tokens + excluded.cache_write_tokens,"
-                + " reasoning_tokens = " + u + ".reasoning_tokens + excluded.reasoning_tokens";
+                + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)" + addingOnConflict(u);
         try (PreparedStatement ps = c.prepareStatement(upsert)) {
             ps.setString(1, sessionId);
             ps.setString(2, model);
@@ -104,6 +98,17 @@ final class UsageTable {
             ps.setString(3, provider);
             ps.executeUpdate();
         }
+    }
+
+    /** What ends an insert into usage table {@code u} so that a model's row already there is added to. */
+    static String addingOnConflict(String u) {
+        return " ON CONFLICT (session_id, model, model_provider) DO UPDATE SET"
+                + " input_tokens = " + u + ".input_tokens + excluded.input_tokens,"
+                + " output_tokens = " + u + ".output_tokens + excluded.output_tokens,"
+                + " total_tokens = " + u + ".total_tokens + excluded.total_tokens,"
+                + " cache_read_tokens = " + u + ".cache_read_tokens + excluded.cache_read_tokens,"
+                + " cache_write_tokens = " + u + ".cache_write_tokens + excluded.cache_write_tokens,"
+                + " reasoning_tokens = " + u + ".reasoning_tokens + excluded.reasoning_tokens";
     }
 
     /** The usage of each of {@code sessionIds} (sessions without any usage are absent): one statement. */
