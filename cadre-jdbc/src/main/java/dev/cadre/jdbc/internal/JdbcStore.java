@@ -150,7 +150,7 @@ public final class JdbcStore implements Db {
     /** One transaction, one commit: what accepting a run costs. */
     @Override
     public void startRun(SessionRecord session, RunResult run, String ownerInstanceId) {
-        runs.start(session, sessions.saving(session), run, ownerInstanceId);
+        runs.start(session, sessions, run, ownerInstanceId);
     }
 
     @Override

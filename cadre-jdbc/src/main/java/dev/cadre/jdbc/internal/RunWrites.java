@@ -113,7 +113,7 @@ final class RunWrites {
      * An accept ({@code JdbcStore.startRun}): the session saved and the run inserted in one transaction — on
      * PostgreSQL in one statement, for a run that counts nothing in its session's usage yet (an accepted one).
      */
-    void start(SessionRecord session, JdbcCalls.SqlWork<Void> save, RunResult run, String ownerInstanceId) {
+    void start(SessionRecord session, SessionTable sessions, RunResult run, String ownerInstanceId) {
         String action = "Starting run " + run.runId();
         if (postgres.isPresent() && PostgresStatements.canStart(run)) {
             StoredText.checkId("run id", run.runId());
@@ -128,6 +128,7 @@ final class RunWrites {
             });
             return;
         }
+        JdbcCalls.SqlWork<Void> save = sessions.saving(session);
         JdbcCalls.SqlWork<Void> insert = inserting(run, ownerInstanceId);
         calls.write(action, c -> {
             save.run(c);
