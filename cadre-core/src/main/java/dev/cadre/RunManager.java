@@ -6,6 +6,7 @@ import dev.cadre.internal.CancelPoller;
 import dev.cadre.internal.Cancels;
 import dev.cadre.internal.EngineContext;
 import dev.cadre.internal.EngineThreads;
+import dev.cadre.internal.FinalWrite;
 import dev.cadre.internal.FinalWrites;
 import dev.cadre.internal.InProcessRunExecutor;
 import dev.cadre.internal.Listeners;
@@ -191,7 +192,7 @@ public final class RunManager implements AutoCloseable {
      */
     public List<String> pendingFinalStates() {
         synchronized (finalWrites) {
-            return finalWrites.values().stream().flatMap(w -> w.waiting().stream()).map(FinalWrites.Write::runId)
+            return finalWrites.values().stream().flatMap(w -> w.waiting().stream()).map(FinalWrite::runId)
                     .toList();
         }
     }

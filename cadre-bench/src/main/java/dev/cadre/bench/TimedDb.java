@@ -5,6 +5,7 @@ import dev.cadre.run.RunStatus;
 import dev.cadre.db.SessionRecord;
 import dev.cadre.db.ForwardingDb;
 import dev.cadre.db.Db;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -80,6 +81,18 @@ final class TimedDb extends ForwardingDb {
         boolean accepted = super.finishRun(run, ownerInstanceId);
         finishTimes.add(System.nanoTime() - t);
         return noted(run, accepted);
+    }
+
+    /** A cancelled team run's end with its members' (one transaction): each noted at the moment all committed. */
+    @Override
+    public List<Boolean> finishRuns(List<RunResult> runs, String ownerInstanceId) {
+        long t = System.nanoTime();
+        List<Boolean> accepted = delegate().finishRuns(runs, ownerInstanceId);
+        finishTimes.add(System.nanoTime() - t);
+        for (int i = 0; i < runs.size(); i++) {
+            noted(runs.get(i), accepted.get(i));
+        }
+        return accepted;
     }
 
     private boolean noted(RunResult run, boolean accepted) {

@@ -147,6 +147,26 @@ public interface Db extends AutoCloseable {
     }
 
     /**
+     * {@link #finishRun(RunResult, String)} for several runs at once — a cancelled team run's members, then the team
+     * run — so that their ends reach the store together: stores that can write them in one transaction do, one
+     * commit instead of one per run. The runs are written in the order given (members before their team).
+     *
+     * <p>The default writes them one after another through {@link #finishRun(RunResult, String)}; when that throws,
+     * the runs before were written and those from there on were not.
+     *
+     * @return for each run, in order, what {@link #finishRun(RunResult, String)} would have returned
+     * @throws DbException when a run does not exist or the write fails; some of the others may have been written
+     *     then (the caller writes each again on its own: an end written already is not written twice)
+     */
+    default List<Boolean> finishRuns(List<RunResult> runs, String ownerInstanceId) {
+        List<Boolean> accepted = new java.util.ArrayList<>(runs.size());
+        for (RunResult run : runs) {
+            accepted.add(finishRun(run, ownerInstanceId));
+        }
+        return List.copyOf(accepted);
+    }
+
+    /**
      * Takes over a run that an earlier execution left unfinished — its process died, and a durable executor
      * executes it again here: a run that is not terminal gets {@code ownerInstanceId} as its owner (its cancel
      * requests and the orphan sweep's liveness check are then that process's). A terminal run is left as it is.

@@ -21,6 +21,10 @@ import java.util.Optional;
  * };
  * }</pre>
  *
+ * <p>{@link #finishRuns} is not forwarded: it writes each end through this decorator's {@link #finishRun(RunResult,
+ * String)}, one after another, so that an override of {@code finishRun} sees every run's end. A decorator that
+ * overrides neither may forward {@code finishRuns} too, keeping the delegate's one transaction.
+ *
  * <p>Thread-safe as far as the delegate is. {@link #close()} closes the delegate.
  */
 public class ForwardingDb implements Db {

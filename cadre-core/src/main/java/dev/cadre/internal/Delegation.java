@@ -139,11 +139,17 @@ final class Delegation {
             end = engine.steps().execute(m);
             return end;
         } finally {
-            m.done.complete(null);
             RunResult last = end != null ? end : m.state.snapshot();
             team.state.memberEnded(m.state.snapshot());
-            engine.finisher().announce(m, last);
-            team.listeners.call(team.info, l -> l.delegationEnded(team.info, memberInfo, last));
+            // A member's end held for its cancelled team run's write is announced once the two are stored.
+            m.afterEndStored(() -> announceEnd(team, m, memberInfo, last));
         }
+    }
+
+    private void announceEnd(LiveRun team, LiveRun m, RunInfo memberInfo, RunResult end) {
+        m.done.complete(null);
+        RunResult last = m.outcome != null ? m.outcome : end;
+        engine.finisher().announce(m, last);
+        team.listeners.call(team.info, l -> l.delegationEnded(team.info, memberInfo, last));
     }
 }

@@ -1,20 +1,20 @@
 package dev.cadre.internal;
 
 import dev.cadre.run.RunResult;
-import dev.cadre.db.FinalStateJournal;
 import dev.cadre.db.Db;
 import dev.cadre.db.DbException;
-import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -42,40 +42,6 @@ public final class FinalWrites {
         public static final Backoff DEFAULT = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5));
     }
 
-    /** One run's final state on its way to the store. */
-    public static final class Write {
-        final RunResult state;
-        final List<String> ancestors;
-        /** Completes with what the store holds once it has taken the state; fails if it never can. */
-        final CompletableFuture<RunResult> stored = new CompletableFuture<>();
-        /** Completes when the first attempt failed and the write is waiting for the store. */
-        final CompletableFuture<Void> waiting = new CompletableFuture<>();
-        final Instant since = Instant.now();
-        volatile DbException lastFailure;
-        final AtomicInteger attempts = new AtomicInteger();
-        volatile Path keptIn;
-        /** Whether its first try failed and it waits for the retries (false while the first try runs). */
-        volatile boolean queued;
-
-        Write(RunResult state, List<String> ancestors) {
-            this.state = state;
-            this.ancestors = List.copyOf(ancestors);
-        }
-
-        public String runId() {
-            return state.runId();
-        }
-
-        public RunResult state() {
-            return state;
-        }
-
-        /** Completes with what the store holds once it took the state; fails when it never can. */
-        public CompletableFuture<RunResult> stored() {
-            return stored;
-        }
-    }
-
     private final Db store;
     private final String owner;
     private final Backoff backoff;
@@ -85,25 +51,27 @@ public final class FinalWrites {
      * Writes not stored yet — their first try under way, or waiting for the retries — in the order they came. A
      * run's write waits while any write of one of its members (at any depth) is in here.
      */
-    private final Map<String, Write> waiting = new LinkedHashMap<>();
+    private final Map<String, FinalWrite> waiting = new LinkedHashMap<>();
     private boolean retrying;
     private boolean closed;
     private final EngineThreads threads;
+    private final FinalWriteAttempts attempts;
 
     public FinalWrites(Db store, String ownerInstanceId, Backoff backoff, EngineThreads threads) {
         this.store = store;
         this.owner = ownerInstanceId;
         this.backoff = backoff;
         this.threads = threads;
+        this.attempts = new FinalWriteAttempts(store, ownerInstanceId);
     }
 
     /**
      * Writes {@code state} now on the calling thread — unless a member of its run is still waiting, in
-     * which case it waits behind it — and returns the write, whose {@link Write#stored} completes with
+     * which case it waits behind it — and returns the write, whose {@link FinalWrite#stored} completes with
      * what the store holds: {@code state}, or the terminal state another writer stored first.
      */
-    Write submit(RunResult state, List<String> ancestors) {
-        Write w = new Write(state, ancestors);
+    FinalWrite submit(RunResult state, List<String> ancestors) {
+        FinalWrite w = new FinalWrite(state, ancestors);
         boolean behindMember;
         lock.lock();
         try {
@@ -113,7 +81,7 @@ public final class FinalWrites {
             lock.unlock();
         }
         if (!behindMember) {
-            Optional<RunResult> held = attempt(w);
+            Optional<RunResult> held = attempts.attempt(w);
             if (held.isPresent()) {
                 done(w, held.get());
                 return w;
@@ -123,13 +91,73 @@ public final class FinalWrites {
         return w;
     }
 
+    /**
+     * Writes several runs' final states together — a cancelled team run's members, then the team run — in one
+     * store call ({@link Db#finishRuns}) on the calling thread, one commit for all, and returns their writes in
+     * the order given. When the store cannot take them together, each is written on its own as {@link #submit}
+     * writes it (kept and retried if need be), members first.
+     *
+     * @param states members before the team runs above them
+     * @param ancestors for each state, the team runs above it, nearest first
+     */
+    List<FinalWrite> submitAll(List<RunResult> states, List<List<String>> ancestors) {
+        List<FinalWrite> writes = new ArrayList<>(states.size());
+        for (int i = 0; i < states.size(); i++) {
+            writes.add(new FinalWrite(states.get(i), ancestors.get(i)));
+        }
+        Set<String> together = new HashSet<>(writes.stream().map(FinalWrite::runId).toList());
+        boolean behindMember;
+        lock.lock();
+        try {
+            behindMember = writes.stream().anyMatch(w -> hasMemberWaiting(w.runId(), together));
+            writes.forEach(w -> waiting.put(w.runId(), w));
+        } finally {
+            lock.unlock();
+        }
+        if (!behindMember) {
+            Optional<List<RunResult>> held = attempts.together(writes);
+            if (held.isPresent()) {
+                for (int i = 0; i < writes.size(); i++) {
+                    done(writes.get(i), held.get().get(i));
+                }
+                return writes;
+            }
+        }
+        for (FinalWrite w : writes) {
+            Optional<RunResult> held = behindMember || memberWaiting(w.runId()) ? Optional.empty()
+                    : attempts.attempt(w);
+            if (held.isPresent()) {
+                done(w, held.get());
+            } else {
+                enqueue(w);
+            }
+        }
+        return writes;
+    }
+
+    /** {@link #hasMemberWaiting(String)}, taking the lock. */
+    private boolean memberWaiting(String runId) {
+        lock.lock();
+        try {
+            return hasMemberWaiting(runId);
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Whether a write of a member of {@code runId} (at any depth) is not stored yet. Holds the lock. */
     private boolean hasMemberWaiting(String runId) {
-        return waiting.values().stream().anyMatch(o -> o.ancestors.contains(runId) && !o.stored.isDone());
+        return hasMemberWaiting(runId, Set.of());
+    }
+
+    /** As {@link #hasMemberWaiting(String)}, not counting the writes of {@code except}. Holds the lock. */
+    private boolean hasMemberWaiting(String runId, Set<String> except) {
+        return waiting.values().stream().anyMatch(o -> o.ancestors.contains(runId) && !o.stored.isDone()
+                && !except.contains(o.runId()));
     }
 
     /** The write of {@code runId} waiting for the store, if any. */
-    Optional<Write> waitingFor(String runId) {
+    Optional<FinalWrite> waitingFor(String runId) {
         lock.lock();
         try {
             return Optional.ofNullable(waiting.get(runId)).filter(w -> w.queued);
@@ -139,7 +167,7 @@ public final class FinalWrites {
     }
 
     /** Every write waiting for the store now (its first try failed), oldest first. */
-    public List<Write> waiting() {
+    public List<FinalWrite> waiting() {
         lock.lock();
         try {
             return waiting.values().stream().filter(w -> w.queued).toList();
@@ -153,7 +181,7 @@ public final class FinalWrites {
      * still waiting. Returns whether nothing of that run is waiting any more.
      */
     boolean retryNow(String runId) {
-        Write w;
+        FinalWrite w;
         lock.lock();
         try {
             w = waiting.get(runId);
@@ -170,7 +198,7 @@ public final class FinalWrites {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return false;
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            } catch (ExecutionException | TimeoutException e) {
                 return w.stored.isDone();
             }
         }
@@ -185,7 +213,7 @@ public final class FinalWrites {
         } finally {
             lock.unlock();
         }
-        Optional<RunResult> held = attempt(w);
+        Optional<RunResult> held = attempts.attempt(w);
         if (held.isPresent()) {
             done(w, held.get());
             return true;
@@ -195,11 +223,11 @@ public final class FinalWrites {
 
     /**
      * Stops retrying: every write still waiting is reported, left in the journal for the next start (if
-     * the store has one), and its {@link Write#stored} fails, so that the threads waiting on it can end.
+     * the store has one), and its {@link FinalWrite#stored} fails, so that the threads waiting on it can end.
      * Called when the process shuts down.
      */
     public void abandon(String why) {
-        List<Write> left;
+        List<FinalWrite> left;
         lock.lock();
         try {
             closed = true;
@@ -209,7 +237,7 @@ public final class FinalWrites {
         } finally {
             lock.unlock();
         }
-        for (Write w : left) {
+        for (FinalWrite w : left) {
             String kept = w.keptIn != null
                     ? "It is kept in " + w.keptIn + " and written when the store is opened next."
                     : "It is lost: " + (store.journal().isPresent()
@@ -226,42 +254,8 @@ public final class FinalWrites {
 
     // ---- writing -----------------------------------------------------------------------------------
 
-    /**
-     * One try. Returns what the store holds once {@code w} is settled (stored, or it can never be), empty when it
-     * must be tried again. The caller completes {@link Write#stored}, after forgetting the write: whoever waits on
-     * it must find nothing of it left.
-     */
-    private Optional<RunResult> attempt(Write w) {
-        int attempt = w.attempts.incrementAndGet();
-        try {
-            return Optional.of(store.finishRun(w.state, owner) ? w.state
-                    : store.getRun(w.runId()).filter(r -> r.status().isTerminal()).orElse(w.state));
-        } catch (DbException e) {
-            w.lastFailure = e;
-            if (e.kind() == DbException.Kind.NOT_FOUND) {
-                // The run's row is gone (its session was deleted while it ran): there is nothing left to write into.
-                LOG.warn("The final state ({}) of run {} was not written: the store has no such run any more ({})",
-                        w.state.status(), w.runId(), e.getMessage());
-                return Optional.of(w.state);
-            }
-            if (attempt == 1) {
-                LOG.warn("Could not write the final state ({}) of run {}: {} Keeping it and retrying until the store "
-                        + "takes it.", w.state.status(), w.runId(), e.getMessage());
-            } else {
-                LOG.debug("Attempt {} to write the final state of run {} failed: {}", attempt, w.runId(),
-                        e.getMessage());
-            }
-            return Optional.empty();
-        } catch (RuntimeException e) {
-            // Not a store failure (a bug, or a driver throwing what it should not): keep retrying all the same.
-            w.lastFailure = new DbException(DbException.Kind.FAILED, String.valueOf(e.getMessage()), e);
-            LOG.error("Writing the final state of run {} failed unexpectedly; retrying", w.runId(), e);
-            return Optional.empty();
-        }
-    }
-
-    private void enqueue(Write w) {
-        keep(w);
+    private void enqueue(FinalWrite w) {
+        attempts.keep(w);
         boolean accepted;
         lock.lock();
         try {
@@ -287,22 +281,8 @@ public final class FinalWrites {
         }
     }
 
-    /** Keeps {@code w} on disk, if the store has a journal, so that it survives this process. */
-    private void keep(Write w) {
-        Optional<FinalStateJournal> journal = store.journal();
-        if (journal.isEmpty()) {
-            return;
-        }
-        try {
-            w.keptIn = journal.get().keep(w.state, owner,
-                    w.lastFailure == null ? "a member was still waiting" : w.lastFailure.getMessage());
-        } catch (UncheckedIOException e) {
-            LOG.error("Could not keep the final state of run {} on disk either: {}", w.runId(), e.getMessage());
-        }
-    }
-
     /** Forgets a settled write, then tells whoever waits for it what the store holds. */
-    private void done(Write w, RunResult held) {
+    private void done(FinalWrite w, RunResult held) {
         lock.lock();
         try {
             waiting.remove(w.runId(), w);
@@ -322,7 +302,7 @@ public final class FinalWrites {
     private void retryLoop() {
         long delayNanos = backoff.firstDelay().toNanos();
         while (true) {
-            List<Write> round;
+            List<FinalWrite> round;
             lock.lock();
             try {
                 long left = delayNanos;
@@ -342,22 +322,15 @@ public final class FinalWrites {
                 lock.unlock();
             }
             boolean allWritten = true;
-            for (Write w : round) {
+            for (FinalWrite w : round) {
                 if (w.stored.isDone()) {
                     continue; // written meanwhile by retryNow
                 }
-                boolean memberFirst;
-                lock.lock();
-                try {
-                    memberFirst = hasMemberWaiting(w.runId());
-                } finally {
-                    lock.unlock();
-                }
-                if (memberFirst) {
+                if (memberWaiting(w.runId())) {
                     allWritten = false; // members are written first: this one comes round again
                     continue;
                 }
-                Optional<RunResult> held = attempt(w);
+                Optional<RunResult> held = attempts.attempt(w);
                 if (held.isPresent()) {
                     done(w, held.get());
                 } else {

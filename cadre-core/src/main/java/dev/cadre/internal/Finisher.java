@@ -7,6 +7,8 @@ import dev.cadre.model.Message;
 import dev.cadre.run.RunFailure;
 import dev.cadre.run.RunResult;
 import dev.cadre.run.RunStatus;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
@@ -132,7 +134,12 @@ final class Finisher {
      */
     private RunResult finish(LiveRun r, RunEvent terminal) {
         r.state.addEvent(Events.kept(terminal));
-        RunResult result = persistFinal(r, r.state.snapshot());
+        RunResult snapshot = r.state.snapshot();
+        List<JointEnds.Held> members = r.joint.take();
+        if (heldForTeam(r, terminal, snapshot, members)) {
+            return snapshot; // written, and announced, with its team run's end
+        }
+        RunResult result = members.isEmpty() ? persistFinal(r, snapshot) : persistWith(r, snapshot, members);
         r.outcome = result;
         if (r.persistFailure != null) {
             return result; // not stored: no terminal event (the stream ends with the failure)
@@ -144,6 +151,80 @@ final class Finisher {
         }
         r.sink.emit(terminal);
         return result;
+    }
+
+    /**
+     * Hands a member run's end — and the ends of its own members it held — to its team run, when that run is
+     * cancelled: the team run writes its own end next, and writes them with it ({@link JointEnds}). Not for a
+     * journal that outlives the process: another process may perform that member's steps, and its end.
+     */
+    private boolean heldForTeam(LiveRun r, RunEvent terminal, RunResult snapshot, List<JointEnds.Held> members) {
+        if (r.team.isEmpty() || cx.finalWrites().isEmpty() || !(r.journal instanceof LocalJournal)
+                || r.team.get().control.decided().orElse(null) != RunStatus.CANCELLED) {
+            return false;
+        }
+        JointEnds.Held held = new JointEnds.Held(r, terminal, snapshot);
+        if (!r.team.get().joint.hold(members, held)) {
+            return false; // the team run has written its end already: this one is written alone
+        }
+        r.held = held;
+        return true;
+    }
+
+    /**
+     * Writes a run's end together with the held ends of its members (members first, one store call), then settles
+     * each member's end in order — its terminal event sent, what waited for its stored end run — and returns what
+     * the store holds for the run itself, as {@link #persistFinal} does.
+     */
+    private RunResult persistWith(LiveRun r, RunResult snapshot, List<JointEnds.Held> members) {
+        List<RunResult> states = new ArrayList<>(members.size() + 1);
+        List<List<String>> ancestors = new ArrayList<>(members.size() + 1);
+        for (JointEnds.Held h : members) {
+            states.add(h.state);
+            ancestors.add(h.run.ancestors);
+        }
+        states.add(snapshot);
+        ancestors.add(r.ancestors);
+        List<FinalWrite> writes = cx.finalWrites().orElseThrow().submitAll(states, ancestors);
+        for (int i = 0; i < members.size(); i++) {
+            LiveRun m = members.get(i).run;
+            FinalWrite w = writes.get(i);
+            m.finalWrite = w;
+            w.waiting.thenRun(() -> m.settled.complete(null));
+        }
+        for (int i = 0; i < members.size(); i++) {
+            settleHeld(members.get(i), awaitStored(members.get(i).run, writes.get(i)));
+        }
+        FinalWrite own = writes.getLast();
+        r.finalWrite = own;
+        own.waiting.thenRun(() -> r.settled.complete(null));
+        return awaitStored(r, own);
+    }
+
+    /**
+     * Writes, each on its own, the member ends a run still holds when it ends without writing its own (its
+     * process let go of it): they are never left unwritten.
+     */
+    void writeHeld(LiveRun r) {
+        for (JointEnds.Held h : r.joint.take()) {
+            settleHeld(h, persistFinal(h.run, h.state));
+        }
+    }
+
+    /** A held member end is stored (or can never be): its terminal event is sent, then what waited for it runs. */
+    private void settleHeld(JointEnds.Held h, RunResult stored) {
+        LiveRun m = h.run;
+        m.outcome = stored;
+        if (m.persistFailure == null) {
+            RunEvent terminal = h.terminal;
+            if (stored.status() != h.state.status()) {
+                LOG.warn("Run {} ended as {} here, but the db had already recorded {}; reporting the stored status",
+                        m.state.runId, h.state.status(), stored.status());
+                terminal = terminalEvent(m, stored);
+            }
+            m.sink.emit(terminal);
+        }
+        h.settle();
     }
 
     /** The terminal event that says how {@code stored} ended. */
@@ -165,9 +246,15 @@ final class Finisher {
         if (cx.finalWrites().isEmpty()) {
             return snapshot;
         }
-        FinalWrites.Write w = cx.finalWrites().get().submit(snapshot, r.ancestors);
+        FinalWrite w = cx.finalWrites().get().submit(snapshot, r.ancestors);
         r.finalWrite = w;
         w.waiting.thenRun(() -> r.settled.complete(null));
+        return awaitStored(r, w);
+    }
+
+    /** Waits until the db holds {@code w}; sets {@link LiveRun#persistFailure} when it never can. */
+    private static RunResult awaitStored(LiveRun r, FinalWrite w) {
+        RunResult snapshot = w.state();
         try {
             return w.stored().join();
         } catch (CompletionException | CancellationException e) {

@@ -39,10 +39,17 @@ final class LiveRun {
     volatile DbException persistFailure;
     /** The run's end as stored (null until then). */
     volatile RunResult outcome;
-    volatile FinalWrites.Write finalWrite;
+    volatile FinalWrite finalWrite;
+    /** The team run this member run was started by; empty for a top-level run. */
+    final java.util.Optional<LiveRun> team;
+    /** The ends of this run's members held for its own final write (see {@link JointEnds}). */
+    final JointEnds joint = new JointEnds();
+    /** This member run's end, when it is held for its team run's final write; null otherwise. */
+    volatile JointEnds.Held held;
 
     LiveRun(RunState state, RunControl control, RunEngine.Mode mode, EventSink sink, List<String> ancestors,
-            Listeners listeners, RunJournal journal, List<String> path) {
+            Listeners listeners, RunJournal journal, List<String> path, java.util.Optional<LiveRun> team) {
+        this.team = team;
         this.journal = journal;
         this.path = List.copyOf(path);
         this.state = state;
@@ -62,8 +69,18 @@ final class LiveRun {
     }
 
     boolean finalStatePending() {
-        FinalWrites.Write w = finalWrite;
-        return w != null && !w.stored().isDone();
+        FinalWrite w = finalWrite;
+        return (w != null && !w.stored().isDone()) || (held != null && outcome == null);
+    }
+
+    /** Runs {@code action} once this run's end is stored: now, unless the end is held for its team run's write. */
+    void afterEndStored(Runnable action) {
+        JointEnds.Held h = held;
+        if (h == null) {
+            action.run();
+        } else {
+            h.after(action);
+        }
     }
 
     /** Records the event with the run (content events are not kept) and hands it to the run's sink. */

@@ -149,7 +149,7 @@ final class Resumption {
         Listeners listeners = cx.listeners().plus(spec.settings().listeners());
         EventSink sink = events.<EventSink>map(Resumption::guarded).orElse(EventSink.NONE);
         LiveRun standIn = new LiveRun(state, control, events.isPresent() ? RunEngine.Mode.STREAM : RunEngine.Mode.BLOCKING,
-                sink, List.of(), listeners, journal, task.componentPath());
+                sink, List.of(), listeners, journal, task.componentPath(), java.util.Optional.empty());
         if (stored.status().isTerminal()) {
             control.cancel(RunRegistry.cancelReason(task.runId())); // the step is moot: it stops at once
         }

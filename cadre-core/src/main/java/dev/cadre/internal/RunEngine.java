@@ -241,7 +241,7 @@ public final class RunEngine {
         List<String> path = new ArrayList<>(parent.map(p -> p.path).orElse(List.of()));
         path.add(spec.id());
         LiveRun r = new LiveRun(state, control, mode, sinkFor.apply(control), ancestors, listeners,
-                parent.map(p -> p.journal).orElse(journal), path);
+                parent.map(p -> p.journal).orElse(journal), path, parent);
         if (!listeners.isEmpty()) {
             // Abort actions run once the cancel has won, its reason decided with it.
             control.onAbort(() -> listeners.call(r.info, l -> l.cancelRequested(r.info, control.reason())));

@@ -50,12 +50,20 @@ final class Steps {
                     Finisher.describe(e));
             return result;
         } finally {
-            cx.registry().unregister(r.active, result != null ? result.status() : r.state.status());
-            cx.registry().executionEnded();
-            r.control.detach();
-            RunResult end = result != null ? result : r.state.snapshot();
-            r.listeners.call(r.info, l -> l.runEnded(r.info, end));
+            finisher.writeHeld(r); // member ends it held and did not write with its own (it was let go of)
+            RunResult ended = result != null ? result : r.state.snapshot();
+            // A member's end held for its cancelled team run's write: the run leaves once the two are stored.
+            r.afterEndStored(() -> left(r, ended));
         }
+    }
+
+    /** The run has ended and its end is stored: it leaves the registry, and the listeners hear of its end. */
+    private void left(LiveRun r, RunResult ended) {
+        RunResult end = r.outcome != null ? r.outcome : ended;
+        cx.registry().unregister(r.active, end.status());
+        cx.registry().executionEnded();
+        r.control.detach();
+        r.listeners.call(r.info, l -> l.runEnded(r.info, end));
     }
 
     private RunResult loop(LiveRun r) {

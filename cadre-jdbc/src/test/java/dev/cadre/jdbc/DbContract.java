@@ -181,6 +181,49 @@ abstract class DbContract extends RecentRunsContract {
         }
 
         @Test
+        void ends_written_together_are_each_written_once_and_a_run_ended_already_keeps_its_end() {
+            String sessionId = savedSession();
+            store.insertRun(teamRun("t1", sessionId, RunStatus.RUNNING), "p");
+            store.insertRun(agentRun("m1", Optional.of("t1"), sessionId, RunStatus.RUNNING), "p");
+            store.insertRun(agentRun("m2", Optional.of("t1"), sessionId, RunStatus.RUNNING), "p");
+            RunResult m2First = withTokens(finished(agentRun("m2", Optional.of("t1"), sessionId, RunStatus.RUNNING),
+                    RunStatus.COMPLETED, "m2 answered first"), "gpt-5.2-mini", 1, 1);
+            assertThat(store.finishRun(m2First, "p")).isTrue();
+
+            List<Boolean> written = store.finishRuns(List.of(
+                    withTokens(finished(agentRun("m1", Optional.of("t1"), sessionId, RunStatus.RUNNING),
+                            RunStatus.CANCELLED, "m1 half"), "gpt-5.2-mini", 10, 2),
+                    withTokens(finished(agentRun("m2", Optional.of("t1"), sessionId, RunStatus.RUNNING),
+                            RunStatus.CANCELLED, "m2 late"), "gpt-5.2-mini", 1000, 1000),
+                    withTokens(finished(teamRun("t1", sessionId, RunStatus.RUNNING), RunStatus.CANCELLED, "t1 half"),
+                            "gpt-5.2-mini", 100, 20)), "p");
+
+            assertThat(written).containsExactly(true, false, true);
+            assertThat(store.getRun("m1").map(RunResult::content)).contains("m1 half");
+            assertThat(store.getRun("m2").map(RunResult::content)).contains("m2 answered first");
+            assertThat(store.getRun("t1").map(RunResult::status)).contains(RunStatus.CANCELLED);
+            assertThat(store.getSession(sessionId).orElseThrow().usage().tokens().inputTokens()).isEqualTo(111);
+        }
+
+        @Test
+        void the_owner_replaces_the_sweeps_verdict_on_runs_it_ends_together() {
+            String sessionId = savedSession();
+            store.insertRun(teamRun("t1", sessionId, RunStatus.RUNNING), "alive-but-silent");
+            store.insertRun(agentRun("m1", Optional.of("t1"), sessionId, RunStatus.RUNNING), "alive-but-silent");
+            assertThat(store.failOrphanedRuns(Duration.ofSeconds(30), ORPHAN_REASON)).containsExactlyInAnyOrder("t1",
+                    "m1");
+
+            List<Boolean> written = store.finishRuns(List.of(
+                    finished(agentRun("m1", Optional.of("t1"), sessionId, RunStatus.RUNNING), RunStatus.CANCELLED, "m"),
+                    finished(teamRun("t1", sessionId, RunStatus.RUNNING), RunStatus.CANCELLED, "t")),
+                    "alive-but-silent");
+
+            assertThat(written).containsExactly(true, true);
+            assertThat(store.getRun("m1").map(RunResult::status)).contains(RunStatus.CANCELLED);
+            assertThat(store.getRun("t1").map(RunResult::content)).contains("t");
+        }
+
+        @Test
         void a_run_another_writer_ended_is_not_the_owners_to_change() {
             String sessionId = savedSession();
             TeamRunOutput run = teamRun("r1", sessionId, RunStatus.RUNNING);

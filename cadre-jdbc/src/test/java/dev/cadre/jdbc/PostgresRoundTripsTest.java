@@ -137,6 +137,38 @@ class PostgresRoundTripsTest {
     }
 
     @Test
+    void ending_a_cancelled_team_run_with_its_members_is_one_batch_with_no_separate_commit() {
+        db.startRun(teamSession("s1", T0), teamRun("r1", "s1", RunStatus.RUNNING), "p");
+        db.startRun(teamSession("s1", T0), agentRun("m1", Optional.of("r1"), "s1", RunStatus.RUNNING), "p");
+        int before = statements.get();
+        int commitsBefore = commits.get();
+
+        java.util.List<Boolean> written = db.finishRuns(java.util.List.of(
+                withTokens(finished(agentRun("m1", Optional.of("r1"), "s1", RunStatus.RUNNING), RunStatus.CANCELLED,
+                        "half"), "gpt-5.2-mini", 10, 2),
+                withTokens(finished(teamRun("r1", "s1", RunStatus.RUNNING), RunStatus.CANCELLED, "stopped"),
+                        "gpt-5.2-mini", 100, 20)), "p");
+
+        assertThat(written).containsExactly(true, true);
+        assertThat(statements.get() - before).isEqualTo(1);
+        assertThat(commits.get() - commitsBefore).isZero();
+        assertThat(db.getRun("m1")).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(RunStatus.CANCELLED));
+        assertThat(db.getSession("s1").orElseThrow().usage().tokens().inputTokens()).isEqualTo(110);
+    }
+
+    @Test
+    void a_missing_run_among_ends_written_together_says_so_and_the_others_are_written() {
+        db.startRun(teamSession("s1", T0), teamRun("r1", "s1", RunStatus.RUNNING), "p");
+
+        assertThatThrownBy(() -> db.finishRuns(java.util.List.of(
+                finished(agentRun("nope", Optional.of("r1"), "s1", RunStatus.RUNNING), RunStatus.CANCELLED, "x"),
+                finished(teamRun("r1", "s1", RunStatus.RUNNING), RunStatus.CANCELLED, "stopped")), "p"))
+                .isInstanceOf(DbException.class)
+                .satisfies(e -> assertThat(((DbException) e).kind()).isEqualTo(DbException.Kind.NOT_FOUND));
+        assertThat(db.getRun("r1")).hasValueSatisfying(r -> assertThat(r.status()).isEqualTo(RunStatus.CANCELLED));
+    }
+
+    @Test
     void ending_a_run_that_does_not_exist_says_so() {
         db.saveSession(teamSession("s1", T0));
 

@@ -173,6 +173,22 @@ public final class JdbcStore implements Db {
         return finishRun(run, Optional.of(ownerInstanceId));
     }
 
+    @Override
+    public List<Boolean> finishRuns(List<RunResult> runs, String ownerInstanceId) {
+        for (RunResult run : runs) {
+            if (!run.status().isTerminal()) {
+                throw new IllegalArgumentException("finishRuns needs terminal statuses, got " + run.status()
+                        + " for run " + run.runId());
+            }
+        }
+        if (runs.isEmpty()) {
+            return List.of();
+        }
+        return runs.size() == 1 ? List.of(finishRun(runs.getFirst(), ownerInstanceId))
+                : this.runs.replaceAllIfNotTerminal("Finishing runs " + runs.stream().map(RunResult::runId).toList()
+                        + " together", runs, Optional.of(ownerInstanceId));
+    }
+
     private boolean finishRun(RunResult run, Optional<String> owner) {
         if (!run.status().isTerminal()) {
             throw new IllegalArgumentException("finishRun needs a terminal status, got " + run.status());

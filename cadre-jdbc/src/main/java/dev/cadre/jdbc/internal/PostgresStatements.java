@@ -3,14 +3,18 @@ package dev.cadre.jdbc.internal;
 import dev.cadre.db.ModelUsage;
 import dev.cadre.db.SessionRecord;
 import dev.cadre.db.StoredText;
+import dev.cadre.db.TokenCounts;
 import dev.cadre.run.RunResult;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.ToLongFunction;
 
 /**
  * A run's accept and its usual updates on PostgreSQL as one statement each — data-modifying {@code WITH} clauses —
@@ -25,6 +29,11 @@ import java.util.Optional;
  * concurrent one on the row's new version. Thread-safe (stateless).
  */
 final class PostgresStatements {
+
+    /** The six token counts, in the order of {@link UsageTable#TOKEN_COLUMNS}. */
+    private static final List<ToLongFunction<TokenCounts>> TOKENS = List.of(TokenCounts::inputTokens,
+            TokenCounts::outputTokens, TokenCounts::totalTokens, TokenCounts::cacheReadTokens,
+            TokenCounts::cacheWriteTokens, TokenCounts::reasoningTokens);
 
     private final Tables t;
     private final Clock clock;
@@ -42,43 +51,64 @@ final class PostgresStatements {
      * leaves everything as it was.
      */
     JdbcCalls.SqlWork<Boolean> replacingUnended(RunResult run, RunRow row, String setColumns) {
-        List<ModelUsage> counted = ModelUsage.countedFor(run);
-        String sql = "WITH changed AS (UPDATE " + t.runs() + " SET " + setColumns
-                + " WHERE run_id = ? AND status NOT IN (" + terminalList + ") RETURNING session_id),"
-                + " touched AS (UPDATE " + t.sessions() + " SET updated_at = ? WHERE session_id IN"
-                + " (SELECT session_id FROM changed))"
-                + (counted.isEmpty() ? "" : ", counted AS (" + usageUpsert(counted.size()) + ")")
-                + " SELECT count(*) FROM changed";
         return c -> {
-            try (PreparedStatement ps = c.prepareStatement(sql)) {
-                long now = clock.millis();
-                int i = RunWrites.bindReplaced(ps, 1, row, run, now);
-                ps.setString(i++, row.runId());
-                ps.setLong(i++, now);
-                for (ModelUsage m : counted) {
-                    ps.setString(i++, m.modelId());
-                    ps.setString(i++, m.provider());
-                    i = UsageTable.setTokens(ps, i, m.tokens());
-                }
-                try (ResultSet rs = ps.executeQuery()) {
-                    rs.next();
-                    return rs.getLong(1) > 0;
-                }
+            try (PreparedStatement ps = c.prepareStatement(replacingSql(setColumns))) {
+                bindReplacing(c, ps, run, row);
+                return ps.executeUpdate() > 0;
             }
         };
     }
 
     /**
-     * Adds each of {@code models} usages (bound as model, provider and the six token counts) to the session of the
-     * run {@code changed} returned — nothing when it returned none.
+     * {@link #replacingUnended} for several runs in one batch — the statement is the same text for every run — so
+     * that on a connection in auto-commit they go in one round trip and commit together, in one implicit
+     * transaction (the driver syncs once, after the batch). Returns, per run in order, whether it was changed.
      */
-    private String usageUpsert(int models) {
+    JdbcCalls.SqlWork<List<Boolean>> replacingAllUnended(List<RunResult> runs, List<RunRow> rows, String setColumns) {
+        return c -> {
+            try (PreparedStatement ps = c.prepareStatement(replacingSql(setColumns))) {
+                for (int i = 0; i < runs.size(); i++) {
+                    bindReplacing(c, ps, runs.get(i), rows.get(i));
+                    ps.addBatch();
+                }
+                int[] counts = ps.executeBatch();
+                List<Boolean> changed = new ArrayList<>(counts.length);
+                for (int count : counts) {
+                    changed.add(count > 0);
+                }
+                return List.copyOf(changed);
+            }
+        };
+    }
+
+    /**
+     * The run's row replaced unless it ended, the usage its end counts added (arrays, one element per model: none
+     * for a run that does not end, so one text serves every run), and the session touched. The update count is that
+     * of the session touched: 1 when the run was replaced (a run's session always exists), 0 when it was not.
+     */
+    private String replacingSql(String setColumns) {
         String u = t.usage();
-        String row = "(CAST(? AS TEXT), CAST(? AS TEXT)" + ", CAST(? AS BIGINT)".repeat(6) + ")";
-        return "INSERT INTO " + u + " (session_id, model, model_provider, " + UsageTable.TOKEN_COLUMNS + ")"
-                + " SELECT changed.session_id, v.model, v.provider, v.i, v.o, v.t, v.cr, v.cw, v.r FROM changed"
-                + " CROSS JOIN (VALUES " + String.join(", ", Collections.nCopies(models, row))
-                + ") AS v (model, provider, i, o, t, cr, cw, r)" + UsageTable.addingOnConflict(u);
+        return "WITH changed AS (UPDATE " + t.runs() + " SET " + setColumns
+                + " WHERE run_id = ? AND status NOT IN (" + terminalList + ") RETURNING session_id),"
+                + " counted AS (INSERT INTO " + u + " (session_id, model, model_provider, " + UsageTable.TOKEN_COLUMNS
+                + ") SELECT changed.session_id, v.model, v.provider, v.i, v.o, v.t, v.cr, v.cw, v.r FROM changed"
+                + " CROSS JOIN unnest(CAST(? AS TEXT[]), CAST(? AS TEXT[])" + ", CAST(? AS BIGINT[])".repeat(6)
+                + ") AS v (model, provider, i, o, t, cr, cw, r)" + UsageTable.addingOnConflict(u) + ")"
+                + " UPDATE " + t.sessions() + " SET updated_at = ? WHERE session_id IN (SELECT session_id FROM changed)";
+    }
+
+    private void bindReplacing(Connection c, PreparedStatement ps, RunResult run, RunRow row) throws SQLException {
+        List<ModelUsage> counted = ModelUsage.countedFor(run);
+        long now = clock.millis();
+        int i = RunWrites.bindReplaced(ps, 1, row, run, now);
+        ps.setString(i++, row.runId());
+        ps.setArray(i++, c.createArrayOf("text", counted.stream().map(ModelUsage::modelId).toArray()));
+        ps.setArray(i++, c.createArrayOf("text", counted.stream().map(ModelUsage::provider).toArray()));
+        for (ToLongFunction<TokenCounts> count : TOKENS) {
+            ps.setArray(i++, c.createArrayOf("bigint", counted.stream().map(m -> count.applyAsLong(m.tokens()))
+                    .toArray()));
+        }
+        ps.setLong(i, now);
     }
 
     /**

@@ -179,6 +179,45 @@ final class RunWrites {
         }
         // Not changed by the one statement (PostgreSQL), which only replaces a run that has not ended: the run is
         // missing, ended already, or ended by the orphan sweep — the transaction below tells which.
+        // A cancelled run's end goes before the runs' progress: the cancel is what someone waits for.
+        return calls.write(action, replacing(run, row, owner), run.status() == RunStatus.CANCELLED);
+    }
+
+    /**
+     * Several runs' terminal states in one transaction, in the order given (a cancelled team run's members, then
+     * the team run): one commit for all — on SQLite in one group, on PostgreSQL in one batch. Each is written as
+     * {@link #replaceIfNotTerminal} writes it; the result says, per run, whether it was. A missing run fails the
+     * call: on SQLite nothing is written then; on PostgreSQL the others are (each end is final on its own).
+     */
+    List<Boolean> replaceAllIfNotTerminal(String action, List<RunResult> runs, Optional<String> owner) {
+        if (runs.size() == 1) {
+            return List.of(replaceIfNotTerminal(action, runs.getFirst(), owner));
+        }
+        List<RunRow> rows = runs.stream().map(RunRow::of).toList();
+        boolean urgent = runs.stream().anyMatch(r -> r.status() == RunStatus.CANCELLED);
+        if (postgres.isPresent()) {
+            // One batch, one round trip, one implicit transaction; the runs it did not change (missing, ended
+            // already, ended by the orphan sweep) are then told apart one by one, as a single run's write is.
+            List<Boolean> written = new ArrayList<>(calls.writeStatement(action,
+                    postgres.get().replacingAllUnended(runs, rows, replacedColumns)));
+            for (int i = 0; i < runs.size(); i++) {
+                if (!written.get(i)) {
+                    written.set(i, calls.write(action, replacing(runs.get(i), rows.get(i), owner), urgent));
+                }
+            }
+            return List.copyOf(written);
+        }
+        return calls.write(action, c -> {
+            List<Boolean> written = new ArrayList<>(runs.size());
+            for (int i = 0; i < runs.size(); i++) {
+                written.add(replacing(runs.get(i), rows.get(i), owner).run(c));
+            }
+            return List.copyOf(written);
+        }, urgent);
+    }
+
+    /** The transaction's work that replaces {@code run}'s row unless it ended (see {@link #replaceIfNotTerminal}). */
+    private JdbcCalls.SqlWork<Boolean> replacing(RunResult run, RunRow row, Optional<String> owner) {
         String current = "SELECT run_id, status, model, model_provider, metrics FROM " + t.runs() + " WHERE run_id = ?"
                 + dialect.forUpdate();
         String update = "UPDATE " + t.runs() + " SET " + replacedColumns
@@ -186,8 +225,7 @@ final class RunWrites {
                 + (owner.isPresent() ? " OR (status = 'ERROR' AND error_type = '" + Db.ORPHAN_ERROR_TYPE
                         + "' AND owner_instance = ?)" : "") + ")";
         String touch = "UPDATE " + t.sessions() + " SET updated_at = ? WHERE session_id = ?";
-        // A cancelled run's end goes before the runs' progress: the cancel is what someone waits for.
-        return calls.write(action, c -> {
+        return c -> {
             List<ModelUsage> before;
             try (PreparedStatement ps = c.prepareStatement(current)) {
                 ps.setString(1, row.runId());
@@ -219,7 +257,7 @@ final class RunWrites {
                 ps.executeUpdate();
             }
             return true;
-        }, run.status() == RunStatus.CANCELLED);
+        };
     }
 
     /**
