@@ -1,6 +1,7 @@
 package dev.cadre.internal;
 
 import dev.cadre.model.Message;
+import dev.cadre.model.AbortSignal;
 import dev.cadre.model.Model;
 import dev.cadre.model.ModelDelta;
 import dev.cadre.model.ModelException;
@@ -127,7 +128,10 @@ final class ModelTurn {
                 answer.completeExceptionally(t);
             }
         };
-        var interrupt = r.control.onAbort(() -> {
+        // An abortable model is called on the run's thread: its abort ends the call at once. Any other gets a
+        // thread of its own, interrupted by a cancel, that the run does not wait for.
+        boolean inline = model.abortable();
+        var interrupt = inline ? (AbortSignal.Registration) () -> { } : r.control.onAbort(() -> {
             Thread t;
             synchronized (caller) {
                 t = caller[0];
@@ -139,8 +143,12 @@ final class ModelTurn {
         ModelResponse response = null;
         Throwable failure = null;
         try {
-            synchronized (caller) {
-                caller[0] = cx.threads().start("cadre-model-" + r.state.runId, body);
+            if (inline) {
+                body.run();
+            } else {
+                synchronized (caller) {
+                    caller[0] = cx.threads().start("cadre-model-" + r.state.runId, body);
+                }
             }
             response = await(r, answer);
             r.state.endTurn(response);

@@ -5,8 +5,9 @@ import java.util.function.Consumer;
 /**
  * A language model that Cadre can drive: one request in, one assistant turn out.
  *
- * <p>The engine calls a model from a dedicated virtual thread per call and may call the same
- * instance from many threads at once, so implementations must be thread-safe.
+ * <p>The engine calls a model from a virtual thread — a dedicated one per call, or the run's own for a model
+ * that is {@link #abortable()} — and may call the same instance from many threads at once, so
+ * implementations must be thread-safe.
  *
  * <p><b>Aborting.</b> Every call gets an {@link AbortSignal}. An implementation registers an abort
  * handle with it ({@link AbortSignal#onAbort}) that closes the in-flight request — for an HTTP model,
@@ -20,6 +21,17 @@ import java.util.function.Consumer;
  * as {@code ERROR} with that message.
  */
 public interface Model {
+
+    /**
+     * Whether an abort ends this model's calls at once: its abort handle closes the request, and the call then
+     * returns or throws without waiting for the network (a retry's backoff included). The engine then calls the
+     * model on the run's own thread, one thread hand-off less each way per request. A model that is not abortable
+     * (the default) is called on a dedicated thread, which a cancel interrupts and leaves behind, so that the run
+     * ends at once even if the call does not. Cadre's provider models are abortable.
+     */
+    default boolean abortable() {
+        return false;
+    }
 
     /** The provider's model id, for example {@code gpt-5.2-mini}. */
     String id();

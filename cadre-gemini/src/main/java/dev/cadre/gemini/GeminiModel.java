@@ -79,6 +79,12 @@ public final class GeminiModel implements Model {
         return calls.settings().id();
     }
 
+    /** An abort cancels the HTTP call at once (its socket is closed), whatever phase it is in. */
+    @Override
+    public boolean abortable() {
+        return true;
+    }
+
     /** {@code Google}, as Agno names Gemini's provider. */
     @Override
     public String provider() {

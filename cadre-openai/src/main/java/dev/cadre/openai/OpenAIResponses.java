@@ -60,6 +60,12 @@ public final class OpenAIResponses implements Model {
         return calls.settings().id();
     }
 
+    /** An abort cancels the HTTP call at once (its socket is closed), whatever phase it is in. */
+    @Override
+    public boolean abortable() {
+        return true;
+    }
+
     @Override
     public String provider() {
         return "OpenAI";
