@@ -76,21 +76,26 @@ class JointFinalWriteTest {
     @Test
     void aCancelledTeamRunIsWrittenWithItsCancelledMemberInOneStoreCallMemberFirst() throws Exception {
         RecordingDb db = new RecordingDb();
+
+        TeamRunOutput out = cancelledWhileItsMemberAnswers(db);
+
+        String memberRunId = out.memberResponses().getFirst().runId();
+        assertThat(db.together).containsExactly(List.of(memberRunId, "team-run"));
+        assertThat(db.alone).isEmpty();
+        assertThat(db.statusOf(memberRunId)).isEqualTo(RunStatus.CANCELLED);
+        assertThat(db.statusOf("team-run")).isEqualTo(RunStatus.CANCELLED);
+    }
+
+    /** A team run ("team-run") on {@code db}, cancelled while its member's model is answering; its end. */
+    private static TeamRunOutput cancelledWhileItsMemberAnswers(RecordingDb db) throws Exception {
         ScriptedModel memberModel = ScriptedModel.of(Reply.text("half an answer").thenBlock());
         Team team = Team.builder().name("T").model(ScriptedModel.of(delegate("researcher", "research")))
                 .members(Agent.builder().name("Researcher").model(memberModel).build())
                 .db(db).runManager(RunManager.builder().build()).build();
         var run = team.runAsync(RunRequest.builder("go").runId("team-run").build());
         assertThat(memberModel.awaitCalls(1, WAIT)).isTrue();
-
         team.cancelRun("team-run");
-
-        TeamRunOutput out = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
-        String memberRunId = out.memberResponses().getFirst().runId();
-        assertThat(db.together).containsExactly(List.of(memberRunId, "team-run"));
-        assertThat(db.alone).isEmpty();
-        assertThat(db.statusOf(memberRunId)).isEqualTo(RunStatus.CANCELLED);
-        assertThat(db.statusOf("team-run")).isEqualTo(RunStatus.CANCELLED);
+        return run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
     }
 
     @Test
@@ -159,16 +164,9 @@ class JointFinalWriteTest {
     void whenTheStoreCannotTakeTheEndsTogetherEachIsWrittenOnItsOwnMembersFirst() throws Exception {
         RecordingDb db = new RecordingDb();
         db.refuseTogether.set(1);
-        ScriptedModel memberModel = ScriptedModel.of(Reply.text("half").thenBlock());
-        Team team = Team.builder().name("T").model(ScriptedModel.of(delegate("researcher", "research")))
-                .members(Agent.builder().name("Researcher").model(memberModel).build())
-                .db(db).runManager(RunManager.builder().build()).build();
-        var run = team.runAsync(RunRequest.builder("go").runId("team-run").build());
-        assertThat(memberModel.awaitCalls(1, WAIT)).isTrue();
 
-        team.cancelRun("team-run");
+        TeamRunOutput out = cancelledWhileItsMemberAnswers(db);
 
-        TeamRunOutput out = run.get(WAIT.toSeconds(), TimeUnit.SECONDS);
         String memberRunId = out.memberResponses().getFirst().runId();
         assertThat(db.together).isEmpty();
         assertThat(db.alone).containsExactly(memberRunId, "team-run");
