@@ -11,7 +11,9 @@ import dev.cadre.model.Model;
  * <p><b>Threading.</b> Callbacks come on the run's own threads (the run's, its model call's, its tools'),
  * synchronously and in the order things happen within one run; runs call back concurrently. Keep them
  * quick and non-blocking: a slow callback slows its run down. Calls for one run never overlap, except
- * that parallel tool calls and broadcast delegations report from their own threads.
+ * that parallel tool calls and broadcast delegations report from their own threads. A member run that ends while
+ * its team run is cancelled reports its end ({@code runEnded}, then the team's {@code delegationEnded}) on the team
+ * run's thread, once its end is stored (it is written with the team run's).
  *
  * <p><b>Failure.</b> A listener cannot break a run: whatever a callback throws is logged and ignored, and
  * the run goes on. Every method has an empty default; implement the ones needed.
