@@ -33,8 +33,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * from another thread at a random point of a gap between two tokens. From that call we time:
  *
  * <ul>
- *   <li>(a) the terminal status committed: when the store's {@code finishRun(CANCELLED)} (or {@code finishRuns}, with its member's) returned
- *       for the team run ({@link TimedDb});
+ *   <li>(a) the terminal status committed: when the store's {@code finishRun(CANCELLED)} (or
+ *       {@code finishRuns}, with its member's) returned for the team run ({@link TimedDb});
  *   <li>(b) the stream's last event ({@code TeamRunCancelled}) reaching the reader;
  *   <li>(c) the fake server seeing the member's HTTP connection closed (its Netty channel going
  *       inactive, stamped with the same {@code System.nanoTime()} clock).

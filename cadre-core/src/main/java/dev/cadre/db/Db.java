@@ -3,6 +3,7 @@ package dev.cadre.db;
 import dev.cadre.run.RunResult;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -159,7 +160,7 @@ public interface Db extends AutoCloseable {
      *     then (the caller writes each again on its own: an end written already is not written twice)
      */
     default List<Boolean> finishRuns(List<RunResult> runs, String ownerInstanceId) {
-        List<Boolean> accepted = new java.util.ArrayList<>(runs.size());
+        List<Boolean> accepted = new ArrayList<>(runs.size());
         for (RunResult run : runs) {
             accepted.add(finishRun(run, ownerInstanceId));
         }

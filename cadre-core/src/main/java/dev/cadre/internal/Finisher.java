@@ -186,19 +186,16 @@ final class Finisher {
         states.add(snapshot);
         ancestors.add(r.ancestors);
         List<FinalWrite> writes = cx.finalWrites().orElseThrow().submitAll(states, ancestors);
-        for (int i = 0; i < members.size(); i++) {
-            LiveRun m = members.get(i).run;
+        for (int i = 0; i < writes.size(); i++) {
+            LiveRun run = i < members.size() ? members.get(i).run : r;
             FinalWrite w = writes.get(i);
-            m.finalWrite = w;
-            w.waiting.thenRun(() -> m.settled.complete(null));
+            run.finalWrite = w;
+            w.waiting.thenRun(() -> run.settled.complete(null));
         }
         for (int i = 0; i < members.size(); i++) {
             settleHeld(members.get(i), awaitStored(members.get(i).run, writes.get(i)));
         }
-        FinalWrite own = writes.getLast();
-        r.finalWrite = own;
-        own.waiting.thenRun(() -> r.settled.complete(null));
-        return awaitStored(r, own);
+        return awaitStored(r, writes.getLast());
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.cadre.run.RunInfo;
 import dev.cadre.run.RunJournal;
 import dev.cadre.run.RunResult;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -41,14 +42,14 @@ final class LiveRun {
     volatile RunResult outcome;
     volatile FinalWrite finalWrite;
     /** The team run this member run was started by; empty for a top-level run. */
-    final java.util.Optional<LiveRun> team;
+    final Optional<LiveRun> team;
     /** The ends of this run's members held for its own final write (see {@link JointEnds}). */
     final JointEnds joint = new JointEnds();
     /** This member run's end, when it is held for its team run's final write; null otherwise. */
     volatile JointEnds.Held held;
 
     LiveRun(RunState state, RunControl control, RunEngine.Mode mode, EventSink sink, List<String> ancestors,
-            Listeners listeners, RunJournal journal, List<String> path, java.util.Optional<LiveRun> team) {
+            Listeners listeners, RunJournal journal, List<String> path, Optional<LiveRun> team) {
         this.team = team;
         this.journal = journal;
         this.path = List.copyOf(path);

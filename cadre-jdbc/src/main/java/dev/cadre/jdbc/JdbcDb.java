@@ -114,13 +114,13 @@ public abstract sealed class JdbcDb extends ForwardingDb permits SqliteDb, Postg
         return liveness.own();
     }
 
-    /** Where final states the database could not take are kept until it does; see the class comment. */
     /** Forwarded to the store, which writes the ends in one transaction (on SQLite, in one group commit). */
     @Override
     public List<Boolean> finishRuns(List<dev.cadre.run.RunResult> runs, String ownerInstanceId) {
         return delegate().finishRuns(runs, ownerInstanceId);
     }
 
+    /** Where final states the database could not take are kept until it does; see the class comment. */
     @Override
     public Optional<FinalStateJournal> journal() {
         return journal;

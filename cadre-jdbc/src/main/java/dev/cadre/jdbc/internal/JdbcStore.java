@@ -181,12 +181,8 @@ public final class JdbcStore implements Db {
                         + " for run " + run.runId());
             }
         }
-        if (runs.isEmpty()) {
-            return List.of();
-        }
-        return runs.size() == 1 ? List.of(finishRun(runs.getFirst(), ownerInstanceId))
-                : this.runs.replaceAllIfNotTerminal("Finishing runs " + runs.stream().map(RunResult::runId).toList()
-                        + " together", runs, Optional.of(ownerInstanceId));
+        return runs.isEmpty() ? List.of() : this.runs.replaceAllIfNotTerminal("Finishing runs "
+                + runs.stream().map(RunResult::runId).toList() + " together", runs, Optional.of(ownerInstanceId));
     }
 
     private boolean finishRun(RunResult run, Optional<String> owner) {
